@@ -25,6 +25,17 @@ trap 'rm -rf "$out"' EXIT
 # 1. HTTP endpoints and models.
 openapi-python-client generate --path openapi/tinker.yaml --output-path "$out/tinker_api" \
   --meta none --overwrite --config openapi/opc.yaml --fail-on-warning >/dev/null
+# Work around a generator bug (0.29.1): endpoints with two request media types annotate `Unset` without
+# importing it. Add the import, then let ruff normalise the file as the generator's own hooks do.
+python - "$out/tinker_api" <<'PY'
+import pathlib, re, sys
+for path in sorted(pathlib.Path(sys.argv[1], "api").rglob("*.py")):
+    text = path.read_text(encoding="utf-8")
+    if re.search(r"\bUnset\b", text) and not re.search(r"^from \.\.\.types import .*\bUnset\b", text, re.M):
+        text = re.sub(r"^(from \.\.\.types import .*)$", r"\1, Unset", text, count=1, flags=re.M)
+        path.write_text(text, encoding="utf-8")
+PY
+(cd "$out/tinker_api" && ruff check . --isolated --fix-only --extend-select=I -q && ruff format . --isolated -q)
 rm -rf "$out/tinker_api/.ruff_cache"
 touch "$out/tinker_api/py.typed"
 # The contract travels with the generated package (the local server validates requests against it).

@@ -1,0 +1,122 @@
+"""The one chunker: split a forward/backward batch into requests within the server's limits, and merge
+the per-chunk results back into one output.
+
+Limits come from the server's client config (``fwdbwd_max_chunk_len`` datums and
+``fwdbwd_max_chunk_bytes_count`` estimated protobuf bytes per request). Splitting is greedy and keeps
+order; a single datum larger than the byte limit travels alone. Metrics merge by the suffix of their key
+(``name:reduction``).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Sequence
+
+import numpy as np
+
+from .types.datum import Datum
+from .types.dmel_chunk import DmelChunk
+from .types.encoded_text_chunk import EncodedTextChunk
+from .types.forward_backward_output import ForwardBackwardOutput
+from .types.image_asset_pointer_chunk import ImageAssetPointerChunk
+from .types.image_chunk import ImageChunk
+
+__all__ = ["estimate_bytes", "split_batch", "merge_outputs", "merge_metrics"]
+
+logger = logging.getLogger("tinker")
+
+
+def estimate_bytes(datum: Datum) -> int:
+    """Approximate protobuf size of a datum: 4 bytes per token, raw bytes of images/audio, tensor bytes."""
+    total = 0
+    for chunk in datum.model_input.chunks:
+        if isinstance(chunk, EncodedTextChunk):
+            total += 4 * len(chunk.tokens)
+        elif isinstance(chunk, ImageChunk):
+            total += len(chunk.data)
+        elif isinstance(chunk, DmelChunk):
+            total += len(chunk.dmel)
+        elif isinstance(chunk, ImageAssetPointerChunk):
+            total += len(chunk.location)
+    for tensor in datum.loss_fn_inputs.values():
+        total += int(tensor._values.nbytes)
+        if tensor._crow is not None and tensor._col is not None:
+            total += 8 * (tensor._crow.size + tensor._col.size)
+    return total
+
+
+def split_batch(data: Sequence[Datum], max_len: int, max_bytes: int) -> list[list[Datum]]:
+    """Greedy, order-preserving split into chunks of at most ``max_len`` datums and ``max_bytes`` bytes."""
+    if not data:
+        raise ValueError("No data provided: forward/forward_backward need at least one Datum")
+    if max_len < 1:
+        raise ValueError(f"chunk length limit must be >= 1, got {max_len}")
+    chunks: list[list[Datum]] = []
+    current: list[Datum] = []
+    current_bytes = 0
+    for datum in data:
+        size = estimate_bytes(datum)
+        if current and (len(current) >= max_len or current_bytes + size > max_bytes):
+            chunks.append(current)
+            current, current_bytes = [], 0
+        current.append(datum)
+        current_bytes += size
+    chunks.append(current)
+    return chunks
+
+
+def _weighted_mean(values: list[float], weights: list[int]) -> float:
+    total = sum(weights)
+    if total == 0:
+        return float(np.mean(values))
+    return float(sum(v * w for v, w in zip(values, weights)) / total)
+
+
+def merge_metrics(per_chunk: Sequence[dict[str, float]], weights: Sequence[int]) -> dict[str, float]:
+    """Merge chunk metrics by reduction suffix: mean (weighted by datum count), sum, min, max, slack
+    (max minus weighted mean), hash2 / hash_unordered (order-free fingerprints) and unique (kept per
+    chunk as key, key_1, ...). A key missing from some chunks is merged over the chunks that have it."""
+    if len(per_chunk) == 1:
+        return dict(per_chunk[0])
+    keys: dict[str, None] = {}
+    for metrics in per_chunk:
+        keys.update(dict.fromkeys(metrics))
+    merged: dict[str, float] = {}
+    for key in keys:
+        present = [(m[key], w) for m, w in zip(per_chunk, weights) if key in m]
+        values = [float(v) for v, _ in present]
+        ws = [int(w) for _, w in present]
+        reduction = key.rsplit(":", 1)[1] if ":" in key else ""
+        if reduction == "sum":
+            merged[key] = float(math.fsum(values))
+        elif reduction == "mean":
+            merged[key] = _weighted_mean(values, ws)
+        elif reduction == "min":
+            merged[key] = min(values)
+        elif reduction == "max":
+            merged[key] = max(values)
+        elif reduction == "slack":
+            merged[key] = max(values) - _weighted_mean(values, ws)
+        elif reduction == "hash2":
+            merged[key] = float(sum(int(v) for v in values) % (1 << 64))
+        elif reduction == "hash_unordered":
+            merged[key] = float(hash(tuple(sorted(values))) % (1 << 63))
+        elif reduction == "unique":
+            for i, v in enumerate(values):
+                merged[key if i == 0 else f"{key}_{i}"] = v
+        else:
+            logger.debug("metric %r has no known reduction suffix; keeping the first chunk's value", key)
+            merged[key] = values[0]
+    return merged
+
+
+def merge_outputs(outputs: Sequence[ForwardBackwardOutput]) -> ForwardBackwardOutput:
+    """Concatenate per-datum outputs in chunk order and merge metrics."""
+    if len(outputs) == 1:
+        return outputs[0]
+    return ForwardBackwardOutput(
+        loss_fn_output_type=outputs[0].loss_fn_output_type,
+        loss_fn_outputs=[rec for out in outputs for rec in out.loss_fn_outputs],
+        metrics=merge_metrics([o.metrics for o in outputs], [len(o.loss_fn_outputs) for o in outputs]),
+    )

@@ -1,0 +1,150 @@
+"""Client settings resolved once from arguments and the environment, with credentials kept out of reprs."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+import httpx
+
+from ._exceptions import TinkerError
+from ._version import __version__
+
+__all__ = ["ClientSettings", "DEFAULT_BASE_URL", "redact_headers", "SECRET_HEADERS"]
+
+DEFAULT_BASE_URL = "https://tinker.thinkingmachines.dev/services/tinker-prod"
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+# Long-poll requests: the server holds retrieve_future for up to ~30 s.
+POLL_TIMEOUT = httpx.Timeout(45.0, connect=5.0)
+SECRET_HEADERS = frozenset(
+    {"x-api-key", "authorization", "x-tinker-weights-access-token", "cf-access-client-secret", "cookie"}
+)
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """A copy of ``headers`` safe to log: credential values replaced by ``<redacted>``."""
+    return {k: ("<redacted>" if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
+
+
+class _Secret(str):
+    """A string whose repr never shows its value."""
+
+    def __repr__(self) -> str:
+        return "'<redacted>'"
+
+
+def _stored_api_key() -> str | None:
+    path = Path.home() / ".tinker" / "credentials.json"
+    try:
+        data = json.loads(path.read_text())
+        default = data.get("default")
+        record = data.get("keys", {}).get(default) if default else None
+        key = record.get("key") if isinstance(record, dict) else None
+        return key if isinstance(key, str) and key else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _resolve_api_key(explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    env = os.environ.get("TINKER_API_KEY")
+    if env:
+        return env
+    cmd = os.environ.get("TINKER_CREDENTIAL_CMD")
+    if cmd:
+        try:
+            out = subprocess.run(cmd, shell=True, check=True, capture_output=True, text=True, timeout=60)
+        except (subprocess.SubprocessError, OSError) as exc:
+            raise TinkerError(f"TINKER_CREDENTIAL_CMD failed: {type(exc).__name__}") from None
+        key = out.stdout.strip()
+        if not key:
+            raise TinkerError("TINKER_CREDENTIAL_CMD printed nothing; it must print a credential")
+        return key
+    stored = _stored_api_key()
+    if stored:
+        return stored
+    raise TinkerError(
+        "No Tinker credential found. Pass api_key=..., or set TINKER_API_KEY (any non-empty value works "
+        "against a local server started with `tinker local serve`)."
+    )
+
+
+def _platform_headers() -> dict[str, str]:
+    return {
+        "User-Agent": f"tinker-oss/Python {__version__}",
+        "X-Stainless-Package-Version": __version__,
+        "X-Stainless-OS": platform.system() or "Unknown",
+        "X-Stainless-Arch": platform.machine() or "unknown",
+        "X-Stainless-Runtime": platform.python_implementation(),
+        "X-Stainless-Runtime-Version": platform.python_version(),
+        "X-Stainless-Async": "async:asyncio",
+    }
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Where and how to reach the server. Build it with :meth:`resolve`."""
+
+    base_url: str
+    api_key: str = field(repr=False)
+    default_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
+    project_id: str | None = None
+    tags: tuple[str, ...] = ()
+    telemetry_enabled: bool = True
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        project_id: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> "ClientSettings":
+        """Combine explicit arguments with ``TINKER_*`` environment variables (arguments win)."""
+        url = base_url or os.environ.get("TINKER_BASE_URL") or DEFAULT_BASE_URL
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"base_url must start with http:// or https://, got {url!r}")
+        headers: dict[str, str] = {}
+        cf_id, cf_secret = os.environ.get("CLOUDFLARE_ACCESS_CLIENT_ID"), os.environ.get(
+            "CLOUDFLARE_ACCESS_CLIENT_SECRET"
+        )
+        if cf_id:
+            headers["CF-Access-Client-Id"] = cf_id
+        if cf_secret:
+            headers["CF-Access-Client-Secret"] = cf_secret
+        headers.update(default_headers or {})
+        tags = tuple(dict.fromkeys(t.strip() for t in os.environ.get("TINKER_TAGS", "").split(",") if t.strip()))
+        telemetry = os.environ.get("TINKER_TELEMETRY", "1").strip().lower() in ("1", "true", "yes", "on")
+        if timeout is None:
+            to = DEFAULT_TIMEOUT
+        elif isinstance(timeout, httpx.Timeout):
+            to = timeout
+        else:
+            to = httpx.Timeout(float(timeout), connect=min(5.0, float(timeout)))
+        return cls(
+            base_url=url.rstrip("/"),
+            api_key=_Secret(_resolve_api_key(api_key)),
+            default_headers=headers,
+            timeout=to,
+            project_id=project_id or os.environ.get("TINKER_PROJECT_ID") or None,
+            tags=tags,
+            telemetry_enabled=telemetry,
+        )
+
+    def request_headers(self) -> dict[str, str]:
+        """Headers sent with every request (credential included; never log these unredacted)."""
+        return {**_platform_headers(), **self.default_headers, "X-API-Key": str(self.api_key)}
+
+    @property
+    def python(self) -> str:
+        return sys.version.split()[0]

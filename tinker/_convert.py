@@ -1,0 +1,157 @@
+"""Conversions between the public ``tinker.types`` and the wire (``tinker_wire`` values and JSON dicts)."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import tinker_wire as wire
+
+from .types.datum import Datum
+from .types.dmel_chunk import DmelChunk
+from .types.encoded_text_chunk import EncodedTextChunk
+from .types.forward_backward_output import ForwardBackwardOutput
+from .types.image_asset_pointer_chunk import ImageAssetPointerChunk
+from .types.image_chunk import ImageChunk
+from .types.provenance_spans import PromptProvenanceSpan, SampledProvenanceSpan
+from .types.sample_response import PromptAltTokens, SampleResponse
+from .types.sampled_sequence import SampledSequence
+from .types.tensor_data import TensorData
+from .types.topk_logprobs import TopkLogprobs
+
+__all__ = [
+    "datum_to_wire",
+    "forward_backward_request_bytes",
+    "forward_backward_output_from_wire",
+    "sample_response_from_wire",
+    "tensor_to_wire",
+    "tensor_from_wire",
+]
+
+
+def tensor_to_wire(t: TensorData) -> wire.WireTensor:
+    """A TensorData as the codec's value type (no copy of the values)."""
+    if t._crow is not None:
+        return wire.WireTensor(dtype=t.dtype, shape=t._shape, values=t._values, crow_indices=t._crow, col_indices=t._col)
+    return wire.WireTensor(dtype=t.dtype, shape=t._shape if t._shape is not None else t._values.shape,
+                           values=t._values.reshape(-1))
+
+
+def tensor_from_wire(t: wire.WireTensor) -> TensorData:
+    """A decoded tensor as TensorData (keeps CSR layout)."""
+    if t.crow_indices is not None:
+        return TensorData(t.values, dtype=t.dtype, shape=t.shape, sparse_crow_indices=t.crow_indices,
+                          sparse_col_indices=t.col_indices)
+    return TensorData(t.values, dtype=t.dtype, shape=t.shape)
+
+
+def _chunk_to_wire(chunk: Any, index: int) -> wire.WireChunk:
+    if isinstance(chunk, EncodedTextChunk):
+        return wire.EncodedText(tokens=np.asarray(chunk.tokens, dtype=np.int64))
+    if isinstance(chunk, ImageChunk):
+        return wire.Image(data=chunk.data, format=chunk.format, expected_tokens=chunk.expected_tokens)
+    if isinstance(chunk, DmelChunk):
+        return wire.Dmel(data=chunk.dmel)
+    if isinstance(chunk, ImageAssetPointerChunk):
+        raise ValueError(
+            f"model_input.chunks[{index}]: ImageAssetPointerChunk cannot be used for training or forward "
+            "passes; load the image and pass its bytes as an ImageChunk"
+        )
+    raise TypeError(f"model_input.chunks[{index}]: unsupported chunk type {type(chunk).__name__}")
+
+
+def _span_to_wire(span: Any) -> wire.WireSpan:
+    if isinstance(span, PromptProvenanceSpan):
+        return wire.PromptSpan(sequence_id=span.sequence_id, offset=span.offset, length=span.length)
+    if isinstance(span, SampledProvenanceSpan):
+        return wire.SampledSpan(sequence_id=span.sequence_id, offset=span.offset, length=span.length)
+    raise TypeError(f"unsupported provenance span type {type(span).__name__}")
+
+
+def datum_to_wire(datum: Datum) -> wire.WireDatum:
+    return wire.WireDatum(
+        chunks=[_chunk_to_wire(c, i) for i, c in enumerate(datum.model_input.chunks)],
+        loss_fn_inputs={k: tensor_to_wire(v) for k, v in datum.loss_fn_inputs.items()},
+        model_input_spans=None if datum.model_input_spans is None else [_span_to_wire(s) for s in datum.model_input_spans],
+        loss_fn_input_spans=None
+        if datum.loss_fn_input_spans is None
+        else [_span_to_wire(s) for s in datum.loss_fn_input_spans],
+    )
+
+
+def forward_backward_request_bytes(
+    model_id: str,
+    seq_id: int,
+    data: Sequence[Datum],
+    loss_fn: str,
+    loss_fn_config: Mapping[str, float | str] | None,
+    forward_only: bool,
+) -> bytes:
+    """The protobuf ``ForwardBackwardRequest`` body."""
+    return wire.encode_forward_backward_request(
+        wire.WireForwardBackwardRequest(
+            model_id=model_id,
+            seq_id=seq_id,
+            data=[datum_to_wire(d) for d in data],
+            loss_fn=loss_fn,
+            loss_fn_config=dict(loss_fn_config or {}),
+            forward_only=forward_only,
+        )
+    )
+
+
+def forward_backward_output_from_wire(out: wire.WireForwardBackwardOutput) -> ForwardBackwardOutput:
+    return ForwardBackwardOutput(
+        loss_fn_output_type=out.loss_fn_output_type,
+        loss_fn_outputs=[{k: tensor_from_wire(v) for k, v in rec.items()} for rec in out.loss_fn_outputs],
+        metrics=dict(out.metrics),
+    )
+
+
+def _topk(t: wire.WireTopk | None) -> TopkLogprobs | None:
+    if t is None or t.token_ids.size == 0:
+        return None
+    return TopkLogprobs(token_ids=t.token_ids, logprobs=t.logprobs)
+
+
+def sample_response_from_wire(resp: wire.WireSampleResponse, sequence_ids: Sequence[str] | None) -> SampleResponse:
+    """Decoded protobuf SampleResponse → public type, stamping the future's sequence ids in order."""
+    ids = list(sequence_ids) if sequence_ids else []
+    seqs = [
+        SampledSequence(
+            stop_reason=s.stop_reason,
+            sequence_id=ids[i] if i < len(ids) else None,
+            tokens_np=s.tokens,
+            logprobs_np=s.logprobs,
+            topk_logprobs_np=_topk(s.topk),
+        )
+        for i, s in enumerate(resp.sequences)
+    ]
+    alt = None
+    if resp.prompt_alt_tokens is not None:
+        alt = PromptAltTokens(tokens=tensor_from_wire(resp.prompt_alt_tokens.tokens),
+                              logprobs=tensor_from_wire(resp.prompt_alt_tokens.logprobs))
+    return SampleResponse(
+        sequences=seqs,
+        prompt_logprobs_np=resp.prompt_logprobs,
+        topk_prompt_logprobs_np=_topk(resp.topk_prompt_logprobs),
+        target_prompt_logprobs=None if resp.target_prompt_logprobs is None else tensor_from_wire(resp.target_prompt_logprobs),
+        prompt_cache_hit_tokens=resp.prompt_cache_hit_tokens,
+        prompt_alt_tokens=alt,
+    )
+
+
+def sample_response_from_json(body: Mapping[str, Any], sequence_ids: Sequence[str] | None) -> SampleResponse:
+    """A JSON SampleResponse (JSON-era servers) → public type with the future's sequence ids."""
+    resp = SampleResponse.from_json_dict(body)
+    ids = list(sequence_ids or [])
+    if ids:
+        seqs = [
+            SampledSequence(stop_reason=s.stop_reason, sequence_id=ids[i] if i < len(ids) else s.sequence_id,
+                            tokens_np=s.tokens_np, logprobs_np=s.logprobs_np, topk_logprobs_np=s.topk_logprobs_np,
+                            _tokens_list=s._tokens_list, _logprobs_list=s._logprobs_list,
+                            _topk_logprobs_list=s._topk_logprobs_list)
+            for i, s in enumerate(resp.sequences)
+        ]
+        object.__setattr__(resp, "sequences", seqs)
+    return resp

@@ -1,0 +1,235 @@
+"""Per-client connection state: transport, server-driven config, the session and its heartbeat.
+
+A sessionful holder belongs to one ServiceClient and creates its session lazily, on the first training or
+sampling call. Session-less holders (RestClient/AdminClient) are shared per (base URL, credential).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import httpx
+from tinker_api.api.service import get_client_config as _get_client_config
+from tinker_api.api.service import get_client_dynamic_config as _get_client_dynamic_config
+from tinker_api.api.session import create_session as _create_session
+from tinker_api.api.session import finish_session as _finish_session
+from tinker_api.api.session import session_heartbeat as _session_heartbeat
+from tinker_api.models import (
+    ClientConfigRequest,
+    CreateSessionRequest,
+    FinishSessionRequest,
+    SessionHeartbeatRequest,
+)
+
+from ._config import ClientSettings
+from ._exceptions import APIConnectionError, APIStatusError
+from ._retry import RetryConfig, RetryPolicy
+from ._transport import Transport, decode_json
+from ._version import __version__
+
+__all__ = ["ClientHolder", "ServerConfig", "shared_rest_holder"]
+
+logger = logging.getLogger("tinker")
+
+HEARTBEAT_INTERVAL = 10.0
+HEARTBEAT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+HEARTBEAT_WARN_AFTER = 120.0
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """The server's client-config flags this SDK acts on (defaults as the official SDK's)."""
+
+    fwdbwd_max_chunk_len: int = 1024
+    fwdbwd_max_chunk_bytes_count: int = 5_000_000
+    parallel_fwdbwd_chunks: bool = True
+    proto_compress_fwdbwd: bool = False
+    sample_max_concurrent_requests: int = 2000
+    billing_exception_max_pause_duration_sec: int = 3600
+    raw: Mapping[str, Any] | None = None
+
+    @classmethod
+    def from_json(cls, body: Any) -> "ServerConfig":
+        if not isinstance(body, dict):
+            return cls()
+        fields = {k: body[k] for k in cls.__dataclass_fields__ if k != "raw" and k in body and body[k] is not None}
+        try:
+            return cls(**fields, raw=dict(body))
+        except TypeError:
+            return cls(raw=dict(body))
+
+
+class ClientHolder:
+    """Owns a Transport, the server config and (for sessionful holders) one session."""
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        *,
+        retry_config: RetryConfig | None = None,
+        user_metadata: Mapping[str, str] | None = None,
+        display_name: str | None = None,
+        http_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.transport = Transport(settings, RetryPolicy(retry_config), http_transport=http_transport)
+        self.user_metadata = dict(user_metadata) if user_metadata else None
+        self.display_name = display_name
+        self._server_config: ServerConfig | None = None
+        self._config_lock: asyncio.Lock | None = None
+        self._session_lock: asyncio.Lock | None = None
+        self.session_id: str | None = None
+        self.session_lost: str | None = None
+        self._heartbeat: asyncio.Task[None] | None = None
+        self._counter_lock = threading.Lock()
+        self._model_seq = itertools.count()
+        self._sampler_seq = itertools.count()
+        self._closed = False
+
+    # ------------------------------------------------------------------ counters
+
+    def next_model_seq_id(self) -> int:
+        with self._counter_lock:
+            return next(self._model_seq)
+
+    def next_sampling_session_seq_id(self) -> int:
+        with self._counter_lock:
+            return next(self._sampler_seq)
+
+    # ------------------------------------------------------------------ config
+
+    def cached_server_config(self) -> ServerConfig:
+        """The server config if fetched already, else the defaults (used to size chunks at call time)."""
+        return self._server_config or ServerConfig()
+
+    async def server_config(self) -> ServerConfig:
+        """The server's client config, fetched once; a failed fetch falls back to defaults (and is retried
+        on the next call) so an older server without the endpoint still works."""
+        if self._server_config is not None:
+            return self._server_config
+        if self._config_lock is None:
+            self._config_lock = asyncio.Lock()
+        async with self._config_lock:
+            if self._server_config is None:
+                try:
+                    resp = await self.transport.call(_get_client_config, body=ClientConfigRequest(sdk_version=__version__))
+                    self._server_config = ServerConfig.from_json(decode_json(resp))
+                except APIStatusError as exc:
+                    if exc.status_code not in (404, 405):
+                        raise
+                    self._server_config = ServerConfig()
+                try:
+                    await self.transport.call(
+                        _get_client_dynamic_config, body=ClientConfigRequest(sdk_version=__version__), retry=False
+                    )
+                except (APIStatusError, APIConnectionError):
+                    pass  # optional endpoint: defaults apply
+            return self._server_config
+
+    # ------------------------------------------------------------------ session
+
+    async def ensure_session(self) -> str:
+        """The session id, creating the session (and starting its heartbeat) on first use."""
+        if self._closed:
+            raise RuntimeError("ServiceClient is closed")
+        if self.session_id is not None and self.session_lost is None:
+            return self.session_id
+        if self._session_lock is None:
+            self._session_lock = asyncio.Lock()
+        async with self._session_lock:
+            if self.session_id is None or self.session_lost is not None:
+                await self.server_config()
+                body = CreateSessionRequest.from_dict(
+                    {
+                        "tags": list(self.settings.tags),
+                        "user_metadata": self.user_metadata or {},
+                        "sdk_version": __version__,
+                        **({"project_id": self.settings.project_id} if self.settings.project_id else {}),
+                        **({"display_name": self.display_name} if self.display_name else {}),
+                    }
+                )
+                resp = decode_json(await self.transport.call(_create_session, body=body))
+                for level, key in ((logging.INFO, "info_message"), (logging.WARNING, "warning_message"),
+                                   (logging.ERROR, "error_message")):
+                    if resp.get(key):
+                        logger.log(level, "Server: %s", resp[key])
+                if self.session_lost is not None:
+                    logger.warning("Previous session %s was lost (%s); started session %s",
+                                   self.session_id, self.session_lost, resp["session_id"])
+                self.session_id = str(resp["session_id"])
+                self.session_lost = None
+                self._heartbeat = asyncio.get_running_loop().create_task(self._heartbeat_loop(self.session_id))
+        assert self.session_id is not None
+        return self.session_id
+
+    async def _heartbeat_loop(self, session_id: str) -> None:
+        last_ok = time.monotonic()
+        while True:
+            await asyncio.sleep(HEARTBEAT_INTERVAL)
+            try:
+                await self.transport.call(
+                    _session_heartbeat, body=SessionHeartbeatRequest(session_id=session_id), retry=False,
+                    timeout=HEARTBEAT_TIMEOUT,
+                )
+                last_ok = time.monotonic()
+            except APIStatusError as exc:
+                if exc.status_code in (404, 410):
+                    reason = "finished" if exc.status_code == 410 else "unknown to the server"
+                    if self.session_id == session_id:
+                        self.session_lost = f"session {reason} (heartbeat HTTP {exc.status_code})"
+                    logger.warning("Session %s is %s; heartbeats stopped. New clients will start a new session.",
+                                   session_id, reason)
+                    return
+                self._warn_if_stale(session_id, last_ok)
+            except APIConnectionError:
+                self._warn_if_stale(session_id, last_ok)
+
+    @staticmethod
+    def _warn_if_stale(session_id: str, last_ok: float) -> None:
+        silent = time.monotonic() - last_ok
+        if silent > HEARTBEAT_WARN_AFTER:
+            logger.warning("No successful heartbeat for session %s in %.0f s; the server may end it", session_id, silent)
+
+    async def finish(self, status: str, detail: str | None = None) -> None:
+        """Finish the session (if one was created) and close connections. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+        if self.session_id is not None and self.session_lost is None:
+            try:
+                await self.transport.call(
+                    _finish_session,
+                    session_id=self.session_id,
+                    body=FinishSessionRequest.from_dict({"reason": {"type": status}, "detail": detail}),
+                    retry=False,
+                )
+            except (APIStatusError, APIConnectionError) as exc:
+                logger.info("Could not finish session %s: %s", self.session_id, exc)
+        await self.transport.aclose()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+
+_shared: dict[tuple[str, str], ClientHolder] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_rest_holder(settings: ClientSettings) -> ClientHolder:
+    """One session-less holder per (base URL, credential) for the process, like the official SDK."""
+    key = (settings.base_url, hashlib.sha256(str(settings.api_key).encode()).hexdigest())
+    with _shared_lock:
+        holder = _shared.get(key)
+        if holder is None or holder.closed:
+            holder = _shared[key] = ClientHolder(settings)
+        return holder

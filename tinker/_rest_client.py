@@ -1,0 +1,374 @@
+"""RestClient and AdminClient: training runs, checkpoints, sessions, samplers, and account data.
+
+Every method returns an :class:`APIFuture`; ``*_async`` twins are deprecated (await the future instead).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import json
+import logging
+import os
+from typing import Any, Callable, Literal, TypeVar
+
+from tinker_api.api.admin import get_audit_log as _get_audit_log
+from tinker_api.api.admin import get_billing_usage as _get_billing_usage
+from tinker_api.api.admin import get_current_checkpoint_storage_usage as _get_storage_usage
+from tinker_api.api.rest import assign_session_project as _assign_session_project
+from tinker_api.api.rest import delete_checkpoint as _delete_checkpoint
+from tinker_api.api.rest import export_session_trace as _export_session_trace
+from tinker_api.api.rest import get_checkpoint_archive_url as _get_archive_url
+from tinker_api.api.rest import get_external_weights_urls as _get_external_weights_urls
+from tinker_api.api.rest import get_sampler as _get_sampler
+from tinker_api.api.rest import get_session as _get_session
+from tinker_api.api.rest import get_training_run as _get_training_run
+from tinker_api.api.rest import get_weights_info as _get_weights_info
+from tinker_api.api.rest import list_checkpoints as _list_checkpoints
+from tinker_api.api.rest import list_sessions as _list_sessions
+from tinker_api.api.rest import list_training_runs as _list_training_runs
+from tinker_api.api.rest import list_user_checkpoints as _list_user_checkpoints
+from tinker_api.api.rest import publish_checkpoint as _publish_checkpoint
+from tinker_api.api.rest import search_sessions as _search_sessions
+from tinker_api.api.rest import set_checkpoint_ttl as _set_checkpoint_ttl
+from tinker_api.api.rest import unpublish_checkpoint as _unpublish_checkpoint
+from tinker_api.api.service import get_server_capabilities as _get_server_capabilities
+from tinker_api.api.weights import copy_weights as _copy_weights
+from tinker_api.models import (
+    AssignProjectRequest,
+    CopyWeightsRequest,
+    SessionSearchRequest as _WireSessionSearchRequest,
+    TtlUpdateRequest,
+    WeightsInfoRequest,
+)
+
+from . import types
+from ._config import ClientSettings
+from ._deprecation import deprecated_async, warn_deprecated
+from ._exceptions import APIStatusError, ExperimentalWarning
+from ._futures import APIFuture, spawn
+from ._holder import ClientHolder, shared_rest_holder
+from ._transport import decode_json
+
+__all__ = ["RestClient", "AdminClient"]
+
+logger = logging.getLogger("tinker")
+T = TypeVar("T")
+AccessScope = Literal["owned", "accessible"]
+
+
+def _checkpoint_ref(tinker_path: str) -> tuple[str, str, str]:
+    """(training_run_id, kind, name) of a ``tinker://<run>/<kind>/<name>`` path."""
+    parsed = types.ParsedCheckpointTinkerPath.from_tinker_path(tinker_path)
+    kind, name = parsed.checkpoint_id.split("/", 1)
+    return parsed.training_run_id, kind, name
+
+
+def _split_checkpoint_id(checkpoint_id: str) -> tuple[str, str]:
+    if "/" not in checkpoint_id:
+        raise ValueError(f"checkpoint_id must look like 'weights/<name>' or 'sampler_weights/<name>', "
+                         f"got {checkpoint_id!r}")
+    kind, name = checkpoint_id.split("/", 1)
+    return kind, name
+
+
+class _RestBase:
+    def __init__(self, _holder: ClientHolder | None = None, *, base_url: str | None = None,
+                 api_key: str | None = None) -> None:
+        if _holder is not None and (base_url is not None or api_key is not None):
+            raise ValueError("pass either a holder or base_url/api_key, not both")
+        self.holder = _holder or shared_rest_holder(ClientSettings.resolve(base_url=base_url, api_key=api_key))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} base_url={self.holder.settings.base_url!r}>"
+
+    def _get(self, endpoint: Any, parse: Callable[[Any], T], **kwargs: Any) -> APIFuture[T]:
+        async def run() -> T:
+            resp = await self.holder.transport.call(endpoint, **kwargs)
+            return parse(decode_json(resp))
+
+        return spawn(run())
+
+    def _none(self, endpoint: Any, **kwargs: Any) -> APIFuture[None]:
+        return self._get(endpoint, lambda _body: None, **kwargs)
+
+
+class RestClient(_RestBase):
+    """Read and manage training runs, checkpoints, sessions and samplers.
+
+    ``RestClient()`` uses ``TINKER_BASE_URL``/``TINKER_API_KEY`` (or the ``base_url``/``api_key``
+    arguments) and never opens a session.
+    """
+
+    # ---------------------------------------------------------------- capabilities
+
+    def get_server_capabilities(self) -> APIFuture[types.GetServerCapabilitiesResponse]:
+        """The base models the server can train and sample."""
+        return self._get(_get_server_capabilities, types.GetServerCapabilitiesResponse.model_validate)
+
+    # ---------------------------------------------------------------- training runs
+
+    def get_training_run(self, training_run_id: str, access_scope: AccessScope = "owned"
+                         ) -> APIFuture[types.TrainingRun]:
+        return self._get(_get_training_run, types.TrainingRun.model_validate, training_run_id=training_run_id,
+                         access_scope=access_scope)
+
+    def get_training_run_by_tinker_path(self, tinker_path: str, access_scope: AccessScope = "owned"
+                                        ) -> APIFuture[types.TrainingRun]:
+        run_id, _, _ = _checkpoint_ref(tinker_path)
+        return self.get_training_run(run_id, access_scope)
+
+    def list_training_runs(self, limit: int = 20, offset: int = 0, access_scope: AccessScope = "owned",
+                           project_id: str | None = None) -> APIFuture[types.TrainingRunsResponse]:
+        kwargs: dict[str, Any] = {"limit": limit, "offset": offset, "access_scope": access_scope}
+        if project_id is not None:
+            kwargs["project_id"] = project_id
+        return self._get(_list_training_runs, types.TrainingRunsResponse.model_validate, **kwargs)
+
+    def get_weights_info_by_tinker_path(self, tinker_path: str) -> APIFuture[types.WeightsInfoResponse]:
+        return self._get(_get_weights_info, types.WeightsInfoResponse.model_validate,
+                         body=WeightsInfoRequest(tinker_path=tinker_path))
+
+    # ---------------------------------------------------------------- checkpoints
+
+    def list_checkpoints(self, training_run_id: str) -> APIFuture[types.CheckpointsListResponse]:
+        return self._get(_list_checkpoints, types.CheckpointsListResponse.model_validate,
+                         training_run_id=training_run_id)
+
+    def list_user_checkpoints(self, limit: int = 100, offset: int = 0) -> APIFuture[types.CheckpointsListResponse]:
+        return self._get(_list_user_checkpoints, types.CheckpointsListResponse.model_validate, limit=limit,
+                         offset=offset)
+
+    def delete_checkpoint(self, training_run_id: str, checkpoint_id: str) -> APIFuture[None]:
+        kind, name = _split_checkpoint_id(checkpoint_id)
+        return self._none(_delete_checkpoint, training_run_id=training_run_id, checkpoint_kind=kind,
+                          checkpoint_name=name)
+
+    def delete_checkpoint_from_tinker_path(self, tinker_path: str) -> APIFuture[None]:
+        run_id, kind, name = _checkpoint_ref(tinker_path)
+        return self._none(_delete_checkpoint, training_run_id=run_id, checkpoint_kind=kind, checkpoint_name=name)
+
+    def publish_checkpoint_from_tinker_path(self, tinker_path: str) -> APIFuture[None]:
+        run_id, kind, name = _checkpoint_ref(tinker_path)
+        return self._none(_publish_checkpoint, training_run_id=run_id, checkpoint_kind=kind, checkpoint_name=name)
+
+    def unpublish_checkpoint_from_tinker_path(self, tinker_path: str) -> APIFuture[None]:
+        run_id, kind, name = _checkpoint_ref(tinker_path)
+        return self._none(_unpublish_checkpoint, training_run_id=run_id, checkpoint_kind=kind, checkpoint_name=name)
+
+    def set_checkpoint_ttl_from_tinker_path(self, tinker_path: str, ttl_seconds: int | None) -> APIFuture[None]:
+        """Expire the checkpoint ``ttl_seconds`` from now, or never (``None``)."""
+        run_id, kind, name = _checkpoint_ref(tinker_path)
+        return self._none(_set_checkpoint_ttl, training_run_id=run_id, checkpoint_kind=kind, checkpoint_name=name,
+                          body=TtlUpdateRequest.from_dict({"ttl_seconds": ttl_seconds}))
+
+    def get_checkpoint_archive_url(self, training_run_id: str, checkpoint_id: str
+                                   ) -> APIFuture[types.CheckpointArchiveUrlResponse]:
+        """Signed URL of a checkpoint tarball (servers of the 0.25 era; newer ones use external weights)."""
+        kind, name = _split_checkpoint_id(checkpoint_id)
+
+        async def run() -> types.CheckpointArchiveUrlResponse:
+            req = self.holder.transport
+            from ._transport import endpoint_request
+
+            args = endpoint_request(_get_archive_url, training_run_id=training_run_id, checkpoint_kind=kind,
+                                    checkpoint_name=name)
+            resp = await req.request("GET", args["url"], headers={"Accept": "application/json"})
+            if resp.status_code == 302:
+                expires = resp.headers.get("expires")
+                when = (dt.datetime.strptime(expires, "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=dt.timezone.utc)
+                        if expires else dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=15))
+                return types.CheckpointArchiveUrlResponse(url=resp.headers["location"], expires=when)
+            return types.CheckpointArchiveUrlResponse.model_validate(decode_json(resp))
+
+        return spawn(run())
+
+    def get_checkpoint_archive_url_from_tinker_path(self, tinker_path: str
+                                                    ) -> APIFuture[types.CheckpointArchiveUrlResponse]:
+        run_id, kind, name = _checkpoint_ref(tinker_path)
+        return self.get_checkpoint_archive_url(run_id, f"{kind}/{name}")
+
+    def get_external_weights_urls(self, tinker_path: str) -> APIFuture[types.ExternalWeightsUrlsResponse]:
+        """Signed download URLs of an external-weights export."""
+        run_id, kind, name = _checkpoint_ref(tinker_path)
+        if kind != "external_weights":
+            raise ValueError(f"get_external_weights_urls needs an external_weights path, got {tinker_path!r}")
+        return self._get(_get_external_weights_urls, types.ExternalWeightsUrlsResponse.model_validate,
+                         training_run_id=run_id, checkpoint_kind=kind, checkpoint_name=name)
+
+    def copy_weights(self, path: str, destination_project_id: str | None = None, *, ttl_seconds: int | None = None,
+                     weights_access_token: str | None = None) -> APIFuture[str]:
+        """Copy a checkpoint into a project; returns the copy's tinker path."""
+        project = destination_project_id or os.environ.get("TINKER_PROJECT_ID")
+        if not project:
+            raise ValueError("copy_weights needs destination_project_id (or TINKER_PROJECT_ID)")
+        body: dict[str, Any] = {"source_path": path, "destination_project_id": project}
+        if ttl_seconds is not None:
+            body["ttl_seconds"] = ttl_seconds
+        headers = {"X-Idempotency-Key": __import__("uuid").uuid4().hex}
+        if weights_access_token:
+            headers["X-Tinker-Weights-Access-Token"] = weights_access_token
+
+        async def run() -> str:
+            resp = await self.holder.transport.call(_copy_weights, body=CopyWeightsRequest.from_dict(body),
+                                                    extra_headers=headers)
+            return str(decode_json(resp)["tinker_path"])
+
+        return spawn(run())
+
+    # ---------------------------------------------------------------- sessions and samplers
+
+    def get_session(self, session_id: str, access_scope: AccessScope = "owned") -> APIFuture[types.GetSessionResponse]:
+        return self._get(_get_session, types.GetSessionResponse.model_validate, session_id=session_id,
+                         access_scope=access_scope)
+
+    def list_sessions(self, limit: int = 20, offset: int = 0, access_scope: AccessScope = "owned"
+                      ) -> APIFuture[types.ListSessionsResponse]:
+        return self._get(_list_sessions, types.ListSessionsResponse.model_validate, limit=limit, offset=offset,
+                         access_scope=access_scope)
+
+    def search_sessions(self, request: types.SessionSearchRequest | None = None
+                        ) -> APIFuture[types.SessionSearchResponse]:
+        """Search sessions (experimental)."""
+        import warnings
+
+        warnings.warn("RestClient.search_sessions is experimental", ExperimentalWarning, stacklevel=2)
+        req = request or types.SessionSearchRequest()
+        body = _WireSessionSearchRequest.from_dict(req.model_dump(mode="json", exclude_none=True))
+        return self._get(_search_sessions, types.SessionSearchResponse.model_validate, body=body)
+
+    def assign_session_project(self, session_id: str, project_id: str) -> APIFuture[None]:
+        return self._none(_assign_session_project, session_id=session_id,
+                          body=AssignProjectRequest(project_id=project_id))
+
+    def export_session_trace(self, session_id: str, poll_interval: float = 5.0) -> APIFuture[str]:
+        """Export a session's trace; returns a signed URL once the server has built it."""
+
+        async def run() -> str:
+            while True:
+                body = decode_json(await self.holder.transport.call(_export_session_trace, session_id=session_id))
+                if body["status"] == "ready":
+                    return str(body["url"])
+                if body["status"] == "failed":
+                    raise RuntimeError(f"trace export of session {session_id} failed: {body.get('error')}")
+                await asyncio.sleep(poll_interval)
+
+        return spawn(run())
+
+    def get_sampler(self, sampler_id: str) -> APIFuture[types.GetSamplerResponse]:
+        return self._get(_get_sampler, types.GetSamplerResponse.model_validate, sampler_id=sampler_id)
+
+    def whoami(self) -> APIFuture[types.WhoamiResponse]:
+        """Who the credential belongs to, read from its JWT claims (no request is made)."""
+        key = str(self.holder.settings.api_key)
+
+        async def run() -> types.WhoamiResponse:
+            if not key.startswith("eyJ") or key.count(".") != 2:
+                raise RuntimeError("whoami needs a JWT credential; this client uses a plain API key")
+            payload = key.split(".")[1]
+            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            return types.WhoamiResponse(user_urn=str(claims.get("sub", "")), email=claims.get("email"),
+                                        org_urn=f"tml:organization:{claims.get('org_id', '')}")
+
+        return spawn(run())
+
+    # ---------------------------------------------------------------- deprecated: moved to AdminClient
+
+    def get_audit_log(self, event_type: str = "all", day: dt.date | None = None) -> APIFuture[types.AuditLogResponse]:
+        warn_deprecated("RestClient.get_audit_log is deprecated; use AdminClient().get_audit_log")
+        return AdminClient(self.holder).get_audit_log(event_type, day)
+
+    def get_billing_usage(self, starting_on: dt.datetime | str, ending_before: dt.datetime | str
+                          ) -> APIFuture[types.BillingUsageResponse]:
+        warn_deprecated("RestClient.get_billing_usage is deprecated; use AdminClient().get_billing_usage")
+        return AdminClient(self.holder).get_billing_usage(starting_on, ending_before)
+
+    # ---------------------------------------------------------------- deprecated async twins
+
+    @deprecated_async("get_training_run")
+    async def get_training_run_async(self, training_run_id: str, access_scope: AccessScope = "owned") -> Any:
+        return await self.get_training_run(training_run_id, access_scope)
+
+    @deprecated_async("get_training_run_by_tinker_path")
+    async def get_training_run_by_tinker_path_async(self, tinker_path: str, access_scope: AccessScope = "owned"
+                                                    ) -> Any:
+        return await self.get_training_run_by_tinker_path(tinker_path, access_scope)
+
+    @deprecated_async("list_training_runs")
+    async def list_training_runs_async(self, limit: int = 20, offset: int = 0, access_scope: AccessScope = "owned",
+                                       project_id: str | None = None) -> Any:
+        return await self.list_training_runs(limit, offset, access_scope, project_id)
+
+    @deprecated_async("list_checkpoints")
+    async def list_checkpoints_async(self, training_run_id: str) -> Any:
+        return await self.list_checkpoints(training_run_id)
+
+    @deprecated_async("list_user_checkpoints")
+    async def list_user_checkpoints_async(self, limit: int = 100, offset: int = 0) -> Any:
+        return await self.list_user_checkpoints(limit, offset)
+
+    @deprecated_async("delete_checkpoint")
+    async def delete_checkpoint_async(self, training_run_id: str, checkpoint_id: str) -> None:
+        await self.delete_checkpoint(training_run_id, checkpoint_id)
+
+    @deprecated_async("delete_checkpoint_from_tinker_path")
+    async def delete_checkpoint_from_tinker_path_async(self, tinker_path: str) -> None:
+        await self.delete_checkpoint_from_tinker_path(tinker_path)
+
+    @deprecated_async("publish_checkpoint_from_tinker_path")
+    async def publish_checkpoint_from_tinker_path_async(self, tinker_path: str) -> None:
+        await self.publish_checkpoint_from_tinker_path(tinker_path)
+
+    @deprecated_async("unpublish_checkpoint_from_tinker_path")
+    async def unpublish_checkpoint_from_tinker_path_async(self, tinker_path: str) -> None:
+        await self.unpublish_checkpoint_from_tinker_path(tinker_path)
+
+    @deprecated_async("set_checkpoint_ttl_from_tinker_path")
+    async def set_checkpoint_ttl_from_tinker_path_async(self, tinker_path: str, ttl_seconds: int | None) -> None:
+        await self.set_checkpoint_ttl_from_tinker_path(tinker_path, ttl_seconds)
+
+    @deprecated_async("get_session")
+    async def get_session_async(self, session_id: str, access_scope: AccessScope = "owned") -> Any:
+        return await self.get_session(session_id, access_scope)
+
+    @deprecated_async("list_sessions")
+    async def list_sessions_async(self, limit: int = 20, offset: int = 0, access_scope: AccessScope = "owned") -> Any:
+        return await self.list_sessions(limit, offset, access_scope)
+
+    @deprecated_async("get_sampler")
+    async def get_sampler_async(self, sampler_id: str) -> Any:
+        return await self.get_sampler(sampler_id)
+
+
+class AdminClient(_RestBase):
+    """Organisation-level data: audit log, billing usage and checkpoint storage."""
+
+    def get_audit_log(self, event_type: str = "all", day: dt.date | None = None) -> APIFuture[types.AuditLogResponse]:
+        kwargs: dict[str, Any] = {"event_type": event_type}
+        if day is not None:
+            kwargs["day"] = day
+        return self._get(_get_audit_log, types.AuditLogResponse.model_validate, **kwargs)
+
+    def get_billing_usage(self, starting_on: dt.datetime | str, ending_before: dt.datetime | str
+                          ) -> APIFuture[types.BillingUsageResponse]:
+        def as_dt(v: dt.datetime | str) -> dt.datetime:
+            return v if isinstance(v, dt.datetime) else dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
+
+        return self._get(_get_billing_usage, types.BillingUsageResponse.model_validate,
+                         starting_on=as_dt(starting_on), ending_before=as_dt(ending_before))
+
+    def get_current_checkpoint_storage_usage(self, project_id: str | None = None
+                                             ) -> APIFuture[types.CurrentCheckpointStorageUsageResponse]:
+        kwargs: dict[str, Any] = {}
+        if project_id is not None:
+            kwargs["project_id"] = project_id
+        return self._get(_get_storage_usage, types.CurrentCheckpointStorageUsageResponse.model_validate, **kwargs)
+
+    @deprecated_async("get_audit_log")
+    async def get_audit_log_async(self, event_type: str = "all", day: dt.date | None = None) -> Any:
+        return await self.get_audit_log(event_type, day)
+
+    @deprecated_async("get_billing_usage")
+    async def get_billing_usage_async(self, starting_on: dt.datetime | str, ending_before: dt.datetime | str) -> Any:
+        return await self.get_billing_usage(starting_on, ending_before)

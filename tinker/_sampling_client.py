@@ -1,0 +1,282 @@
+"""SamplingClient: generation and prompt scoring against a base model or saved sampler weights."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from typing import TYPE_CHECKING, Any, Sequence
+
+import httpx
+import tinker_wire as wire
+from tinker_api.api.rest import get_sampler as _get_sampler
+from tinker_api.api.sampling import asample as _asample
+from tinker_api.api.sampling import create_sampling_session as _create_sampling_session
+from tinker_api.models import AsampleXTinkerSamplingBackpressure, CreateSamplingSessionRequest, SampleRequest
+
+from . import _convert
+from ._deprecation import deprecated_async
+from ._exceptions import APIStatusError
+from ._futures import APIFuture, spawn
+from ._holder import ClientHolder
+from ._polling import FutureExpiredError, PollSpec, poll_future
+from ._retry import RETRYABLE_STATUSES, RetryConfig, RetryPolicy
+from ._transport import decode_json
+from .types.model_input import ModelInput
+from .types.sample_response import SampleResponse
+from .types.sampling_params import SamplingParams
+
+if TYPE_CHECKING:
+    from ._backcompat import BackcompatSamplingClientFuture
+    from .types.tensor_data import TensorData
+
+__all__ = ["SamplingClient", "create_sampling_client"]
+
+logger = logging.getLogger("tinker")
+
+# Backoff after the server answered 429 to a sample submission (http-api.md §1.6).
+_SMALL_PROMPT_BYTES = 128 * 1024
+_MAX_RESUBMITS = 5
+
+
+class SamplingClient:
+    """Samples from one sampler (a base model or an immutable snapshot of trained weights).
+
+    ``sample`` returns at once with an :class:`APIFuture` that is also a ``concurrent.futures.Future``.
+    """
+
+    def __init__(self, holder: ClientHolder, *, sampling_session_id: str, base_model: str, shadow: bool = False,
+                 retry_config: RetryConfig | None = None, record_stability_info: bool = False) -> None:
+        self.holder = holder
+        self.sampling_session_id = sampling_session_id
+        self._base_model = base_model
+        self.retry_config = retry_config or RetryConfig()
+        self.record_stability_info = record_stability_info
+        # Restored copies number their requests far away from the original's to avoid seq_id clashes.
+        self._seq = random.randrange(1, 1_000_000) * 1_000_000_000 if shadow else 0
+        self._seq_lock = __import__("threading").Lock()
+        self._semaphore: asyncio.Semaphore | None = None
+        self._backoff_until = 0.0
+
+    def __repr__(self) -> str:
+        return f"<SamplingClient sampling_session_id={self.sampling_session_id!r} base_model={self._base_model!r}>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The credential is not pickled: the receiving process resolves its own (api key / environment).
+        return (_restore, (self.holder.settings.base_url, self.sampling_session_id, self._base_model,
+                           self.record_stability_info))
+
+    def _next_seq(self) -> int:
+        with self._seq_lock:
+            seq = self._seq
+            self._seq += 1
+            return seq
+
+    # ------------------------------------------------------------------ sampling
+
+    def sample(self, prompt: ModelInput, num_samples: int, sampling_params: SamplingParams,
+               include_prompt_logprobs: bool = False, topk_prompt_logprobs: int = 0, topk_sample_logprobs: int = 0,
+               target_prompt_logprobs: TensorData | None = None, prompt_alt_tokens_k: int = 0,
+               prompt_logprobs_last_n: int | None = None) -> APIFuture[SampleResponse]:
+        """Generate ``num_samples`` continuations of ``prompt``."""
+        body = self._sample_body(prompt, num_samples, sampling_params, include_prompt_logprobs, topk_prompt_logprobs,
+                                 topk_sample_logprobs, target_prompt_logprobs, prompt_alt_tokens_k,
+                                 prompt_logprobs_last_n)
+        return spawn(self._sample(body, prompt_alt_tokens_k))
+
+    def _sample_body(self, prompt: ModelInput, num_samples: int, sampling_params: SamplingParams,
+                     include_prompt_logprobs: bool, topk_prompt_logprobs: int, topk_sample_logprobs: int,
+                     target_prompt_logprobs: TensorData | None, prompt_alt_tokens_k: int,
+                     prompt_logprobs_last_n: int | None) -> dict[str, Any]:
+        if not isinstance(prompt, ModelInput):
+            raise TypeError(f"prompt must be a tinker.ModelInput, got {type(prompt).__name__}")
+        if not isinstance(sampling_params, SamplingParams):
+            raise TypeError(f"sampling_params must be a tinker.SamplingParams, got {type(sampling_params).__name__}")
+        if not isinstance(num_samples, int) or num_samples < 1:
+            raise ValueError(f"num_samples must be a positive int, got {num_samples!r}")
+        for name, value in (("topk_prompt_logprobs", topk_prompt_logprobs),
+                            ("topk_sample_logprobs", topk_sample_logprobs),
+                            ("prompt_alt_tokens_k", prompt_alt_tokens_k)):
+            if value < 0:
+                raise ValueError(f"{name} must be >= 0, got {value}")
+        if prompt_logprobs_last_n is not None:
+            if not include_prompt_logprobs:
+                raise ValueError("prompt_logprobs_last_n needs include_prompt_logprobs=True")
+            if not 1 <= prompt_logprobs_last_n <= prompt.length - 1:
+                raise ValueError(f"prompt_logprobs_last_n must be in [1, {prompt.length - 1}] for this prompt, "
+                                 f"got {prompt_logprobs_last_n}")
+        body: dict[str, Any] = {
+            "num_samples": num_samples,
+            "prompt": prompt.model_dump(mode="json", exclude_none=True),
+            "sampling_params": sampling_params.model_dump(mode="json", exclude_none=True),
+            "sampling_session_id": self.sampling_session_id,
+            "prompt_logprobs": bool(include_prompt_logprobs),
+            "topk_prompt_logprobs": topk_prompt_logprobs,
+            "topk_sample_logprobs": topk_sample_logprobs,
+            "prompt_alt_tokens_k": prompt_alt_tokens_k,
+            "record_stability_info": self.record_stability_info,
+            "type": "sample",
+        }
+        if target_prompt_logprobs is not None:
+            if target_prompt_logprobs.dtype != "int64" or len(target_prompt_logprobs.shape or []) != 2:
+                raise ValueError("target_prompt_logprobs must be a 2-D int64 TensorData of shape [len(prompt)-1, K]")
+            body["target_prompt_logprobs"] = target_prompt_logprobs.to_json_dict()
+        if prompt_logprobs_last_n is not None:
+            body["prompt_logprobs_last_n"] = prompt_logprobs_last_n
+        return body
+
+    def _concurrency(self) -> asyncio.Semaphore | None:
+        limit = self.retry_config.max_connections
+        if limit is None:
+            return None
+        if self._semaphore is None:
+            cfg = self.holder.cached_server_config()
+            self._semaphore = asyncio.Semaphore(min(limit, cfg.sample_max_concurrent_requests) if cfg.raw else limit)
+        return self._semaphore
+
+    async def _sample(self, body: dict[str, Any], alt_k: int) -> SampleResponse:
+        sem = self._concurrency()
+        if sem is None:
+            return await self._sample_unlimited(body, alt_k)
+        async with sem:
+            return await self._sample_unlimited(body, alt_k)
+
+    async def _sample_unlimited(self, body: dict[str, Any], alt_k: int) -> SampleResponse:
+        transport = self.holder.transport
+        # 429 is answered by the client-wide backoff below, not by per-request retries.
+        policy = RetryPolicy(self.retry_config, retry_statuses=RETRYABLE_STATUSES - {429})
+        prompt_bytes = 4 * sum(len(c.get("tokens", ())) for c in body["prompt"]["chunks"])
+        resubmits = 0
+        while True:
+            now = time.monotonic()
+            if now < self._backoff_until:
+                await asyncio.sleep(self._backoff_until - now)
+            request = SampleRequest.from_dict({**body, "seq_id": self._next_seq()})
+            started = time.monotonic()
+            try:
+                resp = await transport.call(_asample, body=request,
+                                            x_tinker_sampling_backpressure=AsampleXTinkerSamplingBackpressure.VALUE_1,
+                                            policy=policy)
+            except APIStatusError as exc:
+                if exc.status_code == 429:
+                    # Backpressure: every request of this client waits, then resubmits.
+                    delay = 1.0 if prompt_bytes <= _SMALL_PROMPT_BYTES else 5.0
+                    self._backoff_until = time.monotonic() + (policy.delay_for(0, exc.response.headers)
+                                                              if "retry-after" in exc.response.headers else delay)
+                    continue
+                raise
+            future = decode_json(resp)
+            ids = future.get("sample_sequence_ids")
+            try:
+                result = await poll_future(transport, str(future["request_id"]), _sample_spec(ids),
+                                           submit_rtt=time.monotonic() - started)
+            except FutureExpiredError:
+                resubmits += 1
+                if resubmits > _MAX_RESUBMITS:
+                    raise
+                logger.info("Sample future expired on the server; resubmitting (%d/%d)", resubmits, _MAX_RESUBMITS)
+                continue
+            if alt_k > 0 and result.prompt_alt_tokens is None:
+                raise RuntimeError("prompt_alt_tokens_k was requested but the server returned no prompt_alt_tokens; "
+                                   "the server may predate this feature")
+            return result
+
+    def compute_logprobs(self, prompt: ModelInput, prompt_logprobs_last_n: int | None = None
+                         ) -> APIFuture[list[float | None]]:
+        """Log-probabilities of each prompt token given its prefix (the first entry is None)."""
+        body = self._sample_body(prompt, 1, SamplingParams(max_tokens=1), True, 0, 0, None, 0, prompt_logprobs_last_n)
+
+        async def run() -> list[float | None]:
+            resp = await self._sample(body, 0)
+            return list(resp.prompt_logprobs or [])
+
+        return spawn(run())
+
+    # ------------------------------------------------------------------ info
+
+    def get_base_model(self) -> str:
+        """The base model this sampler runs."""
+        return self._base_model
+
+    def get_tokenizer(self) -> Any:
+        """The base model's tokenizer (see :func:`tinker.get_tokenizer`)."""
+        from ._tokenizer import load_tokenizer
+
+        return load_tokenizer(self.holder, self._base_model)
+
+    def get_telemetry(self) -> None:
+        return None
+
+    def on_queue_state_change(self, queue_state: str, queue_state_reason: str | None) -> None:
+        if queue_state != "active":
+            logger.warning("Sampling is paused for sampler %s: %s", self.sampling_session_id,
+                           queue_state_reason or queue_state)
+
+    # ------------------------------------------------------------------ deprecated async twins
+
+    @deprecated_async("sample")
+    async def sample_async(self, prompt: ModelInput, num_samples: int, sampling_params: SamplingParams,
+                           include_prompt_logprobs: bool = False, topk_prompt_logprobs: int = 0,
+                           **kwargs: Any) -> SampleResponse:
+        return await self.sample(prompt, num_samples, sampling_params, include_prompt_logprobs,
+                                 topk_prompt_logprobs, **kwargs)
+
+    @deprecated_async("compute_logprobs")
+    async def compute_logprobs_async(self, prompt: ModelInput, prompt_logprobs_last_n: int | None = None
+                                     ) -> list[float | None]:
+        return await self.compute_logprobs(prompt, prompt_logprobs_last_n)
+
+    @deprecated_async("get_base_model")
+    async def get_base_model_async(self) -> str:
+        return self._base_model
+
+
+def _sample_spec(sequence_ids: Sequence[str] | None) -> PollSpec[SampleResponse]:
+    def parse(resp: httpx.Response) -> SampleResponse:
+        if wire.PROTOBUF in resp.headers.get("content-type", ""):
+            return _convert.sample_response_from_wire(wire.decode_sample_response(resp.content), sequence_ids)
+        return _convert.sample_response_from_json(decode_json(resp), sequence_ids)
+
+    return PollSpec(request_type="Sample", parse=parse, accept_proto=True)
+
+
+def create_sampling_client(holder: ClientHolder, *, model_path: str | None, base_model: str | None,
+                           retry_config: RetryConfig | None, record_stability_info: bool
+                           ) -> BackcompatSamplingClientFuture:
+    """Open a sampling session on the server and wrap it in a SamplingClient (as a backcompat future)."""
+    from ._backcompat import BackcompatSamplingClientFuture
+
+    if model_path is None and base_model is None:
+        raise ValueError("create_sampling_client needs model_path= (a tinker:// sampler path) or base_model=")
+    if model_path is not None and not model_path.startswith("tinker://"):
+        raise ValueError(f"model_path must be a tinker:// path, got {model_path!r}")
+    seq = holder.next_sampling_session_seq_id()
+
+    async def make() -> SamplingClient:
+        session_id = await holder.ensure_session()
+        body: dict[str, Any] = {"session_id": session_id, "sampling_session_seq_id": seq}
+        if model_path is not None:
+            body["model_path"] = model_path
+        if base_model is not None:
+            body["base_model"] = base_model
+        resp = decode_json(await holder.transport.call(
+            _create_sampling_session, body=CreateSamplingSessionRequest.from_dict(body)))
+        sampler_id = str(resp["sampling_session_id"])
+        resolved = base_model
+        if resolved is None:
+            info = decode_json(await holder.transport.call(_get_sampler, sampler_id=sampler_id))
+            resolved = str(info["base_model"])
+        return SamplingClient(holder, sampling_session_id=sampler_id, base_model=resolved,
+                              retry_config=retry_config, record_stability_info=record_stability_info)
+
+    return BackcompatSamplingClientFuture(spawn(make()))
+
+
+def _restore(base_url: str, sampling_session_id: str, base_model: str, record_stability_info: bool) -> SamplingClient:
+    from ._config import ClientSettings
+    from ._holder import shared_rest_holder
+
+    holder = shared_rest_holder(ClientSettings.resolve(base_url=base_url))
+    return SamplingClient(holder, sampling_session_id=sampling_session_id, base_model=base_model, shadow=True,
+                          record_stability_info=record_stability_info)

@@ -1,0 +1,258 @@
+"""ServiceClient: the entry point. Creates training, sampling and REST clients for one session."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Mapping
+
+import httpx
+from tinker_api.api.models import create_model as _create_model
+from tinker_api.api.models import get_info as _get_info
+from tinker_api.api.weights import load_weights as _load_weights
+from tinker_api.models import CreateModelRequest, GetInfoRequest, LoadWeightsRequest
+
+from ._backcompat import BackcompatSamplingClientFuture, BackcompatTrainingClientFuture
+from ._config import ClientSettings
+from ._deprecation import deprecated_async, warn_deprecated
+from ._futures import APIFuture, AwaitableConcurrentFuture, spawn
+from ._holder import ClientHolder
+from ._polling import PollSpec, poll_future
+from ._retry import RetryConfig
+from ._sampling_client import create_sampling_client
+from ._training_client import TrainingClient
+from ._transport import decode_json
+from .types.training import GetInfoResponse
+
+if TYPE_CHECKING:
+    from ._rest_client import RestClient
+    from .types.service import GetServerCapabilitiesResponse
+
+__all__ = ["ServiceClient"]
+
+logger = logging.getLogger("tinker")
+
+_KNOWN_KWARGS = {"timeout", "retry_config", "_http_transport"}
+
+
+class ServiceClient:
+    """Connects to a Tinker server (``base_url``, else ``TINKER_BASE_URL``) and creates clients.
+
+    Nothing is contacted until a client is needed. Use it as a context manager, or call :meth:`close`, to
+    finish the session cleanly.
+
+    Args:
+        user_metadata: String metadata stored with the session.
+        project_id: Project for the session (default ``TINKER_PROJECT_ID``).
+        display_name: Human-readable session name.
+        base_url: Server URL (default ``TINKER_BASE_URL``, then the production URL).
+        api_key: Credential (default ``TINKER_API_KEY``, ``TINKER_CREDENTIAL_CMD``, then
+            ``~/.tinker/credentials.json``).
+        default_headers_overrides: Extra headers sent with every request.
+        timeout: Per-request timeout in seconds or an ``httpx.Timeout`` (default 60 s, 5 s to connect).
+        retry_config: The retry policy for this client's requests.
+    """
+
+    def __init__(self, user_metadata: Mapping[str, str] | None = None, project_id: str | None = None, *,
+                 display_name: str | None = None, base_url: str | None = None, api_key: str | None = None,
+                 default_headers_overrides: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+        unknown = set(kwargs) - _KNOWN_KWARGS
+        if unknown:
+            warn_deprecated(f"ServiceClient ignores unknown keyword arguments: {sorted(unknown)}")
+        self._settings = ClientSettings.resolve(
+            base_url=base_url, api_key=api_key, project_id=project_id,
+            default_headers=default_headers_overrides, timeout=kwargs.get("timeout"),
+        )
+        self._retry_config: RetryConfig | None = kwargs.get("retry_config")
+        self._http_transport: httpx.AsyncBaseTransport | None = kwargs.get("_http_transport")
+        self.holder = ClientHolder(self._settings, retry_config=self._retry_config, user_metadata=user_metadata,
+                                   display_name=display_name, http_transport=self._http_transport)
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"<ServiceClient base_url={self._settings.base_url!r} session_id={self.holder.session_id!r}>"
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def __enter__(self) -> "ServiceClient":
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            status = "success"
+        elif issubclass(exc_type, Exception):
+            status = "errored"
+        else:
+            status = "interrupted"
+        self.close(status).result()
+
+    def close(self, status: str = "success", detail: str | None = None) -> AwaitableConcurrentFuture[None]:
+        """Finish the session (``success``, ``errored`` or ``interrupted``) and close connections. Idempotent."""
+        if status not in ("success", "errored", "interrupted"):
+            raise ValueError(f"status must be 'success', 'errored' or 'interrupted', got {status!r}")
+        self._closed = True
+        return AwaitableConcurrentFuture(spawn(self.holder.finish(status, detail)).future())
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("ServiceClient is closed")
+
+    # ------------------------------------------------------------------ training clients
+
+    def create_lora_training_client(self, base_model: str, rank: int = 32, seed: int | None = None,
+                                    train_mlp: bool = True, train_attn: bool = True, train_unembed: bool = True,
+                                    user_metadata: Mapping[str, str] | None = None, optimizer: Any = None
+                                    ) -> BackcompatTrainingClientFuture:
+        """Create a LoRA model on ``base_model`` and return (a future of) its :class:`TrainingClient`."""
+        self._check_open()
+        if not (train_mlp or train_attn or train_unembed):
+            raise ValueError("At least one of train_mlp, train_attn, train_unembed must be True")
+        if not isinstance(rank, int) or rank < 1:
+            raise ValueError(f"rank must be a positive int, got {rank!r}")
+        model_seq_id = self.holder.next_model_seq_id()
+        lora: dict[str, Any] = {"rank": rank, "train_unembed": train_unembed, "train_mlp": train_mlp,
+                                "train_attn": train_attn}
+        if seed is not None:
+            lora["seed"] = seed
+        optimizer_config = _optimizer_json(optimizer)
+
+        async def make() -> TrainingClient:
+            session_id = await self.holder.ensure_session()
+            body: dict[str, Any] = {"session_id": session_id, "model_seq_id": model_seq_id, "base_model": base_model,
+                                    "lora_config": lora, "optimizer_config": optimizer_config}
+            if user_metadata is not None:
+                body["user_metadata"] = dict(user_metadata)
+            resp = decode_json(await self.holder.transport.call(_create_model, body=CreateModelRequest.from_dict(body)))
+            result = await poll_future(self.holder.transport, str(resp["request_id"]),
+                                       PollSpec("CreateModel", lambda r: decode_json(r)))
+            model_id = str(result["model_id"])
+            return TrainingClient(self.holder, model_seq_id=model_seq_id, model_id=model_id,
+                                  info=await self._get_info(model_id))
+
+        return BackcompatTrainingClientFuture(spawn(make()))
+
+    async def _get_info(self, model_id: str) -> GetInfoResponse:
+        resp = await self.holder.transport.call(_get_info, body=GetInfoRequest(model_id=model_id))
+        return GetInfoResponse.model_validate(decode_json(resp))
+
+    def _from_state(self, path: str, optimizer: bool, base_model: str | None, user_metadata: Mapping[str, str] | None,
+                    weights_access_token: str | None, optimizer_config: Any) -> BackcompatTrainingClientFuture:
+        self._check_open()
+        if not path.startswith("tinker://"):
+            raise ValueError(f"path must be a tinker:// training checkpoint path, got {path!r}")
+        model_seq_id = self.holder.next_model_seq_id()
+
+        async def make() -> TrainingClient:
+            session_id = await self.holder.ensure_session()
+            body: dict[str, Any] = {"session_id": session_id, "model_seq_id": model_seq_id, "path": path,
+                                    "optimizer": optimizer}
+            if base_model is not None:
+                body["base_model"] = base_model
+            if user_metadata is not None:
+                body["user_metadata"] = dict(user_metadata)
+            if weights_access_token is not None:
+                body["weights_access_token"] = weights_access_token
+            if not optimizer:
+                body["optimizer_config"] = _optimizer_json(optimizer_config)
+            resp = decode_json(await self.holder.transport.call(_load_weights, body=LoadWeightsRequest.from_dict(body)))
+            result = await poll_future(self.holder.transport, str(resp["request_id"]),
+                                       PollSpec("LoadWeights", lambda r: decode_json(r)))
+            model_id = str(result.get("model_id") or f"{session_id}:train:{model_seq_id}")
+            return TrainingClient(self.holder, model_seq_id=model_seq_id, model_id=model_id,
+                                  info=await self._get_info(model_id))
+
+        return BackcompatTrainingClientFuture(spawn(make()))
+
+    def create_training_client_from_state(self, path: str, base_model: str | None = None,
+                                          user_metadata: Mapping[str, str] | None = None,
+                                          weights_access_token: str | None = None, optimizer: Any = None
+                                          ) -> BackcompatTrainingClientFuture:
+        """A new model initialised with the weights of a training checkpoint (fresh optimizer state)."""
+        return self._from_state(path, False, base_model, user_metadata, weights_access_token, optimizer)
+
+    def create_training_client_from_state_with_optimizer(self, path: str, base_model: str | None = None,
+                                                         user_metadata: Mapping[str, str] | None = None,
+                                                         weights_access_token: str | None = None
+                                                         ) -> BackcompatTrainingClientFuture:
+        """A new model resuming a training checkpoint: weights and optimizer state."""
+        return self._from_state(path, True, base_model, user_metadata, weights_access_token, None)
+
+    # ------------------------------------------------------------------ sampling and REST
+
+    def create_sampling_client(self, model_path: str | None = None, base_model: str | None = None,
+                               retry_config: RetryConfig | None = None, record_stability_info: bool = False
+                               ) -> BackcompatSamplingClientFuture:
+        """A sampling client for a sampler checkpoint (``model_path``) or a base model (``base_model``)."""
+        self._check_open()
+        return create_sampling_client(self.holder, model_path=model_path, base_model=base_model,
+                                      retry_config=retry_config or self._retry_config,
+                                      record_stability_info=record_stability_info)
+
+    def create_rest_client(self) -> RestClient:
+        """A :class:`RestClient` on this client's server and credential (prefer ``RestClient()`` directly)."""
+        from ._rest_client import RestClient
+
+        return RestClient(_holder=ClientHolder(self._settings, retry_config=self._retry_config,
+                                               http_transport=self._http_transport))
+
+    def get_server_capabilities(self) -> GetServerCapabilitiesResponse:
+        """The base models the server serves (blocks)."""
+        return self.create_rest_client().get_server_capabilities().result()
+
+    def copy_weights(self, path: str, *, ttl_seconds: int | None = None, weights_access_token: str | None = None
+                     ) -> APIFuture[str]:
+        """Copy a checkpoint into this client's project; returns the copy's tinker path."""
+        return self.create_rest_client().copy_weights(path, self._settings.project_id, ttl_seconds=ttl_seconds,
+                                                      weights_access_token=weights_access_token)
+
+    def get_console_url(self) -> str:
+        base = "https://tinker.thinkingmachines.ai"
+        return f"{base}/sessions/{self.holder.session_id}" if self.holder.session_id else f"{base}/sessions"
+
+    def get_telemetry(self) -> None:
+        return None
+
+    # ------------------------------------------------------------------ deprecated async twins
+
+    @deprecated_async("create_lora_training_client")
+    async def create_lora_training_client_async(self, base_model: str, rank: int = 32, seed: int | None = None,
+                                                train_mlp: bool = True, train_attn: bool = True,
+                                                train_unembed: bool = True,
+                                                user_metadata: Mapping[str, str] | None = None,
+                                                optimizer: Any = None) -> TrainingClient:
+        return await self.create_lora_training_client(base_model, rank, seed, train_mlp, train_attn, train_unembed,
+                                                      user_metadata, optimizer)
+
+    @deprecated_async("create_training_client_from_state")
+    async def create_training_client_from_state_async(self, path: str, base_model: str | None = None,
+                                                      user_metadata: Mapping[str, str] | None = None,
+                                                      weights_access_token: str | None = None,
+                                                      optimizer: Any = None) -> TrainingClient:
+        return await self.create_training_client_from_state(path, base_model, user_metadata, weights_access_token,
+                                                            optimizer)
+
+    @deprecated_async("create_training_client_from_state_with_optimizer")
+    async def create_training_client_from_state_with_optimizer_async(
+            self, path: str, base_model: str | None = None, user_metadata: Mapping[str, str] | None = None,
+            weights_access_token: str | None = None) -> TrainingClient:
+        return await self.create_training_client_from_state_with_optimizer(path, base_model, user_metadata,
+                                                                           weights_access_token)
+
+    @deprecated_async("create_sampling_client")
+    async def create_sampling_client_async(self, model_path: str | None = None, base_model: str | None = None,
+                                           retry_config: RetryConfig | None = None,
+                                           record_stability_info: bool = False) -> Any:
+        return await self.create_sampling_client(model_path, base_model, retry_config, record_stability_info)
+
+    @deprecated_async("get_server_capabilities")
+    async def get_server_capabilities_async(self) -> GetServerCapabilitiesResponse:
+        return await self.create_rest_client().get_server_capabilities()
+
+
+def _optimizer_json(optimizer: Any) -> dict[str, Any]:
+    if optimizer is None:
+        return {"type": "adamw"}
+    if isinstance(optimizer, Mapping):
+        return dict(optimizer)
+    if hasattr(optimizer, "model_dump"):
+        return dict(optimizer.model_dump(mode="json", exclude_none=True))
+    raise TypeError(f"optimizer must be an optimizer config such as tinker.AdamOptimizerConfig(), got {optimizer!r}")

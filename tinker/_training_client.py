@@ -1,0 +1,500 @@
+"""TrainingClient: forward/backward passes, optimizer steps and checkpoints of one LoRA model."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+
+import httpx
+import tinker_wire as wire
+from tinker_api.api.training import forward_backward as _forward_backward
+from tinker_api.api.training import optim_step as _optim_step
+from tinker_api.api.weights import load_weights as _load_weights
+from tinker_api.api.weights import save_weights as _save_weights
+from tinker_api.api.weights import save_weights_external as _save_weights_external
+from tinker_api.api.weights import save_weights_for_sampler as _save_weights_for_sampler
+from tinker_api.types import File
+from tinker_api.models import (
+    LoadWeightsRequest,
+    OptimStepRequest,
+    SaveWeightsExternalRequest,
+    SaveWeightsForSamplerRequest,
+    SaveWeightsRequest,
+)
+
+from . import _convert
+from ._chunking import merge_outputs, split_batch
+from ._deprecation import deprecated_async, warn_deprecated
+from ._futures import APIFuture, spawn
+from ._holder import ClientHolder
+from ._ordering import SeqCounter, TurnGate
+from ._polling import PollSpec, poll_future
+from ._transport import decode_json
+from .types.datum import Datum
+from .types.forward_backward_output import ForwardBackwardOutput
+from .types.training import GetInfoResponse
+
+if TYPE_CHECKING:
+    from ._backcompat import BackcompatSamplingClientFuture
+    from ._retry import RetryConfig
+    from .types.checkpoints import (
+        LoadWeightsResponse,
+        SaveWeightsExternalResponse,
+        SaveWeightsForSamplerResponse,
+        SaveWeightsResponse,
+    )
+    from .types.optimizer import AdamParams, OptimStepResponse
+
+__all__ = ["TrainingClient", "CustomLossFnV1"]
+
+logger = logging.getLogger("tinker")
+
+CustomLossFnV1 = Callable[[list[Datum], list[Any]], tuple[Any, dict[str, float]]]
+
+
+def _fbo_spec(request_type: str) -> PollSpec[ForwardBackwardOutput]:
+    def parse(resp: httpx.Response) -> ForwardBackwardOutput:
+        if wire.PROTOBUF in resp.headers.get("content-type", ""):
+            return _convert.forward_backward_output_from_wire(wire.decode_forward_backward_output(resp.content))
+        return ForwardBackwardOutput.from_json_dict(decode_json(resp))
+
+    return PollSpec(request_type=request_type, parse=parse, accept_proto=True)
+
+
+def _json_spec(request_type: str, parse: Callable[[Any], Any]) -> PollSpec[Any]:
+    return PollSpec(request_type=request_type, parse=lambda resp: parse(decode_json(resp)))
+
+
+def _as_datums(data: Sequence[Datum | Mapping[str, Any]]) -> list[Datum]:
+    out = []
+    for i, d in enumerate(data):
+        if isinstance(d, Datum):
+            out.append(d)
+        elif isinstance(d, Mapping):
+            out.append(Datum(**d))
+        else:
+            raise TypeError(f"data[{i}] must be a tinker.Datum, got {type(d).__name__}")
+    return out
+
+
+class TrainingClient:
+    """Trains one LoRA model. Create it with ``ServiceClient.create_lora_training_client``.
+
+    Compute methods return an :class:`APIFuture` at once, so calls pipeline: request ids are reserved in
+    call order and the server runs them in that order. Wait with ``.result()`` or ``await``.
+    """
+
+    def __init__(self, holder: ClientHolder, *, model_seq_id: int, model_id: str, info: GetInfoResponse,
+                 first_seq_id: int = 1) -> None:
+        self.holder = holder
+        self.model_seq_id = model_seq_id
+        self.model_id = model_id
+        self._info = info
+        self._ids = SeqCounter(first_seq_id)
+        self._gate = TurnGate(first_seq_id)
+        self._poisoned: BaseException | None = None
+
+    def __repr__(self) -> str:
+        return f"<TrainingClient model_id={self.model_id!r}>"
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _check_usable(self) -> None:
+        if self._poisoned is not None:
+            raise RuntimeError(
+                f"TrainingClient {self.model_id} is unusable: an earlier forward_backward_custom failed "
+                f"({self._poisoned!r}); its reserved requests were never sent"
+            ) from self._poisoned
+
+    async def _submit(self, endpoint: Any, seq_id: int, **kwargs: Any) -> tuple[str, float]:
+        """Submit one ordered request in its turn; returns (request_id, submit round trip)."""
+        await self._gate.wait(seq_id)
+        started = time.monotonic()
+        try:
+            resp = await self.holder.transport.call(endpoint, **kwargs)
+        finally:
+            await self._gate.release(seq_id, 1)
+        return str(decode_json(resp)["request_id"]), time.monotonic() - started
+
+    async def _ordered(self, endpoint: Any, seq_id: int, spec: PollSpec[Any], **kwargs: Any) -> Any:
+        request_id, rtt = await self._submit(endpoint, seq_id, **kwargs)
+        return await poll_future(self.holder.transport, request_id, spec, submit_rtt=rtt)
+
+    # ------------------------------------------------------------------ forward / backward
+
+    def forward(self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, float | str] | None = None
+                ) -> APIFuture[ForwardBackwardOutput]:
+        """Compute the loss and per-datum outputs (e.g. ``logprobs``) without accumulating gradients."""
+        return self._forward_backward(data, loss_fn, loss_fn_config, forward_only=True)
+
+    def forward_backward(self, data: Sequence[Datum], loss_fn: str,
+                         loss_fn_config: Mapping[str, float | str] | None = None) -> APIFuture[ForwardBackwardOutput]:
+        """Compute the loss and add its gradients (summed over datums) to the accumulated gradients."""
+        return self._forward_backward(data, loss_fn, loss_fn_config, forward_only=False)
+
+    def _forward_backward(self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, float | str] | None,
+                          *, forward_only: bool, first_id: int | None = None) -> APIFuture[ForwardBackwardOutput]:
+        self._check_usable()
+        if not isinstance(loss_fn, str) or not loss_fn:
+            raise TypeError(f"loss_fn must be a loss name such as 'cross_entropy', got {loss_fn!r}")
+        datums = _as_datums(data)
+        cfg = self.holder.cached_server_config()
+        chunks = split_batch(datums, cfg.fwdbwd_max_chunk_len, cfg.fwdbwd_max_chunk_bytes_count)
+        first = self._ids.reserve(len(chunks)) if first_id is None else first_id
+        config = dict(loss_fn_config) if loss_fn_config else None
+        return spawn(self._run_chunks(chunks, first, loss_fn, config, forward_only))
+
+    async def _run_chunks(self, chunks: list[list[Datum]], first: int, loss_fn: str,
+                          config: dict[str, float | str] | None, forward_only: bool) -> ForwardBackwardOutput:
+        spec = _fbo_spec("Forward" if forward_only else "ForwardBackward")
+        cfg = await self.holder.server_config()
+        bodies = [
+            _convert.forward_backward_request_bytes(self.model_id, first + i, chunk, loss_fn, config, forward_only)
+            for i, chunk in enumerate(chunks)
+        ]
+        headers: dict[str, str] = {}
+        if cfg.proto_compress_fwdbwd:
+            bodies = [wire.compress_zstd(b) for b in bodies]
+            headers["Content-Encoding"] = "zstd"
+        transport = self.holder.transport
+
+        async def submit(i: int) -> tuple[str, float]:
+            started = time.monotonic()
+            resp = await transport.call(_forward_backward, body=File(payload=bodies[i]),  # type: ignore[arg-type]
+                                        extra_headers=headers)
+            return str(decode_json(resp)["request_id"]), time.monotonic() - started
+
+        await self._gate.wait(first)
+        try:
+            if cfg.parallel_fwdbwd_chunks and len(chunks) > 1:
+                # The server starts a batch when its lowest seq_id arrives: send that one last.
+                rest = await asyncio.gather(*(submit(i) for i in range(1, len(chunks))))
+                submitted = [await submit(0), *rest]
+            else:
+                submitted = [await submit(i) for i in range(len(chunks))]
+        finally:
+            await self._gate.release(first, len(chunks))
+        outputs = await asyncio.gather(
+            *(poll_future(transport, rid, spec, submit_rtt=rtt) for rid, rtt in submitted)
+        )
+        return merge_outputs(outputs)
+
+    def forward_backward_custom(self, data: Sequence[Datum], loss_fn: CustomLossFnV1, *,
+                                loss_type_input: str | None = None) -> APIFuture[ForwardBackwardOutput]:
+        """Train on a loss computed client-side from the per-token logprobs (needs torch).
+
+        ``loss_fn(data, logprobs)`` gets one ``torch.Tensor`` of logprobs per datum (with
+        ``requires_grad``) and returns ``(loss, metrics)``. The gradient reaches the server as
+        cross-entropy weights ``-dloss/dlogprobs``, which reproduces it exactly. In the result,
+        ``loss:sum`` is the custom loss and ``surrogate_loss:sum`` the server's cross-entropy.
+        """
+        self._check_usable()
+        if loss_type_input is not None:
+            import warnings
+
+            warnings.warn("forward_backward_custom(loss_type_input=...) is deprecated and ignored",
+                          DeprecationWarning, stacklevel=2)
+            if loss_type_input != "logprobs":
+                raise ValueError(f"loss_type_input must be 'logprobs', got {loss_type_input!r}")
+        datums = _as_datums(data)
+        forward_data = []
+        for i, d in enumerate(datums):
+            if "target_tokens" not in d.loss_fn_inputs:
+                raise ValueError(f"data[{i}].loss_fn_inputs needs 'target_tokens' for forward_backward_custom")
+            targets = d.loss_fn_inputs["target_tokens"]
+            weights = d.loss_fn_inputs.get("weights")
+            if weights is None:
+                import numpy as np
+
+                from .types.tensor_data import TensorData
+
+                weights = TensorData(np.zeros(targets.to_numpy().shape, dtype=np.float32), dtype="float32")
+            forward_data.append(Datum(model_input=d.model_input,
+                                      loss_fn_inputs={"target_tokens": targets, "weights": weights},
+                                      model_input_spans=d.model_input_spans, loss_fn_input_spans=d.loss_fn_input_spans))
+        cfg = self.holder.cached_server_config()
+        n = len(split_batch(forward_data, cfg.fwdbwd_max_chunk_len, cfg.fwdbwd_max_chunk_bytes_count))
+        # Reserve forward and backward ids now so later calls cannot slip in between.
+        first = self._ids.reserve(2 * n)
+        forward_future = self._forward_backward(forward_data, "cross_entropy", None, forward_only=True, first_id=first)
+
+        async def run() -> ForwardBackwardOutput:
+            try:
+                fwd = await forward_future.result_async()
+                linear_data, loss_value, user_metrics = _custom_loss_surrogate(forward_data, fwd, loss_fn)
+            except BaseException as exc:
+                self._poisoned = exc
+                await self._gate.release(first + n, n)
+                raise
+            out = await self._forward_backward(linear_data, "cross_entropy", None, forward_only=False,
+                                               first_id=first + n).result_async()
+            metrics = dict(out.metrics)
+            if "loss:sum" in metrics:
+                metrics["surrogate_loss:sum"] = metrics.pop("loss:sum")
+            metrics["loss:sum"] = loss_value
+            metrics.update(user_metrics)
+            return ForwardBackwardOutput(loss_fn_output_type=out.loss_fn_output_type,
+                                         loss_fn_outputs=out.loss_fn_outputs, metrics=metrics)
+
+        return spawn(run())
+
+    # ------------------------------------------------------------------ optimizer
+
+    def optim_step(self, optim_params: AdamParams | Any | None = None, *, adam_params: AdamParams | None = None
+                   ) -> APIFuture[OptimStepResponse]:
+        """Apply the accumulated gradients with AdamW (``AdamParams``) or another optimizer family."""
+        from .types.optimizer import AdamParams, OptimStepResponse
+
+        self._check_usable()
+        if (optim_params is None) == (adam_params is None):
+            raise TypeError("optim_step takes exactly one of optim_params (positional) or adam_params=")
+        params = optim_params if optim_params is not None else adam_params
+        if isinstance(params, AdamParams):
+            body = {"adam_params": params.model_dump(mode="json", exclude_none=True)}
+        elif hasattr(params, "model_dump") and getattr(params, "type", None):
+            body = {"optimizer_params": params.model_dump(mode="json", exclude_none=True)}
+        else:
+            raise TypeError(f"optim_step needs tinker.AdamParams or optimizer params, got {type(params).__name__}")
+        seq = self._ids.reserve()
+        req = OptimStepRequest.from_dict({**body, "model_id": self.model_id, "seq_id": seq})
+        spec = _json_spec("OptimStep", lambda b: OptimStepResponse.model_validate(b))
+        return spawn(self._ordered(_optim_step, seq, spec, body=req))
+
+    # ------------------------------------------------------------------ checkpoints
+
+    def save_state(self, name: str, ttl_seconds: int | None = None, overwrite: bool = False,
+                   user_metadata: Mapping[str, str] | None = None) -> APIFuture[SaveWeightsResponse]:
+        """Save weights and optimizer state as ``tinker://<run>/weights/<name>``."""
+        from .types.checkpoints import SaveWeightsResponse
+
+        self._check_usable()
+        seq = self._ids.reserve()
+        body = {"model_id": self.model_id, "path": name, "seq_id": seq, "overwrite": overwrite}
+        if ttl_seconds is not None:
+            body["ttl_seconds"] = ttl_seconds
+        if user_metadata is not None:
+            body["user_metadata"] = dict(user_metadata)
+        spec = _json_spec("SaveWeights", lambda b: SaveWeightsResponse.model_validate(b))
+        return spawn(self._ordered(_save_weights, seq, spec, body=SaveWeightsRequest.from_dict(body)))
+
+    def _load(self, path: str, optimizer: bool, weights_access_token: str | None) -> APIFuture[LoadWeightsResponse]:
+        from .types.checkpoints import LoadWeightsResponse
+
+        self._check_usable()
+        seq = self._ids.reserve()
+        body: dict[str, Any] = {"model_id": self.model_id, "seq_id": seq, "path": path, "optimizer": optimizer}
+        if weights_access_token:
+            body["weights_access_token"] = weights_access_token
+        spec = _json_spec("LoadWeights", lambda b: LoadWeightsResponse.model_validate(b))
+        return spawn(self._ordered(_load_weights, seq, spec, body=LoadWeightsRequest.from_dict(body)))
+
+    def load_state(self, path: str, weights_access_token: str | None = None) -> APIFuture[LoadWeightsResponse]:
+        """Load weights (not the optimizer state) from a training checkpoint into this model.
+
+        Deprecated: prefer ``ServiceClient.create_training_client_from_state``."""
+        warn_deprecated("TrainingClient.load_state is deprecated; use ServiceClient.create_training_client_from_state")
+        return self._load(path, False, weights_access_token)
+
+    def load_state_with_optimizer(self, path: str, weights_access_token: str | None = None
+                                  ) -> APIFuture[LoadWeightsResponse]:
+        """Load weights and optimizer state. Deprecated: prefer
+        ``ServiceClient.create_training_client_from_state_with_optimizer``."""
+        warn_deprecated("TrainingClient.load_state_with_optimizer is deprecated; use "
+                        "ServiceClient.create_training_client_from_state_with_optimizer")
+        return self._load(path, True, weights_access_token)
+
+    def _save_for_sampler(self, body: dict[str, Any]) -> APIFuture[Any]:
+        from .types.checkpoints import SaveWeightsForSamplerResponseInternal
+
+        self._check_usable()
+        seq = self._ids.reserve()
+        body = {"model_id": self.model_id, "seq_id": seq, **body}
+        spec = _json_spec("SaveWeightsForSampler", lambda b: SaveWeightsForSamplerResponseInternal.model_validate(b))
+        return spawn(self._ordered(_save_weights_for_sampler, seq, spec,
+                                   body=SaveWeightsForSamplerRequest.from_dict(body)))
+
+    def save_weights_for_sampler(self, name: str, ttl_seconds: int | None = None,
+                                 user_metadata: Mapping[str, str] | None = None
+                                 ) -> APIFuture[SaveWeightsForSamplerResponse]:
+        """Save an immutable sampler snapshot as ``tinker://<run>/sampler_weights/<name>``."""
+        from ._futures import chain
+        from .types.checkpoints import SaveWeightsForSamplerResponse
+
+        body: dict[str, Any] = {"path": name, "kind": "snapshot"}
+        if ttl_seconds is not None:
+            body["ttl_seconds"] = ttl_seconds
+        if user_metadata is not None:
+            body["user_metadata"] = dict(user_metadata)
+        return chain(self._save_for_sampler(body), lambda r: SaveWeightsForSamplerResponse(path=r.path))
+
+    def save_weights_external(self, name: str, ttl_seconds: int | None = None,
+                              age_encryption_recipients: Sequence[str] | None = None
+                              ) -> APIFuture[SaveWeightsExternalResponse]:
+        """Export the adapter as downloadable files (``tinker://<run>/external_weights/<name>``)."""
+        from .types.checkpoints import SaveWeightsExternalResponse
+
+        self._check_usable()
+        seq = self._ids.reserve()
+        body: dict[str, Any] = {"model_id": self.model_id, "path": name, "seq_id": seq}
+        if ttl_seconds is not None:
+            body["ttl_seconds"] = ttl_seconds
+        if age_encryption_recipients:
+            body["age_encryption_recipients"] = list(age_encryption_recipients)
+
+        def parse(b: Any) -> SaveWeightsExternalResponse:
+            if not b.get("path"):
+                raise ValueError("save_weights_external: the server returned no path")
+            return SaveWeightsExternalResponse(path=b["path"])
+
+        spec = _json_spec("SaveWeightsExternal", parse)
+        return spawn(self._ordered(_save_weights_external, seq, spec, body=SaveWeightsExternalRequest.from_dict(body)))
+
+    # ------------------------------------------------------------------ sampling clients
+
+    def save_weights_and_get_sampling_client(self, name: str | None = None, retry_config: RetryConfig | None = None,
+                                             record_stability_info: bool = False, kind: str = "snapshot"
+                                             ) -> BackcompatSamplingClientFuture:
+        """Snapshot the current weights (ephemerally) and return a sampling client for them."""
+        from ._backcompat import BackcompatSamplingClientFuture
+        from ._sampling_client import SamplingClient
+
+        if name is not None:
+            import warnings
+
+            warnings.warn("save_weights_and_get_sampling_client(name=...) is deprecated and ignored; "
+                          "snapshots made here are always ephemeral", DeprecationWarning, stacklevel=2)
+        if kind not in ("snapshot", "inflight"):
+            raise ValueError(f"kind must be 'snapshot' or 'inflight', got {kind!r}")
+        sampler_seq = self.holder.next_sampling_session_seq_id()
+        save = self._save_for_sampler({"sampling_session_seq_id": sampler_seq, "kind": kind})
+
+        async def make() -> SamplingClient:
+            result = await save.result_async()
+            if not result.sampling_session_id:
+                raise ValueError("save_weights_for_sampler returned no sampling_session_id")
+            return SamplingClient(self.holder, sampling_session_id=result.sampling_session_id,
+                                  base_model=self._info.model_data.model_name or "", retry_config=retry_config,
+                                  record_stability_info=record_stability_info)
+
+        return BackcompatSamplingClientFuture(spawn(make()))
+
+    def create_sampling_client(self, model_path: str, retry_config: RetryConfig | None = None,
+                               record_stability_info: bool = False) -> BackcompatSamplingClientFuture:
+        """A sampling client for a saved sampler checkpoint (``tinker://.../sampler_weights/...``)."""
+        from ._sampling_client import create_sampling_client
+
+        return create_sampling_client(self.holder, model_path=model_path, base_model=None, retry_config=retry_config,
+                                      record_stability_info=record_stability_info)
+
+    # ------------------------------------------------------------------ info
+
+    def get_info(self) -> GetInfoResponse:
+        """Model information, cached when the client was created."""
+        return self._info
+
+    def get_tokenizer(self) -> Any:
+        """The tokenizer of the base model (see :func:`tinker.get_tokenizer` for how it is found)."""
+        from ._tokenizer import load_tokenizer
+
+        data = self._info.model_data
+        return load_tokenizer(self.holder, data.tokenizer_id or data.model_name or "")
+
+    def get_console_url(self) -> str:
+        return f"https://tinker.thinkingmachines.ai/training_runs/{self.model_id}"
+
+    def get_telemetry(self) -> None:
+        return None
+
+    # ------------------------------------------------------------------ deprecated async twins
+
+    @deprecated_async("forward")
+    async def forward_async(self, data: Sequence[Datum], loss_fn: str,
+                            loss_fn_config: Mapping[str, float | str] | None = None) -> APIFuture[ForwardBackwardOutput]:
+        return self.forward(data, loss_fn, loss_fn_config)
+
+    @deprecated_async("forward_backward")
+    async def forward_backward_async(self, data: Sequence[Datum], loss_fn: str,
+                                     loss_fn_config: Mapping[str, float | str] | None = None
+                                     ) -> APIFuture[ForwardBackwardOutput]:
+        return self.forward_backward(data, loss_fn, loss_fn_config)
+
+    @deprecated_async("forward_backward_custom")
+    async def forward_backward_custom_async(self, data: Sequence[Datum], loss_fn: CustomLossFnV1, *,
+                                            loss_type_input: str | None = None) -> APIFuture[ForwardBackwardOutput]:
+        return self.forward_backward_custom(data, loss_fn, loss_type_input=loss_type_input)
+
+    @deprecated_async("optim_step")
+    async def optim_step_async(self, optim_params: Any = None, *, adam_params: Any = None) -> APIFuture[Any]:
+        return self.optim_step(optim_params, adam_params=adam_params)
+
+    @deprecated_async("save_state")
+    async def save_state_async(self, name: str, ttl_seconds: int | None = None, overwrite: bool = False,
+                               user_metadata: Mapping[str, str] | None = None) -> APIFuture[Any]:
+        return self.save_state(name, ttl_seconds, overwrite, user_metadata)
+
+    @deprecated_async("load_state")
+    async def load_state_async(self, path: str, weights_access_token: str | None = None) -> APIFuture[Any]:
+        return self._load(path, False, weights_access_token)
+
+    @deprecated_async("load_state_with_optimizer")
+    async def load_state_with_optimizer_async(self, path: str, weights_access_token: str | None = None
+                                              ) -> APIFuture[Any]:
+        return self._load(path, True, weights_access_token)
+
+    @deprecated_async("save_weights_for_sampler")
+    async def save_weights_for_sampler_async(self, name: str, ttl_seconds: int | None = None,
+                                             user_metadata: Mapping[str, str] | None = None) -> APIFuture[Any]:
+        return self.save_weights_for_sampler(name, ttl_seconds, user_metadata)
+
+    @deprecated_async("save_weights_external")
+    async def save_weights_external_async(self, name: str, ttl_seconds: int | None = None,
+                                          age_encryption_recipients: Sequence[str] | None = None) -> APIFuture[Any]:
+        return self.save_weights_external(name, ttl_seconds, age_encryption_recipients)
+
+    @deprecated_async("get_info")
+    async def get_info_async(self) -> GetInfoResponse:
+        return self._info
+
+    @deprecated_async("create_sampling_client")
+    async def create_sampling_client_async(self, model_path: str, retry_config: RetryConfig | None = None,
+                                           record_stability_info: bool = False) -> Any:
+        return await self.create_sampling_client(model_path, retry_config, record_stability_info)
+
+    @deprecated_async("save_weights_and_get_sampling_client")
+    async def save_weights_and_get_sampling_client_async(self, name: str | None = None,
+                                                         retry_config: RetryConfig | None = None,
+                                                         record_stability_info: bool = False,
+                                                         kind: str = "snapshot") -> Any:
+        return await self.save_weights_and_get_sampling_client(name, retry_config, record_stability_info, kind)
+
+
+def _custom_loss_surrogate(data: list[Datum], fwd: ForwardBackwardOutput, loss_fn: CustomLossFnV1
+                           ) -> tuple[list[Datum], float, dict[str, float]]:
+    """Run the user's loss on the forward logprobs; return datums whose cross-entropy has the same gradient."""
+    try:
+        import torch
+    except ImportError:
+        raise ImportError("forward_backward_custom needs torch: pip install 'tinker-oss[torch]'") from None
+    from .types.tensor_data import TensorData
+
+    logprobs = []
+    for i, out in enumerate(fwd.loss_fn_outputs):
+        if "logprobs" not in out:
+            raise ValueError(f"forward pass returned no 'logprobs' for datum {i}")
+        arr = out["logprobs"].to_numpy()
+        logprobs.append(torch.tensor(arr, dtype=torch.float32, requires_grad=True))
+    loss, metrics = loss_fn(data, logprobs)
+    if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
+        raise ValueError("the custom loss function must return (scalar torch.Tensor, dict of metrics)")
+    loss.backward()
+    linear = []
+    for i, (d, lp) in enumerate(zip(data, logprobs)):
+        if lp.grad is None:
+            raise ValueError(f"the custom loss does not depend on the logprobs of datum {i}")
+        weights = TensorData((-lp.grad).detach().numpy().astype("float32"), dtype="float32")
+        linear.append(Datum(model_input=d.model_input,
+                            loss_fn_inputs={"target_tokens": d.loss_fn_inputs["target_tokens"], "weights": weights},
+                            model_input_spans=d.model_input_spans, loss_fn_input_spans=d.loss_fn_input_spans))
+    return linear, float(loss.detach()), {k: float(v) for k, v in (metrics or {}).items()}

@@ -1,0 +1,212 @@
+"""The one HTTP client factory and request executor.
+
+Every request the SDK makes goes through :class:`Transport.request`: it owns the ``httpx.AsyncClient``
+(explicit timeouts and pool limits), sets the credential header, encodes JSON with orjson, applies the one
+:class:`~tinker._retry.RetryPolicy`, maps failures onto the exception tree and logs with credentials
+redacted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from types import ModuleType
+from typing import Any, Mapping
+
+import httpx
+import orjson
+
+from ._config import ClientSettings, redact_headers
+from ._exceptions import APIConnectionError, APIStatusError, status_error_for
+from ._retry import RetryPolicy, to_api_error
+
+__all__ = ["Transport", "endpoint_request", "decode_json"]
+
+logger = logging.getLogger("tinker")
+
+# Enough connections for thousands of concurrent long-polls on one client; requests beyond the pool
+# wait for a free connection instead of failing (pool timeout None).
+_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+
+
+def decode_json(response: httpx.Response) -> Any:
+    """The response body as JSON (orjson), or None when it is empty or not JSON."""
+    if not response.content:
+        return None
+    try:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def endpoint_request(endpoint: ModuleType, **kwargs: Any) -> dict[str, Any]:
+    """Request arguments built by a generated endpoint module (``tinker_api.api.<tag>.<op>``).
+
+    The generated layer knows each operation's method, path template, parameters and media type; we swap
+    its stdlib-JSON body for orjson bytes (10-20x faster on tensors).
+    """
+    req: dict[str, Any] = endpoint._get_kwargs(**kwargs)
+    if "json" in req:
+        req["content"] = orjson.dumps(req.pop("json"), option=orjson.OPT_SERIALIZE_NUMPY)
+    return req
+
+
+def _error_message(status: int, body: Any, text: str) -> str:
+    if isinstance(body, dict) and "detail" in body:
+        return f"Error code: {status} - {body['detail']}"
+    return f"Error code: {status} - {body if body is not None else text[:500]}"
+
+
+class Transport:
+    """Sends requests for one client holder. Create it anywhere; it binds to the SDK loop on first use."""
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        policy: RetryPolicy | None = None,
+        *,
+        http_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.policy = policy or RetryPolicy()
+        self._http_transport = http_transport
+        self._client: httpx.AsyncClient | None = None
+
+    def _get_client(self) -> httpx.AsyncClient:
+        if self._client is None or self._client.is_closed:
+            self._client = httpx.AsyncClient(
+                base_url=self.settings.base_url + "/",
+                headers=self.settings.request_headers(),
+                timeout=self.settings.timeout,
+                limits=_LIMITS,
+                transport=self._http_transport,
+                follow_redirects=False,
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def send_once(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+        params: Mapping[str, Any] | None = None,
+        timeout: httpx.Timeout | None = None,
+    ) -> httpx.Response:
+        """One attempt. Raises APIConnectionError/APITimeoutError on transport failure and
+        APIStatusError on a status >= 400; returns the response otherwise."""
+        client = self._get_client()
+        request = client.build_request(
+            method,
+            url,
+            headers=dict(headers or {}),
+            content=content,
+            params={k: v for k, v in (params or {}).items() if v is not None},
+            timeout=timeout if timeout is not None else self.settings.timeout,
+        )
+        started = time.monotonic()
+        try:
+            response = await client.send(request)
+        except httpx.HTTPError as exc:
+            logger.debug("%s %s failed: %s", method, request.url.path, type(exc).__name__)
+            raise to_api_error(exc, request) from exc
+        logger.debug(
+            "%s %s -> %d in %.3fs", method, request.url.path, response.status_code, time.monotonic() - started
+        )
+        note = response.headers.get("x-deprecation-note")
+        if note:
+            level = logging.ERROR if response.headers.get("x-deprecation-level") == "error" else logging.WARNING
+            logger.log(level, "Server deprecation note: %s", note)
+        if response.status_code >= 400:
+            body = decode_json(response)
+            raise status_error_for(
+                response.status_code,
+                _error_message(response.status_code, body, response.text),
+                response=response,
+                body=body if body is not None else response.text,
+            )
+        return response
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+        params: Mapping[str, Any] | None = None,
+        timeout: httpx.Timeout | None = None,
+        retry: bool = True,
+        policy: RetryPolicy | None = None,
+    ) -> httpx.Response:
+        """Send with retries per the retry policy. Non-GET requests carry one ``X-Idempotency-Key``
+        reused across the attempts of this call, so the server can recognise a retried submission."""
+        pol = policy or self.policy
+        hdrs = dict(headers or {})
+        if method.upper() != "GET" and not any(k.lower() == "x-idempotency-key" for k in hdrs):
+            hdrs["X-Idempotency-Key"] = f"tinker-retry-{uuid.uuid4()}"
+        started = time.monotonic()
+        billing_started: float | None = None
+        attempt = 0
+        while True:
+            hdrs["x-stainless-retry-count"] = str(attempt)
+            try:
+                return await self.send_once(method, url, headers=hdrs, content=content, params=params, timeout=timeout)
+            except (APIStatusError, APIConnectionError) as exc:
+                if not retry:
+                    raise
+                resp_headers = exc.response.headers if isinstance(exc, APIStatusError) else None
+                if isinstance(exc, APIStatusError) and exc.status_code == 402:
+                    billing_started = billing_started or time.monotonic()
+                    if time.monotonic() - billing_started > pol.config.billing_pause_max:
+                        raise
+                    logger.warning("Billing pause (HTTP 402) on %s %s; waiting 5 s", method, url)
+                    await asyncio.sleep(5.0)
+                    continue
+                if not pol.should_retry_exception(exc):
+                    raise
+                left = pol.budget_left(started, attempt)
+                if left is not None and left <= 0:
+                    raise
+                delay = pol.delay_for(attempt, resp_headers)
+                if left is not None:
+                    delay = min(delay, left)
+                logger.info(
+                    "Retrying %s %s after %s (attempt %d, waiting %.2fs)", method, url, _describe(exc), attempt + 1, delay
+                )
+                await asyncio.sleep(delay)
+                attempt += 1
+
+    async def call(self, endpoint: ModuleType, *, retry: bool = True, timeout: httpx.Timeout | None = None,
+                   extra_headers: Mapping[str, str] | None = None, policy: RetryPolicy | None = None,
+                   **kwargs: Any) -> httpx.Response:
+        """Call a generated endpoint (``tinker_api.api.<tag>.<op>``) with its keyword arguments."""
+        req = endpoint_request(endpoint, **kwargs)
+        headers = {**req.get("headers", {}), **(extra_headers or {})}
+        return await self.request(
+            req["method"].upper(),
+            req["url"],
+            headers=headers,
+            content=req.get("content"),
+            params=req.get("params"),
+            timeout=timeout,
+            retry=retry,
+            policy=policy,
+        )
+
+    def __repr__(self) -> str:
+        return f"<Transport base_url={self.settings.base_url!r} headers={redact_headers(self.settings.default_headers)}>"
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, APIStatusError):
+        return f"HTTP {exc.status_code}"
+    return type(exc).__name__

@@ -1,0 +1,1 @@
+"""Deep import paths of the official SDK (``tinker.lib...``), kept so existing code imports unchanged."""

@@ -1,0 +1,13 @@
+"""``tinker.lib.public_interfaces`` (official deep import path)."""
+
+from ..._backcompat import BackcompatSamplingClientFuture, BackcompatTrainingClientFuture
+from ..._futures import APIFuture, AwaitableConcurrentFuture
+from ..._rest_client import AdminClient, RestClient
+from ..._sampling_client import SamplingClient
+from ..._service_client import ServiceClient
+from ..._training_client import TrainingClient
+
+__all__ = [
+    "APIFuture", "AwaitableConcurrentFuture", "ServiceClient", "TrainingClient", "SamplingClient", "RestClient",
+    "AdminClient", "BackcompatTrainingClientFuture", "BackcompatSamplingClientFuture",
+]

@@ -1,0 +1,5 @@
+"""Official deep import path ``tinker.lib.public_interfaces.backcompat_client_future``."""
+
+from ..._backcompat import BackcompatTrainingClientFuture, BackcompatSamplingClientFuture
+
+__all__ = ["BackcompatTrainingClientFuture", "BackcompatSamplingClientFuture"]

@@ -1,0 +1,5 @@
+"""Official deep import path ``tinker.lib.public_interfaces.rest_client``."""
+
+from ..._rest_client import RestClient, AdminClient
+
+__all__ = ["RestClient", "AdminClient"]
