@@ -28,24 +28,24 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = [
-    "TinkerError",
-    "APIError",
-    "APIStatusError",
-    "BadRequestError",
-    "AuthenticationError",
-    "BillingError",
-    "PermissionDeniedError",
-    "NotFoundError",
-    "ConflictError",
-    "UnprocessableEntityError",
-    "RateLimitError",
-    "InternalServerError",
-    "APIConnectionError",
-    "APITimeoutError",
-    "APIResponseValidationError",
-    "RequestFailedError",
-    "ExperimentalWarning",
     "SENSITIVE_HEADERS",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BillingError",
+    "ConflictError",
+    "ExperimentalWarning",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestFailedError",
+    "TinkerError",
+    "UnprocessableEntityError",
     "redact_headers",
     "status_error_for",
 ]
@@ -65,7 +65,7 @@ def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> di
 
 
 def _has_secrets(headers: Any) -> bool:
-    return any(name.lower() in SENSITIVE_HEADERS for name in headers.keys())
+    return any(name.lower() in SENSITIVE_HEADERS for name in headers)
 
 
 def _safe_request(request: Any) -> Any:

@@ -1,0 +1,82 @@
+"""Fixtures for the client-facade tests; the fake Tinker server itself lives in ``fake_tinker.py``.
+
+Hypothesis runs derandomized (seeded) so every run sees the same examples.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import pytest
+from fake_tinker import BASE_MODEL, FakeServer, SleepRecorder, make_rest, make_service
+from hypothesis import HealthCheck, settings
+
+import tinker
+
+settings.register_profile(
+    "tinker-facade",
+    derandomize=True,
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile("tinker-facade")
+
+
+@pytest.fixture(autouse=True)
+def _fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The poller waits 0.25 s after a fast 408; keep tests fast."""
+    import tinker._polling as polling
+
+    monkeypatch.setattr(polling, "_MIN_POLL_INTERVAL", 0.001)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    for var in ("TINKER_BASE_URL", "TINKER_API_KEY", "TINKER_PROJECT_ID", "TINKER_TAGS", "TINKER_CREDENTIAL_CMD",
+                "CLOUDFLARE_ACCESS_CLIENT_ID", "CLOUDFLARE_ACCESS_CLIENT_SECRET", "TINKER_LOG"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture
+def server() -> FakeServer:
+    return FakeServer()
+
+
+@pytest.fixture
+def service(server: FakeServer) -> Iterator[tinker.ServiceClient]:
+    client = make_service(server)
+    yield client
+    try:
+        client.close().result(timeout=5)
+    except Exception:
+        pass
+
+
+@pytest.fixture
+def training(service: tinker.ServiceClient) -> Any:
+    return service.create_lora_training_client(BASE_MODEL).result(timeout=10)
+
+
+@pytest.fixture
+def sampling(service: tinker.ServiceClient) -> Any:
+    return service.create_sampling_client(base_model=BASE_MODEL).result(timeout=10)
+
+
+@pytest.fixture
+def rest(server: FakeServer) -> Any:
+    return make_rest(server)
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> SleepRecorder:
+    """Record (and skip) the waits of the poller, the transport and the sampling client."""
+    import tinker._polling
+    import tinker._sampling_client
+    import tinker._transport
+
+    rec = SleepRecorder()
+    proxy = rec.proxy()
+    for mod in (tinker._polling, tinker._transport, tinker._sampling_client):
+        monkeypatch.setattr(mod, "asyncio", proxy)
+    return rec

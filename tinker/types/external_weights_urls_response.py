@@ -1,0 +1,5 @@
+"""Deep-import path kept for compatibility; the definitions live in ``tinker.types.checkpoints``."""
+
+from .checkpoints import ExternalWeightsUrlsResponse
+
+__all__ = ["ExternalWeightsUrlsResponse"]

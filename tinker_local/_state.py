@@ -1,0 +1,293 @@
+"""Durable server state: sessions, training runs, checkpoints, audit log and usage counters.
+
+Layout under the state directory (every JSON file is written atomically: temp file + rename)::
+
+    meta.json                               {"version": 1, "url_key": ...}
+    sessions/<session_id>.json              one session
+    runs/<run_id>/run.json                  one training run (model metadata)
+    runs/<run_id>/checkpoints.json          its checkpoint index
+    runs/<run_id>/<kind>/<name>/            checkpoint directories (kind = weights | sampler_weights |
+                                            external_weights), written by the engine
+    audit.jsonl                             checkpoint events, one JSON object a line
+    usage.json                              token counters per UTC hour
+    exports/                                archives and traces served through signed URLs
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import shutil
+import tempfile
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import quote
+
+__all__ = [
+    "KINDS",
+    "KIND_TO_TYPE",
+    "CheckpointRec",
+    "RunRec",
+    "SessionRec",
+    "StateStore",
+    "iso",
+    "now",
+    "dir_size",
+]
+
+KINDS = ("weights", "sampler_weights", "external_weights")
+KIND_TO_TYPE = {"weights": "training", "sampler_weights": "sampler", "external_weights": "external"}
+TYPE_TO_KIND = {v: k for k, v in KIND_TO_TYPE.items()}
+
+
+def now() -> float:
+    import time
+
+    return time.time()
+
+
+def iso(ts: float | None) -> str | None:
+    """RFC 3339 UTC text of an epoch time (``None`` passes through)."""
+    if ts is None:
+        return None
+    d = dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc)
+    return d.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def write_json_atomic(path: Path, obj: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(obj, f, indent=1, sort_keys=True)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def read_json(path: Path) -> Any:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def dir_size(path: Path) -> int:
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.path.getsize(os.path.join(root, name))
+            except OSError:
+                pass
+    return total
+
+
+@dataclass
+class SessionRec:
+    session_id: str
+    created_at: float
+    owner: str
+    tags: list[str] = field(default_factory=list)
+    user_metadata: dict[str, str] = field(default_factory=dict)
+    sdk_version: str = ""
+    project_id: str | None = None
+    display_name: str | None = None
+    last_heartbeat: float | None = None
+    heartbeat_count: int = 0
+    finished: dict[str, Any] | None = None  # {"reason": {...}, "detail": str|None, "at": float}
+    training_run_ids: list[str] = field(default_factory=list)
+    sampler_ids: list[str] = field(default_factory=list)
+    body_hash: str = ""
+
+
+@dataclass
+class RunRec:
+    run_id: str
+    base_model: str
+    owner: str
+    created_at: float
+    last_request_time: float
+    session_id: str | None = None
+    model_seq_id: int | None = None
+    lora_rank: int = 32
+    lora_seed: int = 0
+    lora_alpha: float = 32.0
+    train_attn: bool = True
+    train_mlp: bool = True
+    train_unembed: bool = True
+    user_metadata: dict[str, str] | None = None
+    trainable: bool = True
+    optimizer_config: dict[str, Any] = field(default_factory=lambda: {"type": "adamw"})
+    corrupted: bool = False
+
+
+@dataclass
+class CheckpointRec:
+    run_id: str
+    kind: str
+    name: str
+    created_at: float
+    size_bytes: int = 0
+    public: bool = False
+    expires_at: float | None = None
+    user_metadata: dict[str, str] | None = None
+    status: str = "ready"  # pending | ready
+
+    @property
+    def checkpoint_id(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+    @property
+    def tinker_path(self) -> str:
+        return f"tinker://{self.run_id}/{self.kind}/{self.name}"
+
+    @property
+    def checkpoint_type(self) -> str:
+        return KIND_TO_TYPE[self.kind]
+
+    def expired(self, t: float | None = None) -> bool:
+        return self.expires_at is not None and (t if t is not None else now()) >= self.expires_at
+
+
+class StateStore:
+    """Files and in-memory indexes of everything that outlives a request."""
+
+    def __init__(self, state_dir: str | os.PathLike | None) -> None:
+        self.temporary = state_dir is None
+        if state_dir is None:
+            self.root = Path(tempfile.mkdtemp(prefix="tinker-local-"))
+        else:
+            self.root = Path(state_dir).expanduser().resolve()
+            self.root.mkdir(parents=True, exist_ok=True)
+        self.lock = threading.RLock()
+        self.sessions: dict[str, SessionRec] = {}
+        self.runs: dict[str, RunRec] = {}
+        self.checkpoints: dict[tuple[str, str, str], CheckpointRec] = {}
+        self.usage: dict[str, dict[str, int]] = {}  # "hour|session|base_model|type" -> {"tokens": n}
+        self._audit_path = self.root / "audit.jsonl"
+        meta_path = self.root / "meta.json"
+        meta = read_json(meta_path) if meta_path.exists() else {}
+        if "url_key" not in meta:
+            meta = {"version": 1, "url_key": secrets.token_hex(32)}
+            write_json_atomic(meta_path, meta)
+        self.url_key = bytes.fromhex(meta["url_key"])
+        self._load()
+
+    # -- paths ------------------------------------------------------------------------------------
+    def run_dir(self, run_id: str) -> Path:
+        return self.root / "runs" / quote(run_id, safe="-_.:")
+
+    def checkpoint_dir(self, run_id: str, kind: str, name: str) -> Path:
+        return self.run_dir(run_id) / kind / name
+
+    @property
+    def exports_dir(self) -> Path:
+        d = self.root / "exports"
+        d.mkdir(parents=True, exist_ok=True)
+        return d
+
+    # -- loading ----------------------------------------------------------------------------------
+    def _load(self) -> None:
+        sdir = self.root / "sessions"
+        if sdir.is_dir():
+            for p in sorted(sdir.glob("*.json")):
+                try:
+                    rec = SessionRec(**read_json(p))
+                except (OSError, ValueError, TypeError):
+                    continue
+                self.sessions[rec.session_id] = rec
+        rdir = self.root / "runs"
+        if rdir.is_dir():
+            for d in sorted(rdir.iterdir()):
+                try:
+                    run = RunRec(**read_json(d / "run.json"))
+                except (OSError, ValueError, TypeError):
+                    continue
+                self.runs[run.run_id] = run
+                try:
+                    cks = read_json(d / "checkpoints.json")
+                except (OSError, ValueError):
+                    cks = []
+                for c in cks:
+                    try:
+                        rec = CheckpointRec(**c)
+                    except TypeError:
+                        continue
+                    if rec.status != "ready" or not self.checkpoint_dir(rec.run_id, rec.kind, rec.name).is_dir():
+                        continue
+                    self.checkpoints[(rec.run_id, rec.kind, rec.name)] = rec
+        upath = self.root / "usage.json"
+        if upath.exists():
+            try:
+                self.usage = {k: dict(v) for k, v in read_json(upath).items()}
+            except (OSError, ValueError, AttributeError):
+                self.usage = {}
+
+    # -- saving -----------------------------------------------------------------------------------
+    def save_session(self, rec: SessionRec) -> None:
+        write_json_atomic(self.root / "sessions" / f"{quote(rec.session_id, safe='-_.')}.json", asdict(rec))
+
+    def save_run(self, run: RunRec) -> None:
+        write_json_atomic(self.run_dir(run.run_id) / "run.json", asdict(run))
+
+    def save_checkpoint_index(self, run_id: str) -> None:
+        with self.lock:
+            recs = [asdict(c) for (r, _k, _n), c in sorted(self.checkpoints.items()) if r == run_id and c.status == "ready"]
+        write_json_atomic(self.run_dir(run_id) / "checkpoints.json", recs)
+
+    def save_usage(self) -> None:
+        with self.lock:
+            data = {k: dict(v) for k, v in self.usage.items()}
+        write_json_atomic(self.root / "usage.json", data)
+
+    # -- audit ------------------------------------------------------------------------------------
+    def audit(self, event: str, *, model_id: str | None = None, tinker_path: str | None = None, **details: Any) -> None:
+        entry = {"timestamp": now(), "event": event, "model_id": model_id, "tinker_path": tinker_path, "details": details}
+        line = json.dumps(entry, sort_keys=True)
+        with self.lock:
+            with open(self._audit_path, "a", encoding="utf-8") as f:
+                f.write(line + "\n")
+
+    def audit_entries(self) -> Iterator[dict[str, Any]]:
+        if not self._audit_path.exists():
+            return iter(())
+        out = []
+        with self.lock:
+            with open(self._audit_path, encoding="utf-8") as f:
+                for line in f:
+                    try:
+                        out.append(json.loads(line))
+                    except ValueError:
+                        continue
+        return iter(out)
+
+    # -- usage ------------------------------------------------------------------------------------
+    def count_usage(self, kind: str, tokens: int, session_id: str | None, base_model: str | None, t: float | None = None) -> None:
+        if tokens <= 0:
+            return
+        hour = int((t if t is not None else now()) // 3600)
+        key = f"{hour}|{session_id or ''}|{base_model or ''}|{kind}"
+        with self.lock:
+            slot = self.usage.setdefault(key, {"tokens": 0})
+            slot["tokens"] += int(tokens)
+
+    # -- teardown ---------------------------------------------------------------------------------
+    def remove_checkpoint_files(self, rec: CheckpointRec) -> None:
+        shutil.rmtree(self.checkpoint_dir(rec.run_id, rec.kind, rec.name), ignore_errors=True)
+
+    def close(self) -> None:
+        if self.temporary:
+            shutil.rmtree(self.root, ignore_errors=True)
+        else:
+            try:
+                self.save_usage()
+            except OSError:
+                pass

@@ -1,0 +1,66 @@
+"""The parts of :mod:`tinker_wire` (the contract's hand-written codec) the server uses, in one place."""
+
+from __future__ import annotations
+
+from tinker_wire import (
+    Dmel,
+    EncodedText,
+    Image,
+    WireError,
+    WireForwardBackwardOutput,
+    WireForwardBackwardRequest,
+    WireSampledSequence,
+    WireSampleResponse,
+    WireTensor,
+    WireDatum,
+    decode_forward_backward_output,
+    decode_forward_backward_request,
+    decode_sample_response,
+    decompress_zstd,
+    compress_zstd,
+    dumps,
+    encode_forward_backward_output,
+    encode_forward_backward_request,
+    encode_sample_response,
+    forward_backward_output_to_json,
+    logprobs_from_list,
+    loads,
+    sample_response_to_json,
+    tensor_from_json,
+    tensor_to_dense,
+    topk_from_lists,
+)
+
+PROTOBUF = "application/x-protobuf"
+JSON = "application/json"
+
+__all__ = [
+    "JSON",
+    "PROTOBUF",
+    "Dmel",
+    "EncodedText",
+    "Image",
+    "WireDatum",
+    "WireError",
+    "WireForwardBackwardOutput",
+    "WireForwardBackwardRequest",
+    "WireSampledSequence",
+    "WireSampleResponse",
+    "WireTensor",
+    "compress_zstd",
+    "decode_forward_backward_output",
+    "decode_forward_backward_request",
+    "decode_sample_response",
+    "decompress_zstd",
+    "dumps",
+    "encode_forward_backward_output",
+    "encode_forward_backward_request",
+    "encode_sample_response",
+    "forward_backward_output_to_json",
+    "loads",
+    "logprobs_from_list",
+    "sample_response_to_json",
+    "tensor_from_json",
+    "tensor_to_dense",
+    "topk_from_lists",
+]

@@ -1,0 +1,135 @@
+"""tinker_local.engine — the local numpy engine behind the Tinker-compatible server.
+
+Pure numpy, no HTTP.  A tiny causal transformer (2 layers, width 64, 4 heads, RoPE, pre-LN,
+GELU MLP, context 2048, float32; float64 on request for gradient checks) whose base weights
+are derived deterministically from the model name, trained through LoRA adapters.
+
+Public API
+----------
+Models::
+
+    BUILTIN_MODEL = "tinker-local/tiny-byte"        # byte-level vocab of 259
+    registry = ModelRegistry()                       # the built-in model is pre-registered
+    registry.register(name, vocab_size, eos_token_ids=(), bos_token_id=None)
+    registry.get(name, dtype=np.float32) -> BaseModel   # lazily built, cached
+    registry.names() -> list[str]
+    BaseModel: .name .vocab_size .config (ModelConfig) .eos_token_ids .dtype .astype(dtype)
+
+Built-in tokenizer (``tokenizers`` package, nothing downloaded)::
+
+    builtin_tokenizer() -> tokenizers.Tokenizer     builtin_tokenizer_json() -> str (to_str())
+    builtin_encode(text) -> list[int]               builtin_decode(ids) -> str
+    BOS_ID = 256, EOS_ID = 257, PAD_ID = 258, BUILTIN_VOCAB_SIZE = 259
+
+Training::
+
+    LoraConfig(rank=32, seed=0, train_attn=True, train_mlp=True, train_unembed=True, alpha=32.0)
+    Datum(tokens: np.ndarray[int] (N,), loss_fn_inputs: dict[str, np.ndarray])
+    model = TrainableModel(base: BaseModel, lora: LoraConfig | None = None)
+    model.forward(datums, loss_fn, loss_fn_config=None) -> ForwardResult(outputs, metrics)
+    model.forward_backward(datums, loss_fn, loss_fn_config=None) -> ForwardResult
+    model.optim_step(AdamConfig(learning_rate=1e-4, beta1=0.9, beta2=0.95, eps=1e-12,
+                                weight_decay=0.0, grad_clip_norm=0.0)) -> {"grad_norm", "learning_rate", "step"}
+    model.snapshot() -> SamplerWeights                # immutable copy
+    model.save(path, include_optimizer=True) -> Path ; model.load(path, with_optimizer=True)
+    model.step, model.params, model.grads, model.pending_datums, model.zero_grad()
+    LOSS_NAMES  # cross_entropy, importance_sampling, ppo, cispo, dro, gspo, stable_reinforce
+
+``outputs[i]`` = ``{"logprobs": float32 shaped like target_tokens, "elementwise_loss": float32 [N]}``;
+``metrics = {"loss:sum": float}``.  Gradients are *summed* over datums and over
+forward_backward calls until ``optim_step`` (which resets them).  Loss formulas, inputs
+and defaults: see the ``tinker_local.engine._losses`` docstring (``LOSSES_DOC``).
+
+Sampling::
+
+    SamplingConfig(max_tokens, temperature=1.0, top_k=-1, top_p=1.0, seed=None, stop=None)
+    sample(weights: SamplerWeights | BaseModel, prompt, cfg, num_samples=1,
+           prompt_logprobs=False, topk_prompt_logprobs=0, decode=None) -> SampleResult
+    SampleResult(sequences=[SampledSequence(tokens, logprobs, stop_reason)],
+                 prompt_logprobs, topk_prompt_logprobs)
+    sample_stream(...same args...) -> Iterator[PromptEvent | TokenEvent | DoneEvent]
+    SamplerWeights.load(path, registry_or_base) ; SamplerWeights.save(path)
+
+Semantics in the ``_sampling`` docstring.  Checkpoint layout (PEFT ``adapter_config.json`` +
+hand-written ``adapter_model.safetensors`` + optional ``optimizer_state.safetensors``, written
+atomically) in the ``_checkpoint`` docstring; ``read_adapter_config(path)`` reads the config.
+
+Errors: every invalid input raises ``EngineInputError`` (a ``ValueError``) naming the field
+and, for shapes, the expected and actual shape; nothing is modified when it is raised.
+
+``set_blas_threads(n)`` sets numpy's OpenBLAS thread count process-wide (the engine never
+calls it itself); 1 is recommended for a server sharing its cores.
+
+Threads: one ``TrainableModel`` must be used by one thread at a time; ``SamplerWeights``,
+``BaseModel`` and ``sample``/``sample_stream`` hold no shared mutable state and may be used
+from many threads at once.
+"""
+
+from ._blas import set_blas_threads
+from ._checkpoint import read_adapter_config
+from ._errors import EngineInputError
+from ._losses import LOSS_NAMES, LOSSES
+from ._losses import __doc__ as LOSSES_DOC
+from ._model import BUILTIN_MODEL, BaseModel, LoraConfig, ModelConfig, ModelRegistry
+from ._optim import AdamConfig
+from ._sampling import (
+    DoneEvent,
+    PromptEvent,
+    SampledSequence,
+    SampleResult,
+    SamplingConfig,
+    StreamEvent,
+    TokenEvent,
+    sample,
+    sample_stream,
+)
+from ._tokenizer import (
+    BOS_ID,
+    BUILTIN_VOCAB_SIZE,
+    EOS_ID,
+    PAD_ID,
+    builtin_decode,
+    builtin_encode,
+    builtin_tokenizer,
+    builtin_tokenizer_json,
+)
+from ._trainable import Datum, ForwardResult, SamplerWeights, TrainableModel
+
+Sequence = SampledSequence  # the name used in the design brief
+
+__all__ = [
+    "AdamConfig",
+    "BOS_ID",
+    "BUILTIN_MODEL",
+    "BUILTIN_VOCAB_SIZE",
+    "BaseModel",
+    "Datum",
+    "DoneEvent",
+    "EOS_ID",
+    "EngineInputError",
+    "ForwardResult",
+    "LOSSES",
+    "LOSSES_DOC",
+    "LOSS_NAMES",
+    "LoraConfig",
+    "ModelConfig",
+    "ModelRegistry",
+    "PAD_ID",
+    "PromptEvent",
+    "SampleResult",
+    "SampledSequence",
+    "SamplerWeights",
+    "SamplingConfig",
+    "Sequence",
+    "StreamEvent",
+    "TokenEvent",
+    "TrainableModel",
+    "builtin_decode",
+    "builtin_encode",
+    "builtin_tokenizer",
+    "builtin_tokenizer_json",
+    "read_adapter_config",
+    "sample",
+    "sample_stream",
+    "set_blas_threads",
+]

@@ -1,0 +1,335 @@
+"""Datums, the trainable LoRA model (forward / forward_backward / optim_step / save / load) and
+immutable sampler snapshots."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from ._checkpoint import load_adapter_dir, read_adapter_config, save_adapter_dir
+from ._errors import EngineInputError
+from ._losses import compute_loss, get_loss, resolve_config, validate_inputs
+from ._model import UNEMBED_MODULE, BaseModel, LoraConfig, ModelRegistry, _Net, init_adapter
+from ._optim import AdamConfig, AdamState, adam_step
+
+# Work sizes: attention probabilities per batch (elements) and logits per head chunk (elements).
+_ATTN_BUDGET = 1 << 23
+_LOGITS_BUDGET = 1 << 22
+
+
+@dataclass
+class Datum:
+    """One training example: ``tokens`` [N] is the model input; position i predicts ``target_tokens[i]``."""
+
+    tokens: np.ndarray
+    loss_fn_inputs: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass
+class ForwardResult:
+    """Per-datum outputs (``logprobs`` float32 shaped like target_tokens, ``elementwise_loss``
+    float32 [N]) in input order, and metrics (``"loss:sum"``)."""
+
+    outputs: list[dict[str, np.ndarray]]
+    metrics: dict[str, float]
+
+
+def _readonly_copy(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    out = np.array(a, dtype=dtype, copy=True, order="C")
+    out.setflags(write=False)
+    return out
+
+
+class SamplerWeights:
+    """An immutable (base model, LoRA adapter) pair for sampling.
+
+    The adapter arrays are private read-only copies, so a snapshot keeps working (and keeps
+    giving the same outputs) after the training model changes or is deleted, and may be
+    shared between threads.  ``lora`` is None for the plain base model.
+    """
+
+    __slots__ = ("base", "lora", "adapter")
+
+    def __init__(self, base: BaseModel, lora: LoraConfig | None, adapter: Mapping[str, np.ndarray]) -> None:
+        self.base = base
+        self.lora = lora
+        self.adapter: Mapping[str, np.ndarray] = MappingProxyType(
+            {k: _readonly_copy(v, base.dtype) for k, v in adapter.items()}
+        )
+
+    @classmethod
+    def from_base(cls, base: BaseModel) -> "SamplerWeights":
+        return cls(base, None, {})
+
+    @property
+    def scale(self) -> float:
+        return self.lora.scale if self.lora is not None else 1.0
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write a checkpoint directory (no optimizer state); see ``_checkpoint``."""
+        if self.lora is None:
+            raise EngineInputError("weights: the plain base model has no adapter to save")
+        return save_adapter_dir(path, self.base, self.lora, self.adapter)
+
+    @classmethod
+    def load(
+        cls, path: str | os.PathLike, models: ModelRegistry | BaseModel, dtype: Any = np.float32
+    ) -> "SamplerWeights":
+        """Load a checkpoint directory (training or sampler save) as sampler weights.
+
+        ``models`` is a registry (the base model is looked up by the checkpoint's
+        ``base_model_name_or_path``) or the base model itself (names must match).
+        """
+        if isinstance(models, BaseModel):
+            base = models
+        else:
+            base = models.get(read_adapter_config(path)["base_model_name_or_path"], dtype)
+        lora, adapter, _ = load_adapter_dir(path, base, None, with_optimizer=False)
+        return cls(base, lora, adapter)
+
+    def __repr__(self) -> str:
+        r = self.lora.rank if self.lora else 0
+        return f"SamplerWeights(base={self.base.name!r}, rank={r})"
+
+
+@dataclass
+class _Prepared:
+    index: int
+    tokens: np.ndarray  # [N] int64
+    targets: np.ndarray  # [N, K] int64
+    one_d: bool
+    inputs: dict[str, np.ndarray]
+
+
+def check_tokens(tokens: Any, vocab_size: int, context_length: int, name: str) -> np.ndarray:
+    arr = np.asarray(tokens)
+    if arr.ndim != 1:
+        raise EngineInputError(f"{name}: expected a 1-D token array of shape (N,), got shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise EngineInputError(f"{name}: expected at least one token, got shape (0,)")
+    if arr.dtype.kind not in "iu":
+        raise EngineInputError(f"{name}: expected an integer array, got dtype {arr.dtype}")
+    if arr.shape[0] > context_length:
+        raise EngineInputError(f"{name}: {arr.shape[0]} tokens exceed the context length {context_length}")
+    lo, hi = int(arr.min()), int(arr.max())
+    if lo < 0 or hi >= vocab_size:
+        bad = lo if lo < 0 else hi
+        raise EngineInputError(f"{name}: token {bad} outside the vocabulary [0, {vocab_size})")
+    return arr.astype(np.int64)
+
+
+def _buckets(lengths: list[int], n_heads: int) -> list[list[int]]:
+    """Group datum indices into right-padded batches of similar length (longest first)."""
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    groups: list[list[int]] = []
+    cur: list[int] = []
+    T = 0
+    for i in order:
+        L = lengths[i]
+        if cur and ((len(cur) + 1) * n_heads * T * T > _ATTN_BUDGET or L * 4 < T * 3):
+            groups.append(cur)
+            cur = []
+        if not cur:
+            T = L
+        cur.append(i)
+    if cur:
+        groups.append(cur)
+    return groups
+
+
+class TrainableModel:
+    """A LoRA adapter on a frozen base model, with summed gradient accumulation and AdamW.
+
+    Not thread-safe by itself: call one model from one thread at a time.  Every method
+    validates its whole input before changing anything, so an ``EngineInputError`` leaves
+    weights, gradients and optimizer state untouched.
+    """
+
+    def __init__(self, base: BaseModel, lora: LoraConfig | None = None) -> None:
+        lora = lora if lora is not None else LoraConfig()
+        lora.validate()
+        self.base = base
+        self.lora = lora
+        self.params: dict[str, np.ndarray] = init_adapter(base, lora)
+        self.grads: dict[str, np.ndarray] = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self.opt = AdamState.zeros_like(self.params)
+        self.pending_datums = 0  # datums accumulated into grads since the last optim_step
+
+    # -- properties ----------------------------------------------------------------------------
+    @property
+    def step(self) -> int:
+        """Number of optimizer steps taken (restored by ``load(with_optimizer=True)``)."""
+        return self.opt.step
+
+    # -- forward / backward --------------------------------------------------------------------
+    def forward(
+        self, datums: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, Any] | None = None
+    ) -> ForwardResult:
+        """Outputs and metrics of ``loss_fn`` without touching gradients."""
+        return self._run(datums, loss_fn, loss_fn_config, backward=False)
+
+    def forward_backward(
+        self, datums: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, Any] | None = None
+    ) -> ForwardResult:
+        """Like ``forward``, and adds d(Σ loss)/d(params) to the accumulated gradients."""
+        return self._run(datums, loss_fn, loss_fn_config, backward=True)
+
+    def _prepare(self, datums: Sequence[Datum], spec) -> list[_Prepared]:
+        if isinstance(datums, (str, bytes)) or not isinstance(datums, Sequence):
+            raise EngineInputError(f"datums: expected a list of Datum, got {type(datums).__name__}")
+        if len(datums) == 0:
+            raise EngineInputError("datums: expected at least one datum, got 0")
+        cfg = self.base.config
+        out = []
+        for i, d in enumerate(datums):
+            where = f"datums[{i}]"
+            if not hasattr(d, "tokens") or not hasattr(d, "loss_fn_inputs"):
+                raise EngineInputError(f"{where}: expected a Datum, got {type(d).__name__}")
+            tokens = check_tokens(d.tokens, self.base.vocab_size, cfg.context_length, f"{where}.tokens")
+            targets, one_d, inputs = validate_inputs(spec, d.loss_fn_inputs, len(tokens), self.base.vocab_size, where)
+            out.append(_Prepared(i, tokens, targets, one_d, inputs))
+        return out
+
+    def _run(self, datums, loss_fn, loss_fn_config, backward: bool) -> ForwardResult:
+        spec = get_loss(loss_fn)
+        lcfg = resolve_config(spec, loss_fn_config)
+        prepared = self._prepare(datums, spec)
+
+        base = self.base
+        dt = base.dtype
+        net = _Net(base, self.params, self.lora.scale)
+        hidden_trainable = self.lora.train_attn or self.lora.train_mlp
+        grads = {k: np.zeros_like(v) for k, v in self.params.items()} if backward else None
+        outputs: list[dict[str, np.ndarray] | None] = [None] * len(prepared)
+        total = 0.0
+        V = base.vocab_size
+        chunk = max(1, _LOGITS_BUDGET // V)
+
+        for group in _buckets([len(p.tokens) for p in prepared], base.config.n_heads):
+            items = [prepared[i] for i in group]
+            Bn = len(items)
+            T = len(items[0].tokens)
+            tok = np.zeros((Bn, T), dtype=np.int64)
+            row_index = []
+            for b, p in enumerate(items):
+                n = len(p.tokens)
+                tok[b, :n] = p.tokens
+                row_index.append(b * T + np.arange(n))
+            rows_of = np.concatenate(row_index)  # positions in [B*T] of the real tokens, datum by datum
+            hf, caches = net.forward(tok, keep=backward and hidden_trainable)
+            h = hf[rows_of]  # [R, d]
+            R = h.shape[0]
+            # entries: (row, token) pairs, K per row; datums stay contiguous
+            offsets = np.cumsum([0] + [len(p.tokens) for p in items[:-1]])
+            ent_row = np.concatenate(
+                [off + np.repeat(np.arange(len(p.tokens)), p.targets.shape[1]) for off, p in zip(offsets, items)]
+            )
+            ent_tok = np.concatenate([p.targets.reshape(-1) for p in items])
+            lse = np.empty(R, dtype=dt)
+            ent_logit = np.empty(ent_row.shape[0], dtype=dt)
+            bounds = np.searchsorted(ent_row, list(range(0, R, chunk)) + [R])
+            for c, r0 in enumerate(range(0, R, chunk)):
+                r1 = min(R, r0 + chunk)
+                lg = net.logits(h[r0:r1])
+                mx = lg.max(axis=1)
+                lse[r0:r1] = mx + np.log(np.exp(lg - mx[:, None]).sum(axis=1))
+                e0, e1 = bounds[c], bounds[c + 1]
+                ent_logit[e0:e1] = lg[ent_row[e0:e1] - r0, ent_tok[e0:e1]]
+            ent_lp = ent_logit - lse[ent_row]
+            ent_grad = np.empty(ent_lp.shape[0], dtype=dt) if backward else None
+            e = 0
+            for p in items:
+                n, K = p.targets.shape
+                lp = ent_lp[e : e + n * K].reshape(n, K)
+                loss, g = compute_loss(spec, lp.astype(np.float64), p.inputs, lcfg)
+                if backward:
+                    ent_grad[e : e + n * K] = g.reshape(-1)
+                e += n * K
+                total += float(loss.sum())
+                outputs[p.index] = {
+                    "logprobs": lp.astype(np.float32).reshape(p.targets.shape if not p.one_d else (n,)),
+                    "elementwise_loss": loss.astype(np.float32),
+                }
+            if not backward:
+                continue
+            # d loss / d logits = Σ_k g_k (onehot_k − softmax), chunk by chunk
+            gsum = np.bincount(ent_row, weights=ent_grad, minlength=R).astype(dt)
+            dh = np.empty_like(h)
+            for c, r0 in enumerate(range(0, R, chunk)):
+                r1 = min(R, r0 + chunk)
+                lg = net.logits(h[r0:r1])
+                lg -= lse[r0:r1, None]
+                np.exp(lg, out=lg)
+                lg *= -gsum[r0:r1, None]
+                e0, e1 = bounds[c], bounds[c + 1]
+                np.add.at(lg, (ent_row[e0:e1] - r0, ent_tok[e0:e1]), ent_grad[e0:e1])
+                dh[r0:r1] = net.logits_back(lg, h[r0:r1], grads)
+            if hidden_trainable:
+                dhf = np.zeros_like(hf)
+                dhf[rows_of] = dh
+                net.backward(dhf, hf, caches, grads, (Bn, T))
+            del caches
+
+        if backward:
+            assert grads is not None
+            for k, g in grads.items():
+                self.grads[k] += g
+            self.pending_datums += len(prepared)
+        return ForwardResult([o for o in outputs if o is not None], {"loss:sum": total})
+
+    # -- optimizer -----------------------------------------------------------------------------
+    def optim_step(self, adam: AdamConfig | None = None) -> dict[str, float]:
+        """One AdamW step on the accumulated (summed) gradients, then reset them to zero.
+
+        Returns ``{"grad_norm": pre-clip global norm, "learning_rate": lr, "step": n}``.
+        """
+        adam = adam if adam is not None else AdamConfig()
+        if not isinstance(adam, AdamConfig):
+            raise EngineInputError(f"adam_params: expected AdamConfig, got {type(adam).__name__}")
+        adam.validate()
+        try:
+            return adam_step(self.params, self.grads, self.opt, adam)
+        finally:
+            self.zero_grad()
+
+    def zero_grad(self) -> None:
+        for g in self.grads.values():
+            g.fill(0)
+        self.pending_datums = 0
+
+    # -- state ---------------------------------------------------------------------------------
+    def snapshot(self) -> SamplerWeights:
+        """An immutable copy of the current adapter for sampling."""
+        return SamplerWeights(self.base, self.lora, self.params)
+
+    def save(self, path: str | os.PathLike, include_optimizer: bool = True) -> Path:
+        """Write ``path`` atomically (adapter, and Adam state + step if ``include_optimizer``)."""
+        opt = (self.opt.step, self.opt.m, self.opt.v) if include_optimizer else None
+        return save_adapter_dir(path, self.base, self.lora, self.params, opt)
+
+    def load(self, path: str | os.PathLike, with_optimizer: bool = True) -> None:
+        """Restore the adapter (and optimizer state when asked; otherwise the optimizer is reset).
+
+        Raises EngineInputError, leaving the model untouched, when the checkpoint is for another
+        base model, rank, alpha or set of target modules.  Accumulated gradients are cleared.
+        """
+        _, adapter, opt = load_adapter_dir(path, self.base, self.lora, with_optimizer)
+        for k, v in adapter.items():
+            self.params[k][...] = v
+        if opt is not None:
+            step, m, v = opt
+            self.opt = AdamState(step, m, v)
+        else:
+            self.opt = AdamState.zeros_like(self.params)
+        self.zero_grad()
+
+    def __repr__(self) -> str:
+        return f"TrainableModel(base={self.base.name!r}, rank={self.lora.rank}, step={self.step})"
+
+
+__all__ = ["Datum", "ForwardResult", "SamplerWeights", "TrainableModel", "UNEMBED_MODULE", "check_tokens"]

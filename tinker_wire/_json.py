@@ -1,0 +1,89 @@
+"""JSON encoding for every non-protobuf body: orjson, numpy-aware, NaN/Infinity refused."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+import orjson
+
+from ._errors import WireError
+
+__all__ = ["dumps", "loads"]
+
+_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
+
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, np.ndarray):
+        # orjson handles C-contiguous arrays of common dtypes natively; everything else goes via lists.
+        return obj.tolist()
+    if isinstance(obj, np.generic):
+        return obj.item()
+    raise TypeError(f"type {type(obj).__name__} is not JSON serialisable")
+
+
+def _find_non_finite(obj: Any, path: str) -> str | None:
+    """Path of the first NaN/Infinity inside ``obj`` (JSON-path style), or ``None``."""
+    if isinstance(obj, float):
+        return None if math.isfinite(obj) else path
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            hit = _find_non_finite(v, f"{path}.{k}")
+            if hit:
+                return hit
+        return None
+    if isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj):
+            hit = _find_non_finite(v, f"{path}[{i}]")
+            if hit:
+                return hit
+        return None
+    if isinstance(obj, np.ndarray):
+        if obj.dtype.kind in "fc":
+            bad = np.argwhere(~np.isfinite(obj))
+            if bad.size:
+                return path + "".join(f"[{int(i)}]" for i in bad[0])
+        elif obj.dtype.kind == "O":
+            return _find_non_finite(obj.tolist(), path)
+        return None
+    if isinstance(obj, np.floating):
+        return None if math.isfinite(float(obj)) else path
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            hit = _find_non_finite(getattr(obj, f.name), f"{path}.{f.name}")
+            if hit:
+                return hit
+    return None
+
+
+def dumps(obj: Any) -> bytes:
+    """Serialise ``obj`` to compact UTF-8 JSON bytes.
+
+    numpy arrays and scalars are serialised as JSON numbers/lists. NaN and +/-Infinity are
+    **rejected** with a :class:`WireError` naming their location (JSON has no such literals, and silently
+    writing ``null`` would change meaning); convert missing values to ``None`` first.
+    Unserialisable objects also raise :class:`WireError`.
+    """
+    try:
+        out = orjson.dumps(obj, default=_default, option=_OPTIONS)
+    except orjson.JSONEncodeError as e:
+        raise WireError(f"cannot serialise to JSON: {e}") from None
+    # orjson writes non-finite floats as null; only look for them when a null was written.
+    if b"null" in out:
+        where = _find_non_finite(obj, "$")
+        if where is not None:
+            raise WireError(
+                f"JSON cannot represent NaN or Infinity (found at {where}); use null (None) for missing values"
+            )
+    return out
+
+
+def loads(data: bytes | bytearray | memoryview | str) -> Any:
+    """Parse JSON text; malformed input raises :class:`WireError` (``NaN``/``Infinity`` literals are invalid)."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as e:
+        raise WireError(f"invalid JSON: {e}") from None
