@@ -22,7 +22,7 @@ _ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, _ROOT)
 sys.path.insert(1, os.path.join(_ROOT, "generated"))
 
-import tinker_wire as w  # noqa: E402
+import tinker_wire as w
 
 N_DATUMS = 64
 SEQ_LEN = 2048

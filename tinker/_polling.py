@@ -19,6 +19,7 @@ import httpx
 from tinker_api.api.futures import retrieve_future as _retrieve_future
 from tinker_api.models import FutureRetrieveRequest
 
+from ._breaker import CircuitOpenError
 from ._config import POLL_TIMEOUT
 from ._exceptions import APIConnectionError, APIStatusError, RequestFailedError
 from ._retry import RetryableError
@@ -78,6 +79,7 @@ async def poll_future(
     backoffs = 0
     bad_requests = 0
     billing_started: float | None = None
+    last_contact = time.monotonic()
     while True:
         headers = {
             "X-Tinker-Request-Type": spec.request_type,
@@ -97,8 +99,17 @@ async def poll_future(
                 req["method"].upper(), req["url"], headers={**req["headers"], **headers},
                 content=req["content"], timeout=POLL_TIMEOUT,
             )
+        except CircuitOpenError as exc:
+            # The server keeps failing: wait for the breaker's next probe, but not forever.
+            deadline = policy.config.deadline
+            if deadline is not None and time.monotonic() - last_contact > deadline:
+                raise
+            await asyncio.sleep(max(exc.retry_in, 0.05))
+            continue
         except APIStatusError as exc:
             status = exc.status_code
+            if status < 500:
+                last_contact = time.monotonic()
             if status == 408:
                 _notify(observer, decode_json(exc.response))
                 elapsed = time.monotonic() - started
@@ -114,6 +125,9 @@ async def poll_future(
                 await asyncio.sleep(5.0)
                 continue
             if status == 429 or status >= 500:
+                deadline = policy.config.deadline
+                if deadline is not None and time.monotonic() - last_contact > deadline:
+                    raise
                 await asyncio.sleep(policy.delay_for(backoffs, exc.response.headers))
                 backoffs += 1
                 continue
@@ -122,10 +136,14 @@ async def poll_future(
                 continue
             raise
         except APIConnectionError:
+            deadline = policy.config.deadline
+            if deadline is not None and time.monotonic() - last_contact > deadline:
+                raise
             await asyncio.sleep(policy.backoff(backoffs))
             backoffs += 1
             continue
         backoffs = 0
+        last_contact = time.monotonic()
         if spec.accept_proto and PROTOBUF in response.headers.get("content-type", ""):
             return spec.parse(response)
         body = decode_json(response)

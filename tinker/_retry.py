@@ -24,6 +24,7 @@ from typing import Mapping
 
 import httpx
 
+from ._breaker import CircuitBreakerConfig
 from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, TinkerError
 
 __all__ = ["RetryConfig", "RetryPolicy", "RetryableError", "RETRYABLE_STATUSES"]
@@ -58,6 +59,7 @@ class RetryConfig:
         deadline: Give up retrying one logical call after this many seconds (None: never).
         max_attempts: Give up after this many attempts (None: no limit besides the deadline).
         billing_pause_max: How long HTTP 402 (billing pause) is waited out before failing.
+        circuit_breaker: Thresholds of the per-endpoint-group circuit breakers.
     """
 
     max_connections: int | None = 1000
@@ -71,6 +73,7 @@ class RetryConfig:
     deadline: float | None = 300.0
     max_attempts: int | None = None
     billing_pause_max: float = 3600.0
+    circuit_breaker: CircuitBreakerConfig = field(default_factory=CircuitBreakerConfig)
 
     def __post_init__(self) -> None:
         if self.retry_delay_base < 0 or self.retry_delay_max < 0:

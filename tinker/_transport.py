@@ -18,6 +18,7 @@ from typing import Any, Mapping
 import httpx
 import orjson
 
+from ._breaker import BreakerRegistry, CircuitOpenError
 from ._config import ClientSettings, redact_headers
 from ._exceptions import APIConnectionError, APIStatusError, status_error_for
 from ._retry import RetryPolicy, to_api_error
@@ -71,6 +72,7 @@ class Transport:
     ) -> None:
         self.settings = settings
         self.policy = policy or RetryPolicy()
+        self.breakers = BreakerRegistry(self.policy.config.circuit_breaker)
         self._http_transport = http_transport
         self._client: httpx.AsyncClient | None = None
 
@@ -112,12 +114,20 @@ class Transport:
             params={k: v for k, v in (params or {}).items() if v is not None},
             timeout=timeout if timeout is not None else self.settings.timeout,
         )
+        breaker = self.breakers.for_path(request.url.path)
+        if not breaker.allow():
+            raise breaker.open_error(request, self.settings.base_url)
         started = time.monotonic()
         try:
             response = await client.send(request)
         except httpx.HTTPError as exc:
             logger.debug("%s %s failed: %s", method, request.url.path, type(exc).__name__)
+            breaker.record_failure(type(exc).__name__)
             raise to_api_error(exc, request) from exc
+        if response.status_code >= 500:
+            breaker.record_failure(f"HTTP {response.status_code}")
+        else:
+            breaker.record_success()
         logger.debug(
             "%s %s -> %d in %.3fs", method, request.url.path, response.status_code, time.monotonic() - started
         )
@@ -160,6 +170,14 @@ class Transport:
             hdrs["x-stainless-retry-count"] = str(attempt)
             try:
                 return await self.send_once(method, url, headers=hdrs, content=content, params=params, timeout=timeout)
+            except CircuitOpenError as exc:
+                # A new call fails fast; a call that is already retrying waits for the next probe.
+                left = pol.budget_left(started, attempt)
+                if not retry or attempt == 0 or (left is not None and left < exc.retry_in):
+                    raise
+                await asyncio.sleep(max(exc.retry_in, 0.01))
+                attempt += 1
+                continue
             except (APIStatusError, APIConnectionError) as exc:
                 if not retry:
                     raise

@@ -104,6 +104,11 @@ class Operation:
     ) -> dict[str, Any]:
         """Coerce and validate the parameters; returns ``{name: value}`` for the present ones."""
         assert self._spec is not None
+        known = {p.name for p in self.params if p.where == "query"}
+        for name in query:
+            if name not in known:
+                hint = f"; known: {sorted(known)}" if known else "; this operation takes no query parameters"
+                raise ApiError(422, _shorten(f"query.{name}: unknown parameter{hint}"))
         out: dict[str, Any] = {}
         for p in self.params:
             if p.where == "path":

@@ -13,6 +13,24 @@ What lives here:
 
 Runtime dependencies: numpy and orjson; ``zstandard`` only when the zstd helpers are called.
 Every decoding problem raises :class:`WireError` (a ``ValueError``) naming the message and field.
+
+Conventions chosen where the references leave room:
+
+* ``seq_id`` 0 on the wire means "not set"; encoding ``None`` writes 0.
+* ``loss_fn_config`` decodes as the key-wise union of both maps, ``loss_fn_config_v2`` winning.
+* A ``Chunk``, ``ProvenanceSpan`` or ``LossConfigValue`` with no known arm set, an unknown
+  ``StopReason``, and ``DTYPE_UNSPECIFIED`` (or an unknown dtype) are errors rather than silently dropped.
+* Span lists are ``None`` when absent (an empty list encodes as absent). A tensor shape ``()`` cannot
+  be told from "no shape" on the wire and decodes as ``None``.
+* ``TopkLogprobs`` with ``k == 0`` or ``length == 0`` decodes as ``None``; a top-k cell is a sentinel
+  only when both token id 0 and logprob -99999.0 match.
+* Sampled ``logprobs`` must have one entry per token (checked on encode and decode).
+* ``ForwardBackwardOutput`` encodes as one ``ArrayRecord`` (``type_tag`` = the output type), starting
+  a new record only where consecutive datums differ in keys, dtypes or trailing shapes; sparse outputs
+  are densified. A trailing shape containing 0 leaves the leading dimension unrecoverable (it decodes as 0).
+* Decoded arrays are owned, writable copies (never views of the input body).
+* JSON: NaN/Infinity are rejected by :func:`dumps`; :func:`tensor_from_json` ignores unknown keys and
+  accepts integral floats for int64 data.
 """
 
 from __future__ import annotations

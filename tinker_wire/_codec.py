@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -68,6 +68,7 @@ __all__ = [
 ]
 
 _DecodeErrors = (Truncated, BadWireType)
+_T = TypeVar("_T")
 
 # --- dtypes -------------------------------------------------------------------------------------------
 
@@ -98,9 +99,9 @@ _STOP_CODES = {"stop": 0, "length": 1}
 _MAX_EMPTY_DATUMS = 1 << 24
 
 
-def _fast(cls: type, **fields: Any) -> Any:
+def _fast(cls: type[_T], **fields: Any) -> _T:
     """Build a frozen dataclass instance from already-validated values (skips ``__post_init__``)."""
-    obj = object.__new__(cls)
+    obj: _T = object.__new__(cls)
     obj.__dict__.update(fields)
     return obj
 
@@ -943,7 +944,14 @@ def _split_batched(
         else:
             lead = 0
         out.append(
-            _fast(WireTensor, dtype=label, shape=(lead, *trailing), values=flat[s:e], crow_indices=None, col_indices=None)
+            _fast(
+                WireTensor,
+                dtype=label,
+                shape=(lead, *trailing),
+                values=flat[s:e],
+                crow_indices=None,
+                col_indices=None,
+            )
         )
     return out
 

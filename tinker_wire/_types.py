@@ -98,12 +98,17 @@ class WireTensor(_ArrayEq):
     col_indices: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        np_dtype = _NP_DTYPES.get(self.dtype)  # type: ignore[call-overload]
+        np_dtype = _NP_DTYPES.get(self.dtype)
         if np_dtype is None:
             raise WireError(f"WireTensor.dtype: must be 'float32' or 'int64', got {self.dtype!r}")
         values = self.values
         if not (isinstance(values, np.ndarray) and values.dtype == np_dtype and values.ndim == 1):
-            _set(self, "values", np.asarray(values, dtype=np_dtype).reshape(-1))
+            src = np.asarray(values)
+            if src.size and src.dtype.kind not in "iuf":
+                raise WireError(f"WireTensor.values: expected numbers, got dtype {src.dtype}")
+            if self.dtype == "int64" and src.dtype.kind == "f" and not bool(np.all(src == np.trunc(src))):
+                raise WireError("WireTensor.values: an int64 tensor needs integer values")
+            _set(self, "values", src.astype(np_dtype, copy=False).reshape(-1))
         if self.shape is not None and type(self.shape) is not tuple:
             _set(self, "shape", tuple(int(d) for d in self.shape))
         if self.crow_indices is not None:

@@ -45,7 +45,11 @@ def _request() -> w.WireForwardBackwardRequest:
 
 def _sample() -> w.WireSampleResponse:
     return w.WireSampleResponse(
-        [w.WireSampledSequence("stop", np.arange(6), np.zeros(6, np.float32), w.topk_from_lists([[(1, -0.5)]] * 6))],
+        [
+            w.WireSampledSequence(
+                "stop", np.arange(6), np.zeros(6, np.float32), w.topk_from_lists([[(1, -0.5)]] * 6)
+            )
+        ],
         prompt_logprobs=np.array([np.nan, -1.0], np.float32),
         prompt_cache_hit_tokens=2,
     )
@@ -78,7 +82,9 @@ def test_unknown_fields_skipped_everywhere() -> None:
     assert req.data[0].chunks == [w.EncodedText([4, 5])]
     assert req.data[0].loss_fn_inputs == {"w": w.WireTensor("float32", None, [2.0])}
 
-    sample = UNKNOWN + ld(0x0A, UNKNOWN + b"\x08\x01" + ld(0x12, struct.pack("<i", 9))) + UNKNOWN + b"\x20\x03"
+    sample = (
+        UNKNOWN + ld(0x0A, UNKNOWN + b"\x08\x01" + ld(0x12, struct.pack("<i", 9))) + UNKNOWN + b"\x20\x03"
+    )
     r = w.decode_sample_response(sample)
     assert r.prompt_cache_hit_tokens == 3
     assert r.sequences == [w.WireSampledSequence("length", [9])]
@@ -88,7 +94,10 @@ def test_unknown_fields_skipped_everywhere() -> None:
 
 
 def test_unknown_fields_appended_to_encoded_messages() -> None:
-    assert w.decode_forward_backward_request(w.encode_forward_backward_request(_request()) + UNKNOWN) == _request()
+    assert (
+        w.decode_forward_backward_request(w.encode_forward_backward_request(_request()) + UNKNOWN)
+        == _request()
+    )
     assert w.decode_sample_response(w.encode_sample_response(_sample()) + UNKNOWN) == _sample()
 
 
@@ -124,7 +133,9 @@ def test_every_prefix_decodes_or_raises_wire_error(which: str) -> None:
 
 def test_truncation_names_message_and_field() -> None:
     raw = w.encode_forward_backward_request(_request())
-    with pytest.raises(w.WireError, match=r"ForwardBackwardRequest\.data \(ForwardBackwardRequest field 3\).*truncated"):
+    with pytest.raises(
+        w.WireError, match=r"ForwardBackwardRequest\.data \(ForwardBackwardRequest field 3\).*truncated"
+    ):
         w.decode_forward_backward_request(raw[:30])
     raw = w.encode_sample_response(_sample())
     with pytest.raises(w.WireError, match=r"SampleResponse\.sequences .*truncated"):
@@ -141,8 +152,16 @@ def test_truncation_names_message_and_field() -> None:
 @pytest.mark.parametrize(
     ("decode", "raw", "pattern"),
     [
-        (w.decode_forward_backward_request, b"\x08\x01", r"ForwardBackwardRequest\.model_id .*wrong wire type varint"),
-        (w.decode_forward_backward_request, ld(0x12, b""), r"ForwardBackwardRequest\.seq_id .*wrong wire type"),
+        (
+            w.decode_forward_backward_request,
+            b"\x08\x01",
+            r"ForwardBackwardRequest\.model_id .*wrong wire type varint",
+        ),
+        (
+            w.decode_forward_backward_request,
+            ld(0x12, b""),
+            r"ForwardBackwardRequest\.seq_id .*wrong wire type",
+        ),
         (w.decode_forward_backward_request, ld(0x1A, b"\x08\x00"), r"data\[0\]\.model_input .*Datum field 1"),
         (w.decode_sample_response, ld(0x0A, ld(0x0A, b"")), r"sequences\[0\]\.stop_reason .*wrong wire type"),
         (w.decode_sample_response, b"\x21" + b"\x00" * 8, r"prompt_cache_hit_tokens .*fixed64"),
@@ -169,15 +188,28 @@ def test_bad_tensor_contents_named() -> None:
         (ld(0x0A, b"\x00" * 4), r"loss_fn_inputs\['weights'\]\.dtype .*DTYPE_UNSPECIFIED"),
         (ld(0x0A, b"\x00" * 4) + b"\x18\x09", r"unsupported dtype 9"),
         (ld(0x0A, b"\x00" * 6) + b"\x18\x01", r"loss_fn_inputs\['weights'\]\.dense: 6 bytes"),
-        (ld(0x0A, b"\x00" * 8) + b"\x18\x01" + ld(0x22, b"\x03"), r"\['weights'\]\.dense: 2 values do not match shape \[3\]"),
         (
-            ld(0x12, ld(0x0A, b"\x00" * 4) + ld(0x12, struct.pack("<3q", 0, 1, 0)) + ld(0x1A, struct.pack("<q", 0)))
+            ld(0x0A, b"\x00" * 8) + b"\x18\x01" + ld(0x22, b"\x03"),
+            r"\['weights'\]\.dense: 2 values do not match shape \[3\]",
+        ),
+        (
+            ld(
+                0x12,
+                ld(0x0A, b"\x00" * 4)
+                + ld(0x12, struct.pack("<3q", 0, 1, 0))
+                + ld(0x1A, struct.pack("<q", 0)),
+            )
             + b"\x18\x01"
             + ld(0x22, b"\x02\x02"),
             r"\['weights'\]\.sparse_csr\.crow_indices: must be non-decreasing",
         ),
         (
-            ld(0x12, ld(0x0A, b"\x00" * 4) + ld(0x12, struct.pack("<3q", 0, 0, 1)) + ld(0x1A, struct.pack("<q", 5)))
+            ld(
+                0x12,
+                ld(0x0A, b"\x00" * 4)
+                + ld(0x12, struct.pack("<3q", 0, 0, 1))
+                + ld(0x1A, struct.pack("<q", 5)),
+            )
             + b"\x18\x01"
             + ld(0x22, b"\x02\x02"),
             r"\['weights'\]\.sparse_csr\.col_indices: column index 5 is out of range",
@@ -242,30 +274,45 @@ def test_token_ids_must_fit_int32_on_encode() -> None:
     )
     with pytest.raises(
         w.WireError,
-        match=re.escape("ForwardBackwardRequest.data[0].model_input[0].encoded_text.tokens: token id 2147483648"),
+        match=re.escape(
+            "ForwardBackwardRequest.data[0].model_input[0].encoded_text.tokens: token id 2147483648"
+        ),
     ):
         w.encode_forward_backward_request(bad)
-    with pytest.raises(w.WireError, match=re.escape("SampleResponse.sequences[0].tokens: token id -2147483649")):
+    with pytest.raises(
+        w.WireError, match=re.escape("SampleResponse.sequences[0].tokens: token id -2147483649")
+    ):
         w.encode_sample_response(w.WireSampleResponse([w.WireSampledSequence("stop", [-(2**31) - 1])]))
     topk = w.WireTopk(np.array([[2**40]]), np.zeros((1, 1), np.float32))
     with pytest.raises(w.WireError, match=re.escape("SampleResponse.topk_prompt_logprobs.token_ids")):
         w.encode_sample_response(w.WireSampleResponse([], topk_prompt_logprobs=topk))
-    alt = w.WirePromptAltTokens(w.WireTensor("int64", (1, 1), [2**33]), w.WireTensor("float32", (1, 1), [0.0]))
+    alt = w.WirePromptAltTokens(
+        w.WireTensor("int64", (1, 1), [2**33]), w.WireTensor("float32", (1, 1), [0.0])
+    )
     with pytest.raises(w.WireError, match=re.escape("SampleResponse.prompt_alt_tokens.tokens.values")):
         w.encode_sample_response(w.WireSampleResponse([], prompt_alt_tokens=alt))
 
 
 def test_other_encode_errors() -> None:
-    with pytest.raises(w.WireError, match=r"ForwardBackwardRequest\.seq_id: value 2147483648 is out of range"):
+    with pytest.raises(
+        w.WireError, match=r"ForwardBackwardRequest\.seq_id: value 2147483648 is out of range"
+    ):
         w.encode_forward_backward_request(w.WireForwardBackwardRequest("m", 2**31, [], "x"))
-    with pytest.raises(w.WireError, match=r"loss_fn_config\['a'\]: loss_fn_config values must be numbers or strings"):
+    with pytest.raises(
+        w.WireError, match=r"loss_fn_config\['a'\]: loss_fn_config values must be numbers or strings"
+    ):
         w.encode_forward_backward_request(w.WireForwardBackwardRequest("m", 0, [], "x", {"a": [1]}))  # type: ignore[dict-item]
-    with pytest.raises(w.WireError, match=r"data\[0\]\.loss_fn_inputs\['t'\]\.data: 3 values do not match shape \[2\]"):
+    with pytest.raises(
+        w.WireError, match=r"data\[0\]\.loss_fn_inputs\['t'\]\.data: 3 values do not match shape \[2\]"
+    ):
         w.encode_forward_backward_request(
-            w.WireForwardBackwardRequest("m", 0, [w.WireDatum([], {"t": w.WireTensor("int64", (2,), [1, 2, 3])})], "x")
+            w.WireForwardBackwardRequest(
+                "m", 0, [w.WireDatum([], {"t": w.WireTensor("int64", (2,), [1, 2, 3])})], "x"
+            )
         )
     with pytest.raises(w.WireError, match=r"model_input\[0\]: cannot encode a str chunk"):
-        w.encode_forward_backward_request(w.WireForwardBackwardRequest("m", 0, [w.WireDatum(["hi"], {})], "x"))  # type: ignore[list-item]
+        bad_chunk = w.WireDatum(["hi"], {})  # type: ignore[list-item]
+        w.encode_forward_backward_request(w.WireForwardBackwardRequest("m", 0, [bad_chunk], "x"))
     with pytest.raises(w.WireError, match=r"sequences\[0\]\.logprobs: 1 logprobs for 2 tokens"):
         w.encode_sample_response(w.WireSampleResponse([w.WireSampledSequence("stop", [1, 2], [0.0])]))
 

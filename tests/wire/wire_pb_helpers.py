@@ -37,17 +37,32 @@ small_text = st.text(max_size=12)
 ident = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=10)
 
 
+# Arrays come from a drawn seed plus a few drawn edge values at drawn positions: far cheaper than drawing
+# every element through hypothesis, still deterministic (derandomize) and still hitting the extremes.
+
+
 @st.composite
 def int_arrays(draw: Any, n: int, lo: int = INT32[0], hi: int = INT32[1]) -> np.ndarray:
-    return np.array(draw(st.lists(st.integers(lo, hi), min_size=n, max_size=n)), dtype=np.int64)
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    arr = rng.integers(max(lo, -(2**62)), min(hi, 2**62), size=n, dtype=np.int64, endpoint=True)
+    if n:
+        for v in draw(st.lists(st.sampled_from([lo, hi, 0, -1, 1]), max_size=3)):
+            arr[draw(st.integers(0, n - 1))] = v
+    return arr
+
+
+_FLOAT_EDGES = [0.0, -0.0, 1.0, -1.0, -99999.0, 3.4028235e38, -3.4028235e38, 1e-45, -1e-45]
 
 
 @st.composite
 def float_arrays(draw: Any, n: int, allow_nan: bool = True) -> np.ndarray:
-    vals = draw(
-        st.lists(st.floats(width=32, allow_nan=allow_nan, allow_infinity=allow_nan), min_size=n, max_size=n)
-    )
-    return np.array(vals, dtype=np.float32)
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    arr = (rng.standard_normal(n) * 10.0 ** rng.integers(-3, 4, size=n)).astype(np.float32)
+    edges = _FLOAT_EDGES + ([float("nan"), float("inf"), float("-inf")] if allow_nan else [])
+    if n:
+        for v in draw(st.lists(st.sampled_from(edges), max_size=3)):
+            arr[draw(st.integers(0, n - 1))] = v
+    return arr
 
 
 @st.composite

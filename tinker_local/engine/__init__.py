@@ -57,15 +57,18 @@ atomically) in the ``_checkpoint`` docstring; ``read_adapter_config(path)`` read
 Errors: every invalid input raises ``EngineInputError`` (a ``ValueError``) naming the field
 and, for shapes, the expected and actual shape; nothing is modified when it is raised.
 
-``set_blas_threads(n)`` sets numpy's OpenBLAS thread count process-wide (the engine never
-calls it itself); 1 is recommended for a server sharing its cores.
+BLAS threads: on import the engine sets numpy's OpenBLAS to **1 thread** (process-wide),
+because multi-threaded OpenBLAS stalls 5-20x on a shared 2-core machine; the engine instead
+splits attention over 2 threads of its own.  It leaves BLAS alone when ``OPENBLAS_NUM_THREADS``
+or ``OMP_NUM_THREADS`` is set, or when ``TINKER_ENGINE_BLAS_THREADS=0``; any other value of
+that variable is the thread count to use.  ``set_blas_threads(n)`` changes it at run time.
 
 Threads: one ``TrainableModel`` must be used by one thread at a time; ``SamplerWeights``,
 ``BaseModel`` and ``sample``/``sample_stream`` hold no shared mutable state and may be used
 from many threads at once.
 """
 
-from ._blas import set_blas_threads
+from ._blas import apply_default_blas_threads, set_blas_threads
 from ._checkpoint import read_adapter_config
 from ._errors import EngineInputError
 from ._losses import LOSS_NAMES, LOSSES
@@ -96,6 +99,8 @@ from ._tokenizer import (
 from ._trainable import Datum, ForwardResult, SamplerWeights, TrainableModel
 
 Sequence = SampledSequence  # the name used in the design brief
+
+apply_default_blas_threads()
 
 __all__ = [
     "AdamConfig",

@@ -1,9 +1,10 @@
 """Optional control of the BLAS thread count of numpy's bundled OpenBLAS.
 
-Multi-threaded BLAS helps a little on an idle machine but stalls badly (several-fold) when
-the cores are shared with other busy processes or with several engine threads at once.
-``set_blas_threads(1)`` makes the engine's timings predictable; it is process-wide, so the
-engine never calls it by itself — the application (server, benchmark) decides.
+Multi-threaded BLAS helps a little on an idle machine but stalls badly (5-20x measured on
+the project's 2-core machine) when the cores are shared with other busy processes or with
+several engine threads at once: the engine's matrices are small, so BLAS threads mostly
+wait for each other.  The package therefore sets one BLAS thread on import
+(``apply_default_blas_threads``) unless the user chose otherwise through the environment.
 """
 
 from __future__ import annotations
@@ -44,3 +45,20 @@ def set_blas_threads(n: int) -> bool:
                 done = True
                 break
     return done
+
+
+def apply_default_blas_threads() -> None:
+    """Called on package import: 1 BLAS thread unless the environment says otherwise.
+
+    Untouched when ``OPENBLAS_NUM_THREADS`` or ``OMP_NUM_THREADS`` is set, or when
+    ``TINKER_ENGINE_BLAS_THREADS`` is ``0``; another integer value there is used as the count.
+    """
+    if os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS"):
+        return
+    raw = os.environ.get("TINKER_ENGINE_BLAS_THREADS", "1").strip() or "1"
+    try:
+        n = int(raw)
+    except ValueError:
+        return
+    if n > 0:
+        set_blas_threads(n)

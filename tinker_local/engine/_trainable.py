@@ -33,7 +33,8 @@ class Datum:
 @dataclass
 class ForwardResult:
     """Per-datum outputs (``logprobs`` float32 shaped like target_tokens, ``elementwise_loss``
-    float32 [N]) in input order, and metrics (``"loss:sum"``)."""
+    float32 [N]; float64 when the base model runs in float64) in input order, and metrics
+    (``"loss:sum"``, a float)."""
 
     outputs: list[dict[str, np.ndarray]]
     metrics: dict[str, float]
@@ -209,6 +210,7 @@ class TrainableModel:
         total = 0.0
         V = base.vocab_size
         chunk = max(1, _LOGITS_BUDGET // V)
+        out_dt = np.float64 if dt == np.float64 else np.float32
 
         for group in _buckets([len(p.tokens) for p in prepared], base.config.n_heads):
             items = [prepared[i] for i in group]
@@ -251,9 +253,9 @@ class TrainableModel:
                     ent_grad[e : e + n * K] = g.reshape(-1)
                 e += n * K
                 total += float(loss.sum())
-                outputs[p.index] = {
-                    "logprobs": lp.astype(np.float32).reshape(p.targets.shape if not p.one_d else (n,)),
-                    "elementwise_loss": loss.astype(np.float32),
+                outputs[p.index] = {  # float32 (float64 only in the float64 check mode)
+                    "logprobs": lp.astype(out_dt).reshape(p.targets.shape if not p.one_d else (n,)),
+                    "elementwise_loss": loss.astype(out_dt),
                 }
             if not backward:
                 continue

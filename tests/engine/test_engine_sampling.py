@@ -1,0 +1,257 @@
+"""Sampling semantics: seeds, greedy, top-k/top-p, stops, prompt logprobs, streaming, threads."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from tinker_local.engine import (
+    EOS_ID,
+    DoneEvent,
+    EngineInputError,
+    LoraConfig,
+    ModelRegistry,
+    PromptEvent,
+    SamplingConfig,
+    TokenEvent,
+    TrainableModel,
+    builtin_decode,
+    builtin_encode,
+    sample,
+    sample_stream,
+)
+
+PROMPT = np.array(builtin_encode("Once upon a time"), dtype=np.int64)
+
+
+@pytest.fixture(scope="module")
+def weights(base):
+    m = TrainableModel(base, LoraConfig(rank=4, seed=5))
+    rng = np.random.default_rng(0)
+    for p in m.params.values():
+        p[...] = rng.standard_normal(p.shape).astype(np.float32) * 0.1
+    return m.snapshot()
+
+
+def _score(weights, tokens, k=0):
+    """Teacher-forced prompt logprobs (and top-k) of a full token sequence."""
+    return sample(weights, np.asarray(tokens, dtype=np.int64), SamplingConfig(max_tokens=1, temperature=0.0, stop=[]),
+                  prompt_logprobs=True, topk_prompt_logprobs=k)
+
+
+def test_same_seed_same_tokens_and_per_index_streams(weights):
+    cfg = SamplingConfig(max_tokens=20, temperature=1.0, seed=123, stop=[])
+    a = sample(weights, PROMPT, cfg, num_samples=3)
+    b = sample(weights, PROMPT, cfg, num_samples=3)
+    assert [s.tokens for s in a.sequences] == [s.tokens for s in b.sequences]
+    assert [s.logprobs for s in a.sequences] == [s.logprobs for s in b.sequences]
+    assert len({tuple(s.tokens) for s in a.sequences}) == 3  # distinct per sample index
+    c = sample(weights, PROMPT, cfg, num_samples=2)
+    assert [s.tokens for s in c.sequences] == [s.tokens for s in a.sequences[:2]]
+    d = sample(weights, PROMPT, SamplingConfig(max_tokens=20, temperature=1.0, seed=124, stop=[]), num_samples=1)
+    assert d.sequences[0].tokens != a.sequences[0].tokens
+    for s in a.sequences:
+        assert s.stop_reason == "length" and len(s.tokens) == 20 == len(s.logprobs)
+
+
+def test_unseeded_sampling_varies(weights):
+    cfg = SamplingConfig(max_tokens=30, temperature=1.0, stop=[])
+    outs = {tuple(sample(weights, PROMPT, cfg).sequences[0].tokens) for _ in range(3)}
+    assert len(outs) > 1
+
+
+def test_greedy_is_argmax_and_logprobs_unscaled(weights):
+    res = sample(weights, PROMPT, SamplingConfig(max_tokens=15, temperature=0.0, stop=[]))
+    seq = res.sequences[0]
+    full = list(PROMPT) + seq.tokens
+    sc = _score(weights, full, k=1)
+    for j, tok in enumerate(seq.tokens):
+        pos = len(PROMPT) + j
+        assert sc.topk_prompt_logprobs[pos][0][0] == tok
+        assert seq.logprobs[j] == pytest.approx(sc.prompt_logprobs[pos], abs=2e-4)
+    # logprobs are the unscaled ones even when a temperature is applied
+    hot = sample(weights, PROMPT, SamplingConfig(max_tokens=15, temperature=0.3, seed=3, stop=[])).sequences[0]
+    sc = _score(weights, list(PROMPT) + hot.tokens)
+    np.testing.assert_allclose(hot.logprobs, sc.prompt_logprobs[len(PROMPT):], atol=2e-4)
+
+
+def _position_logprobs(weights, seq_tokens):
+    full = list(PROMPT) + list(seq_tokens)
+    sc = _score(weights, full, k=weights.base.vocab_size)
+    out = []
+    for j in range(len(seq_tokens)):
+        pairs = sc.topk_prompt_logprobs[len(PROMPT) + j]
+        lp = np.full(weights.base.vocab_size, -np.inf)
+        for t, v in pairs:
+            lp[t] = v
+        out.append(lp)
+    return out
+
+
+def test_top_k_never_emits_excluded_tokens(weights):
+    cfg = SamplingConfig(max_tokens=12, temperature=2.0, top_k=3, seed=9, stop=[])
+    res = sample(weights, PROMPT, cfg, num_samples=4)
+    for s in res.sequences:
+        for tok, lp in zip(s.tokens, _position_logprobs(weights, s.tokens)):
+            allowed = set(np.argsort(-lp)[:3].tolist())
+            assert tok in allowed
+
+
+def test_top_p_never_emits_excluded_tokens(weights):
+    cfg = SamplingConfig(max_tokens=12, temperature=1.0, top_p=0.3, seed=4, stop=[])
+    res = sample(weights, PROMPT, cfg, num_samples=4)
+    for s in res.sequences:
+        for tok, lp in zip(s.tokens, _position_logprobs(weights, s.tokens)):
+            p = np.exp(lp - lp.max())
+            p /= p.sum()
+            order = np.argsort(-p)
+            cum = np.cumsum(p[order])
+            n_keep = int(np.searchsorted(cum, 0.3 - 1e-6)) + 1
+            assert tok in set(order[:n_keep].tolist())
+
+
+def test_token_stop_first_match_included(weights):
+    free = sample(weights, PROMPT, SamplingConfig(max_tokens=30, temperature=0.0, stop=[])).sequences[0]
+    first_a, second = free.tokens[4], free.tokens[7]
+    cut = min(free.tokens.index(first_a), free.tokens.index(second))
+    res = sample(weights, PROMPT, SamplingConfig(max_tokens=30, temperature=0.0, stop=[second, first_a]))
+    s = res.sequences[0]
+    assert s.stop_reason == "stop"
+    assert s.tokens == free.tokens[: cut + 1]
+    assert s.logprobs == free.logprobs[: cut + 1]
+
+
+def test_string_stop_first_match_included(weights):
+    free = sample(weights, PROMPT, SamplingConfig(max_tokens=40, temperature=0.0, stop=[])).sequences[0]
+    text = builtin_decode(free.tokens)
+    needle = text[10:13]
+    res = sample(weights, PROMPT, SamplingConfig(max_tokens=40, temperature=0.0, stop=["\x00never", needle]),
+                 decode=builtin_decode)
+    s = res.sequences[0]
+    assert s.stop_reason == "stop"
+    out = builtin_decode(s.tokens)
+    assert needle in out and needle not in builtin_decode(s.tokens[:-1])
+    assert s.tokens == free.tokens[: len(s.tokens)]
+    # a bare string is accepted too
+    res2 = sample(weights, PROMPT, SamplingConfig(max_tokens=40, temperature=0.0, stop=needle), decode=builtin_decode)
+    assert res2.sequences[0].tokens == s.tokens
+    with pytest.raises(EngineInputError, match="decode"):
+        sample(weights, PROMPT, SamplingConfig(max_tokens=5, stop=["x"]))
+
+
+def test_eos_default_and_empty_stop_list():
+    reg = ModelRegistry()
+    reg.register("test/eos-model", 50)
+    base = reg.get("test/eos-model")
+    prompt = np.array([1, 2, 3], dtype=np.int64)
+    free = sample(base, prompt, SamplingConfig(max_tokens=10, temperature=0.0, stop=None)).sequences[0]
+    assert free.stop_reason == "length"  # no EOS registered: no implicit stop
+    eos = free.tokens[3]
+    cut = free.tokens.index(eos)
+    reg2 = ModelRegistry()
+    reg2.register("test/eos-model", 50, eos_token_ids=[eos])
+    base2 = reg2.get("test/eos-model")  # same name -> same weights
+    s = sample(base2, prompt, SamplingConfig(max_tokens=10, temperature=0.0)).sequences[0]
+    assert s.stop_reason == "stop" and s.tokens == free.tokens[: cut + 1] and s.tokens[-1] == eos
+    s = sample(base2, prompt, SamplingConfig(max_tokens=10, temperature=0.0, stop=[])).sequences[0]
+    assert s.stop_reason == "length" and s.tokens == free.tokens
+
+
+def test_builtin_model_stops_at_eos(base):
+    assert base.eos_token_ids == (EOS_ID,)
+
+
+def test_prompt_logprobs_shape(weights):
+    res = sample(weights, PROMPT, SamplingConfig(max_tokens=2, seed=0), prompt_logprobs=True, topk_prompt_logprobs=4)
+    assert len(res.prompt_logprobs) == len(PROMPT) and res.prompt_logprobs[0] is None
+    assert all(isinstance(x, float) and x <= 0 for x in res.prompt_logprobs[1:])
+    tk = res.topk_prompt_logprobs
+    assert len(tk) == len(PROMPT) and tk[0] is None
+    for i, row in enumerate(tk[1:], start=1):
+        assert len(row) == 4
+        vals = [v for _, v in row]
+        assert vals == sorted(vals, reverse=True)
+        # the actual prompt token's logprob is consistent with the top-k list
+        assert res.prompt_logprobs[i] <= vals[0] + 1e-6
+    none = sample(weights, PROMPT, SamplingConfig(max_tokens=2, seed=0))
+    assert none.prompt_logprobs is None and none.topk_prompt_logprobs is None
+    one = sample(weights, PROMPT[:1], SamplingConfig(max_tokens=2, seed=0), prompt_logprobs=True)
+    assert one.prompt_logprobs == [None]
+
+
+def test_streaming_matches_batch_and_can_be_closed(weights):
+    cfg = SamplingConfig(max_tokens=25, temperature=0.9, seed=77, stop=[int(PROMPT[0]), int(PROMPT[1])])
+    batch = sample(weights, PROMPT, cfg, num_samples=3, prompt_logprobs=True)
+    events = list(sample_stream(weights, PROMPT, cfg, num_samples=3, prompt_logprobs=True))
+    assert isinstance(events[0], PromptEvent) and events[0].prompt_logprobs == batch.prompt_logprobs
+    toks = [[], [], []]
+    done = {}
+    for ev in events[1:]:
+        if isinstance(ev, TokenEvent):
+            assert ev.sample_index not in done
+            toks[ev.sample_index].append(ev.token)
+        else:
+            assert isinstance(ev, DoneEvent)
+            done[ev.sample_index] = ev.stop_reason
+    assert toks == [s.tokens for s in batch.sequences]
+    assert [done[i] for i in range(3)] == [s.stop_reason for s in batch.sequences]
+    gen = sample_stream(weights, PROMPT, SamplingConfig(max_tokens=1000, seed=1, stop=[]))
+    first = [next(gen) for _ in range(4)]
+    gen.close()
+    assert isinstance(first[1], TokenEvent)
+    with pytest.raises(StopIteration):
+        next(gen)
+
+
+def test_stream_validates_eagerly(weights):
+    with pytest.raises(EngineInputError, match="max_tokens"):
+        sample_stream(weights, PROMPT, SamplingConfig(max_tokens=None))
+
+
+@pytest.mark.parametrize(
+    "cfg, match",
+    [
+        (SamplingConfig(max_tokens=0), "max_tokens"),
+        (SamplingConfig(max_tokens=None), "max_tokens"),
+        (SamplingConfig(max_tokens=2048), "context length"),
+        (SamplingConfig(max_tokens=2, temperature=-1.0), "temperature"),
+        (SamplingConfig(max_tokens=2, top_k=-2), "top_k"),
+        (SamplingConfig(max_tokens=2, top_p=0.0), "top_p"),
+        (SamplingConfig(max_tokens=2, top_p=1.5), "top_p"),
+        (SamplingConfig(max_tokens=2, stop=[1, "a"]), "stop"),
+        (SamplingConfig(max_tokens=2, stop=[999]), "stop"),
+        (SamplingConfig(max_tokens=2, seed=1.5), "seed"),
+    ],
+)
+def test_sampling_errors(weights, cfg, match):
+    with pytest.raises(EngineInputError, match=match):
+        sample(weights, PROMPT, cfg, decode=builtin_decode)
+
+
+def test_prompt_errors(weights):
+    cfg = SamplingConfig(max_tokens=2)
+    with pytest.raises(EngineInputError, match="prompt"):
+        sample(weights, np.array([], dtype=np.int64), cfg)
+    with pytest.raises(EngineInputError, match="prompt.*300"):
+        sample(weights, np.array([1, 300]), cfg)
+    with pytest.raises(EngineInputError, match="num_samples"):
+        sample(weights, PROMPT, cfg, num_samples=0)
+
+
+def test_concurrent_sampling_is_safe(weights):
+    cfgs = [SamplingConfig(max_tokens=20, temperature=1.0, seed=s, stop=[]) for s in range(4)]
+    expected = [sample(weights, PROMPT, c, num_samples=2) for c in cfgs]
+    results = [None] * 4
+
+    def run(i):
+        results[i] = sample(weights, PROMPT, cfgs[i], num_samples=2)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for e, r in zip(expected, results):
+        assert [s.tokens for s in e.sequences] == [s.tokens for s in r.sequences]
