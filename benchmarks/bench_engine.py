@@ -4,6 +4,7 @@ on the built-in model.  Run: ``python benchmarks/bench_engine.py``."""
 from __future__ import annotations
 
 import os
+import statistics
 import sys
 import time
 
@@ -11,7 +12,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from tinker_local.engine import (  # noqa: E402
+from tinker_local.engine import (
     BUILTIN_MODEL,
     AdamConfig,
     Datum,
@@ -23,16 +24,17 @@ from tinker_local.engine import (  # noqa: E402
 )
 
 
-def _best(fn, repeats: int) -> float:
-    best = float("inf")
+def _timed(fn, repeats: int) -> tuple[float, float]:
+    """(best, median) wall time over ``repeats`` runs."""
+    times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
         fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+        times.append(time.perf_counter() - t0)
+    return min(times), statistics.median(times)
 
 
-def main(repeats: int = 3) -> dict[str, float]:
+def main(repeats: int = 5) -> dict[str, tuple[float, float]]:
     base = ModelRegistry().get(BUILTIN_MODEL)
     model = TrainableModel(base, LoraConfig(rank=32))
     rng = np.random.default_rng(0)
@@ -42,23 +44,20 @@ def main(repeats: int = 3) -> dict[str, float]:
         for s in seqs
     ]
     model.forward_backward(datums[:2], "cross_entropy")  # warm-up
-    fb = _best(lambda: model.forward_backward(datums, "cross_entropy"), repeats)
-    fw = _best(lambda: model.forward(datums, "cross_entropy"), repeats)
-    opt = _best(lambda: model.optim_step(AdamConfig(learning_rate=1e-3)), repeats)
+    figures = {
+        "forward_backward 64x256": _timed(lambda: model.forward_backward(datums, "cross_entropy"), repeats),
+        "forward 64x256": _timed(lambda: model.forward(datums, "cross_entropy"), repeats),
+        "optim_step (rank 32)": _timed(lambda: model.optim_step(AdamConfig(learning_rate=1e-3)), repeats),
+    }
     weights = model.snapshot()
     prompt = rng.integers(0, 256, size=32).astype(np.int64)
     cfg = SamplingConfig(max_tokens=64, temperature=1.0, seed=0, stop=[])
-    smp = _best(lambda: sample(weights, prompt, cfg, num_samples=8), repeats)
-    figures = {
-        "forward_backward_64x256_s": fb,
-        "forward_64x256_s": fw,
-        "optim_step_s": opt,
-        "sample_8x64_s": smp,
-    }
-    for k, v in figures.items():
-        print(f"{k:28s} {v:8.3f}")
+    figures["sample 8x64 (prompt 32)"] = _timed(lambda: sample(weights, prompt, cfg, num_samples=8), repeats)
+    print(f"{'benchmark':28s} {'best s':>8s} {'median s':>9s}   ({repeats} runs, load avg {os.getloadavg()[0]:.2f})")
+    for k, (best, med) in figures.items():
+        print(f"{k:28s} {best:8.3f} {med:9.3f}")
     return figures
 
 
 if __name__ == "__main__":
-    main()
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)

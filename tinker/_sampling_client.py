@@ -13,7 +13,7 @@ import tinker_wire as wire
 from tinker_api.api.rest import get_sampler as _get_sampler
 from tinker_api.api.sampling import asample as _asample
 from tinker_api.api.sampling import create_sampling_session as _create_sampling_session
-from tinker_api.models import AsampleXTinkerSamplingBackpressure, CreateSamplingSessionRequest, SampleRequest
+from tinker_api.models import CreateSamplingSessionRequest, SampleRequest
 
 from . import _convert
 from ._deprecation import deprecated_async
@@ -156,7 +156,7 @@ class SamplingClient:
             started = time.monotonic()
             try:
                 resp = await transport.call(_asample, body=request,
-                                            x_tinker_sampling_backpressure=AsampleXTinkerSamplingBackpressure.VALUE_1,
+                                            x_tinker_sampling_backpressure="1",
                                             policy=policy)
             except APIStatusError as exc:
                 if exc.status_code == 429:

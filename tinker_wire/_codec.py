@@ -38,7 +38,7 @@ from ._pb import (
     skip_field,
     varint,
 )
-from ._tensor import _PROTO_NAMES, tensor_to_dense, validate_tensor
+from ._tensor import _PROTO_NAMES, _validate, tensor_to_dense, validate_tensor
 from ._types import (
     Dmel,
     EncodedText,
@@ -337,7 +337,7 @@ def _dec_tensor(buf: bytes, pos: int, end: int, path: str, key: str | None = Non
                 WireTensor, dtype=label, shape=shp, values=values, crow_indices=None, col_indices=None
             )
         t = WireTensor(label, shp, values)  # type: ignore[arg-type]
-        validate_tensor(t, _tpath(path, key), _names=_PROTO_NAMES)
+        _validate(t, _tpath(path, key), _PROTO_NAMES)
         return t
     tpath = _tpath(path, key)
     crow = col = None
@@ -360,7 +360,7 @@ def _dec_tensor(buf: bytes, pos: int, end: int, path: str, key: str | None = Non
     else:  # neither arm set: an empty dense tensor
         values = np.zeros(0, dtype=np.float32 if label == "float32" else np.int64)
     t = WireTensor(label, shp, values, crow, col)  # type: ignore[arg-type]
-    validate_tensor(t, tpath, _names=_PROTO_NAMES)
+    _validate(t, tpath, _PROTO_NAMES)
     return t
 
 
@@ -1155,7 +1155,11 @@ def _dec_topk(buf: bytes, pos: int, end: int, path: str) -> WireTopk | None:
             f"{path} (TopkLogprobs): length {length} x k {k} = {cells} cells, but token_ids has {ids.size} "
             f"and logprobs has {lps.size}"
         )
-    return WireTopk(ids.astype(np.int64).reshape(length, k), lps.astype(np.float32).reshape(length, k))
+    return _fast(
+        WireTopk,
+        token_ids=ids.astype(np.int64).reshape(length, k),
+        logprobs=lps.astype(np.float32).reshape(length, k),
+    )
 
 
 def _put_topk(parts: Parts, key_: bytes, t: WireTopk, path: str) -> int:
@@ -1213,7 +1217,7 @@ def _dec_sequence(buf: bytes, pos: int, end: int, path: str) -> WireSampledSeque
         logprobs = pb.packed_view(buf, lp_a, lp_b, _F4, path, "logprobs").astype(np.float32)
         if logprobs.size != tokens.size:
             raise WireError(f"{path}.logprobs: {logprobs.size} logprobs for {tokens.size} tokens")
-    return WireSampledSequence(name, tokens, logprobs, topk)  # type: ignore[arg-type]
+    return _fast(WireSampledSequence, stop_reason=name, tokens=tokens, logprobs=logprobs, topk=topk)
 
 
 def _put_sequence_body(parts: Parts, s: WireSampledSequence, path: str) -> int:
@@ -1307,7 +1311,15 @@ def decode_sample_response(data: bytes | bytearray | memoryview) -> WireSampleRe
                 pos = skip_field(buf, pos, end, tag, _SR)
     except _DecodeErrors as e:
         raise context_error(path, _SR, tag, e) from None
-    return WireSampleResponse(seqs, prompt_lp, topk, cache_hits, target, alt)
+    return _fast(
+        WireSampleResponse,
+        sequences=seqs,
+        prompt_logprobs=prompt_lp,
+        topk_prompt_logprobs=topk,
+        prompt_cache_hit_tokens=cache_hits,
+        target_prompt_logprobs=target,
+        prompt_alt_tokens=alt,
+    )
 
 
 def encode_sample_response(resp: WireSampleResponse) -> bytes:

@@ -33,16 +33,20 @@ _PROTO_NAMES = {
 }
 
 
-def validate_tensor(
-    t: WireTensor, where: str = "TensorData", *, _names: Mapping[str, str] = _JSON_NAMES
-) -> None:
+def validate_tensor(t: WireTensor, where: str = "TensorData") -> None:
     """Check that a tensor is internally consistent; raise :class:`WireError` naming the field if not.
 
     Dense: when ``shape`` is given, ``len(values) == prod(shape)``. Sparse CSR: 2-D ``shape``;
     ``crow_indices`` has rows + 1 entries, starts at 0, never decreases and ends at nnz;
     ``col_indices`` has nnz entries, each in ``[0, cols)``; ``values`` has nnz entries.
-    ``where`` prefixes every message (e.g. ``"loss_fn_inputs['weights']"``).
+    ``where`` prefixes every message (e.g. ``"loss_fn_inputs['weights']"``); sub-fields use the JSON
+    names (``data``, ``shape``, ``sparse_crow_indices``, ``sparse_col_indices``).
     """
+    _validate(t, where, _JSON_NAMES)
+
+
+def _validate(t: WireTensor, where: str, _names: Mapping[str, str]) -> None:
+    """:func:`validate_tensor` with a choice of sub-field names (JSON or protobuf)."""
     shape = t.shape
     if shape is not None:
         for d in shape:

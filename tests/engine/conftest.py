@@ -12,7 +12,7 @@ _ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from tinker_local.engine import BUILTIN_MODEL, ModelRegistry  # noqa: E402
+from tinker_local.engine import BUILTIN_MODEL, ModelRegistry
 
 
 @pytest.fixture(scope="session")

@@ -93,8 +93,8 @@ def test_mismatches_raise_and_leave_model_untouched(base, registry, tmp_path):
     before = {k: v.copy() for k, v in other.params.items()}
     with pytest.raises(EngineInputError, match="rank"):
         other.load(tmp_path / "c")
-    for k in before:
-        np.testing.assert_array_equal(before[k], other.params[k])
+    for k, v in before.items():
+        np.testing.assert_array_equal(v, other.params[k])
     with pytest.raises(EngineInputError, match="target_modules"):
         TrainableModel(base, LoraConfig(rank=4, train_mlp=False)).load(tmp_path / "c")
     reg = ModelRegistry()

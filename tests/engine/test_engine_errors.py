@@ -63,13 +63,15 @@ CASES = [
 @pytest.mark.parametrize("loss, inputs, cfg, message", CASES)
 def test_bad_inputs_name_key_and_shape(model, loss, inputs, cfg, message):
     before = {k: v.copy() for k, v in model.params.items()}
-    good = Datum(TOKENS, {"target_tokens": np.arange(N)})
-    with pytest.raises(EngineInputError, match=re.escape(message)):
+    good = Datum(TOKENS, _rl(sequence_ratio_mask=np.ones(N)))
+    with pytest.raises(EngineInputError, match=re.escape(message)) as exc:
         # the bad datum is second: validation happens before anything is computed
         model.forward_backward([good, Datum(TOKENS, inputs)], loss, cfg)
+    if message.startswith("loss_fn_inputs"):
+        assert str(exc.value).startswith("datums[1].loss_fn_inputs")
     assert model.pending_datums == 0 and all(not g.any() for g in model.grads.values())
-    for k in before:
-        np.testing.assert_array_equal(before[k], model.params[k])
+    for k, v in before.items():
+        np.testing.assert_array_equal(v, model.params[k])
 
 
 def test_datum_index_in_message(model):

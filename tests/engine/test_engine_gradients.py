@@ -120,8 +120,8 @@ def test_finite_differences_every_loss_every_group(model64, loss):
             assert (ce[1].loss_fn_inputs["weights"] == 0).any() and (ce[1].loss_fn_inputs["weights"] != 0).any()
             assert (ce[0].loss_fn_inputs["weights"] != 0).all()
         model64.forward_backward(ce, "cross_entropy")
-        for k in got:
-            np.testing.assert_allclose(got[k], model64.grads[k], rtol=1e-9, atol=1e-12)
+        for k, v in got.items():
+            np.testing.assert_allclose(v, model64.grads[k], rtol=1e-9, atol=1e-12)
         model64.zero_grad()
         datums = ce
         loss = "cross_entropy"
@@ -147,9 +147,9 @@ def test_finite_differences_ppo_per_token_clip_and_config(model64):
 
 @pytest.mark.parametrize(
     "flags",
-    [dict(train_attn=True, train_mlp=False, train_unembed=False),
-     dict(train_attn=False, train_mlp=True, train_unembed=False),
-     dict(train_attn=False, train_mlp=False, train_unembed=True)],
+    [{"train_attn": True, "train_mlp": False, "train_unembed": False},
+     {"train_attn": False, "train_mlp": True, "train_unembed": False},
+     {"train_attn": False, "train_mlp": False, "train_unembed": True}],
     ids=["attn_only", "mlp_only", "unembed_only"],
 )
 def test_finite_differences_single_group_models(base64, flags):
@@ -234,8 +234,8 @@ def test_importance_sampling_equals_weighted_cross_entropy(model64):
     r = [-o["elementwise_loss"].astype(np.float64) / a for o, a in zip(res.outputs, A)]
     ce = [Datum(s[:-1], {"target_tokens": s[1:], "weights": ri * a}) for s, ri, a in zip(seqs, r, A)]
     model64.forward_backward(ce, "cross_entropy")
-    for k in g_is:
-        np.testing.assert_allclose(model64.grads[k], g_is[k], rtol=1e-5, atol=1e-6 * np.abs(g_is[k]).max())
+    for k, v in g_is.items():
+        np.testing.assert_allclose(model64.grads[k], v, rtol=1e-5, atol=1e-6 * np.abs(v).max())
     model64.zero_grad()
 
 
@@ -270,12 +270,12 @@ def test_gradients_are_summed_not_averaged(base64):
     m.forward_backward([d], "cross_entropy")
     once = {k: v.copy() for k, v in m.grads.items()}
     m.forward_backward([d], "cross_entropy")
-    for k in once:
-        np.testing.assert_allclose(m.grads[k], 2 * once[k], rtol=1e-12, atol=1e-14)
+    for k, v in once.items():
+        np.testing.assert_allclose(m.grads[k], 2 * v, rtol=1e-12, atol=1e-14)
     m.zero_grad()
     m.forward_backward([d, d, d], "cross_entropy")
-    for k in once:
-        np.testing.assert_allclose(m.grads[k], 3 * once[k], rtol=1e-12, atol=1e-14)
+    for k, v in once.items():
+        np.testing.assert_allclose(m.grads[k], 3 * v, rtol=1e-12, atol=1e-14)
 
 
 def test_forward_does_not_touch_grads(base):

@@ -47,15 +47,15 @@ def test_defaults_documented():
 
 
 def test_cross_entropy_values(setup):
-    m, s, lp, q, A, w, mask = setup
+    m, s, lp, _q, _A, w, _mask = setup
     np.testing.assert_allclose(_run(m, s, "cross_entropy", weights=w), -w * lp, rtol=1e-12)
     np.testing.assert_allclose(_run(m, s, "cross_entropy"), -lp, rtol=1e-12)  # weights default to ones
 
 
 def test_rl_loss_values(setup):
-    m, s, lp, q, A, w, mask = setup
+    m, s, lp, q, A, w, _mask = setup
     r = np.exp(lp - q)
-    base = dict(logprobs=q, advantages=A)
+    base = {"logprobs": q, "advantages": A}
     np.testing.assert_allclose(_run(m, s, "importance_sampling", **base), -r * A, rtol=1e-10)
     np.testing.assert_allclose(_run(m, s, "importance_sampling", weights=w, **base), -w * r * A, rtol=1e-10)
     np.testing.assert_allclose(_run(m, s, "ppo", **base), _ppo_expected(r, A, 1, 0.8, 1.2), rtol=1e-10)
@@ -76,11 +76,11 @@ def test_rl_loss_values(setup):
 
 
 def test_per_token_clip_overrides(setup):
-    m, s, lp, q, A, w, mask = setup
+    m, s, lp, q, A, _w, _mask = setup
     r = np.exp(lp - q)
     lo = np.linspace(0.5, 0.95, N)
     hi = np.linspace(1.05, 2.0, N)
-    base = dict(logprobs=q, advantages=A)
+    base = {"logprobs": q, "advantages": A}
     np.testing.assert_allclose(
         _run(m, s, "ppo", clip_low_threshold=lo, clip_high_threshold=hi, **base), _ppo_expected(r, A, 1, lo, hi),
         rtol=1e-10)

@@ -85,9 +85,9 @@ def test_grad_clipping_reports_preclip_norm(base64):
     rng = np.random.default_rng(1)
     g = {k: rng.normal(size=v.shape) for k, v in m.params.items()}
     norm = math.sqrt(sum(float((x * x).sum()) for x in g.values()))
-    for k in g:
-        m.grads[k][...] = g[k]
-        m2.grads[k][...] = g[k] * (0.5 / norm)
+    for k, gk in g.items():
+        m.grads[k][...] = gk
+        m2.grads[k][...] = gk * (0.5 / norm)
     out = m.optim_step(AdamConfig(learning_rate=0.1, grad_clip_norm=0.5, eps=1e-3))
     assert out["grad_norm"] == pytest.approx(norm)
     m2.optim_step(AdamConfig(learning_rate=0.1, eps=1e-3))
@@ -103,8 +103,8 @@ def test_zero_learning_rate_keeps_params_but_resets_grads(base):
     assert m.pending_datums == 1
     out = m.optim_step(AdamConfig(learning_rate=0.0))
     assert out["grad_norm"] > 0
-    for k in before:
-        np.testing.assert_array_equal(before[k], m.params[k])
+    for k, v in before.items():
+        np.testing.assert_array_equal(v, m.params[k])
     assert all(not g.any() for g in m.grads.values())
     assert m.pending_datums == 0
 
@@ -112,13 +112,13 @@ def test_zero_learning_rate_keeps_params_but_resets_grads(base):
 @pytest.mark.parametrize(
     "kwargs, field",
     [
-        (dict(learning_rate=-1e-3), "learning_rate"),
-        (dict(beta1=1.0), "beta1"),
-        (dict(beta2=-0.1), "beta2"),
-        (dict(eps=0.0), "eps"),
-        (dict(weight_decay=-1.0), "weight_decay"),
-        (dict(grad_clip_norm=-1.0), "grad_clip_norm"),
-        (dict(learning_rate=float("nan")), "learning_rate"),
+        ({"learning_rate": -1e-3}, "learning_rate"),
+        ({"beta1": 1.0}, "beta1"),
+        ({"beta2": -0.1}, "beta2"),
+        ({"eps": 0.0}, "eps"),
+        ({"weight_decay": -1.0}, "weight_decay"),
+        ({"grad_clip_norm": -1.0}, "grad_clip_norm"),
+        ({"learning_rate": float("nan")}, "learning_rate"),
     ],
 )
 def test_adam_validation(base, kwargs, field):
@@ -127,8 +127,8 @@ def test_adam_validation(base, kwargs, field):
     before = {k: v.copy() for k, v in m.grads.items()}
     with pytest.raises(EngineInputError, match=field):
         m.optim_step(AdamConfig(**kwargs))
-    for k in before:  # nothing changed
-        np.testing.assert_array_equal(before[k], m.grads[k])
+    for k, v in before.items():  # nothing changed
+        np.testing.assert_array_equal(v, m.grads[k])
     assert m.step == 0
 
 

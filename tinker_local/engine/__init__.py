@@ -35,8 +35,12 @@ Training::
     model.step, model.params, model.grads, model.pending_datums, model.zero_grad()
     LOSS_NAMES  # cross_entropy, importance_sampling, ppo, cispo, dro, gspo, stable_reinforce
 
-``outputs[i]`` = ``{"logprobs": float32 shaped like target_tokens, "elementwise_loss": float32 [N]}``;
-``metrics = {"loss:sum": float}``.  Gradients are *summed* over datums and over
+``outputs[i]`` = ``{"logprobs": float32 shaped like target_tokens, "elementwise_loss": float32 [N]}``
+(float64 when the base model was obtained with ``dtype=np.float64``); ``metrics = {"loss:sum": float}``.
+Datums may have different lengths (batched internally by length, right-padded).
+LoRA: rank-r adapters on q/k/v/o (``train_attn``), up/down MLP projections (``train_mlp``)
+and the unembedding (``train_unembed``); ``W_eff = W + (alpha/r)·A@B``, A ~ U(±1/sqrt(fan_in))
+seeded by ``LoraConfig.seed``, B = 0 (so a fresh adapter reproduces the base model exactly).  Gradients are *summed* over datums and over
 forward_backward calls until ``optim_step`` (which resets them).  Loss formulas, inputs
 and defaults: see the ``tinker_local.engine._losses`` docstring (``LOSSES_DOC``).
 
@@ -98,34 +102,33 @@ from ._tokenizer import (
 )
 from ._trainable import Datum, ForwardResult, SamplerWeights, TrainableModel
 
-Sequence = SampledSequence  # the name used in the design brief
+Sequence = SampledSequence  # the name used in the design brief (not in __all__: would shadow typing.Sequence)
 
 apply_default_blas_threads()
 
 __all__ = [
-    "AdamConfig",
     "BOS_ID",
     "BUILTIN_MODEL",
     "BUILTIN_VOCAB_SIZE",
-    "BaseModel",
-    "Datum",
-    "DoneEvent",
     "EOS_ID",
-    "EngineInputError",
-    "ForwardResult",
     "LOSSES",
     "LOSSES_DOC",
     "LOSS_NAMES",
+    "PAD_ID",
+    "AdamConfig",
+    "BaseModel",
+    "Datum",
+    "DoneEvent",
+    "EngineInputError",
+    "ForwardResult",
     "LoraConfig",
     "ModelConfig",
     "ModelRegistry",
-    "PAD_ID",
     "PromptEvent",
     "SampleResult",
     "SampledSequence",
     "SamplerWeights",
     "SamplingConfig",
-    "Sequence",
     "StreamEvent",
     "TokenEvent",
     "TrainableModel",

@@ -25,8 +25,9 @@ import shutil
 import struct
 import tempfile
 import uuid
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -65,8 +66,7 @@ def write_safetensors(path: Path, tensors: Mapping[str, np.ndarray], metadata: M
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(hbytes)))
         f.write(hbytes)
-        for b in blobs:
-            f.write(b)
+        f.writelines(blobs)
         f.flush()
         os.fsync(f.fileno())
 

@@ -73,8 +73,9 @@ target outside the vocabulary, or ``lo > hi``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -311,11 +312,11 @@ def validate_inputs(
         floats["weights"] = np.ones(targets.shape, dtype=np.float64)
     if not spec.soft_targets:
         floats["weights"] = floats["weights"].reshape(n)
-    if "clip_low_threshold" in floats and "clip_high_threshold" in floats:
-        if np.any(floats["clip_low_threshold"] > floats["clip_high_threshold"]):
-            raise EngineInputError(
-                f"{where}.loss_fn_inputs['clip_low_threshold']: greater than clip_high_threshold at some position"
-            )
+    lo, hi = floats.get("clip_low_threshold"), floats.get("clip_high_threshold")
+    if lo is not None and hi is not None and np.any(lo > hi):
+        raise EngineInputError(
+            f"{where}.loss_fn_inputs['clip_low_threshold']: greater than clip_high_threshold at some position"
+        )
     return targets, one_d, floats
 
 

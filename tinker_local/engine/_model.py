@@ -23,10 +23,10 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 
@@ -134,7 +134,7 @@ class BaseModel:
             w[name] = rng.standard_normal((fin, fout), dtype=np.float32) * np.float32(std)
         return w
 
-    def astype(self, dtype: type | np.dtype) -> "BaseModel":
+    def astype(self, dtype: type | np.dtype) -> BaseModel:
         """The same model with weights cast to ``dtype`` (float32 or float64)."""
         dtype = np.dtype(dtype)
         if dtype == self.dtype:
@@ -281,11 +281,11 @@ def init_adapter(base: BaseModel, lora: LoraConfig) -> dict[str, np.ndarray]:
 
 _ATTN_BLOCK = 64
 _PARALLEL_MIN = 1 << 20  # attention work (B*H*T*T) above which the batch is split over 2 threads
-_POOL: "ThreadPoolExecutor | None" = None
+_POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
 
 
-def _pool() -> "ThreadPoolExecutor":
+def _pool() -> ThreadPoolExecutor:
     global _POOL
     with _POOL_LOCK:
         if _POOL is None:
@@ -305,7 +305,7 @@ class _Net:
     instance is never mutated after construction (safe to share between threads).
     """
 
-    __slots__ = ("base", "adapter", "scale", "cfg", "W", "Wqkv")
+    __slots__ = ("W", "Wqkv", "adapter", "base", "cfg", "scale")
 
     def __init__(self, base: BaseModel, adapter: Mapping[str, np.ndarray], scale: float) -> None:
         self.base = base

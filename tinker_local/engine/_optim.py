@@ -57,7 +57,7 @@ class AdamState:
     v: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
-    def zeros_like(cls, params: dict[str, np.ndarray]) -> "AdamState":
+    def zeros_like(cls, params: dict[str, np.ndarray]) -> AdamState:
         return cls(0, {k: np.zeros_like(p) for k, p in params.items()}, {k: np.zeros_like(p) for k, p in params.items()})
 
 

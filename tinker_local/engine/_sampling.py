@@ -34,8 +34,9 @@ from __future__ import annotations
 
 import math
 import secrets
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence, Union
+from typing import Any
 
 import numpy as np
 
@@ -90,7 +91,7 @@ class DoneEvent:
     stop_reason: str
 
 
-StreamEvent = Union[PromptEvent, TokenEvent, DoneEvent]
+StreamEvent = PromptEvent | TokenEvent | DoneEvent
 
 
 def _is_int(x: Any) -> bool:

@@ -4,10 +4,11 @@ immutable sampler snapshots."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from ._optim import AdamConfig, AdamState, adam_step
 # Work sizes: attention probabilities per batch (elements) and logits per head chunk (elements).
 _ATTN_BUDGET = 1 << 23
 _LOGITS_BUDGET = 1 << 22
+_KEEP_PROBS_BUDGET = 1 << 24  # keep the softmax between forward and backward below this size
 
 
 @dataclass
@@ -54,7 +56,7 @@ class SamplerWeights:
     shared between threads.  ``lora`` is None for the plain base model.
     """
 
-    __slots__ = ("base", "lora", "adapter")
+    __slots__ = ("adapter", "base", "lora")
 
     def __init__(self, base: BaseModel, lora: LoraConfig | None, adapter: Mapping[str, np.ndarray]) -> None:
         self.base = base
@@ -64,7 +66,7 @@ class SamplerWeights:
         )
 
     @classmethod
-    def from_base(cls, base: BaseModel) -> "SamplerWeights":
+    def from_base(cls, base: BaseModel) -> SamplerWeights:
         return cls(base, None, {})
 
     @property
@@ -80,7 +82,7 @@ class SamplerWeights:
     @classmethod
     def load(
         cls, path: str | os.PathLike, models: ModelRegistry | BaseModel, dtype: Any = np.float32
-    ) -> "SamplerWeights":
+    ) -> SamplerWeights:
         """Load a checkpoint directory (training or sampler save) as sampler weights.
 
         ``models`` is a registry (the base model is looked up by the checkpoint's
@@ -235,13 +237,20 @@ class TrainableModel:
             lse = np.empty(R, dtype=dt)
             ent_logit = np.empty(ent_row.shape[0], dtype=dt)
             bounds = np.searchsorted(ent_row, list(range(0, R, chunk)) + [R])
+            keep_probs = backward and R * V <= _KEEP_PROBS_BUDGET
+            kept: list[tuple[np.ndarray, np.ndarray]] = []  # (exp(logits - max), row sums) per chunk
             for c, r0 in enumerate(range(0, R, chunk)):
                 r1 = min(R, r0 + chunk)
                 lg = net.logits(h[r0:r1])
                 mx = lg.max(axis=1)
-                lse[r0:r1] = mx + np.log(np.exp(lg - mx[:, None]).sum(axis=1))
                 e0, e1 = bounds[c], bounds[c + 1]
                 ent_logit[e0:e1] = lg[ent_row[e0:e1] - r0, ent_tok[e0:e1]]
+                lg -= mx[:, None]
+                np.exp(lg, out=lg)
+                ssum = lg.sum(axis=1)
+                lse[r0:r1] = mx + np.log(ssum)
+                if keep_probs:
+                    kept.append((lg, ssum))
             ent_lp = ent_logit - lse[ent_row]
             ent_grad = np.empty(ent_lp.shape[0], dtype=dt) if backward else None
             e = 0
@@ -264,10 +273,14 @@ class TrainableModel:
             dh = np.empty_like(h)
             for c, r0 in enumerate(range(0, R, chunk)):
                 r1 = min(R, r0 + chunk)
-                lg = net.logits(h[r0:r1])
-                lg -= lse[r0:r1, None]
-                np.exp(lg, out=lg)
-                lg *= -gsum[r0:r1, None]
+                if keep_probs:
+                    lg, ssum = kept[c]
+                    lg *= (-gsum[r0:r1] / ssum)[:, None]
+                else:
+                    lg = net.logits(h[r0:r1])
+                    lg -= lse[r0:r1, None]
+                    np.exp(lg, out=lg)
+                    lg *= -gsum[r0:r1, None]
                 e0, e1 = bounds[c], bounds[c + 1]
                 np.add.at(lg, (ent_row[e0:e1] - r0, ent_tok[e0:e1]), ent_grad[e0:e1])
                 dh[r0:r1] = net.logits_back(lg, h[r0:r1], grads)
@@ -334,4 +347,4 @@ class TrainableModel:
         return f"TrainableModel(base={self.base.name!r}, rank={self.lora.rank}, step={self.step})"
 
 
-__all__ = ["Datum", "ForwardResult", "SamplerWeights", "TrainableModel", "UNEMBED_MODULE", "check_tokens"]
+__all__ = ["UNEMBED_MODULE", "Datum", "ForwardResult", "SamplerWeights", "TrainableModel", "check_tokens"]

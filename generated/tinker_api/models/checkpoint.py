@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.checkpoint_type import CheckpointType
+from ..models.checkpoint_type import CheckpointType, check_checkpoint_type
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class Checkpoint:
 
         checkpoint_id = self.checkpoint_id
 
-        checkpoint_type = self.checkpoint_type.value
+        checkpoint_type: str = self.checkpoint_type
 
         time = self.time.isoformat()
 
@@ -102,7 +102,7 @@ class Checkpoint:
         d = dict(src_dict)
         checkpoint_id = d.pop("checkpoint_id")
 
-        checkpoint_type = CheckpointType(d.pop("checkpoint_type"))
+        checkpoint_type = check_checkpoint_type(d.pop("checkpoint_type"))
 
         time = datetime.datetime.fromisoformat(d.pop("time"))
 

@@ -1,10 +1,17 @@
-from enum import StrEnum
+from typing import Literal
+
+CheckpointKind = Literal["external_weights", "sampler_weights", "weights"]
+
+CHECKPOINT_KIND_VALUES: set[CheckpointKind] = {
+    "external_weights",
+    "sampler_weights",
+    "weights",
+}
 
 
-class CheckpointKind(StrEnum):
-    EXTERNAL_WEIGHTS = "external_weights"
-    SAMPLER_WEIGHTS = "sampler_weights"
-    WEIGHTS = "weights"
-
-    def __str__(self) -> str:
-        return str(self.value)
+def check_checkpoint_kind(value: str) -> CheckpointKind:
+    if value in CHECKPOINT_KIND_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {CHECKPOINT_KIND_VALUES!r}"
+    )

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..models.client_config_response_credential_default_source import (
     ClientConfigResponseCredentialDefaultSource,
+    check_client_config_response_credential_default_source,
 )
 from ..types import UNSET, Unset
 
@@ -20,7 +21,7 @@ class ClientConfigResponse:
 
     pjwt_auth_enabled: bool | Unset = False
     credential_default_source: ClientConfigResponseCredentialDefaultSource | Unset = (
-        ClientConfigResponseCredentialDefaultSource.API_KEY
+        "api_key"
     )
     sample_dispatch_bytes_semaphore_size: int | Unset = 10485760
     inflight_response_bytes_semaphore_size: int | Unset = 52428800
@@ -45,7 +46,7 @@ class ClientConfigResponse:
 
         credential_default_source: str | Unset = UNSET
         if not isinstance(self.credential_default_source, Unset):
-            credential_default_source = self.credential_default_source.value
+            credential_default_source = self.credential_default_source
 
         sample_dispatch_bytes_semaphore_size = self.sample_dispatch_bytes_semaphore_size
 
@@ -145,8 +146,10 @@ class ClientConfigResponse:
         if isinstance(_credential_default_source, Unset):
             credential_default_source = UNSET
         else:
-            credential_default_source = ClientConfigResponseCredentialDefaultSource(
-                _credential_default_source
+            credential_default_source = (
+                check_client_config_response_credential_default_source(
+                    _credential_default_source
+                )
             )
 
         sample_dispatch_bytes_semaphore_size = d.pop(

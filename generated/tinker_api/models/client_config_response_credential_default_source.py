@@ -1,9 +1,20 @@
-from enum import StrEnum
+from typing import Literal
+
+ClientConfigResponseCredentialDefaultSource = Literal["api_key", "credential_cmd"]
+
+CLIENT_CONFIG_RESPONSE_CREDENTIAL_DEFAULT_SOURCE_VALUES: set[
+    ClientConfigResponseCredentialDefaultSource
+] = {
+    "api_key",
+    "credential_cmd",
+}
 
 
-class ClientConfigResponseCredentialDefaultSource(StrEnum):
-    API_KEY = "api_key"
-    CREDENTIAL_CMD = "credential_cmd"
-
-    def __str__(self) -> str:
-        return str(self.value)
+def check_client_config_response_credential_default_source(
+    value: str,
+) -> ClientConfigResponseCredentialDefaultSource:
+    if value in CLIENT_CONFIG_RESPONSE_CREDENTIAL_DEFAULT_SOURCE_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {CLIENT_CONFIG_RESPONSE_CREDENTIAL_DEFAULT_SOURCE_VALUES!r}"
+    )

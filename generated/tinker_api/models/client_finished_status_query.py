@@ -14,6 +14,7 @@ from attrs import field as _attrs_field
 
 from ..models.client_finished_status_query_reasons_item import (
     ClientFinishedStatusQueryReasonsItem,
+    check_client_finished_status_query_reasons_item,
 )
 from ..types import UNSET, Unset
 
@@ -33,7 +34,7 @@ class ClientFinishedStatusQuery:
         if not isinstance(self.reasons, Unset):
             reasons = []
             for reasons_item_data in self.reasons:
-                reasons_item = reasons_item_data.value
+                reasons_item: str = reasons_item_data
                 reasons.append(reasons_item)
 
         field_dict: dict[str, Any] = {}
@@ -60,7 +61,9 @@ class ClientFinishedStatusQuery:
         if _reasons is not UNSET:
             reasons = []
             for reasons_item_data in _reasons:
-                reasons_item = ClientFinishedStatusQueryReasonsItem(reasons_item_data)
+                reasons_item = check_client_finished_status_query_reasons_item(
+                    reasons_item_data
+                )
 
                 reasons.append(reasons_item)
 

@@ -6,7 +6,10 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.custom_loss_input_rank import CustomLossInputRank
+from ..models.custom_loss_input_rank import (
+    CustomLossInputRank,
+    check_custom_loss_input_rank,
+)
 
 T = TypeVar("T", bound="CustomLossInput")
 
@@ -20,7 +23,7 @@ class CustomLossInput:
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
-        rank = self.rank.value
+        rank: int = self.rank
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -38,7 +41,7 @@ class CustomLossInput:
         d = dict(src_dict)
         name = d.pop("name")
 
-        rank = CustomLossInputRank(d.pop("rank"))
+        rank = check_custom_loss_input_rank(d.pop("rank"))
 
         custom_loss_input = cls(
             name=name,

@@ -1,10 +1,17 @@
-from enum import IntEnum
+from typing import Literal
+
+CustomLossInputRank = Literal[0, 1, 2]
+
+CUSTOM_LOSS_INPUT_RANK_VALUES: set[CustomLossInputRank] = {
+    0,
+    1,
+    2,
+}
 
 
-class CustomLossInputRank(IntEnum):
-    VALUE_0 = 0
-    VALUE_1 = 1
-    VALUE_2 = 2
-
-    def __str__(self) -> str:
-        return str(self.value)
+def check_custom_loss_input_rank(value: int) -> CustomLossInputRank:
+    if value in CUSTOM_LOSS_INPUT_RANK_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {CUSTOM_LOSS_INPUT_RANK_VALUES!r}"
+    )

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.custom_loss_node_op import CustomLossNodeOp
+from ..models.custom_loss_node_op import CustomLossNodeOp, check_custom_loss_node_op
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ class CustomLossNode:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        op = self.op.value
+        op: str = self.op
 
         name = self.name
 
@@ -61,7 +61,7 @@ class CustomLossNode:
         from ..models.custom_loss_node_kwargs import CustomLossNodeKwargs
 
         d = dict(src_dict)
-        op = CustomLossNodeOp(d.pop("op"))
+        op = check_custom_loss_node_op(d.pop("op"))
 
         name = d.pop("name")
 

@@ -1,13 +1,22 @@
-from enum import StrEnum
+from typing import Literal
+
+CustomLossNodeOp = Literal[
+    "call_function", "call_method", "call_module", "get_attr", "output", "placeholder"
+]
+
+CUSTOM_LOSS_NODE_OP_VALUES: set[CustomLossNodeOp] = {
+    "call_function",
+    "call_method",
+    "call_module",
+    "get_attr",
+    "output",
+    "placeholder",
+}
 
 
-class CustomLossNodeOp(StrEnum):
-    CALL_FUNCTION = "call_function"
-    CALL_METHOD = "call_method"
-    CALL_MODULE = "call_module"
-    GET_ATTR = "get_attr"
-    OUTPUT = "output"
-    PLACEHOLDER = "placeholder"
-
-    def __str__(self) -> str:
-        return str(self.value)
+def check_custom_loss_node_op(value: str) -> CustomLossNodeOp:
+    if value in CUSTOM_LOSS_NODE_OP_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {CUSTOM_LOSS_NODE_OP_VALUES!r}"
+    )

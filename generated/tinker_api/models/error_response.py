@@ -6,7 +6,10 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.request_error_category import RequestErrorCategory
+from ..models.request_error_category import (
+    RequestErrorCategory,
+    check_request_error_category,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ErrorResponse")
@@ -24,7 +27,7 @@ class ErrorResponse:
 
         category: str | Unset = UNSET
         if not isinstance(self.category, Unset):
-            category = self.category.value
+            category = self.category
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -48,7 +51,7 @@ class ErrorResponse:
         if isinstance(_category, Unset):
             category = UNSET
         else:
-            category = RequestErrorCategory(_category)
+            category = check_request_error_category(_category)
 
         error_response = cls(
             detail=detail,

@@ -13,7 +13,10 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.failed_session_status_category import FailedSessionStatusCategory
+from ..models.failed_session_status_category import (
+    FailedSessionStatusCategory,
+    check_failed_session_status_category,
+)
 
 if TYPE_CHECKING:
     from ..models.failed_session_status_reason import FailedSessionStatusReason
@@ -33,7 +36,7 @@ class FailedSessionStatus:
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
 
-        category = self.category.value
+        category: str = self.category
 
         reason = self.reason.to_dict()
 
@@ -61,7 +64,7 @@ class FailedSessionStatus:
         if type_ != "failed":
             raise ValueError(f"type must match const 'failed', got '{type_}'")
 
-        category = FailedSessionStatusCategory(d.pop("category"))
+        category = check_failed_session_status_category(d.pop("category"))
 
         reason = FailedSessionStatusReason.from_dict(d.pop("reason"))
 

@@ -6,7 +6,10 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.failed_session_status_reason_type import FailedSessionStatusReasonType
+from ..models.failed_session_status_reason_type import (
+    FailedSessionStatusReasonType,
+    check_failed_session_status_reason_type,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FailedSessionStatusReason")
@@ -22,7 +25,7 @@ class FailedSessionStatusReason:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_.value
+        type_: str = self.type_
 
         request_id = self.request_id
 
@@ -53,7 +56,7 @@ class FailedSessionStatusReason:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        type_ = FailedSessionStatusReasonType(d.pop("type"))
+        type_ = check_failed_session_status_reason_type(d.pop("type"))
 
         request_id = d.pop("request_id", UNSET)
 

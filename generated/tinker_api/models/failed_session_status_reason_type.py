@@ -1,10 +1,19 @@
-from enum import StrEnum
+from typing import Literal
+
+FailedSessionStatusReasonType = Literal["request", "sampling_session", "training_run"]
+
+FAILED_SESSION_STATUS_REASON_TYPE_VALUES: set[FailedSessionStatusReasonType] = {
+    "request",
+    "sampling_session",
+    "training_run",
+}
 
 
-class FailedSessionStatusReasonType(StrEnum):
-    REQUEST = "request"
-    SAMPLING_SESSION = "sampling_session"
-    TRAINING_RUN = "training_run"
-
-    def __str__(self) -> str:
-        return str(self.value)
+def check_failed_session_status_reason_type(
+    value: str,
+) -> FailedSessionStatusReasonType:
+    if value in FAILED_SESSION_STATUS_REASON_TYPE_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {FAILED_SESSION_STATUS_REASON_TYPE_VALUES!r}"
+    )

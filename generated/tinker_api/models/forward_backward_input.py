@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.loss_fn_type import LossFnType
+from ..models.loss_fn_type import LossFnType, check_loss_fn_type
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class ForwardBackwardInput:
             data_item = data_item_data.to_dict()
             data.append(data_item)
 
-        loss_fn = self.loss_fn.value
+        loss_fn: str = self.loss_fn
 
         loss_fn_config: dict[str, Any] | None | Unset
         if isinstance(self.loss_fn_config, Unset):
@@ -68,7 +68,7 @@ class ForwardBackwardInput:
 
             data.append(data_item)
 
-        loss_fn = LossFnType(d.pop("loss_fn"))
+        loss_fn = check_loss_fn_type(d.pop("loss_fn"))
 
         def _parse_loss_fn_config(data: object) -> LossFnConfig | None | Unset:
             if data is None:

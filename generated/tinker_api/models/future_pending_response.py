@@ -6,7 +6,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.queue_state import QueueState
+from ..models.queue_state import QueueState, check_queue_state
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FuturePendingResponse")
@@ -27,7 +27,7 @@ class FuturePendingResponse:
 
         queue_state: str | Unset = UNSET
         if not isinstance(self.queue_state, Unset):
-            queue_state = self.queue_state.value
+            queue_state = self.queue_state
 
         queue_state_reason: None | str | Unset
         if isinstance(self.queue_state_reason, Unset):
@@ -63,7 +63,7 @@ class FuturePendingResponse:
         if isinstance(_queue_state, Unset):
             queue_state = UNSET
         else:
-            queue_state = QueueState(_queue_state)
+            queue_state = check_queue_state(_queue_state)
 
         def _parse_queue_state_reason(data: object) -> None | str | Unset:
             if data is None:

@@ -14,7 +14,10 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.telemetry_event_common_severity import TelemetryEventCommonSeverity
+from ..models.telemetry_event_common_severity import (
+    TelemetryEventCommonSeverity,
+    check_telemetry_event_common_severity,
+)
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -40,7 +43,7 @@ class GenericEvent:
 
         event_session_index = self.event_session_index
 
-        severity = self.severity.value
+        severity: str = self.severity
 
         timestamp = self.timestamp.isoformat()
 
@@ -78,7 +81,7 @@ class GenericEvent:
 
         event_session_index = d.pop("event_session_index")
 
-        severity = TelemetryEventCommonSeverity(d.pop("severity"))
+        severity = check_telemetry_event_common_severity(d.pop("severity"))
 
         timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
 

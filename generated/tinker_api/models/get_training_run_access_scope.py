@@ -1,9 +1,16 @@
-from enum import StrEnum
+from typing import Literal
+
+GetTrainingRunAccessScope = Literal["accessible", "owned"]
+
+GET_TRAINING_RUN_ACCESS_SCOPE_VALUES: set[GetTrainingRunAccessScope] = {
+    "accessible",
+    "owned",
+}
 
 
-class GetTrainingRunAccessScope(StrEnum):
-    ACCESSIBLE = "accessible"
-    OWNED = "owned"
-
-    def __str__(self) -> str:
-        return str(self.value)
+def check_get_training_run_access_scope(value: str) -> GetTrainingRunAccessScope:
+    if value in GET_TRAINING_RUN_ACCESS_SCOPE_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {GET_TRAINING_RUN_ACCESS_SCOPE_VALUES!r}"
+    )

@@ -11,7 +11,10 @@ from typing import (
 
 from attrs import define as _attrs_define
 
-from ..models.image_asset_pointer_chunk_format import ImageAssetPointerChunkFormat
+from ..models.image_asset_pointer_chunk_format import (
+    ImageAssetPointerChunkFormat,
+    check_image_asset_pointer_chunk_format,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ImageAssetPointerChunk")
@@ -25,7 +28,7 @@ class ImageAssetPointerChunk:
     type_: Literal["image_asset_pointer"] | Unset = "image_asset_pointer"
 
     def to_dict(self) -> dict[str, Any]:
-        format_ = self.format_.value
+        format_: str = self.format_
 
         location = self.location
 
@@ -55,7 +58,7 @@ class ImageAssetPointerChunk:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        format_ = ImageAssetPointerChunkFormat(d.pop("format"))
+        format_ = check_image_asset_pointer_chunk_format(d.pop("format"))
 
         location = d.pop("location")
 

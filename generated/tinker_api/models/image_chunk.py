@@ -11,7 +11,7 @@ from typing import (
 
 from attrs import define as _attrs_define
 
-from ..models.image_chunk_format import ImageChunkFormat
+from ..models.image_chunk_format import ImageChunkFormat, check_image_chunk_format
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ImageChunk")
@@ -28,7 +28,7 @@ class ImageChunk:
     def to_dict(self) -> dict[str, Any]:
         data = self.data
 
-        format_ = self.format_.value
+        format_: str = self.format_
 
         expected_tokens: int | None | Unset
         if isinstance(self.expected_tokens, Unset):
@@ -58,7 +58,7 @@ class ImageChunk:
         d = dict(src_dict)
         data = d.pop("data")
 
-        format_ = ImageChunkFormat(d.pop("format"))
+        format_ = check_image_chunk_format(d.pop("format"))
 
         def _parse_expected_tokens(data: object) -> int | None | Unset:
             if data is None:

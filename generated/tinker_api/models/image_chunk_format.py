@@ -1,9 +1,16 @@
-from enum import StrEnum
+from typing import Literal
+
+ImageChunkFormat = Literal["jpeg", "png"]
+
+IMAGE_CHUNK_FORMAT_VALUES: set[ImageChunkFormat] = {
+    "jpeg",
+    "png",
+}
 
 
-class ImageChunkFormat(StrEnum):
-    JPEG = "jpeg"
-    PNG = "png"
-
-    def __str__(self) -> str:
-        return str(self.value)
+def check_image_chunk_format(value: str) -> ImageChunkFormat:
+    if value in IMAGE_CHUNK_FORMAT_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {IMAGE_CHUNK_FORMAT_VALUES!r}"
+    )

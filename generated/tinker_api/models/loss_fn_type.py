@@ -1,15 +1,31 @@
-from enum import StrEnum
+from typing import Literal
+
+LossFnType = Literal[
+    "cispo",
+    "cross_entropy",
+    "custom",
+    "dro",
+    "gspo",
+    "importance_sampling",
+    "ppo",
+    "stable_reinforce",
+]
+
+LOSS_FN_TYPE_VALUES: set[LossFnType] = {
+    "cispo",
+    "cross_entropy",
+    "custom",
+    "dro",
+    "gspo",
+    "importance_sampling",
+    "ppo",
+    "stable_reinforce",
+}
 
 
-class LossFnType(StrEnum):
-    CISPO = "cispo"
-    CROSS_ENTROPY = "cross_entropy"
-    CUSTOM = "custom"
-    DRO = "dro"
-    GSPO = "gspo"
-    IMPORTANCE_SAMPLING = "importance_sampling"
-    PPO = "ppo"
-    STABLE_REINFORCE = "stable_reinforce"
-
-    def __str__(self) -> str:
-        return str(self.value)
+def check_loss_fn_type(value: str) -> LossFnType:
+    if value in LOSS_FN_TYPE_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {LOSS_FN_TYPE_VALUES!r}"
+    )

@@ -1,10 +1,17 @@
-from enum import StrEnum
+from typing import Literal
+
+QueueState = Literal["active", "paused_capacity", "paused_rate_limit"]
+
+QUEUE_STATE_VALUES: set[QueueState] = {
+    "active",
+    "paused_capacity",
+    "paused_rate_limit",
+}
 
 
-class QueueState(StrEnum):
-    ACTIVE = "active"
-    PAUSED_CAPACITY = "paused_capacity"
-    PAUSED_RATE_LIMIT = "paused_rate_limit"
-
-    def __str__(self) -> str:
-        return str(self.value)
+def check_queue_state(value: str) -> QueueState:
+    if value in QUEUE_STATE_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {QUEUE_STATE_VALUES!r}"
+    )

@@ -1,10 +1,17 @@
-from enum import StrEnum
+from typing import Literal
+
+RequestErrorCategory = Literal["server", "unknown", "user"]
+
+REQUEST_ERROR_CATEGORY_VALUES: set[RequestErrorCategory] = {
+    "server",
+    "unknown",
+    "user",
+}
 
 
-class RequestErrorCategory(StrEnum):
-    SERVER = "server"
-    UNKNOWN = "unknown"
-    USER = "user"
-
-    def __str__(self) -> str:
-        return str(self.value)
+def check_request_error_category(value: str) -> RequestErrorCategory:
+    if value in REQUEST_ERROR_CATEGORY_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {REQUEST_ERROR_CATEGORY_VALUES!r}"
+    )

@@ -6,7 +6,10 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.request_error_category import RequestErrorCategory
+from ..models.request_error_category import (
+    RequestErrorCategory,
+    check_request_error_category,
+)
 
 T = TypeVar("T", bound="RequestFailedResponse")
 
@@ -20,7 +23,7 @@ class RequestFailedResponse:
     def to_dict(self) -> dict[str, Any]:
         error = self.error
 
-        category = self.category.value
+        category: str = self.category
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -38,7 +41,7 @@ class RequestFailedResponse:
         d = dict(src_dict)
         error = d.pop("error")
 
-        category = RequestErrorCategory(d.pop("category"))
+        category = check_request_error_category(d.pop("category"))
 
         request_failed_response = cls(
             error=error,

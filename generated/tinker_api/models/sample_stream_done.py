@@ -6,7 +6,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.stop_reason import StopReason
+from ..models.stop_reason import StopReason, check_stop_reason
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SampleStreamDone")
@@ -23,7 +23,7 @@ class SampleStreamDone:
     def to_dict(self) -> dict[str, Any]:
         index = self.index
 
-        stop_reason = self.stop_reason.value
+        stop_reason: str = self.stop_reason
 
         num_tokens = self.num_tokens
 
@@ -52,7 +52,7 @@ class SampleStreamDone:
         d = dict(src_dict)
         index = d.pop("index")
 
-        stop_reason = StopReason(d.pop("stop_reason"))
+        stop_reason = check_stop_reason(d.pop("stop_reason"))
 
         num_tokens = d.pop("num_tokens")
 

@@ -6,7 +6,10 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.sample_stream_event_event import SampleStreamEventEvent
+from ..models.sample_stream_event_event import (
+    SampleStreamEventEvent,
+    check_sample_stream_event_event,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SampleStreamEvent")
@@ -23,7 +26,7 @@ class SampleStreamEvent:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        event = self.event.value
+        event: str = self.event
 
         data = self.data
 
@@ -49,7 +52,7 @@ class SampleStreamEvent:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        event = SampleStreamEventEvent(d.pop("event"))
+        event = check_sample_stream_event_event(d.pop("event"))
 
         data = d.pop("data")
 

@@ -1,10 +1,17 @@
-from enum import StrEnum
+from typing import Literal
+
+SampleStreamEventEvent = Literal["done", "error", "token"]
+
+SAMPLE_STREAM_EVENT_EVENT_VALUES: set[SampleStreamEventEvent] = {
+    "done",
+    "error",
+    "token",
+}
 
 
-class SampleStreamEventEvent(StrEnum):
-    DONE = "done"
-    ERROR = "error"
-    TOKEN = "token"
-
-    def __str__(self) -> str:
-        return str(self.value)
+def check_sample_stream_event_event(value: str) -> SampleStreamEventEvent:
+    if value in SAMPLE_STREAM_EVENT_EVENT_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {SAMPLE_STREAM_EVENT_EVENT_VALUES!r}"
+    )

@@ -6,7 +6,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.stop_reason import StopReason
+from ..models.stop_reason import StopReason, check_stop_reason
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SampledSequence")
@@ -21,7 +21,7 @@ class SampledSequence:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        stop_reason = self.stop_reason.value
+        stop_reason: str = self.stop_reason
 
         tokens = self.tokens
 
@@ -79,7 +79,7 @@ class SampledSequence:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        stop_reason = StopReason(d.pop("stop_reason"))
+        stop_reason = check_stop_reason(d.pop("stop_reason"))
 
         tokens = cast(list[int], d.pop("tokens"))
 

@@ -15,6 +15,7 @@ from attrs import field as _attrs_field
 
 from ..models.save_weights_for_sampler_request_kind import (
     SaveWeightsForSamplerRequestKind,
+    check_save_weights_for_sampler_request_kind,
 )
 from ..types import UNSET, Unset
 
@@ -34,9 +35,7 @@ class SaveWeightsForSamplerRequest:
     sampling_session_seq_id: int | None | Unset = UNSET
     seq_id: int | None | Unset = UNSET
     ttl_seconds: int | None | Unset = UNSET
-    kind: SaveWeightsForSamplerRequestKind | Unset = (
-        SaveWeightsForSamplerRequestKind.SNAPSHOT
-    )
+    kind: SaveWeightsForSamplerRequestKind | Unset = "snapshot"
     user_metadata: None | Unset | UserMetadata = UNSET
     type_: Literal["save_weights_for_sampler"] | Unset = "save_weights_for_sampler"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -72,7 +71,7 @@ class SaveWeightsForSamplerRequest:
 
         kind: str | Unset = UNSET
         if not isinstance(self.kind, Unset):
-            kind = self.kind.value
+            kind = self.kind
 
         user_metadata: dict[str, Any] | None | Unset
         if isinstance(self.user_metadata, Unset):
@@ -158,7 +157,7 @@ class SaveWeightsForSamplerRequest:
         if isinstance(_kind, Unset):
             kind = UNSET
         else:
-            kind = SaveWeightsForSamplerRequestKind(_kind)
+            kind = check_save_weights_for_sampler_request_kind(_kind)
 
         def _parse_user_metadata(data: object) -> None | Unset | UserMetadata:
             if data is None:

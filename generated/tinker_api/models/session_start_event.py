@@ -13,7 +13,10 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.telemetry_event_common_severity import TelemetryEventCommonSeverity
+from ..models.telemetry_event_common_severity import (
+    TelemetryEventCommonSeverity,
+    check_telemetry_event_common_severity,
+)
 
 T = TypeVar("T", bound="SessionStartEvent")
 
@@ -32,7 +35,7 @@ class SessionStartEvent:
 
         event_session_index = self.event_session_index
 
-        severity = self.severity.value
+        severity: str = self.severity
 
         timestamp = self.timestamp.isoformat()
 
@@ -59,7 +62,7 @@ class SessionStartEvent:
 
         event_session_index = d.pop("event_session_index")
 
-        severity = TelemetryEventCommonSeverity(d.pop("severity"))
+        severity = check_telemetry_event_common_severity(d.pop("severity"))
 
         timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
 

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..models.session_trace_export_poll_response_status import (
     SessionTraceExportPollResponseStatus,
+    check_session_trace_export_poll_response_status,
 )
 from ..types import UNSET, Unset
 
@@ -22,7 +23,7 @@ class SessionTraceExportPollResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status.value
+        status: str = self.status
 
         url: None | str | Unset
         if isinstance(self.url, Unset):
@@ -53,7 +54,7 @@ class SessionTraceExportPollResponse:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        status = SessionTraceExportPollResponseStatus(d.pop("status"))
+        status = check_session_trace_export_poll_response_status(d.pop("status"))
 
         def _parse_url(data: object) -> None | str | Unset:
             if data is None:

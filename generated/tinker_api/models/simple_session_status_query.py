@@ -6,7 +6,10 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.simple_session_status_query_type import SimpleSessionStatusQueryType
+from ..models.simple_session_status_query_type import (
+    SimpleSessionStatusQueryType,
+    check_simple_session_status_query_type,
+)
 
 T = TypeVar("T", bound="SimpleSessionStatusQuery")
 
@@ -17,7 +20,7 @@ class SimpleSessionStatusQuery:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_.value
+        type_: str = self.type_
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -32,7 +35,7 @@ class SimpleSessionStatusQuery:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        type_ = SimpleSessionStatusQueryType(d.pop("type"))
+        type_ = check_simple_session_status_query_type(d.pop("type"))
 
         simple_session_status_query = cls(
             type_=type_,

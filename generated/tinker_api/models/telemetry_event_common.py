@@ -7,7 +7,10 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.telemetry_event_common_severity import TelemetryEventCommonSeverity
+from ..models.telemetry_event_common_severity import (
+    TelemetryEventCommonSeverity,
+    check_telemetry_event_common_severity,
+)
 
 T = TypeVar("T", bound="TelemetryEventCommon")
 
@@ -25,7 +28,7 @@ class TelemetryEventCommon:
 
         event_session_index = self.event_session_index
 
-        severity = self.severity.value
+        severity: str = self.severity
 
         timestamp = self.timestamp.isoformat()
 
@@ -49,7 +52,7 @@ class TelemetryEventCommon:
 
         event_session_index = d.pop("event_session_index")
 
-        severity = TelemetryEventCommonSeverity(d.pop("severity"))
+        severity = check_telemetry_event_common_severity(d.pop("severity"))
 
         timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
 

@@ -1,12 +1,19 @@
-from enum import StrEnum
+from typing import Literal
+
+TelemetryEventCommonSeverity = Literal["CRITICAL", "DEBUG", "ERROR", "INFO", "WARNING"]
+
+TELEMETRY_EVENT_COMMON_SEVERITY_VALUES: set[TelemetryEventCommonSeverity] = {
+    "CRITICAL",
+    "DEBUG",
+    "ERROR",
+    "INFO",
+    "WARNING",
+}
 
 
-class TelemetryEventCommonSeverity(StrEnum):
-    CRITICAL = "CRITICAL"
-    DEBUG = "DEBUG"
-    ERROR = "ERROR"
-    INFO = "INFO"
-    WARNING = "WARNING"
-
-    def __str__(self) -> str:
-        return str(self.value)
+def check_telemetry_event_common_severity(value: str) -> TelemetryEventCommonSeverity:
+    if value in TELEMETRY_EVENT_COMMON_SEVERITY_VALUES:
+        return value
+    raise TypeError(
+        f"Unexpected value {value!r}. Expected one of {TELEMETRY_EVENT_COMMON_SEVERITY_VALUES!r}"
+    )

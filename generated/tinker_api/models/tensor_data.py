@@ -6,7 +6,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.tensor_dtype import TensorDtype
+from ..models.tensor_dtype import TensorDtype, check_tensor_dtype
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TensorData")
@@ -29,7 +29,7 @@ class TensorData:
     def to_dict(self) -> dict[str, Any]:
         data = self.data
 
-        dtype = self.dtype.value
+        dtype: str = self.dtype
 
         shape: list[int] | None | Unset
         if isinstance(self.shape, Unset):
@@ -80,7 +80,7 @@ class TensorData:
         d = dict(src_dict)
         data = cast(list[float], d.pop("data"))
 
-        dtype = TensorDtype(d.pop("dtype"))
+        dtype = check_tensor_dtype(d.pop("dtype"))
 
         def _parse_shape(data: object) -> list[int] | None | Unset:
             if data is None:

@@ -12,7 +12,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.queue_state import QueueState
+from ..models.queue_state import QueueState, check_queue_state
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TryAgainResponse")
@@ -31,7 +31,7 @@ class TryAgainResponse:
 
         request_id = self.request_id
 
-        queue_state = self.queue_state.value
+        queue_state: str = self.queue_state
 
         queue_state_reason: None | str | Unset
         if isinstance(self.queue_state_reason, Unset):
@@ -62,7 +62,7 @@ class TryAgainResponse:
 
         request_id = d.pop("request_id")
 
-        queue_state = QueueState(d.pop("queue_state"))
+        queue_state = check_queue_state(d.pop("queue_state"))
 
         def _parse_queue_state_reason(data: object) -> None | str | Unset:
             if data is None:

@@ -8,13 +8,15 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.audit_log_response import AuditLogResponse
 from ...models.error_response import ErrorResponse
-from ...models.get_audit_log_event_type import GetAuditLogEventType
+from ...models.get_audit_log_event_type import (
+    GetAuditLogEventType,
+)
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    event_type: GetAuditLogEventType | Unset = GetAuditLogEventType.ALL,
+    event_type: GetAuditLogEventType | Unset = "all",
     day: datetime.date | Unset = UNSET,
 ) -> dict[str, Any]:
 
@@ -22,7 +24,7 @@ def _get_kwargs(
 
     json_event_type: str | Unset = UNSET
     if not isinstance(event_type, Unset):
-        json_event_type = event_type.value
+        json_event_type = event_type
 
     params["event_type"] = json_event_type
 
@@ -90,13 +92,13 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    event_type: GetAuditLogEventType | Unset = GetAuditLogEventType.ALL,
+    event_type: GetAuditLogEventType | Unset = "all",
     day: datetime.date | Unset = UNSET,
 ) -> Response[AuditLogResponse | ErrorResponse]:
     """The organisation's audit log for one UTC day (admin role).
 
     Args:
-        event_type (GetAuditLogEventType | Unset):  Default: GetAuditLogEventType.ALL.
+        event_type (GetAuditLogEventType | Unset):  Default: 'all'.
         day (datetime.date | Unset):
 
     Raises:
@@ -122,13 +124,13 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    event_type: GetAuditLogEventType | Unset = GetAuditLogEventType.ALL,
+    event_type: GetAuditLogEventType | Unset = "all",
     day: datetime.date | Unset = UNSET,
 ) -> AuditLogResponse | ErrorResponse | None:
     """The organisation's audit log for one UTC day (admin role).
 
     Args:
-        event_type (GetAuditLogEventType | Unset):  Default: GetAuditLogEventType.ALL.
+        event_type (GetAuditLogEventType | Unset):  Default: 'all'.
         day (datetime.date | Unset):
 
     Raises:
@@ -149,13 +151,13 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    event_type: GetAuditLogEventType | Unset = GetAuditLogEventType.ALL,
+    event_type: GetAuditLogEventType | Unset = "all",
     day: datetime.date | Unset = UNSET,
 ) -> Response[AuditLogResponse | ErrorResponse]:
     """The organisation's audit log for one UTC day (admin role).
 
     Args:
-        event_type (GetAuditLogEventType | Unset):  Default: GetAuditLogEventType.ALL.
+        event_type (GetAuditLogEventType | Unset):  Default: 'all'.
         day (datetime.date | Unset):
 
     Raises:
@@ -179,13 +181,13 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    event_type: GetAuditLogEventType | Unset = GetAuditLogEventType.ALL,
+    event_type: GetAuditLogEventType | Unset = "all",
     day: datetime.date | Unset = UNSET,
 ) -> AuditLogResponse | ErrorResponse | None:
     """The organisation's audit log for one UTC day (admin role).
 
     Args:
-        event_type (GetAuditLogEventType | Unset):  Default: GetAuditLogEventType.ALL.
+        event_type (GetAuditLogEventType | Unset):  Default: 'all'.
         day (datetime.date | Unset):
 
     Raises:

@@ -7,7 +7,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
-from ...models.get_session_access_scope import GetSessionAccessScope
+from ...models.get_session_access_scope import (
+    GetSessionAccessScope,
+)
 from ...models.get_session_response import GetSessionResponse
 from ...types import UNSET, Response, Unset
 
@@ -15,14 +17,14 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     session_id: str,
     *,
-    access_scope: GetSessionAccessScope | Unset = GetSessionAccessScope.OWNED,
+    access_scope: GetSessionAccessScope | Unset = "owned",
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     json_access_scope: str | Unset = UNSET
     if not isinstance(access_scope, Unset):
-        json_access_scope = access_scope.value
+        json_access_scope = access_scope
 
     params["access_scope"] = json_access_scope
 
@@ -88,13 +90,13 @@ def sync_detailed(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
-    access_scope: GetSessionAccessScope | Unset = GetSessionAccessScope.OWNED,
+    access_scope: GetSessionAccessScope | Unset = "owned",
 ) -> Response[ErrorResponse | GetSessionResponse]:
     """The training runs and samplers of one session.
 
     Args:
         session_id (str):
-        access_scope (GetSessionAccessScope | Unset):  Default: GetSessionAccessScope.OWNED.
+        access_scope (GetSessionAccessScope | Unset):  Default: 'owned'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -120,13 +122,13 @@ def sync(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
-    access_scope: GetSessionAccessScope | Unset = GetSessionAccessScope.OWNED,
+    access_scope: GetSessionAccessScope | Unset = "owned",
 ) -> ErrorResponse | GetSessionResponse | None:
     """The training runs and samplers of one session.
 
     Args:
         session_id (str):
-        access_scope (GetSessionAccessScope | Unset):  Default: GetSessionAccessScope.OWNED.
+        access_scope (GetSessionAccessScope | Unset):  Default: 'owned'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,13 +149,13 @@ async def asyncio_detailed(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
-    access_scope: GetSessionAccessScope | Unset = GetSessionAccessScope.OWNED,
+    access_scope: GetSessionAccessScope | Unset = "owned",
 ) -> Response[ErrorResponse | GetSessionResponse]:
     """The training runs and samplers of one session.
 
     Args:
         session_id (str):
-        access_scope (GetSessionAccessScope | Unset):  Default: GetSessionAccessScope.OWNED.
+        access_scope (GetSessionAccessScope | Unset):  Default: 'owned'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,13 +179,13 @@ async def asyncio(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
-    access_scope: GetSessionAccessScope | Unset = GetSessionAccessScope.OWNED,
+    access_scope: GetSessionAccessScope | Unset = "owned",
 ) -> ErrorResponse | GetSessionResponse | None:
     """The training runs and samplers of one session.
 
     Args:
         session_id (str):
-        access_scope (GetSessionAccessScope | Unset):  Default: GetSessionAccessScope.OWNED.
+        access_scope (GetSessionAccessScope | Unset):  Default: 'owned'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -7,7 +7,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
-from ...models.get_training_run_access_scope import GetTrainingRunAccessScope
+from ...models.get_training_run_access_scope import (
+    GetTrainingRunAccessScope,
+)
 from ...models.training_run import TrainingRun
 from ...types import UNSET, Response, Unset
 
@@ -15,14 +17,14 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     training_run_id: str,
     *,
-    access_scope: GetTrainingRunAccessScope | Unset = GetTrainingRunAccessScope.OWNED,
+    access_scope: GetTrainingRunAccessScope | Unset = "owned",
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     json_access_scope: str | Unset = UNSET
     if not isinstance(access_scope, Unset):
-        json_access_scope = access_scope.value
+        json_access_scope = access_scope
 
     params["access_scope"] = json_access_scope
 
@@ -88,14 +90,13 @@ def sync_detailed(
     training_run_id: str,
     *,
     client: AuthenticatedClient | Client,
-    access_scope: GetTrainingRunAccessScope | Unset = GetTrainingRunAccessScope.OWNED,
+    access_scope: GetTrainingRunAccessScope | Unset = "owned",
 ) -> Response[ErrorResponse | TrainingRun]:
     """One training run.
 
     Args:
         training_run_id (str):
-        access_scope (GetTrainingRunAccessScope | Unset):  Default:
-            GetTrainingRunAccessScope.OWNED.
+        access_scope (GetTrainingRunAccessScope | Unset):  Default: 'owned'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,14 +122,13 @@ def sync(
     training_run_id: str,
     *,
     client: AuthenticatedClient | Client,
-    access_scope: GetTrainingRunAccessScope | Unset = GetTrainingRunAccessScope.OWNED,
+    access_scope: GetTrainingRunAccessScope | Unset = "owned",
 ) -> ErrorResponse | TrainingRun | None:
     """One training run.
 
     Args:
         training_run_id (str):
-        access_scope (GetTrainingRunAccessScope | Unset):  Default:
-            GetTrainingRunAccessScope.OWNED.
+        access_scope (GetTrainingRunAccessScope | Unset):  Default: 'owned'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -149,14 +149,13 @@ async def asyncio_detailed(
     training_run_id: str,
     *,
     client: AuthenticatedClient | Client,
-    access_scope: GetTrainingRunAccessScope | Unset = GetTrainingRunAccessScope.OWNED,
+    access_scope: GetTrainingRunAccessScope | Unset = "owned",
 ) -> Response[ErrorResponse | TrainingRun]:
     """One training run.
 
     Args:
         training_run_id (str):
-        access_scope (GetTrainingRunAccessScope | Unset):  Default:
-            GetTrainingRunAccessScope.OWNED.
+        access_scope (GetTrainingRunAccessScope | Unset):  Default: 'owned'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -180,14 +179,13 @@ async def asyncio(
     training_run_id: str,
     *,
     client: AuthenticatedClient | Client,
-    access_scope: GetTrainingRunAccessScope | Unset = GetTrainingRunAccessScope.OWNED,
+    access_scope: GetTrainingRunAccessScope | Unset = "owned",
 ) -> ErrorResponse | TrainingRun | None:
     """One training run.
 
     Args:
         training_run_id (str):
-        access_scope (GetTrainingRunAccessScope | Unset):  Default:
-            GetTrainingRunAccessScope.OWNED.
+        access_scope (GetTrainingRunAccessScope | Unset):  Default: 'owned'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -6,7 +6,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
-from ...models.list_sessions_access_scope import ListSessionsAccessScope
+from ...models.list_sessions_access_scope import (
+    ListSessionsAccessScope,
+)
 from ...models.list_sessions_response import ListSessionsResponse
 from ...types import UNSET, Response, Unset
 
@@ -15,7 +17,7 @@ def _get_kwargs(
     *,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-    access_scope: ListSessionsAccessScope | Unset = ListSessionsAccessScope.OWNED,
+    access_scope: ListSessionsAccessScope | Unset = "owned",
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -26,7 +28,7 @@ def _get_kwargs(
 
     json_access_scope: str | Unset = UNSET
     if not isinstance(access_scope, Unset):
-        json_access_scope = access_scope.value
+        json_access_scope = access_scope
 
     params["access_scope"] = json_access_scope
 
@@ -86,14 +88,14 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-    access_scope: ListSessionsAccessScope | Unset = ListSessionsAccessScope.OWNED,
+    access_scope: ListSessionsAccessScope | Unset = "owned",
 ) -> Response[ErrorResponse | ListSessionsResponse]:
     """The caller's session ids, newest first.
 
     Args:
         limit (int | Unset):  Default: 20.
         offset (int | Unset):  Default: 0.
-        access_scope (ListSessionsAccessScope | Unset):  Default: ListSessionsAccessScope.OWNED.
+        access_scope (ListSessionsAccessScope | Unset):  Default: 'owned'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,14 +123,14 @@ def sync(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-    access_scope: ListSessionsAccessScope | Unset = ListSessionsAccessScope.OWNED,
+    access_scope: ListSessionsAccessScope | Unset = "owned",
 ) -> ErrorResponse | ListSessionsResponse | None:
     """The caller's session ids, newest first.
 
     Args:
         limit (int | Unset):  Default: 20.
         offset (int | Unset):  Default: 0.
-        access_scope (ListSessionsAccessScope | Unset):  Default: ListSessionsAccessScope.OWNED.
+        access_scope (ListSessionsAccessScope | Unset):  Default: 'owned'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -151,14 +153,14 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-    access_scope: ListSessionsAccessScope | Unset = ListSessionsAccessScope.OWNED,
+    access_scope: ListSessionsAccessScope | Unset = "owned",
 ) -> Response[ErrorResponse | ListSessionsResponse]:
     """The caller's session ids, newest first.
 
     Args:
         limit (int | Unset):  Default: 20.
         offset (int | Unset):  Default: 0.
-        access_scope (ListSessionsAccessScope | Unset):  Default: ListSessionsAccessScope.OWNED.
+        access_scope (ListSessionsAccessScope | Unset):  Default: 'owned'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -184,14 +186,14 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-    access_scope: ListSessionsAccessScope | Unset = ListSessionsAccessScope.OWNED,
+    access_scope: ListSessionsAccessScope | Unset = "owned",
 ) -> ErrorResponse | ListSessionsResponse | None:
     """The caller's session ids, newest first.
 
     Args:
         limit (int | Unset):  Default: 20.
         offset (int | Unset):  Default: 0.
-        access_scope (ListSessionsAccessScope | Unset):  Default: ListSessionsAccessScope.OWNED.
+        access_scope (ListSessionsAccessScope | Unset):  Default: 'owned'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -6,7 +6,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
-from ...models.list_training_runs_access_scope import ListTrainingRunsAccessScope
+from ...models.list_training_runs_access_scope import (
+    ListTrainingRunsAccessScope,
+)
 from ...models.training_runs_response import TrainingRunsResponse
 from ...types import UNSET, Response, Unset
 
@@ -15,8 +17,7 @@ def _get_kwargs(
     *,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-    access_scope: ListTrainingRunsAccessScope
-    | Unset = ListTrainingRunsAccessScope.OWNED,
+    access_scope: ListTrainingRunsAccessScope | Unset = "owned",
     project_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
@@ -28,7 +29,7 @@ def _get_kwargs(
 
     json_access_scope: str | Unset = UNSET
     if not isinstance(access_scope, Unset):
-        json_access_scope = access_scope.value
+        json_access_scope = access_scope
 
     params["access_scope"] = json_access_scope
 
@@ -90,8 +91,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-    access_scope: ListTrainingRunsAccessScope
-    | Unset = ListTrainingRunsAccessScope.OWNED,
+    access_scope: ListTrainingRunsAccessScope | Unset = "owned",
     project_id: str | Unset = UNSET,
 ) -> Response[ErrorResponse | TrainingRunsResponse]:
     """The caller's training runs, newest first, offset paginated.
@@ -99,8 +99,7 @@ def sync_detailed(
     Args:
         limit (int | Unset):  Default: 20.
         offset (int | Unset):  Default: 0.
-        access_scope (ListTrainingRunsAccessScope | Unset):  Default:
-            ListTrainingRunsAccessScope.OWNED.
+        access_scope (ListTrainingRunsAccessScope | Unset):  Default: 'owned'.
         project_id (str | Unset):
 
     Raises:
@@ -130,8 +129,7 @@ def sync(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-    access_scope: ListTrainingRunsAccessScope
-    | Unset = ListTrainingRunsAccessScope.OWNED,
+    access_scope: ListTrainingRunsAccessScope | Unset = "owned",
     project_id: str | Unset = UNSET,
 ) -> ErrorResponse | TrainingRunsResponse | None:
     """The caller's training runs, newest first, offset paginated.
@@ -139,8 +137,7 @@ def sync(
     Args:
         limit (int | Unset):  Default: 20.
         offset (int | Unset):  Default: 0.
-        access_scope (ListTrainingRunsAccessScope | Unset):  Default:
-            ListTrainingRunsAccessScope.OWNED.
+        access_scope (ListTrainingRunsAccessScope | Unset):  Default: 'owned'.
         project_id (str | Unset):
 
     Raises:
@@ -165,8 +162,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-    access_scope: ListTrainingRunsAccessScope
-    | Unset = ListTrainingRunsAccessScope.OWNED,
+    access_scope: ListTrainingRunsAccessScope | Unset = "owned",
     project_id: str | Unset = UNSET,
 ) -> Response[ErrorResponse | TrainingRunsResponse]:
     """The caller's training runs, newest first, offset paginated.
@@ -174,8 +170,7 @@ async def asyncio_detailed(
     Args:
         limit (int | Unset):  Default: 20.
         offset (int | Unset):  Default: 0.
-        access_scope (ListTrainingRunsAccessScope | Unset):  Default:
-            ListTrainingRunsAccessScope.OWNED.
+        access_scope (ListTrainingRunsAccessScope | Unset):  Default: 'owned'.
         project_id (str | Unset):
 
     Raises:
@@ -203,8 +198,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
-    access_scope: ListTrainingRunsAccessScope
-    | Unset = ListTrainingRunsAccessScope.OWNED,
+    access_scope: ListTrainingRunsAccessScope | Unset = "owned",
     project_id: str | Unset = UNSET,
 ) -> ErrorResponse | TrainingRunsResponse | None:
     """The caller's training runs, newest first, offset paginated.
@@ -212,8 +206,7 @@ async def asyncio(
     Args:
         limit (int | Unset):  Default: 20.
         offset (int | Unset):  Default: 0.
-        access_scope (ListTrainingRunsAccessScope | Unset):  Default:
-            ListTrainingRunsAccessScope.OWNED.
+        access_scope (ListTrainingRunsAccessScope | Unset):  Default: 'owned'.
         project_id (str | Unset):
 
     Raises:
