@@ -29,6 +29,7 @@ from .types.sampling_params import SamplingParams
 
 if TYPE_CHECKING:
     from ._backcompat import BackcompatSamplingClientFuture
+    from ._streaming import SampleStream
     from .types.tensor_data import TensorData
 
 __all__ = ["SamplingClient", "create_sampling_client"]
@@ -181,6 +182,24 @@ class SamplingClient:
                 raise RuntimeError("prompt_alt_tokens_k was requested but the server returned no prompt_alt_tokens; "
                                    "the server may predate this feature")
             return result
+
+    def sample_stream(self, prompt: ModelInput, num_samples: int = 1, sampling_params: SamplingParams | None = None,
+                      *, tokenizer: Any = None) -> SampleStream:
+        """Stream sampled tokens as they are generated (``for ev in ...`` or ``async for ev in ...``).
+
+        Token events carry the token id, its logprob, the sample index and the decoded text delta (from
+        the server, or from ``tokenizer`` when given); one ``done`` event per sample carries its stop
+        reason. Closing the stream cancels the generation. Needs the ``stream_sample`` extension of
+        the local server; other servers fall back to a normal ``sample`` (logged once).
+        """
+        from ._streaming import SampleStream
+
+        params = sampling_params if sampling_params is not None else SamplingParams(max_tokens=16)
+        body = self._sample_body(prompt, num_samples, params, False, 0, 0, None, 0, None)
+        decode = None
+        if tokenizer is not None:
+            decode = lambda toks: tokenizer.decode(toks)  # noqa: E731
+        return SampleStream(self, body, decode)
 
     def compute_logprobs(self, prompt: ModelInput, prompt_logprobs_last_n: int | None = None
                          ) -> APIFuture[list[float | None]]:

@@ -9,11 +9,12 @@ redacted.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
 from types import ModuleType
-from typing import Any, Mapping
+from typing import Any, AsyncIterator, Mapping
 
 import httpx
 import orjson
@@ -144,6 +145,38 @@ class Transport:
                 body=body if body is not None else response.text,
             )
         return response
+
+    @contextlib.asynccontextmanager
+    async def open_stream(
+        self, method: str, url: str, *, headers: Mapping[str, str] | None = None, content: bytes | None = None
+    ) -> AsyncIterator[httpx.Response]:
+        """Send one request and yield the response with its body unread (for server-sent events).
+
+        Failures map like :meth:`send_once`; leaving the context closes the connection."""
+        client = self._get_client()
+        request = client.build_request(method, url, headers=dict(headers or {}), content=content,
+                                       timeout=httpx.Timeout(self.settings.timeout.connect, read=None))
+        breaker = self.breakers.for_path(request.url.path)
+        if not breaker.allow():
+            raise breaker.open_error(request, self.settings.base_url)
+        try:
+            response = await client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            breaker.record_failure(type(exc).__name__)
+            raise to_api_error(exc, request) from exc
+        try:
+            if response.status_code >= 500:
+                breaker.record_failure(f"HTTP {response.status_code}")
+            else:
+                breaker.record_success()
+            if response.status_code >= 400:
+                await response.aread()
+                body = decode_json(response)
+                raise status_error_for(response.status_code, _error_message(response.status_code, body, response.text),
+                                       response=response, body=body if body is not None else response.text)
+            yield response
+        finally:
+            await response.aclose()
 
     async def request(
         self,

@@ -6,8 +6,8 @@ Notation, per datum and per input position t (``N`` positions):
   unscaled logits at position t); this is the per-datum output ``logprobs``;
 * ``q_t`` — the sampler's log-probability, ``loss_fn_inputs["logprobs"]``;
 * ``A_t`` — ``loss_fn_inputs["advantages"]``;
-* ``w_t`` — ``loss_fn_inputs["weights"]`` (all ones when absent, except that
-  ``cross_entropy`` also defaults to ones);
+* ``w_t`` — ``loss_fn_inputs["weights"]``, optional for every loss (all ones when absent);
+  for the RL losses it is an extra per-token multiplier (e.g. a mask);
 * ``r_t = exp(ℓ_t − q_t)`` — the importance ratio (the log-ratio is clamped at +80 before
   ``exp`` purely as overflow protection; nothing in a sane run gets near it);
 * ``sg(·)`` — stop-gradient;

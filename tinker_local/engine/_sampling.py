@@ -151,6 +151,8 @@ def _plan(weights, prompt, cfg, num_samples, prompt_logprobs, topk_prompt_logpro
         raise EngineInputError(f"sampling_params.seed: expected an integer or None, got {cfg.seed!r}")
 
     stop = cfg.stop
+    if isinstance(stop, np.ndarray):
+        stop = stop.tolist()
     stop_tokens: frozenset[int] = frozenset()
     stop_strings: tuple[str, ...] = ()
     if stop is None:
