@@ -30,6 +30,14 @@ _CLIENTS: dict[str, str] = {
     "BackcompatTrainingClientFuture": "._backcompat",
     "BackcompatSamplingClientFuture": "._backcompat",
     "RetryConfig": "._retry",
+    "CircuitBreakerConfig": "._breaker",
+    "CircuitOpenError": "._breaker",
+    "RecoveryPolicy": "._recovery",
+    "RecoveryEvent": "._recovery",
+    "RecoveringTrainingClient": "._recovery",
+    "TrainingRunRecovered": "._recovery",
+    "SampleStream": "._streaming",
+    "SampleStreamEvent": "._streaming",
     "RetryableError": "._retry",
 }
 _EXCEPTIONS = (
@@ -97,7 +105,10 @@ if TYPE_CHECKING:
         InternalServerError, NotFoundError, PermissionDeniedError, RateLimitError, RequestFailedError,
         TinkerError, UnprocessableEntityError,
     )
+    from ._breaker import CircuitBreakerConfig, CircuitOpenError
     from ._futures import APIFuture, AwaitableConcurrentFuture
+    from ._recovery import RecoveringTrainingClient, RecoveryEvent, RecoveryPolicy, TrainingRunRecovered
+    from ._streaming import SampleStream, SampleStreamEvent
     from ._rest_client import AdminClient, RestClient
     from ._retry import RetryableError, RetryConfig
     from ._sampling_client import SamplingClient

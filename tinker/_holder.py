@@ -169,6 +169,23 @@ class ClientHolder:
         assert self.session_id is not None
         return self.session_id
 
+    async def session_is_gone(self) -> bool:
+        """Probe the server for our session; mark it lost (so the next use starts a new one) when the server
+        no longer knows it, e.g. after a restart."""
+        if self.session_id is None:
+            return False
+        from tinker_api.api.rest import get_session as _get_session
+
+        try:
+            await self.transport.call(_get_session, session_id=self.session_id, retry=False)
+        except APIStatusError as exc:
+            if exc.status_code in (404, 410):
+                self.session_lost = f"session unknown to the server (HTTP {exc.status_code})"
+                return True
+        except APIConnectionError:
+            pass
+        return False
+
     async def _heartbeat_loop(self, session_id: str) -> None:
         last_ok = time.monotonic()
         while True:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping, TypeVar
 
 import httpx
 from tinker_api.api.models import create_model as _create_model
@@ -13,6 +13,7 @@ from tinker_api.models import CreateModelRequest, GetInfoRequest, LoadWeightsReq
 
 from ._backcompat import BackcompatSamplingClientFuture, BackcompatTrainingClientFuture
 from ._config import ClientSettings
+from ._exceptions import APIStatusError
 from ._deprecation import deprecated_async, warn_deprecated
 from ._futures import APIFuture, AwaitableConcurrentFuture, spawn
 from ._holder import ClientHolder
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["ServiceClient"]
 
 logger = logging.getLogger("tinker")
+T = TypeVar("T")
 
 _KNOWN_KWARGS = {"timeout", "retry_config", "_http_transport"}
 
@@ -116,6 +118,9 @@ class ServiceClient:
         optimizer_config = _optimizer_json(optimizer)
 
         async def make() -> TrainingClient:
+            return await self._in_session(create)
+
+        async def create() -> TrainingClient:
             session_id = await self.holder.ensure_session()
             body: dict[str, Any] = {"session_id": session_id, "model_seq_id": model_seq_id, "base_model": base_model,
                                     "lora_config": lora, "optimizer_config": optimizer_config}
@@ -130,6 +135,17 @@ class ServiceClient:
 
         return BackcompatTrainingClientFuture(spawn(make()))
 
+    async def _in_session(self, make: Callable[[], Awaitable[T]]) -> T:
+        """Run ``make`` in the session; if the server lost the session (e.g. it restarted), start a new
+        session and try once more."""
+        try:
+            return await make()
+        except APIStatusError as exc:
+            if exc.status_code not in (404, 410) or not await self.holder.session_is_gone():
+                raise
+            logger.warning("The server no longer knows session %s; continuing in a new session", self.holder.session_id)
+            return await make()
+
     async def _get_info(self, model_id: str) -> GetInfoResponse:
         resp = await self.holder.transport.call(_get_info, body=GetInfoRequest(model_id=model_id))
         return GetInfoResponse.model_validate(decode_json(resp))
@@ -142,6 +158,9 @@ class ServiceClient:
         model_seq_id = self.holder.next_model_seq_id()
 
         async def make() -> TrainingClient:
+            return await self._in_session(load)
+
+        async def load() -> TrainingClient:
             session_id = await self.holder.ensure_session()
             body: dict[str, Any] = {"session_id": session_id, "model_seq_id": model_seq_id, "path": path,
                                     "optimizer": optimizer}

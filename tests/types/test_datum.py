@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tinker.types import (
@@ -17,6 +17,11 @@ from tinker.types import (
     PromptProvenanceSpan,
     SampledProvenanceSpan,
     TensorData,
+)
+
+# Deterministic and quick; applied per test so other suites' hypothesis settings are untouched.
+FAST = settings(
+    derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 MI = ModelInput.from_ints([1, 2, 3, 4])
@@ -30,6 +35,7 @@ FLOAT_KEYS = [
 ]
 
 
+@FAST
 @given(st.lists(st.integers(-5, 5), min_size=0, max_size=12), st.sampled_from(["target_tokens", *FLOAT_KEYS]))
 def test_plain_lists_cast_by_key(values: list[int], key: str) -> None:
     datum = Datum(model_input=MI, loss_fn_inputs={key: values})
@@ -116,6 +122,7 @@ def _spans(prompt: int, sampled: int) -> tuple[list, list]:
     return inputs, targets
 
 
+@FAST
 @given(st.integers(1, 8), st.integers(1, 8))
 def test_with_provenance_tiles(prompt: int, sampled: int) -> None:
     n = prompt + sampled - 1

@@ -7,7 +7,7 @@ import base64
 import numpy as np
 import pydantic
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tinker.types import (
@@ -19,9 +19,15 @@ from tinker.types import (
 )
 from tinker.types._tensor_container import parse_tensor_container_shape
 
+# Deterministic and quick; applied per test so other suites' hypothesis settings are untouched.
+FAST = settings(
+    derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
 tokens = st.lists(st.integers(0, 200_000), max_size=40)
 
 
+@FAST
 @given(st.lists(tokens, max_size=5), st.lists(st.integers(0, 1000), max_size=5))
 def test_from_ints_append_to_ints_length(pieces: list[list[int]], extra: list[int]) -> None:
     mi = ModelInput.empty()

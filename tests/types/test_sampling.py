@@ -8,7 +8,7 @@ import pickle
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tinker.types import (
@@ -18,6 +18,11 @@ from tinker.types import (
     TensorData,
     TopkLogprobs,
     TopkPromptLogprobs,
+)
+
+# Deterministic and quick; applied per test so other suites' hypothesis settings are untouched.
+FAST = settings(
+    derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 logprob = st.floats(-50, 0, width=32)
@@ -77,6 +82,7 @@ def test_numpy_views_nan_to_none() -> None:
     assert TopkPromptLogprobs is TopkLogprobs
 
 
+@FAST
 @given(topk_rows)
 def test_topk_list_round_trip(rows: list) -> None:
     table = TopkLogprobs.from_list(rows)
@@ -86,6 +92,7 @@ def test_topk_list_round_trip(rows: list) -> None:
     assert TopkLogprobs.from_json_dict(json.loads(json.dumps(table.to_json_dict()))) == table
 
 
+@FAST
 @given(
     st.lists(st.integers(0, 100_000), max_size=10),
     st.booleans(),

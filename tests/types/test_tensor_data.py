@@ -6,11 +6,16 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tinker.types import TensorData
+
+# Deterministic and quick; applied per test so other suites' hypothesis settings are untouched.
+FAST = settings(
+    derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 DTYPES = {"int64": np.int64, "float32": np.float32}
 
@@ -52,6 +57,7 @@ def _json_round_trip(td: TensorData) -> TensorData:
     return TensorData.from_json_dict(json.loads(json.dumps(td.to_json_dict())))
 
 
+@FAST
 @given(dense_arrays(max_dims=3))
 def test_dense_numpy_and_json_round_trip(arr: np.ndarray) -> None:
     td = TensorData.from_numpy(arr)
@@ -67,6 +73,7 @@ def test_dense_numpy_and_json_round_trip(arr: np.ndarray) -> None:
     assert back.to_numpy().dtype == arr.dtype
 
 
+@FAST
 @given(padded_matrices())
 def test_csr_round_trip_with_pad_value(case: tuple[np.ndarray, int]) -> None:
     arr, pad = case
@@ -88,6 +95,7 @@ def test_csr_round_trip_with_pad_value(case: tuple[np.ndarray, int]) -> None:
         assert len(wire["sparse_col_indices"]) == len(wire["data"]) == nnz
 
 
+@FAST
 @given(dense_arrays(max_dims=1, allow_nan=True))
 def test_equality_is_by_value_and_nan_aware(arr: np.ndarray) -> None:
     a = TensorData.from_numpy(arr)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -12,7 +12,13 @@ from tinker.types import TensorData
 
 torch = pytest.importorskip("torch")
 
+# Deterministic and quick; applied per test so other suites' hypothesis settings are untouched.
+FAST = settings(
+    derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
+
+@FAST
 @given(
     hnp.arrays(
         st.sampled_from([np.int64, np.int32, np.float32, np.float64]),
@@ -30,6 +36,7 @@ def test_torch_round_trip(arr: np.ndarray) -> None:
     assert torch.equal(back, t.to(back.dtype))
 
 
+@FAST
 @given(
     st.integers(1, 6),
     st.integers(1, 6),
