@@ -58,10 +58,30 @@ def _wait_healthy(base_url: str, timeout: float, alive: Callable[[], bool]) -> b
 
 
 def _uvicorn_server(app: Any, log_level: str) -> Any:
+    import contextlib
+    import signal
+
     import uvicorn
 
+    class _Server(uvicorn.Server):
+        """uvicorn's server, except that SIGINT/SIGTERM only request a graceful stop: uvicorn would
+        re-raise the signal afterwards, killing the process before the state is saved."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Any:
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            sigs = (signal.SIGINT, signal.SIGTERM)
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in sigs}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
     cfg = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", timeout_graceful_shutdown=5)
-    return uvicorn.Server(cfg)
+    return _Server(cfg)
 
 
 class LocalServer:

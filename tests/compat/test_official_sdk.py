@@ -24,7 +24,7 @@ def served(tmp_path_factory: pytest.TempPathFactory):
     port_file = tmp_path_factory.mktemp("serve") / "url"
     proc = subprocess.Popen(
         [sys.executable, "-m", "tinker_cli", "local", "serve", "--port", "0", "--port-file", str(port_file)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     try:
         url = proc.stdout.readline().strip()  # the server prints its base URL once healthy

@@ -45,7 +45,19 @@ if str(GENERATED) not in sys.path:
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ALLOWED_TAGS = frozenset(
-    {"service", "session", "models", "training", "weights", "sampling", "futures", "rest", "telemetry", "auth", "admin"}
+    {
+        "service",
+        "session",
+        "models",
+        "training",
+        "weights",
+        "sampling",
+        "futures",
+        "rest",
+        "telemetry",
+        "auth",
+        "admin",
+    }
 )
 DOC_URI = "urn:tinker:openapi"  # base URI under which the document is registered for jsonschema
 
@@ -131,7 +143,9 @@ def operations_by_id(doc: dict[str, Any]) -> dict[str, tuple[str, str, dict[str,
     return {op["operationId"]: (path, method, op) for path, method, op, _ in iter_operations(doc)}
 
 
-def operation_parameters(doc: dict[str, Any], op: dict[str, Any], item: dict[str, Any]) -> dict[tuple[str, str], Any]:
+def operation_parameters(
+    doc: dict[str, Any], op: dict[str, Any], item: dict[str, Any]
+) -> dict[tuple[str, str], Any]:
     """Effective parameters (path-item level overridden by operation level), keyed by (in, name)."""
     params: dict[tuple[str, str], Any] = {}
     for raw in [*item.get("parameters", []), *op.get("parameters", [])]:
@@ -195,7 +209,9 @@ def component_validator(name: str) -> Any:
 
 def validation_errors(name: str, instance: Any) -> list[str]:
     v = component_validator(name)
-    return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in v.iter_errors(instance)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in v.iter_errors(instance)
+    ]
 
 
 # --------------------------------------------------------------------------------------------- unions
@@ -231,7 +247,8 @@ def collect_unions(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 "variants": variants,
                 "discriminator": disc,
                 "mapping": {
-                    k: ref_name({"$ref": v}) for k, v in schema.get("discriminator", {}).get("mapping", {}).items()
+                    k: ref_name({"$ref": v})
+                    for k, v in schema.get("discriminator", {}).get("mapping", {}).items()
                 },
                 "consts": {v: _const_of(doc, {"$ref": f"#/components/schemas/{v}"}, disc) for v in variants}
                 if disc
@@ -433,7 +450,9 @@ def assert_json_equivalent(expected: Any, actual: Any, where: str = "$") -> None
         for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
             assert_json_equivalent(e, a, f"{where}[{i}]")
         return
-    assert expected is None and actual is None, f"{where}: {expected!r} ({type(expected).__name__}) != {actual!r}"
+    assert expected is None and actual is None, (
+        f"{where}: {expected!r} ({type(expected).__name__}) != {actual!r}"
+    )
 
 
 # --------------------------------------------------------------------------------------------- generated code

@@ -76,7 +76,12 @@ OFFICIAL: list[tuple[str, str, tuple[str, ...], str]] = [
         (f"{CKPT}/weights/0001/archive", f"{CKPT}/sampler_weights/step_000100/archive"),
         "get_checkpoint_archive_url",
     ),
-    ("23", "POST", (f"{CKPT}/weights/0001/publish", f"{CKPT}/sampler_weights/final/publish"), "publish_checkpoint"),
+    (
+        "23",
+        "POST",
+        (f"{CKPT}/weights/0001/publish", f"{CKPT}/sampler_weights/final/publish"),
+        "publish_checkpoint",
+    ),
     (
         "24",
         "DELETE",
@@ -86,7 +91,11 @@ OFFICIAL: list[tuple[str, str, tuple[str, ...], str]] = [
     (
         "25",
         "PUT",
-        (f"{CKPT}/weights/0001/ttl", f"{CKPT}/sampler_weights/final/ttl", f"{CKPT}/external_weights/hf-export/ttl"),
+        (
+            f"{CKPT}/weights/0001/ttl",
+            f"{CKPT}/sampler_weights/final/ttl",
+            f"{CKPT}/external_weights/hf-export/ttl",
+        ),
         "set_checkpoint_ttl",
     ),
     ("26", "GET", ("/api/v1/checkpoints?limit=100&offset=0",), "list_user_checkpoints"),
@@ -146,7 +155,10 @@ OFFICIAL: list[tuple[str, str, tuple[str, ...], str]] = [
     (
         "d10",
         "GET",
-        ("/api/v1/billing/usage/checkpoints/current", "/api/v1/billing/usage/checkpoints/current?project_id=proj-42"),
+        (
+            "/api/v1/billing/usage/checkpoints/current",
+            "/api/v1/billing/usage/checkpoints/current?project_id=proj-42",
+        ),
         "get_current_checkpoint_storage_usage",
     ),
     ("d11", "GET", ("/api/v1/auth/apikey/me",), "get_api_key_info"),
@@ -203,7 +215,10 @@ def _param_errors(param: dict[str, Any], value: str) -> list[str]:
     validator = jsonschema_validator(param["schema"])
     validator = validator.evolve(format_checker=Draft202012Validator.FORMAT_CHECKER)
     instance = _coerce(value, param["schema"])
-    return [f"{param['in']} parameter {param['name']}={value!r}: {e.message}" for e in validator.iter_errors(instance)]
+    return [
+        f"{param['in']} parameter {param['name']}={value!r}: {e.message}"
+        for e in validator.iter_errors(instance)
+    ]
 
 
 def check_call(method: str, url: str, operation_id: str) -> None:
@@ -211,7 +226,9 @@ def check_call(method: str, url: str, operation_id: str) -> None:
     candidates = match_templates(parts.path)
     assert candidates, f"{operation_id}: no path template matches {parts.path}"
     best = [c for c in candidates if len(c[1]) == len(candidates[0][1])]
-    assert len(best) == 1, f"{operation_id}: {parts.path} matches several templates equally: {[b[0] for b in best]}"
+    assert len(best) == 1, (
+        f"{operation_id}: {parts.path} matches several templates equally: {[b[0] for b in best]}"
+    )
     template, path_values = best[0]
     item = SPEC["paths"][template]
     op = item.get(method.lower())
@@ -288,7 +305,9 @@ def test_counts():
 )
 def test_checker_rejects_wrong_shapes(method, url):
     """The matcher itself must be able to fail (guards the test above against vacuous passes)."""
-    op_id = {"DELETE": "delete_checkpoint", "GET": "get_checkpoint_archive_url", "POST": "get_sampler"}[method]
+    op_id = {"DELETE": "delete_checkpoint", "GET": "get_checkpoint_archive_url", "POST": "get_sampler"}[
+        method
+    ]
     if url.endswith("/extra"):
         op_id = "healthz"
     with pytest.raises(AssertionError):

@@ -15,7 +15,7 @@ import numpy as np
 from ._checkpoint import load_adapter_dir, read_adapter_config, save_adapter_dir
 from ._errors import EngineInputError
 from ._losses import compute_loss, get_loss, resolve_config, validate_inputs
-from ._model import UNEMBED_MODULE, BaseModel, LoraConfig, ModelRegistry, _Net, init_adapter
+from ._model import _PARALLEL_MIN, UNEMBED_MODULE, BaseModel, LoraConfig, ModelRegistry, _Net, _pool, init_adapter
 from ._optim import AdamConfig, AdamState, adam_step
 
 # Work sizes: attention probabilities per batch (elements) and logits per head chunk (elements).
@@ -204,98 +204,116 @@ class TrainableModel:
         prepared = self._prepare(datums, spec)
 
         base = self.base
-        dt = base.dtype
         net = _Net(base, self.params, self.lora.scale)
-        hidden_trainable = self.lora.train_attn or self.lora.train_mlp
-        grads = {k: np.zeros_like(v) for k, v in self.params.items()} if backward else None
         outputs: list[dict[str, np.ndarray] | None] = [None] * len(prepared)
+        groups = _buckets([len(p.tokens) for p in prepared], base.config.n_heads)
+        work = sum(len(p.tokens) ** 2 for p in prepared) * base.config.n_heads
+        if len(groups) == 1 and len(groups[0]) >= 2 and work >= _PARALLEL_MIN:
+            groups = [groups[0][0::2], groups[0][1::2]]  # two balanced halves for the 2 threads
+
+        def run_group(group: list[int], parallel: bool):
+            return self._run_group(net, [prepared[i] for i in group], spec, lcfg, backward, outputs, parallel)
+
+        if len(groups) >= 2 and work >= _PARALLEL_MIN:
+            # two groups at a time on the engine's 2 threads; results are combined in group order
+            results = list(_pool().map(lambda g: run_group(g, False), groups))
+        else:
+            results = [run_group(g, True) for g in groups]
+
         total = 0.0
+        if backward:
+            for k, acc in self.grads.items():
+                for group_grads, _ in results:
+                    acc += group_grads[k]
+            self.pending_datums += len(prepared)
+        for _, t in results:
+            total += t
+        return ForwardResult([o for o in outputs if o is not None], {"loss:sum": total})
+
+    def _run_group(self, net, items, spec, lcfg, backward, outputs, parallel):
+        """Forward (and backward) of one right-padded batch.  Returns (grads | None, loss sum)."""
+        base = self.base
+        dt = base.dtype
+        out_dt = np.float64 if dt == np.float64 else np.float32
         V = base.vocab_size
         chunk = max(1, _LOGITS_BUDGET // V)
-        out_dt = np.float64 if dt == np.float64 else np.float32
+        hidden_trainable = self.lora.train_attn or self.lora.train_mlp
+        grads = {k: np.zeros_like(v) for k, v in self.params.items()} if backward else None
+        total = 0.0
 
-        for group in _buckets([len(p.tokens) for p in prepared], base.config.n_heads):
-            items = [prepared[i] for i in group]
-            Bn = len(items)
-            T = len(items[0].tokens)
-            tok = np.zeros((Bn, T), dtype=np.int64)
-            row_index = []
-            for b, p in enumerate(items):
-                n = len(p.tokens)
-                tok[b, :n] = p.tokens
-                row_index.append(b * T + np.arange(n))
-            rows_of = np.concatenate(row_index)  # positions in [B*T] of the real tokens, datum by datum
-            hf, caches = net.forward(tok, keep=backward and hidden_trainable)
-            h = hf[rows_of]  # [R, d]
-            R = h.shape[0]
-            # entries: (row, token) pairs, K per row; datums stay contiguous
-            offsets = np.cumsum([0] + [len(p.tokens) for p in items[:-1]])
-            ent_row = np.concatenate(
-                [off + np.repeat(np.arange(len(p.tokens)), p.targets.shape[1]) for off, p in zip(offsets, items)]
-            )
-            ent_tok = np.concatenate([p.targets.reshape(-1) for p in items])
-            lse = np.empty(R, dtype=dt)
-            ent_logit = np.empty(ent_row.shape[0], dtype=dt)
-            bounds = np.searchsorted(ent_row, list(range(0, R, chunk)) + [R])
-            keep_probs = backward and R * V <= _KEEP_PROBS_BUDGET
-            kept: list[tuple[np.ndarray, np.ndarray]] = []  # (exp(logits - max), row sums) per chunk
-            for c, r0 in enumerate(range(0, R, chunk)):
-                r1 = min(R, r0 + chunk)
+        Bn = len(items)
+        T = len(items[0].tokens)
+        tok = np.zeros((Bn, T), dtype=np.int64)
+        row_index = []
+        for b, p in enumerate(items):
+            n = len(p.tokens)
+            tok[b, :n] = p.tokens
+            row_index.append(b * T + np.arange(n))
+        rows_of = np.concatenate(row_index)  # positions in [B*T] of the real tokens, datum by datum
+        hf, caches = net.forward(tok, keep=backward and hidden_trainable, parallel=parallel)
+        h = hf[rows_of]  # [R, d]
+        R = h.shape[0]
+        # entries: (row, token) pairs, K per row; datums stay contiguous
+        offsets = np.cumsum([0] + [len(p.tokens) for p in items[:-1]])
+        ent_row = np.concatenate(
+            [off + np.repeat(np.arange(len(p.tokens)), p.targets.shape[1]) for off, p in zip(offsets, items)]
+        )
+        ent_tok = np.concatenate([p.targets.reshape(-1) for p in items])
+        lse = np.empty(R, dtype=dt)
+        ent_logit = np.empty(ent_row.shape[0], dtype=dt)
+        bounds = np.searchsorted(ent_row, [*range(0, R, chunk), R])
+        keep_probs = backward and R * V <= _KEEP_PROBS_BUDGET
+        kept: list[tuple[np.ndarray, np.ndarray]] = []  # (exp(logits - max), row sums) per chunk
+        for c, r0 in enumerate(range(0, R, chunk)):
+            r1 = min(R, r0 + chunk)
+            lg = net.logits(h[r0:r1])
+            mx = lg.max(axis=1)
+            e0, e1 = bounds[c], bounds[c + 1]
+            ent_logit[e0:e1] = lg[ent_row[e0:e1] - r0, ent_tok[e0:e1]]
+            lg -= mx[:, None]
+            np.exp(lg, out=lg)
+            ssum = lg.sum(axis=1)
+            lse[r0:r1] = mx + np.log(ssum)
+            if keep_probs:
+                kept.append((lg, ssum))
+        ent_lp = ent_logit - lse[ent_row]
+        ent_grad = np.empty(ent_lp.shape[0], dtype=dt) if backward else None
+        e = 0
+        for p in items:
+            n, K = p.targets.shape
+            lp = ent_lp[e : e + n * K].reshape(n, K)
+            loss, g = compute_loss(spec, lp.astype(np.float64), p.inputs, lcfg)
+            if backward:
+                ent_grad[e : e + n * K] = g.reshape(-1)
+            e += n * K
+            total += float(loss.sum())
+            outputs[p.index] = {  # float32 (float64 only in the float64 check mode)
+                "logprobs": lp.astype(out_dt).reshape(p.targets.shape if not p.one_d else (n,)),
+                "elementwise_loss": loss.astype(out_dt),
+            }
+        if not backward:
+            return None, total
+        # d loss / d logits = Σ_k g_k (onehot_k − softmax), chunk by chunk
+        gsum = np.bincount(ent_row, weights=ent_grad, minlength=R).astype(dt)
+        dh = np.empty_like(h)
+        for c, r0 in enumerate(range(0, R, chunk)):
+            r1 = min(R, r0 + chunk)
+            if keep_probs:
+                lg, ssum = kept[c]
+                lg *= (-gsum[r0:r1] / ssum)[:, None]
+            else:
                 lg = net.logits(h[r0:r1])
-                mx = lg.max(axis=1)
-                e0, e1 = bounds[c], bounds[c + 1]
-                ent_logit[e0:e1] = lg[ent_row[e0:e1] - r0, ent_tok[e0:e1]]
-                lg -= mx[:, None]
+                lg -= lse[r0:r1, None]
                 np.exp(lg, out=lg)
-                ssum = lg.sum(axis=1)
-                lse[r0:r1] = mx + np.log(ssum)
-                if keep_probs:
-                    kept.append((lg, ssum))
-            ent_lp = ent_logit - lse[ent_row]
-            ent_grad = np.empty(ent_lp.shape[0], dtype=dt) if backward else None
-            e = 0
-            for p in items:
-                n, K = p.targets.shape
-                lp = ent_lp[e : e + n * K].reshape(n, K)
-                loss, g = compute_loss(spec, lp.astype(np.float64), p.inputs, lcfg)
-                if backward:
-                    ent_grad[e : e + n * K] = g.reshape(-1)
-                e += n * K
-                total += float(loss.sum())
-                outputs[p.index] = {  # float32 (float64 only in the float64 check mode)
-                    "logprobs": lp.astype(out_dt).reshape(p.targets.shape if not p.one_d else (n,)),
-                    "elementwise_loss": loss.astype(out_dt),
-                }
-            if not backward:
-                continue
-            # d loss / d logits = Σ_k g_k (onehot_k − softmax), chunk by chunk
-            gsum = np.bincount(ent_row, weights=ent_grad, minlength=R).astype(dt)
-            dh = np.empty_like(h)
-            for c, r0 in enumerate(range(0, R, chunk)):
-                r1 = min(R, r0 + chunk)
-                if keep_probs:
-                    lg, ssum = kept[c]
-                    lg *= (-gsum[r0:r1] / ssum)[:, None]
-                else:
-                    lg = net.logits(h[r0:r1])
-                    lg -= lse[r0:r1, None]
-                    np.exp(lg, out=lg)
-                    lg *= -gsum[r0:r1, None]
-                e0, e1 = bounds[c], bounds[c + 1]
-                np.add.at(lg, (ent_row[e0:e1] - r0, ent_tok[e0:e1]), ent_grad[e0:e1])
-                dh[r0:r1] = net.logits_back(lg, h[r0:r1], grads)
-            if hidden_trainable:
-                dhf = np.zeros_like(hf)
-                dhf[rows_of] = dh
-                net.backward(dhf, hf, caches, grads, (Bn, T))
-            del caches
-
-        if backward:
-            assert grads is not None
-            for k, g in grads.items():
-                self.grads[k] += g
-            self.pending_datums += len(prepared)
-        return ForwardResult([o for o in outputs if o is not None], {"loss:sum": total})
+                lg *= -gsum[r0:r1, None]
+            e0, e1 = bounds[c], bounds[c + 1]
+            np.add.at(lg, (ent_row[e0:e1] - r0, ent_tok[e0:e1]), ent_grad[e0:e1])
+            dh[r0:r1] = net.logits_back(lg, h[r0:r1], grads)
+        if hidden_trainable:
+            dhf = np.zeros_like(hf)
+            dhf[rows_of] = dh
+            net.backward(dhf, hf, caches, grads, (Bn, T), parallel=parallel)
+        return grads, total
 
     # -- optimizer -----------------------------------------------------------------------------
     def optim_step(self, adam: AdamConfig | None = None) -> dict[str, float]:

@@ -14,7 +14,7 @@ T = TypeVar("T", bound="FuturePendingResponse")
 
 @_attrs_define
 class FuturePendingResponse:
-    detail: str
+    detail: str | Unset = UNSET
     request_id: str | Unset = UNSET
     queue_state: QueueState | Unset = UNSET
     queue_state_reason: None | str | Unset = UNSET
@@ -37,11 +37,9 @@ class FuturePendingResponse:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "detail": detail,
-            }
-        )
+        field_dict.update({})
+        if detail is not UNSET:
+            field_dict["detail"] = detail
         if request_id is not UNSET:
             field_dict["request_id"] = request_id
         if queue_state is not UNSET:
@@ -54,7 +52,7 @@ class FuturePendingResponse:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        detail = d.pop("detail")
+        detail = d.pop("detail", UNSET)
 
         request_id = d.pop("request_id", UNSET)
 

@@ -27,7 +27,7 @@ T = TypeVar("T", bound="GetInfoResponse")
 class GetInfoResponse:
     model_data: ModelData
     model_id: str
-    type_: Literal["get_info"] | Unset = UNSET
+    type_: Literal["get_info"] | None | Unset = UNSET
     is_lora: bool | None | Unset = UNSET
     lora_rank: int | None | Unset = UNSET
     model_name: None | str | Unset = UNSET
@@ -41,7 +41,7 @@ class GetInfoResponse:
 
         model_id = self.model_id
 
-        type_: Literal["get_info"] | Unset
+        type_: Literal["get_info"] | None | Unset
         if isinstance(self.type_, Unset):
             type_ = UNSET
         else:
@@ -100,7 +100,9 @@ class GetInfoResponse:
 
         model_id = d.pop("model_id")
 
-        def _parse_type_(data: object) -> Literal["get_info"] | Unset:
+        def _parse_type_(data: object) -> Literal["get_info"] | None | Unset:
+            if data is None:
+                return data
             if isinstance(data, Unset):
                 return data
             type_type_0 = cast(Literal["get_info"], data)
@@ -109,6 +111,7 @@ class GetInfoResponse:
                     f"type_type_0 must match const 'get_info', got '{type_type_0}'"
                 )
             return type_type_0
+            return cast(Literal["get_info"] | None | Unset, data)
 
         type_ = _parse_type_(d.pop("type", UNSET))
 

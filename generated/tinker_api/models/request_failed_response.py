@@ -10,29 +10,35 @@ from ..models.request_error_category import (
     RequestErrorCategory,
     check_request_error_category,
 )
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RequestFailedResponse")
 
 
 @_attrs_define
 class RequestFailedResponse:
+    """A failed request. Clients treat any 2xx body with an `error` key as a failure (category `unknown` when absent)."""
+
     error: str
-    category: RequestErrorCategory
+    category: RequestErrorCategory | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         error = self.error
 
-        category: str = self.category
+        category: str | Unset = UNSET
+        if not isinstance(self.category, Unset):
+            category = self.category
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "error": error,
-                "category": category,
             }
         )
+        if category is not UNSET:
+            field_dict["category"] = category
 
         return field_dict
 
@@ -41,7 +47,12 @@ class RequestFailedResponse:
         d = dict(src_dict)
         error = d.pop("error")
 
-        category = check_request_error_category(d.pop("category"))
+        _category = d.pop("category", UNSET)
+        category: RequestErrorCategory | Unset
+        if isinstance(_category, Unset):
+            category = UNSET
+        else:
+            category = check_request_error_category(_category)
 
         request_failed_response = cls(
             error=error,

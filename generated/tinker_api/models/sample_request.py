@@ -35,6 +35,7 @@ class SampleRequest:
     model_path: None | str | Unset = UNSET
     sampling_session_id: None | str | Unset = UNSET
     seq_id: int | None | Unset = UNSET
+    """ Per-sampling-client counter; restored (unpickled or joined) clients start at 1e9 x k. """
     prompt_logprobs: bool | None | Unset = UNSET
     topk_prompt_logprobs: int | Unset = 0
     topk_sample_logprobs: int | Unset = 0

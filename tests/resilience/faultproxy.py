@@ -1,0 +1,269 @@
+"""A scriptable fault-injecting HTTP/1.1 proxy for resilience tests (loopback only).
+
+The proxy listens on 127.0.0.1 and forwards every request to ``upstream`` (a LocalServer's base URL)
+with httpx, unless a :class:`Rule` matches the request first. Rules are tried in the order they were
+added; a rule applies to ``times`` matching requests (``None``: forever) after letting ``skip`` matching
+requests through untouched. Actions:
+
+* ``reset``     close the connection before forwarding (the server never sees the request);
+* ``drop``      forward, let the server act, then close the connection without a response (lost reply);
+* ``status``    answer ``status`` with ``headers``/``body`` without forwarding, or, with ``forward=True``,
+                forward first and replace the server's reply (the server did the work);
+* ``truncate``  forward, send the status line, headers and half the body, then close;
+* ``delay``     sleep ``delay`` seconds, then forward.
+
+With ``upstream=None`` (or an upstream that refuses connections) every forwarded request is answered by
+closing the connection, as a dead server would be seen through a TCP proxy. Streaming replies (SSE,
+no Content-Length) are relayed chunk by chunk, and a client that hangs up mid-stream makes the proxy
+hang up on the server too, so cancellation reaches the server.
+
+Every request is logged (:attr:`FaultProxy.log`) with its time, path, body and what the proxy did.
+The proxy runs its own event loop in a daemon thread; use it as a context manager.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import httpx
+
+__all__ = ["FaultProxy", "Rule", "Seen"]
+
+_HOP = {"connection", "keep-alive", "transfer-encoding", "host", "content-length", "proxy-connection", "upgrade"}
+_REASONS = {200: "OK", 404: "Not Found", 408: "Request Timeout", 410: "Gone", 429: "Too Many Requests",
+            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+
+
+@dataclass
+class Rule:
+    action: str                      # reset | drop | status | truncate | delay
+    path: str = ""                   # substring of the request path ("" matches every path)
+    method: str | None = None        # e.g. "POST"; None matches any
+    times: int | None = 1            # matching requests the rule applies to; None = forever
+    skip: int = 0                    # matching requests let through before the rule starts
+    status: int = 503
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    forward: bool = False            # status: forward first, then replace the reply
+    delay: float = 0.0
+    when: Callable[[str, str, bytes], bool] | None = None  # extra predicate on (method, path, body)
+    seen: int = 0                    # matching requests so far
+    applied: int = 0                 # requests the rule acted on
+
+    def matches(self, method: str, path: str, body: bytes) -> bool:
+        if self.path not in path or (self.method is not None and self.method != method):
+            return False
+        return self.when is None or self.when(method, path, body)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.times is not None and self.applied >= self.times
+
+
+@dataclass
+class Seen:
+    t: float            # time.monotonic() when the request arrived
+    method: str
+    path: str
+    body: bytes
+    action: str         # "forward" or the rule's action
+    status: int | None  # status sent to the client (None: connection closed without a full reply)
+
+
+class FaultProxy:
+    def __init__(self, upstream: str | None, port: int = 0) -> None:
+        self.upstream = upstream
+        self._port = port
+        self.rules: list[Rule] = []
+        self.log: list[Seen] = []
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="faultproxy", daemon=True)
+        self._server: asyncio.AbstractServer | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._conns: set[asyncio.Task[Any]] = set()
+        self.port: int | None = None
+
+    # ------------------------------------------------------------------ control (any thread)
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def add(self, action: str, path: str = "", **kw: Any) -> Rule:
+        rule = Rule(action, path, **kw)
+        with self._lock:
+            self.rules.append(rule)
+        return rule
+
+    def clear(self) -> None:
+        with self._lock:
+            self.rules.clear()
+
+    def requests(self, path: str = "", since: float | None = None) -> list[Seen]:
+        with self._lock:
+            return [s for s in self.log if path in s.path and (since is None or s.t >= since)]
+
+    def start(self) -> "FaultProxy":
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+        return self
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(10)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+
+    def __enter__(self) -> "FaultProxy":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ the proxy (its own loop)
+    async def _start(self) -> None:
+        self._client = httpx.AsyncClient(timeout=httpx.Timeout(None, connect=2.0),
+                                         limits=httpx.Limits(max_connections=4000, max_keepalive_connections=200))
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self._port, backlog=1024)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def _stop(self) -> None:
+        assert self._server is not None and self._client is not None
+        self._server.close()
+        for task in list(self._conns):
+            task.cancel()
+        await asyncio.gather(*self._conns, return_exceptions=True)
+        await self._client.aclose()
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._conns.add(task)
+        try:
+            while await self._one_request(reader, writer):
+                pass
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            pass
+        finally:
+            self._conns.discard(task)
+            writer.transport.abort()
+
+    def _pick(self, method: str, path: str, body: bytes) -> Rule | None:
+        with self._lock:
+            for rule in self.rules:
+                if rule.exhausted or not rule.matches(method, path, body):
+                    continue
+                rule.seen += 1
+                if rule.seen <= rule.skip:
+                    continue
+                rule.applied += 1
+                return rule
+        return None
+
+    def _record(self, seen: Seen) -> None:
+        with self._lock:
+            self.log.append(seen)
+
+    async def _one_request(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
+        """Serve one request; False when the connection must be closed."""
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        method, target, _version = lines[0].split(" ", 2)
+        headers = [tuple(s.strip() for s in line.split(":", 1)) for line in lines[1:] if line]
+        lower = {k.lower(): v for k, v in headers}
+        if lower.get("transfer-encoding", "").lower() == "chunked":
+            body = b""
+            while True:  # chunked upload (trailers are not supported)
+                size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                body += (await reader.readexactly(size + 2))[:-2]
+                if size == 0:
+                    break
+        else:
+            body = await reader.readexactly(int(lower.get("content-length", "0")))
+        path = target.split("?", 1)[0]
+        rule = self._pick(method, path, body)
+        seen = Seen(time.monotonic(), method, path, body, rule.action if rule else "forward", None)
+        self._record(seen)
+        if rule is not None and rule.action == "reset":
+            return False
+        if rule is not None and rule.action == "status" and not rule.forward:
+            seen.status = rule.status
+            await self._reply(writer, rule.status, list(rule.headers.items()), rule.body)
+            return True
+        if rule is not None and rule.action == "delay":
+            await asyncio.sleep(rule.delay)
+        upstream = self.upstream
+        if upstream is None:
+            return False
+        assert self._client is not None
+        fwd = [(k, v) for k, v in headers if k.lower() not in _HOP]
+        try:
+            req = self._client.build_request(method, upstream + target, headers=fwd, content=body)
+            resp = await self._client.send(req, stream=True)
+        except httpx.HTTPError:
+            return False  # dead upstream: the client sees its connection closed
+        try:
+            out_headers = [(k, v) for k, v in resp.headers.multi_items() if k.lower() not in _HOP]
+            if rule is not None and rule.action == "status":  # forward=True: replace the server's reply
+                seen.status = rule.status
+                await self._reply(writer, rule.status, list(rule.headers.items()), rule.body)
+                return True
+            if "content-length" not in resp.headers:
+                return await self._relay_stream(reader, writer, resp, out_headers, seen)
+            data = b"".join([chunk async for chunk in resp.aiter_raw()])
+        except httpx.HTTPError:
+            return False
+        finally:
+            await resp.aclose()
+        if rule is not None and rule.action == "drop":
+            return False
+        if rule is not None and rule.action == "truncate":
+            writer.write(_head(resp.status_code, out_headers + [("content-length", str(len(data)))]))
+            writer.write(data[: len(data) // 2])
+            await writer.drain()
+            return False
+        seen.status = resp.status_code
+        await self._reply(writer, resp.status_code, out_headers, data)
+        return lower.get("connection", "").lower() != "close"
+
+    async def _reply(self, writer: asyncio.StreamWriter, status: int, headers: list[tuple[str, str]],
+                     body: bytes) -> None:
+        writer.write(_head(status, headers + [("content-length", str(len(body)))]) + body)
+        await writer.drain()
+
+    async def _relay_stream(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                            resp: httpx.Response, headers: list[tuple[str, str]], seen: Seen) -> bool:
+        """Relay a body of unknown length with chunked encoding; stop when the client hangs up."""
+        writer.write(_head(resp.status_code, headers + [("transfer-encoding", "chunked")]))
+        await writer.drain()
+
+        async def pump() -> None:
+            async for chunk in resp.aiter_raw():
+                if chunk:
+                    writer.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    await writer.drain()
+            writer.write(b"0\r\n\r\n")
+            await writer.drain()
+
+        pumping = asyncio.ensure_future(pump())
+        hangup = asyncio.ensure_future(reader.read(1))  # HTTP/1.1 clients send nothing while reading a reply
+        try:
+            await asyncio.wait({pumping, hangup}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            hangup.cancel()
+        if not pumping.done():  # the client went away: drop the upstream stream too
+            pumping.cancel()
+            await asyncio.gather(pumping, return_exceptions=True)
+            return False
+        pumping.result()
+        seen.status = resp.status_code
+        return False  # one stream per connection: never race the hang-up watcher for the next request
+
+
+def _head(status: int, headers: list[tuple[str, str]]) -> bytes:
+    lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Status')}"] + [f"{k}: {v}" for k, v in headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
