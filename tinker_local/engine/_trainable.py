@@ -15,7 +15,16 @@ import numpy as np
 from ._checkpoint import load_adapter_dir, read_adapter_config, save_adapter_dir
 from ._errors import EngineInputError
 from ._losses import compute_loss, get_loss, resolve_config, validate_inputs
-from ._model import _PARALLEL_MIN, UNEMBED_MODULE, BaseModel, LoraConfig, ModelRegistry, _Net, _pool, init_adapter
+from ._model import (
+    _PARALLEL_MIN,
+    UNEMBED_MODULE,
+    BaseModel,
+    LoraConfig,
+    ModelRegistry,
+    _Net,
+    _pool,
+    init_adapter,
+)
 from ._optim import AdamConfig, AdamState, adam_step
 
 # Work sizes: attention probabilities per batch (elements) and logits per head chunk (elements).
