@@ -35,6 +35,34 @@ for path in sorted(pathlib.Path(sys.argv[1], "api").rglob("*.py")):
         text = re.sub(r"^(from \.\.\.types import .*)$", r"\1, Unset", text, count=1, flags=re.M)
         path.write_text(text, encoding="utf-8")
 PY
+# Make tinker_api.models lazy (PEP 562): importing one endpoint must not import all ~180 model modules.
+python - "$out/tinker_api/models/__init__.py" <<'PY'
+import ast, sys
+path = sys.argv[1]
+tree = ast.parse(open(path, encoding="utf-8").read())
+doc = ast.get_docstring(tree) or "Contains all the data models used in inputs/outputs"
+names = {}
+for node in tree.body:
+    if isinstance(node, ast.ImportFrom) and node.level == 1:
+        for alias in node.names:
+            names[alias.asname or alias.name] = node.module
+lines = [f'"""{doc} (loaded lazily on first access)."""', "", "from __future__ import annotations", "",
+         "import importlib", "from typing import TYPE_CHECKING, Any", "", "_MODULES: dict[str, str] = {"]
+lines += [f'    "{n}": "{m}",' for n, m in sorted(names.items())]
+lines += ["}", "", "__all__ = sorted(_MODULES)", "", "",
+          "def __getattr__(name: str) -> Any:",
+          "    module = _MODULES.get(name)",
+          "    if module is None:",
+          '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
+          '    value = getattr(importlib.import_module(f".{module}", __name__), name)',
+          "    globals()[name] = value",
+          "    return value", "", "",
+          "def __dir__() -> list[str]:",
+          "    return __all__", "", "",
+          "if TYPE_CHECKING:"]
+lines += [f"    from .{m} import {n}" for n, m in sorted(names.items())]
+open(path, "w", encoding="utf-8").write("\n".join(lines) + "\n")
+PY
 (cd "$out/tinker_api" && ruff check . --isolated --fix-only --extend-select=I -q && ruff format . --isolated -q)
 rm -rf "$out/tinker_api/.ruff_cache"
 touch "$out/tinker_api/py.typed"

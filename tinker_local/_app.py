@@ -11,10 +11,12 @@ import tarfile
 import threading
 import time
 import zlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response, StreamingResponse
@@ -80,8 +82,10 @@ Handler = Callable[[Ctx], Awaitable[Any]]
 
 
 def _sync(fn: Callable[[Ctx], Any]) -> Handler:
+    """A blocking handler, run on a worker thread so the event loop keeps serving long-polls."""
+
     async def run(ctx: Ctx) -> Any:
-        return fn(ctx)
+        return await run_in_threadpool(fn, ctx)
 
     return run
 
@@ -108,7 +112,9 @@ class App:
                 return wire.decompress_zstd(raw, cap)
             except wire.WireError as e:
                 if "limit" in str(e):
-                    raise ApiError(413, f"body: decompresses to more than the server's limit of {cap} bytes") from None
+                    raise ApiError(
+                        413, f"body: decompresses to more than the server's limit of {cap} bytes"
+                    ) from None
                 raise ApiError(422, f"body: invalid zstd data ({e})") from None
         if enc in ("gzip", "deflate"):
             d = zlib.decompressobj(wbits=47 if enc == "gzip" else 15)
@@ -134,7 +140,9 @@ class App:
         return body
 
     # -------------------------------------------------------------- endpoint wrapper
-    def endpoint(self, op_id: str, handler: Handler, *, json_body: bool = True) -> Callable[[Request], Awaitable[Response]]:
+    def endpoint(
+        self, op_id: str, handler: Handler, *, json_body: bool = True
+    ) -> Callable[[Request], Awaitable[Response]]:
         op = self.spec.operations[op_id]
         service = self.service
         secured = op_id != "healthz"
@@ -150,9 +158,12 @@ class App:
                 if secured:
                     key = request.headers.get("x-api-key")
                     if key is None or not key.strip():
-                        raise ApiError(401, "missing X-API-Key header: send any non-empty key (the local server has no accounts)")
+                        raise ApiError(
+                            401,
+                            "missing X-API-Key header: send any non-empty key (the local server has no accounts)",
+                        )
                     owner = service.owner_of(key)
-                query = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
+                query = {k: request.query_params.getlist(k) for k in request.query_params}
                 params = op.parse_params(request.path_params, query, request.headers)
                 raw = b""
                 if op.has_json_body or op.body_required:
@@ -169,26 +180,34 @@ class App:
                 resp = _json(e.body(), status)
             except Exception as e:  # a bug: answer 500 JSON, log the traceback
                 log.warning("%s %s failed", request.method, request.url.path, exc_info=True)
-                resp = _json({"detail": f"internal server error: {type(e).__name__}: {e}", "category": "server"}, 500)
+                resp = _json(
+                    {"detail": f"internal server error: {type(e).__name__}: {e}", "category": "server"}, 500
+                )
             status = resp.status_code
             t1 = time.time()
             if status >= 400:
-                log.log(logging.WARNING if status >= 500 else logging.DEBUG, "%s %s -> %d (%.1f ms)",
-                        request.method, request.url.path, status, (t1 - t0) * 1e3)
+                log.log(
+                    logging.WARNING if status >= 500 else logging.DEBUG,
+                    "%s %s -> %d (%.1f ms)",
+                    request.method,
+                    request.url.path,
+                    status,
+                    (t1 - t0) * 1e3,
+                )
             else:
                 log.debug("%s %s -> %d (%.1f ms)", request.method, request.url.path, status, (t1 - t0) * 1e3)
             if secured:
                 try:
                     service.record_request(op_id, service.session_of(body, params), t0, t1, status)
                 except Exception:  # pragma: no cover - tracing must never break a request
-                    pass
+                    log.debug("trace recording failed", exc_info=True)
             return resp
 
         ep.__name__ = op_id
         return ep
 
     # -------------------------------------------------------------- special handlers
-    async def forward_backward_proto(self, ctx: Ctx) -> Any:
+    def forward_backward_proto(self, ctx: Ctx) -> Any:
         s = ctx.service
         try:
             req = wire.decode_forward_backward_request(ctx.raw)
@@ -200,16 +219,25 @@ class App:
             raise ApiError(400, f"seq_id: must be >= 0, got {req.seq_id}")
         datums, loss_fn, cfg = s.parse_fb_proto(req)
         h = body_hash("forward_backward", ctx.raw)
-        return s.submit_forward_backward(req.model_id, req.seq_id or None, datums, loss_fn, cfg,
-                                         req.forward_only, h, "body")
+        return s.submit_forward_backward(
+            req.model_id, req.seq_id or None, datums, loss_fn, cfg, req.forward_only, h, "body"
+        )
 
     def _fb_json(self, ctx: Ctx, body: dict[str, Any], key: str, forward_only: bool) -> Any:
         s = ctx.service
         datums, loss_fn, cfg = s.parse_fb_json(body[key], key)
         seq = body.get("seq_id")
         h = body_hash("forward" if forward_only else "forward_backward", body)
-        return s.submit_forward_backward(body["model_id"], int(seq) if seq is not None else None, datums, loss_fn,
-                                         cfg, forward_only, h, key)
+        return s.submit_forward_backward(
+            body["model_id"],
+            int(seq) if seq is not None else None,
+            datums,
+            loss_fn,
+            cfg,
+            forward_only,
+            h,
+            key,
+        )
 
     async def retrieve_future(self, ctx: Ctx) -> Any:
         s = ctx.service
@@ -222,8 +250,14 @@ class App:
         if not rec.terminal:
             done = await s.futures.wait(rec, s.config.retrieve_timeout_s)
             if not done:
-                return _json({"detail": f"request {rid} is still {rec.status}; poll again", "request_id": rid,
-                              "queue_state": "active"}, 408)
+                return _json(
+                    {
+                        "detail": f"request {rid} is still {rec.status}; poll again",
+                        "request_id": rid,
+                        "queue_state": "active",
+                    },
+                    408,
+                )
         if rec.status == FAILED:
             s.futures.mark_delivered(rec)
             return {"error": rec.error or "failed", "category": rec.category or "unknown"}
@@ -235,12 +269,16 @@ class App:
 
     async def archive(self, ctx: Ctx) -> Any:
         p = ctx.params
-        url, exp = ctx.service.archive_url(p["training_run_id"], p["checkpoint_kind"], p["checkpoint_name"], ctx.base_url)
-        return RedirectResponse(url, status_code=302, headers={"Expires": email.utils.formatdate(exp, usegmt=True)})
+        url, exp = ctx.service.archive_url(
+            p["training_run_id"], p["checkpoint_kind"], p["checkpoint_name"], ctx.base_url
+        )
+        return RedirectResponse(
+            url, status_code=302, headers={"Expires": email.utils.formatdate(exp, usegmt=True)}
+        )
 
     async def stream_sample(self, ctx: Ctx) -> Any:
         s = ctx.service
-        plan = s.plan_sample(ctx.body)
+        plan = await run_in_threadpool(s.plan_sample, ctx.body)
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[Any] = asyncio.Queue()
         cancel = threading.Event()
@@ -264,7 +302,15 @@ class App:
                 put(("error", {"error": e.detail, "category": e.category or "user"}))
             except Exception as e:
                 log.warning("stream_sample failed", exc_info=True)
-                put(("error", {"error": f"internal error during sampling: {type(e).__name__}: {e}", "category": "server"}))
+                put(
+                    (
+                        "error",
+                        {
+                            "error": f"internal error during sampling: {type(e).__name__}: {e}",
+                            "category": "server",
+                        },
+                    )
+                )
             finally:
                 put(None)
                 s._stream_threads.discard(threading.current_thread())
@@ -283,8 +329,11 @@ class App:
             finally:
                 cancel.set()
 
-        return StreamingResponse(events(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            events(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
     async def download(self, request: Request) -> Response:
         try:
@@ -292,11 +341,18 @@ class App:
         except ApiError as e:
             return _json(e.body(), e.status)
         if mode == "tar":
-            buf = io.BytesIO()
-            with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-                tar.add(path, arcname=path.name)
-            return Response(buf.getvalue(), media_type="application/gzip",
-                            headers={"Content-Disposition": f'attachment; filename="{fname}"'})
+
+            def build() -> bytes:
+                buf = io.BytesIO()
+                with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+                    tar.add(path, arcname=path.name)
+                return buf.getvalue()
+
+            return Response(
+                await run_in_threadpool(build),
+                media_type="application/gzip",
+                headers={"Content-Disposition": f'attachment; filename="{fname}"'},
+            )
         if not path.is_file():
             return _json({"detail": "download: not a file"}, 404)
         return FileResponse(path, filename=fname)
@@ -319,12 +375,15 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
     def ck(ctx: Ctx) -> tuple[str, str, str]:
         return ctx.params["training_run_id"], ctx.params["checkpoint_kind"], ctx.params["checkpoint_name"]
 
-    async def fb(ctx: Ctx) -> Any:
+    def fb(ctx: Ctx) -> Any:
         ctype = _media_type(ctx.request.headers.get("content-type"))
         if ctype == wire.PROTOBUF:
-            return await app_.forward_backward_proto(ctx)
+            return app_.forward_backward_proto(ctx)
         if ctype and ctype != wire.JSON and not ctype.endswith("+json"):
-            raise ApiError(415, f"Content-Type {ctype!r} is not supported: send application/json or application/x-protobuf")
+            raise ApiError(
+                415,
+                f"Content-Type {ctype!r} is not supported: send application/json or application/x-protobuf",
+            )
         body = app_.parse_json(ctx.raw, ctx.op)
         ctx.body = body
         return app_._fb_json(ctx, body, "forward_backward_input", False)
@@ -344,71 +403,226 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
     R = "/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}"
     table: list[tuple[str, str, str, Handler, bool]] = [
         ("GET", f"{V}/healthz", "healthz", _sync(lambda c: S.op_healthz()), True),
-        ("GET", f"{V}/get_server_capabilities", "get_server_capabilities", _sync(lambda c: S.op_capabilities()), True),
+        (
+            "GET",
+            f"{V}/get_server_capabilities",
+            "get_server_capabilities",
+            _sync(lambda c: S.op_capabilities()),
+            True,
+        ),
         ("POST", f"{V}/client/config", "get_client_config", _sync(lambda c: S.op_client_config()), True),
-        ("POST", f"{V}/client/dynamic_config", "get_client_dynamic_config", _sync(lambda c: S.op_dynamic_config()), True),
-        ("POST", f"{V}/create_session", "create_session", _sync(lambda c: S.op_create_session(c.body, c.owner)), True),
-        ("POST", f"{V}/session_heartbeat", "session_heartbeat", _sync(lambda c: S.op_heartbeat(c.body)), True),
-        ("POST", f"{V}/sessions/{{session_id}}/finish", "finish_session",
-         _sync(lambda c: S.op_finish_session(c.params["session_id"], c.body)), True),
-        ("POST", f"{V}/create_model", "create_model", _sync(lambda c: S.op_create_model(c.body, c.owner)), True),
+        (
+            "POST",
+            f"{V}/client/dynamic_config",
+            "get_client_dynamic_config",
+            _sync(lambda c: S.op_dynamic_config()),
+            True,
+        ),
+        (
+            "POST",
+            f"{V}/create_session",
+            "create_session",
+            _sync(lambda c: S.op_create_session(c.body, c.owner)),
+            True,
+        ),
+        (
+            "POST",
+            f"{V}/session_heartbeat",
+            "session_heartbeat",
+            _sync(lambda c: S.op_heartbeat(c.body)),
+            True,
+        ),
+        (
+            "POST",
+            f"{V}/sessions/{{session_id}}/finish",
+            "finish_session",
+            _sync(lambda c: S.op_finish_session(c.params["session_id"], c.body)),
+            True,
+        ),
+        (
+            "POST",
+            f"{V}/create_model",
+            "create_model",
+            _sync(lambda c: S.op_create_model(c.body, c.owner)),
+            True,
+        ),
         ("POST", f"{V}/get_info", "get_info", _sync(lambda c: S.op_get_info(c.body)), True),
         ("POST", f"{V}/unload_model", "unload_model", _sync(lambda c: S.op_unload_model(c.body)), True),
-        ("POST", f"{V}/forward", "forward", _sync(lambda c: app_._fb_json(c, c.body, "forward_input", True)), True),
-        ("POST", f"{V}/forward_backward", "forward_backward", fb, False),
+        (
+            "POST",
+            f"{V}/forward",
+            "forward",
+            _sync(lambda c: app_._fb_json(c, c.body, "forward_input", True)),
+            True,
+        ),
+        ("POST", f"{V}/forward_backward", "forward_backward", _sync(fb), False),
         ("POST", f"{V}/optim_step", "optim_step", _sync(lambda c: S.op_optim_step(c.body)), True),
         ("POST", f"{V}/create_custom_loss", "create_custom_loss", _sync(custom_loss), True),
         ("POST", f"{V}/save_weights", "save_weights", _sync(lambda c: S.op_save_weights(c.body)), True),
-        ("POST", f"{V}/load_weights", "load_weights", _sync(lambda c: S.op_load_weights(c.body, c.owner)), True),
-        ("POST", f"{V}/save_weights_for_sampler", "save_weights_for_sampler",
-         _sync(lambda c: S.op_save_weights_for_sampler(c.body)), True),
-        ("POST", f"{V}/save_weights_external", "save_weights_external",
-         _sync(lambda c: S.op_save_weights_external(c.body)), True),
-        ("POST", f"{V}/copy_weights", "copy_weights",
-         _sync(lambda c: S.op_copy_weights(c.body, c.owner, p(c, "X-Idempotency-Key"))), True),
-        ("POST", f"{V}/create_sampling_session", "create_sampling_session",
-         _sync(lambda c: S.op_create_sampling_session(c.body)), True),
-        ("POST", f"{V}/join_sampling_session", "join_sampling_session",
-         _sync(lambda c: S.op_join_sampling_session(c.body)), True),
+        (
+            "POST",
+            f"{V}/load_weights",
+            "load_weights",
+            _sync(lambda c: S.op_load_weights(c.body, c.owner)),
+            True,
+        ),
+        (
+            "POST",
+            f"{V}/save_weights_for_sampler",
+            "save_weights_for_sampler",
+            _sync(lambda c: S.op_save_weights_for_sampler(c.body)),
+            True,
+        ),
+        (
+            "POST",
+            f"{V}/save_weights_external",
+            "save_weights_external",
+            _sync(lambda c: S.op_save_weights_external(c.body)),
+            True,
+        ),
+        (
+            "POST",
+            f"{V}/copy_weights",
+            "copy_weights",
+            _sync(lambda c: S.op_copy_weights(c.body, c.owner, p(c, "X-Idempotency-Key"))),
+            True,
+        ),
+        (
+            "POST",
+            f"{V}/create_sampling_session",
+            "create_sampling_session",
+            _sync(lambda c: S.op_create_sampling_session(c.body)),
+            True,
+        ),
+        (
+            "POST",
+            f"{V}/join_sampling_session",
+            "join_sampling_session",
+            _sync(lambda c: S.op_join_sampling_session(c.body)),
+            True,
+        ),
         ("POST", f"{V}/asample", "asample", _sync(lambda c: S.op_asample(c.body)), True),
         ("POST", f"{V}/stream_sample", "stream_sample", app_.stream_sample, True),
-        ("GET", f"{V}/tokenizer", "get_tokenizer", _sync(lambda c: S.op_tokenizer(c.params["model_name"])), True),
+        (
+            "GET",
+            f"{V}/tokenizer",
+            "get_tokenizer",
+            _sync(lambda c: S.op_tokenizer(c.params["model_name"])),
+            True,
+        ),
         ("POST", f"{V}/retrieve_future", "retrieve_future", app_.retrieve_future, True),
         ("POST", f"{V}/retrieve_futures", "retrieve_futures", retrieve_futures, True),
         ("POST", f"{V}/cancel_future", "cancel_future", _sync(lambda c: S.op_cancel_future(c.body)), True),
         ("POST", f"{V}/telemetry", "send_telemetry", _sync(lambda c: S.op_telemetry(c.body)), True),
-        ("GET", f"{V}/training_runs", "list_training_runs",
-         _sync(lambda c: S.op_list_training_runs(p(c, "limit", 20), p(c, "offset", 0), p(c, "project_id"))), True),
-        ("GET", f"{V}/training_runs/{{training_run_id}}", "get_training_run",
-         _sync(lambda c: S.op_get_training_run(c.params["training_run_id"])), True),
-        ("GET", f"{V}/training_runs/{{training_run_id}}/checkpoints", "list_checkpoints",
-         _sync(lambda c: S.op_list_checkpoints(c.params["training_run_id"])), True),
+        (
+            "GET",
+            f"{V}/training_runs",
+            "list_training_runs",
+            _sync(
+                lambda c: S.op_list_training_runs(p(c, "limit", 20), p(c, "offset", 0), p(c, "project_id"))
+            ),
+            True,
+        ),
+        (
+            "GET",
+            f"{V}/training_runs/{{training_run_id}}",
+            "get_training_run",
+            _sync(lambda c: S.op_get_training_run(c.params["training_run_id"])),
+            True,
+        ),
+        (
+            "GET",
+            f"{V}/training_runs/{{training_run_id}}/checkpoints",
+            "list_checkpoints",
+            _sync(lambda c: S.op_list_checkpoints(c.params["training_run_id"])),
+            True,
+        ),
         ("DELETE", R, "delete_checkpoint", _sync(lambda c: S.op_delete_checkpoint(*ck(c))), True),
         ("GET", f"{R}/archive", "get_checkpoint_archive_url", app_.archive, True),
         ("POST", f"{R}/publish", "publish_checkpoint", _sync(lambda c: S.op_publish(*ck(c), True)), True),
-        ("DELETE", f"{R}/publish", "unpublish_checkpoint", _sync(lambda c: S.op_publish(*ck(c), False)), True),
+        (
+            "DELETE",
+            f"{R}/publish",
+            "unpublish_checkpoint",
+            _sync(lambda c: S.op_publish(*ck(c), False)),
+            True,
+        ),
         ("PUT", f"{R}/ttl", "set_checkpoint_ttl", _sync(lambda c: S.op_set_ttl(*ck(c), c.body)), True),
-        ("GET", f"{R}/external_weights_urls", "get_external_weights_urls",
-         _sync(lambda c: S.op_external_urls(*ck(c), c.base_url)), True),
-        ("GET", f"{V}/checkpoints", "list_user_checkpoints",
-         _sync(lambda c: S.op_list_user_checkpoints(p(c, "limit", 100), p(c, "offset", 0))), True),
+        (
+            "GET",
+            f"{R}/external_weights_urls",
+            "get_external_weights_urls",
+            _sync(lambda c: S.op_external_urls(*ck(c), c.base_url)),
+            True,
+        ),
+        (
+            "GET",
+            f"{V}/checkpoints",
+            "list_user_checkpoints",
+            _sync(lambda c: S.op_list_user_checkpoints(p(c, "limit", 100), p(c, "offset", 0))),
+            True,
+        ),
         ("POST", f"{V}/weights_info", "get_weights_info", _sync(lambda c: S.op_weights_info(c.body)), True),
-        ("GET", f"{V}/sessions", "list_sessions",
-         _sync(lambda c: S.op_list_sessions(p(c, "limit", 20), p(c, "offset", 0))), True),
-        ("POST", f"{V}/sessions/search", "search_sessions", _sync(lambda c: S.op_search_sessions(c.body, c.owner)), True),
-        ("GET", f"{V}/sessions/{{session_id}}", "get_session", _sync(lambda c: S.op_get_session(c.params["session_id"])), True),
-        ("PUT", f"{V}/sessions/{{session_id}}/project", "assign_session_project",
-         _sync(lambda c: S.op_assign_project(c.params["session_id"], c.body)), True),
+        (
+            "GET",
+            f"{V}/sessions",
+            "list_sessions",
+            _sync(lambda c: S.op_list_sessions(p(c, "limit", 20), p(c, "offset", 0))),
+            True,
+        ),
+        (
+            "POST",
+            f"{V}/sessions/search",
+            "search_sessions",
+            _sync(lambda c: S.op_search_sessions(c.body, c.owner)),
+            True,
+        ),
+        (
+            "GET",
+            f"{V}/sessions/{{session_id}}",
+            "get_session",
+            _sync(lambda c: S.op_get_session(c.params["session_id"])),
+            True,
+        ),
+        (
+            "PUT",
+            f"{V}/sessions/{{session_id}}/project",
+            "assign_session_project",
+            _sync(lambda c: S.op_assign_project(c.params["session_id"], c.body)),
+            True,
+        ),
         ("GET", f"{V}/sessions/{{session_id}}/trace_export", "export_session_trace", _sync(trace), True),
-        ("GET", f"{V}/samplers/{{sampler_id}}", "get_sampler", _sync(lambda c: S.op_get_sampler(c.params["sampler_id"])), True),
+        (
+            "GET",
+            f"{V}/samplers/{{sampler_id}}",
+            "get_sampler",
+            _sync(lambda c: S.op_get_sampler(c.params["sampler_id"])),
+            True,
+        ),
         ("POST", f"{V}/auth/token", "exchange_auth_token", _sync(lambda c: S.op_auth_token(c.owner)), True),
         ("GET", f"{V}/auth/apikey/me", "get_api_key_info", _sync(lambda c: S.op_api_key_info(c.owner)), True),
         ("DELETE", f"{V}/auth/apikey/me", "delete_api_key", _sync(lambda c: {}), True),
-        ("GET", f"{V}/audit", "get_audit_log", _sync(lambda c: S.op_audit(p(c, "event_type", "all"), p(c, "day"))), True),
-        ("GET", f"{V}/billing/usage/events", "get_billing_usage",
-         _sync(lambda c: S.op_billing_usage(c.params["starting_on"], c.params["ending_before"])), True),
-        ("GET", f"{V}/billing/usage/checkpoints/current", "get_current_checkpoint_storage_usage",
-         _sync(lambda c: S.op_storage_usage(p(c, "project_id"))), True),
+        (
+            "GET",
+            f"{V}/audit",
+            "get_audit_log",
+            _sync(lambda c: S.op_audit(p(c, "event_type", "all"), p(c, "day"))),
+            True,
+        ),
+        (
+            "GET",
+            f"{V}/billing/usage/events",
+            "get_billing_usage",
+            _sync(lambda c: S.op_billing_usage(c.params["starting_on"], c.params["ending_before"])),
+            True,
+        ),
+        (
+            "GET",
+            f"{V}/billing/usage/checkpoints/current",
+            "get_current_checkpoint_storage_usage",
+            _sync(lambda c: S.op_storage_usage(p(c, "project_id"))),
+            True,
+        ),
     ]
     missing = set(app_.spec.operations) - {t[2] for t in table}
     if missing:  # pragma: no cover - guards the contract/table pairing
@@ -417,7 +631,9 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
     for m, path, op_id, h, jb in table:
         by_path.setdefault(path, {})[m] = E(op_id, h, json_body=jb)
 
-    def dispatch(handlers: dict[str, Callable[[Request], Awaitable[Response]]]) -> Callable[[Request], Awaitable[Response]]:
+    def dispatch(
+        handlers: dict[str, Callable[[Request], Awaitable[Response]]],
+    ) -> Callable[[Request], Awaitable[Response]]:
         async def ep(request: Request) -> Response:
             method = "GET" if request.method == "HEAD" else request.method
             return await handlers[method](request)
@@ -430,8 +646,10 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        detail = {404: f"no such endpoint: {request.method} {request.url.path}",
-                  405: f"method {request.method} is not allowed on {request.url.path}"}.get(exc.status_code, exc.detail)
+        detail = {
+            404: f"no such endpoint: {request.method} {request.url.path}",
+            405: f"method {request.method} is not allowed on {request.url.path}",
+        }.get(exc.status_code, exc.detail)
         return _json({"detail": detail}, exc.status_code, headers=exc.headers)
 
     from contextlib import asynccontextmanager

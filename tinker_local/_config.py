@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ServerConfig", "ModelSpec", "parse_model_spec"]
+__all__ = ["ModelSpec", "ServerConfig", "parse_model_spec"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def parse_model_spec(text: str | ModelSpec) -> ModelSpec:
     if isinstance(text, ModelSpec):
         return text
     if not isinstance(text, str):
-        raise ValueError(f"model spec: expected 'NAME:vocab=N', got {text!r}")
+        raise TypeError(f"model spec: expected 'NAME:vocab=N', got {text!r}")
     m = _SPEC_RE.match(text.strip())
     if not m:
         raise ValueError(f"model spec {text!r}: expected 'NAME:vocab=N[,eos=ID][,bos=ID]'")
@@ -96,14 +96,14 @@ class ServerConfig:
     #: Period of the housekeeping sweep (expired futures and checkpoints).
     janitor_interval_s: float = 5.0
 
-    def replace(self, **changes: Any) -> "ServerConfig":
+    def replace(self, **changes: Any) -> ServerConfig:
         return dataclasses.replace(self, **changes)
 
     def model_specs(self) -> list[ModelSpec]:
         return [parse_model_spec(m) for m in self.models]
 
     @classmethod
-    def from_kwargs(cls, **kwargs: Any) -> "ServerConfig":
+    def from_kwargs(cls, **kwargs: Any) -> ServerConfig:
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = set(kwargs) - names
         if unknown:
@@ -111,4 +111,3 @@ class ServerConfig:
         if "models" in kwargs and kwargs["models"] is not None:
             kwargs["models"] = tuple(kwargs["models"])
         return cls(**kwargs)
-

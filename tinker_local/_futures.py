@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from . import _wire as wire
 
-__all__ = ["FutureRec", "FutureStore", "PENDING", "RUNNING", "DONE", "FAILED"]
+__all__ = ["DONE", "FAILED", "PENDING", "RUNNING", "FutureRec", "FutureStore"]
 
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 
@@ -131,8 +133,14 @@ class FutureStore:
     def fail(self, rec: FutureRec, error: str, category: str = "user") -> None:
         self._finish(rec, FAILED, error=error, category=category)
 
-    def _finish(self, rec: FutureRec, status: str, result: Any = None, error: str | None = None,
-                category: str | None = None) -> None:
+    def _finish(
+        self,
+        rec: FutureRec,
+        status: str,
+        result: Any = None,
+        error: str | None = None,
+        category: str | None = None,
+    ) -> None:
         with self._lock:
             if rec.terminal:
                 return
@@ -151,7 +159,7 @@ class FutureStore:
             try:
                 fn(rec)
             except Exception:  # pragma: no cover - listeners must not break completion
-                pass
+                logging.getLogger("tinker_local").warning("future listener failed", exc_info=True)
 
     def mark_delivered(self, rec: FutureRec) -> None:
         with self._lock:

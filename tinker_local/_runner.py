@@ -8,8 +8,9 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 from ._config import ServerConfig
 
@@ -80,7 +81,9 @@ def _uvicorn_server(app: Any, log_level: str) -> Any:
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
 
-    cfg = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", timeout_graceful_shutdown=5)
+    cfg = uvicorn.Config(
+        app, log_level=log_level, access_log=False, lifespan="on", timeout_graceful_shutdown=5
+    )
     return _Server(cfg)
 
 
@@ -96,10 +99,23 @@ class LocalServer:
     server down and joins its threads.
     """
 
-    def __init__(self, port: int = 0, state_dir: str | os.PathLike | None = None, models: Any = (), *,
-                 host: str = "127.0.0.1", log_level: str = "warning", startup_timeout: float = 30.0, **config: Any) -> None:
+    def __init__(
+        self,
+        port: int = 0,
+        state_dir: str | os.PathLike | None = None,
+        models: Any = (),
+        *,
+        host: str = "127.0.0.1",
+        log_level: str = "warning",
+        startup_timeout: float = 30.0,
+        **config: Any,
+    ) -> None:
         self.config = ServerConfig.from_kwargs(
-            host=host, port=port, state_dir=None if state_dir is None else str(state_dir), models=tuple(models), **config
+            host=host,
+            port=port,
+            state_dir=None if state_dir is None else str(state_dir),
+            models=tuple(models),
+            **config,
         )
         self.log_level = log_level
         self.startup_timeout = startup_timeout
@@ -119,7 +135,7 @@ class LocalServer:
     def service(self) -> Any:
         return self.app.state.service
 
-    def start(self) -> "LocalServer":
+    def start(self) -> LocalServer:
         if self._thread is not None:
             return self
         from ._app import create_app
@@ -128,12 +144,15 @@ class LocalServer:
         self.port = self._sock.getsockname()[1]
         self.app = create_app(self.config)
         self._server = _uvicorn_server(self.app, self.log_level)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
-                                        name="tinker-local-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._sock]}, name="tinker-local-server", daemon=True
+        )
         self._thread.start()
         if not _wait_healthy(self.base_url, self.startup_timeout, self._thread.is_alive):
             self.stop()
-            raise RuntimeError(f"the local Tinker server did not become healthy within {self.startup_timeout} s")
+            raise RuntimeError(
+                f"the local Tinker server did not become healthy within {self.startup_timeout} s"
+            )
         return self
 
     def stop(self) -> None:
@@ -149,15 +168,20 @@ class LocalServer:
             self.app.state.service.close()
         self._server = None
 
-    def __enter__(self) -> "LocalServer":
+    def __enter__(self) -> LocalServer:  # noqa: PYI034
         return self.start()
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
 
-def serve(config: ServerConfig, *, port_file: str | os.PathLike | None = None, out: TextIO | None = None,
-          log_level: str = "info") -> int:
+def serve(
+    config: ServerConfig,
+    *,
+    port_file: str | os.PathLike | None = None,
+    out: TextIO | None = None,
+    log_level: str = "info",
+) -> int:
     """Run the server in the foreground until interrupted; prints the base URL once healthy."""
     from ._app import create_app
 

@@ -17,10 +17,11 @@ import secrets
 import shutil
 import threading
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +31,6 @@ from ._config import ServerConfig
 from ._errors import ApiError, bad_request, conflict, gone, not_found
 from ._futures import DONE, FAILED, AsyncSignal, FutureRec, FutureStore
 from ._state import (
-    KIND_TO_TYPE,
     KINDS,
     CheckpointRec,
     RunRec,
@@ -145,8 +145,8 @@ class Service:
         self.futures = FutureStore(config.future_ttl_s, config.undelivered_future_ttl_s)
         self.futures.add_listener(self._on_future_done)
         self.futures.add_listener(self.record_completion)
-        self.futures.add_listener(self._on_ephemeral_failed)
-        self._ephemeral: dict[str, SamplerRec] = {}  # request id of an ephemeral save -> its sampler
+        self.futures.add_listener(self._run_fail_hook)
+        self._fail_hooks: dict[str, Callable[[FutureRec], None]] = {}  # request id -> cleanup on failure
         self.models: dict[str, LiveModel] = {}
         self.samplers: dict[str, SamplerRec] = {}
         self.creations: dict[str, tuple[str, str]] = {}  # run_id -> (body hash, request id)
@@ -154,7 +154,9 @@ class Service:
         self.telemetry_events = 0
         self.spans: dict[str, list[dict[str, Any]]] = {}  # session id -> trace events
         self._sampler_cache: dict[tuple[str, str, str, float], Any] = {}
-        self._pool = ThreadPoolExecutor(max_workers=max(1, config.sampling_workers), thread_name_prefix="tinker-local-sample")
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, config.sampling_workers), thread_name_prefix="tinker-local-sample"
+        )
         self._stream_threads: set[threading.Thread] = set()
         self._last_sweep = 0.0
         self._closed = False
@@ -212,20 +214,28 @@ class Service:
 
     def _base(self, name: str, field_name: str = "base_model") -> eng.BaseModel:
         if name not in self.registry:
-            raise bad_request(f"{field_name}: unknown base model {name!r}; this server serves {self.served()}")
+            raise bad_request(
+                f"{field_name}: unknown base model {name!r}; this server serves {self.served()}"
+            )
         return self.registry.get(name)
 
-    def _session(self, session_id: str, *, for_work: bool = False, field_name: str = "session_id") -> SessionRec:
+    def _session(
+        self, session_id: str, *, for_work: bool = False, field_name: str = "session_id"
+    ) -> SessionRec:
         rec = self.store.sessions.get(session_id)
         if rec is None:
             raise not_found(f"{field_name}: session {session_id!r} not found")
         if for_work and rec.finished is not None:
-            raise gone(f"{field_name}: session {session_id!r} is finished ({rec.finished['reason']['type']}); start a new session")
+            raise gone(
+                f"{field_name}: session {session_id!r} is finished ({rec.finished['reason']['type']}); start a new session"
+            )
         return rec
 
     def _live_model(self, model_id: str, field_name: str = "model_id") -> LiveModel:
         with self.lock:
             lm = self.models.get(model_id)
+        if lm is not None and lm.status == "failed":
+            raise not_found(f"{field_name}: model {model_id!r} could not be created: {lm.error}")
         if lm is None or lm.status in ("unloading", "unloaded"):
             if lm is None and model_id in self.store.runs:
                 raise not_found(
@@ -236,7 +246,9 @@ class Service:
         if lm.run.session_id is not None:
             s = self.store.sessions.get(lm.run.session_id)
             if s is not None and s.finished is not None:
-                raise gone(f"{field_name}: the session of model {model_id!r} is finished; start a new session")
+                raise gone(
+                    f"{field_name}: the session of model {model_id!r} is finished; start a new session"
+                )
         return lm
 
     @staticmethod
@@ -245,7 +257,7 @@ class Service:
             raise bad_request(
                 f"{field_name}: expected a tinker://<run>/<weights|sampler_weights|external_weights>/<name> path, got {path!r}"
             )
-        parts = path[len("tinker://"):].split("/")
+        parts = path[len("tinker://") :].split("/")
         if len(parts) != 3 or not all(parts) or parts[1] not in KINDS:
             raise bad_request(
                 f"{field_name}: expected a tinker://<run>/<weights|sampler_weights|external_weights>/<name> path, got {path!r}"
@@ -273,7 +285,9 @@ class Service:
     def _touch(self, run: RunRec) -> None:
         run.last_request_time = now()
 
-    def _span(self, session_id: str | None, name: str, start: float, end: float, lane: str, **args: Any) -> None:
+    def _span(
+        self, session_id: str | None, name: str, start: float, end: float, lane: str, **args: Any
+    ) -> None:
         if session_id is None:
             return
         with self.lock:
@@ -305,8 +319,16 @@ class Service:
     def _on_future_done(self, rec: FutureRec) -> None:
         lane = rec.model_id or rec.sampling_session_id or "futures"
         start = rec.started_at or rec.created_at
-        self._span(rec.session_id, rec.op, start, rec.finished_at or now(), lane,
-                   request_id=rec.request_id, status=rec.status, queued_s=round(start - rec.created_at, 6))
+        self._span(
+            rec.session_id,
+            rec.op,
+            start,
+            rec.finished_at or now(),
+            lane,
+            request_id=rec.request_id,
+            status=rec.status,
+            queued_s=round(start - rec.created_at, 6),
+        )
 
     # ================================================================ service
     def op_healthz(self) -> dict[str, Any]:
@@ -316,12 +338,14 @@ class Service:
         models = []
         for name in self.served():
             base = self.registry.get(name)
-            models.append({
-                "model_name": name,
-                "max_context_length": base.config.context_length,
-                "trainable": True,
-                "sampleable": True,
-            })
+            models.append(
+                {
+                    "model_name": name,
+                    "max_context_length": base.config.context_length,
+                    "trainable": True,
+                    "sampleable": True,
+                }
+            )
         return {"supported_models": models}
 
     def op_client_config(self) -> dict[str, Any]:
@@ -339,7 +363,11 @@ class Service:
         }
 
     def op_dynamic_config(self) -> dict[str, Any]:
-        return {"refresh_interval_sec": 300, "sample_cancel_enabled": False, "sample_cancel_max_batch_size": 64}
+        return {
+            "refresh_interval_sec": 300,
+            "sample_cancel_enabled": False,
+            "sample_cancel_max_batch_size": 64,
+        }
 
     def op_tokenizer(self, model_name: str) -> dict[str, Any]:
         if model_name not in self.registry:
@@ -392,7 +420,11 @@ class Service:
         rec = self._session(session_id)
         with self.lock:
             if rec.finished is None:
-                rec.finished = {"reason": {"type": body["reason"]["type"]}, "detail": body.get("detail"), "at": now()}
+                rec.finished = {
+                    "reason": {"type": body["reason"]["type"]},
+                    "detail": body.get("detail"),
+                    "at": now(),
+                }
                 self.store.save_session(rec)
         return {"session_id": session_id, "reason": dict(rec.finished["reason"])}
 
@@ -401,7 +433,12 @@ class Service:
         with self.lock:
             for c in self.store.checkpoints.values():
                 run = self.store.runs.get(c.run_id)
-                if run is not None and run.session_id == rec.session_id and c.status == "ready" and not c.expired():
+                if (
+                    run is not None
+                    and run.session_id == rec.session_id
+                    and c.status == "ready"
+                    and not c.expired()
+                ):
                     count += 1
                     size += c.size_bytes
         if rec.finished is not None:
@@ -426,11 +463,13 @@ class Service:
 
     def _sessions_newest(self) -> list[SessionRec]:
         with self.lock:
-            return sorted(self.store.sessions.values(), key=lambda s: (s.created_at, s.session_id), reverse=True)
+            return sorted(
+                self.store.sessions.values(), key=lambda s: (s.created_at, s.session_id), reverse=True
+            )
 
     def op_list_sessions(self, limit: int, offset: int) -> dict[str, Any]:
         recs = self._sessions_newest()
-        return {"sessions": [r.session_id for r in recs[offset: offset + limit]]}
+        return {"sessions": [r.session_id for r in recs[offset : offset + limit]]}
 
     def op_get_session(self, session_id: str) -> dict[str, Any]:
         rec = self._session(session_id)
@@ -448,7 +487,9 @@ class Service:
         pid = body["project_id"]
         with self.lock:
             if rec.project_id not in (None, pid):
-                raise bad_request(f"project_id: session {session_id!r} already belongs to project {rec.project_id!r}; sessions cannot move out of a project")
+                raise bad_request(
+                    f"project_id: session {session_id!r} already belongs to project {rec.project_id!r}; sessions cannot move out of a project"
+                )
             rec.project_id = pid
             self.store.save_session(rec)
         return {}
@@ -465,11 +506,13 @@ class Service:
         cur_key = None
         if cursor:
             try:
-                t = dt.datetime.fromisoformat(cursor["last_created_at"].replace("Z", "+00:00"))
+                t = dt.datetime.fromisoformat(cursor["last_created_at"])
                 if t.tzinfo is None:
                     raise ValueError("naive")
             except (ValueError, AttributeError):
-                raise bad_request("cursor.last_created_at: expected a timezone-aware RFC 3339 date-time") from None
+                raise bad_request(
+                    "cursor.last_created_at: expected a timezone-aware RFC 3339 date-time"
+                ) from None
             cur_key = (t.timestamp(), cursor["last_session_id"])
         words = want_name.lower().split() if isinstance(want_name, str) else None
 
@@ -530,7 +573,9 @@ class Service:
             train_unembed=bool(cfg.get("train_unembed", True)),
         )
         if not (lora.train_attn or lora.train_mlp or lora.train_unembed):
-            raise bad_request("lora_config: at least one of train_attn, train_mlp, train_unembed must be true")
+            raise bad_request(
+                "lora_config: at least one of train_attn, train_mlp, train_unembed must be true"
+            )
         return lora
 
     @staticmethod
@@ -546,7 +591,9 @@ class Service:
         return {"type": "adamw"}
 
     def _new_live_model(self, run: RunRec, base: eng.BaseModel, lora: eng.LoraConfig) -> LiveModel:
-        lm = LiveModel(run=run, base=base, lora=lora, worker=ModelWorker(run.run_id, self.config.seq_gap_timeout_s))
+        lm = LiveModel(
+            run=run, base=base, lora=lora, worker=ModelWorker(run.run_id, self.config.seq_gap_timeout_s)
+        )
         self.models[run.run_id] = lm
         self.store.runs[run.run_id] = run
         self.store.save_run(run)
@@ -583,10 +630,20 @@ class Service:
             opt = self._optimizer_config(body.get("optimizer_config"), "optimizer_config")
             t = now()
             run = RunRec(
-                run_id=run_id, base_model=base.name, owner=owner, created_at=t, last_request_time=t,
-                session_id=session.session_id, model_seq_id=seq, lora_rank=lora.rank, lora_seed=lora.seed,
-                lora_alpha=lora.alpha, train_attn=lora.train_attn, train_mlp=lora.train_mlp,
-                train_unembed=lora.train_unembed, user_metadata=_meta_str(body.get("user_metadata")),
+                run_id=run_id,
+                base_model=base.name,
+                owner=owner,
+                created_at=t,
+                last_request_time=t,
+                session_id=session.session_id,
+                model_seq_id=seq,
+                lora_rank=lora.rank,
+                lora_seed=lora.seed,
+                lora_alpha=lora.alpha,
+                train_attn=lora.train_attn,
+                train_mlp=lora.train_mlp,
+                train_unembed=lora.train_unembed,
+                user_metadata=_meta_str(body.get("user_metadata")),
                 optimizer_config=opt,
             )
             lm = self._new_live_model(run, base, lora)
@@ -628,7 +685,7 @@ class Service:
         mid = body["model_id"]
         with self.lock:
             lm = self.models.get(mid)
-        if lm is None or lm.status in ("unloaded",):
+        if lm is None or lm.status in ("unloaded", "failed"):
             self._live_model(mid)  # raises the right 404
             raise not_found(f"model_id: model {mid!r} not found")  # pragma: no cover
         run = lm.run
@@ -671,6 +728,7 @@ class Service:
         work: Callable[[LiveModel, Any], Any],
         *,
         field_name: str = "model_id",
+        on_fail: Callable[[FutureRec], None] | None = None,
     ) -> dict[str, Any]:
         lm = self._live_model(model_id, field_name)
         seq = seq_id if seq_id else None  # 0 means "not set" (as on the protobuf wire)
@@ -679,8 +737,14 @@ class Service:
                 prev_h, prev_rid = lm.seqs[seq]
                 if prev_h == h:
                     prev = self.futures.get(prev_rid)
-                    return prev.describe() if prev is not None else {"request_id": prev_rid, "model_id": model_id}
-                raise conflict(f"seq_id: seq_id {seq} of model {model_id!r} was already used by a different request")
+                    return (
+                        prev.describe()
+                        if prev is not None
+                        else {"request_id": prev_rid, "model_id": model_id}
+                    )
+                raise conflict(
+                    f"seq_id: seq_id {seq} of model {model_id!r} was already used by a different request"
+                )
             if seq is not None and lm.worker.seq_status(seq) == "past":
                 raise bad_request(
                     f"seq_id: seq_id {seq} of model {model_id!r} is behind the model's next expected seq_id "
@@ -688,6 +752,8 @@ class Service:
                 )
             prepared = validate(lm)
             rec = self.futures.create(op, model_id=model_id, session_id=lm.run.session_id)
+            if on_fail is not None:
+                self._fail_hooks[rec.request_id] = on_fail
             if seq is not None:
                 lm.seqs[seq] = (h, rec.request_id)
             self._touch(lm.run)
@@ -728,7 +794,9 @@ class Service:
                 parts.extend(c["tokens"])
             else:
                 kind = t or ("image" if "data" in c else "image_asset_pointer" if "location" in c else "dmel")
-                raise bad_request(f"{where}[{j}]: {kind} chunks are not supported; the local model is text-only")
+                raise bad_request(
+                    f"{where}[{j}]: {kind} chunks are not supported; the local model is text-only"
+                )
         return np.asarray([int(x) for x in parts], dtype=np.int64)
 
     @staticmethod
@@ -739,7 +807,9 @@ class Service:
                 parts.append(c.tokens)
             else:
                 kind = "image" if isinstance(c, wire.Image) else "dmel"
-                raise bad_request(f"{where}[{j}]: {kind} chunks are not supported; the local model is text-only")
+                raise bad_request(
+                    f"{where}[{j}]: {kind} chunks are not supported; the local model is text-only"
+                )
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def parse_fb_json(self, fbi: dict[str, Any], key: str) -> tuple[list[eng.Datum], str, dict[str, Any]]:
@@ -770,7 +840,9 @@ class Service:
             datums.append(eng.Datum(tokens, inputs))
         return datums, req.loss_fn, dict(req.loss_fn_config)
 
-    def _validate_fb(self, base: eng.BaseModel, datums: list[eng.Datum], loss_fn: str, cfg: dict[str, Any], key: str) -> None:
+    def _validate_fb(
+        self, base: eng.BaseModel, datums: list[eng.Datum], loss_fn: str, cfg: dict[str, Any], key: str
+    ) -> None:
         if loss_fn == "custom":
             raise bad_request(f"{key}.loss_fn: {UNSUPPORTED_CUSTOM_LOSS}")
         if not datums:
@@ -795,8 +867,15 @@ class Service:
                 raise bad_request(str(e)) from None
 
     def submit_forward_backward(
-        self, model_id: str, seq_id: int | None, datums: list[eng.Datum], loss_fn: str, cfg: dict[str, Any],
-        forward_only: bool, h: str, key: str,
+        self,
+        model_id: str,
+        seq_id: int | None,
+        datums: list[eng.Datum],
+        loss_fn: str,
+        cfg: dict[str, Any],
+        forward_only: bool,
+        h: str,
+        key: str,
     ) -> dict[str, Any]:
         op = "forward" if forward_only else "forward_backward"
 
@@ -807,10 +886,14 @@ class Service:
             assert lm.model is not None
             fn = lm.model.forward if forward_only else lm.model.forward_backward
             res = fn(datums, loss_fn, cfg or None)
-            outputs = [{k: wire.WireTensor.from_array(np.asarray(v)) for k, v in o.items()} for o in res.outputs]
+            outputs = [
+                {k: wire.WireTensor.from_array(np.asarray(v)) for k, v in o.items()} for o in res.outputs
+            ]
             ntok = sum(len(d.tokens) for d in datums)
             self.store.count_usage("training", ntok, lm.run.session_id, lm.base.name)
-            return wire.WireForwardBackwardOutput("ArrayRecord", outputs, {k: float(v) for k, v in res.metrics.items()})
+            return wire.WireForwardBackwardOutput(
+                "ArrayRecord", outputs, {k: float(v) for k, v in res.metrics.items()}
+            )
 
         return self._submit_model_op(op, model_id, seq_id, h, validate, work)
 
@@ -830,7 +913,11 @@ class Service:
                     f"{t!r}; send adam_params (the optimizer family is fixed when the model is created)"
                 )
             adam = {k: other[k] for k in ("learning_rate", "grad_clip_norm", "beta1") if k in other}
-        fields = {k: float(adam[k]) for k in ("learning_rate", "beta1", "beta2", "eps", "weight_decay", "grad_clip_norm") if k in adam}
+        fields = {
+            k: float(adam[k])
+            for k in ("learning_rate", "beta1", "beta2", "eps", "weight_decay", "grad_clip_norm")
+            if k in adam
+        }
         cfg = eng.AdamConfig(**fields)
         try:
             cfg.validate()
@@ -843,7 +930,9 @@ class Service:
             metrics = lm.model.optim_step(cfg)
             return {"metrics": {k: float(v) for k, v in metrics.items()}, "type": "optim_step"}
 
-        return self._submit_model_op("optim_step", body["model_id"], _int(body.get("seq_id")), h, lambda lm: None, work)
+        return self._submit_model_op(
+            "optim_step", body["model_id"], _int(body.get("seq_id")), h, lambda lm: None, work
+        )
 
     # ---------------------------------------------------------------- checkpoints
     def _reserve(self, run_id: str, kind: str, name: str, overwrite: bool) -> CheckpointRec | None:
@@ -856,7 +945,9 @@ class Service:
             if old.status == "pending":
                 raise conflict(f"path: checkpoint tinker://{run_id}/{kind}/{name} is already being saved")
             if not overwrite:
-                raise conflict(f"path: checkpoint tinker://{run_id}/{kind}/{name} already exists (pass overwrite=true to replace it)")
+                raise conflict(
+                    f"path: checkpoint tinker://{run_id}/{kind}/{name} already exists (pass overwrite=true to replace it)"
+                )
             return old
         self.store.checkpoints[key] = CheckpointRec(run_id, kind, name, created_at=now(), status="pending")
         return None
@@ -873,8 +964,14 @@ class Service:
         t = now()
         path = self.store.checkpoint_dir(run_id, kind, name)
         rec = CheckpointRec(
-            run_id, kind, name, created_at=t, size_bytes=dir_size(path),
-            expires_at=(t + ttl) if ttl else None, user_metadata=meta, status="ready",
+            run_id,
+            kind,
+            name,
+            created_at=t,
+            size_bytes=dir_size(path),
+            expires_at=(t + ttl) if ttl else None,
+            user_metadata=meta,
+            status="ready",
         )
         with self.lock:
             self.store.checkpoints[(run_id, kind, name)] = rec
@@ -884,7 +981,9 @@ class Service:
                 self.store.save_run(run)
         self.store.save_checkpoint_index(run_id)
         self.store.audit(event, model_id=run_id, tinker_path=rec.tinker_path, size_bytes=rec.size_bytes)
-        self.store.count_usage("checkpoint", 1, run.session_id if run else None, run.base_model if run else None)
+        self.store.count_usage(
+            "checkpoint", 1, run.session_id if run else None, run.base_model if run else None
+        )
         return rec
 
     def _release(self, run_id: str, kind: str, name: str) -> None:
@@ -893,9 +992,18 @@ class Service:
             if rec is not None and rec.status == "pending":
                 del self.store.checkpoints[(run_id, kind, name)]
 
-    def _submit_save(self, op: str, body: dict[str, Any], kind: str, name: str | None, overwrite: bool,
-                     writer: Callable[[LiveModel, Path], None], result: Callable[[CheckpointRec], dict[str, Any]],
-                     ttl: int | None, meta: dict[str, str] | None) -> dict[str, Any]:
+    def _submit_save(
+        self,
+        op: str,
+        body: dict[str, Any],
+        kind: str,
+        name: str | None,
+        overwrite: bool,
+        writer: Callable[[LiveModel, Path], None],
+        result: Callable[[CheckpointRec], dict[str, Any]],
+        ttl: int | None,
+        meta: dict[str, str] | None,
+    ) -> dict[str, Any]:
         mid = body["model_id"]
         h = body_hash(op, body)
         state: dict[str, Any] = {}
@@ -914,13 +1022,16 @@ class Service:
                 if state["fresh"]:
                     self._release(mid, kind, nm)
                 raise
-            rec = self._finish_checkpoint(mid, kind, nm, ttl, meta, "checkpoint_create" if state["fresh"] else "checkpoint_overwrite")
+            rec = self._finish_checkpoint(
+                mid, kind, nm, ttl, meta, "checkpoint_create" if state["fresh"] else "checkpoint_overwrite"
+            )
             return result(rec)
 
-        try:
-            return self._submit_model_op(op, mid, _int(body.get("seq_id")), h, validate, work)
-        except ApiError:
-            raise
+        def release(_rec: FutureRec) -> None:
+            if state.get("fresh"):
+                self._release(mid, kind, state["name"])
+
+        return self._submit_model_op(op, mid, _int(body.get("seq_id")), h, validate, work, on_fail=release)
 
     def op_save_weights(self, body: dict[str, Any]) -> dict[str, Any]:
         def writer(lm: LiveModel, path: Path) -> None:
@@ -928,9 +1039,15 @@ class Service:
             lm.model.save(path, include_optimizer=True)
 
         return self._submit_save(
-            "save_weights", body, "weights", body.get("path"), bool(body.get("overwrite", False)), writer,
+            "save_weights",
+            body,
+            "weights",
+            body.get("path"),
+            bool(body.get("overwrite", False)),
+            writer,
             lambda rec: {"path": rec.tinker_path, "type": "save_weights"},
-            _int(body.get("ttl_seconds")), _meta_str(body.get("user_metadata")),
+            _int(body.get("ttl_seconds")),
+            _meta_str(body.get("user_metadata")),
         )
 
     def op_save_weights_for_sampler(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -938,18 +1055,27 @@ class Service:
         ss_seq = body.get("sampling_session_seq_id")
         mid = body["model_id"]
         if name is not None:
+
             def writer(lm: LiveModel, path: Path) -> None:
                 assert lm.model is not None
                 snap = lm.model.snapshot()
                 snap.save(path)
 
             return self._submit_save(
-                "save_weights_for_sampler", body, "sampler_weights", name, False, writer,
+                "save_weights_for_sampler",
+                body,
+                "sampler_weights",
+                name,
+                False,
+                writer,
                 lambda rec: {"path": rec.tinker_path, "type": "save_weights_for_sampler"},
-                _int(body.get("ttl_seconds")), _meta_str(body.get("user_metadata")),
+                _int(body.get("ttl_seconds")),
+                _meta_str(body.get("user_metadata")),
             )
         if ss_seq is None:
-            raise bad_request("path, sampling_session_seq_id: send a checkpoint name (path) for a persistent save, or sampling_session_seq_id for an ephemeral one")
+            raise bad_request(
+                "path, sampling_session_seq_id: send a checkpoint name (path) for a persistent save, or sampling_session_seq_id for an ephemeral one"
+            )
         lm0 = self._live_model(mid)
         sid = lm0.run.session_id or f"model-{mid}"
         sampler_id = f"{sid}:sample:{int(ss_seq)}"
@@ -971,36 +1097,46 @@ class Service:
             rec.ready.set()
             return {"path": None, "sampling_session_id": sampler_id, "type": "save_weights_for_sampler"}
 
-        out = self._submit_model_op("save_weights_for_sampler", mid, _int(body.get("seq_id")), h, validate, work)
-        if "rec" in holder:
-            with self.lock:
-                rec = self.futures.get(out["request_id"])
-                if rec is not None and not rec.terminal:
-                    self._ephemeral[out["request_id"]] = holder["rec"]
-                elif rec is not None and rec.status == FAILED:
-                    holder["rec"].error = rec.error
-                    holder["rec"].ready.set()
-        return out
+        def broken(rec: FutureRec) -> None:
+            sampler = holder.get("rec")
+            if sampler is not None:
+                sampler.error = rec.error
+                sampler.ready.set()
 
-    def _on_ephemeral_failed(self, rec: FutureRec) -> None:
+        return self._submit_model_op(
+            "save_weights_for_sampler", mid, _int(body.get("seq_id")), h, validate, work, on_fail=broken
+        )
+
+    def _run_fail_hook(self, rec: FutureRec) -> None:
         with self.lock:
-            sampler = self._ephemeral.pop(rec.request_id, None)
-        if sampler is not None and rec.status == FAILED:
-            sampler.error = rec.error
-            sampler.ready.set()
+            hook = self._fail_hooks.pop(rec.request_id, None)
+        if hook is not None and rec.status == FAILED:
+            hook(rec)
 
     def op_save_weights_external(self, body: dict[str, Any]) -> dict[str, Any]:
         if body.get("age_encryption_recipients"):
-            raise bad_request("age_encryption_recipients: encrypted exports are not supported by the local server")
+            raise bad_request(
+                "age_encryption_recipients: encrypted exports are not supported by the local server"
+            )
 
         def writer(lm: LiveModel, path: Path) -> None:
             assert lm.model is not None
             lm.model.snapshot().save(path)
 
         return self._submit_save(
-            "save_weights_external", body, "external_weights", body["path"], False, writer,
-            lambda rec: {"path": rec.tinker_path, "size_bytes": rec.size_bytes, "type": "save_weights_external"},
-            _int(body.get("ttl_seconds")), None,
+            "save_weights_external",
+            body,
+            "external_weights",
+            body["path"],
+            False,
+            writer,
+            lambda rec: {
+                "path": rec.tinker_path,
+                "size_bytes": rec.size_bytes,
+                "type": "save_weights_external",
+            },
+            _int(body.get("ttl_seconds")),
+            None,
         )
 
     @staticmethod
@@ -1027,7 +1163,9 @@ class Service:
         if body.get("model_id") is not None:
             return self._load_into(body, optimizer)
         if body.get("session_id") is None or body.get("model_seq_id") is None:
-            raise bad_request("model_id, session_id: address the model with model_id, or with session_id + model_seq_id to create it from the checkpoint")
+            raise bad_request(
+                "model_id, session_id: address the model with model_id, or with session_id + model_seq_id to create it from the checkpoint"
+            )
         sid = body["session_id"]
         session = self._session(sid, for_work=True)
         seq = int(body["model_seq_id"])
@@ -1039,11 +1177,15 @@ class Service:
                 return dup
         ck = self._checkpoint_by_path(body["path"], "path")
         if optimizer and ck.kind != "weights":
-            raise bad_request(f"optimizer: {ck.tinker_path} is a {ck.checkpoint_type} checkpoint without optimizer state; load it with optimizer=false")
+            raise bad_request(
+                f"optimizer: {ck.tinker_path} is a {ck.checkpoint_type} checkpoint without optimizer state; load it with optimizer=false"
+            )
         acfg = self._adapter_config(ck, "path")
         base_name = acfg["base_model_name_or_path"]
         if body.get("base_model") is not None and body["base_model"] != base_name:
-            raise bad_request(f"base_model: the checkpoint {ck.tinker_path} is for {base_name!r}, not {body['base_model']!r}")
+            raise bad_request(
+                f"base_model: the checkpoint {ck.tinker_path} is for {base_name!r}, not {body['base_model']!r}"
+            )
         base = self._base(base_name, "path")
         lora = self._lora_from_adapter(acfg)
         opt = self._optimizer_config(body.get("optimizer_config"), "optimizer_config")
@@ -1054,10 +1196,20 @@ class Service:
                 return dup
             t = now()
             run = RunRec(
-                run_id=run_id, base_model=base.name, owner=owner, created_at=t, last_request_time=t,
-                session_id=session.session_id, model_seq_id=seq, lora_rank=lora.rank, lora_seed=lora.seed,
-                lora_alpha=lora.alpha, train_attn=lora.train_attn, train_mlp=lora.train_mlp,
-                train_unembed=lora.train_unembed, user_metadata=_meta_str(body.get("user_metadata")),
+                run_id=run_id,
+                base_model=base.name,
+                owner=owner,
+                created_at=t,
+                last_request_time=t,
+                session_id=session.session_id,
+                model_seq_id=seq,
+                lora_rank=lora.rank,
+                lora_seed=lora.seed,
+                lora_alpha=lora.alpha,
+                train_attn=lora.train_attn,
+                train_mlp=lora.train_mlp,
+                train_unembed=lora.train_unembed,
+                user_metadata=_meta_str(body.get("user_metadata")),
                 optimizer_config=opt,
             )
             lm = self._new_live_model(run, base, lora)
@@ -1073,7 +1225,9 @@ class Service:
             return {"path": path, "model_id": run_id, "type": "load_weights"}
 
         self._submit_creation(lm, rec, create)
-        self.store.audit("checkpoint_read", model_id=ck.run_id, tinker_path=path, purpose="load_weights", into=run_id)
+        self.store.audit(
+            "checkpoint_read", model_id=ck.run_id, tinker_path=path, purpose="load_weights", into=run_id
+        )
         return rec.describe()
 
     def _load_into(self, body: dict[str, Any], optimizer: bool) -> dict[str, Any]:
@@ -1081,13 +1235,19 @@ class Service:
         lm0 = self._live_model(mid)
         ck = self._checkpoint_by_path(body["path"], "path")
         if optimizer and ck.kind != "weights":
-            raise bad_request(f"optimizer: {ck.tinker_path} is a {ck.checkpoint_type} checkpoint without optimizer state; load it with optimizer=false")
+            raise bad_request(
+                f"optimizer: {ck.tinker_path} is a {ck.checkpoint_type} checkpoint without optimizer state; load it with optimizer=false"
+            )
         acfg = self._adapter_config(ck, "path")
         if acfg["base_model_name_or_path"] != lm0.base.name:
-            raise bad_request(f"path: the checkpoint is for {acfg['base_model_name_or_path']!r}, model {mid!r} is {lm0.base.name!r}")
+            raise bad_request(
+                f"path: the checkpoint is for {acfg['base_model_name_or_path']!r}, model {mid!r} is {lm0.base.name!r}"
+            )
         saved = self._lora_from_adapter(acfg)
         if saved.rank != lm0.lora.rank:
-            raise bad_request(f"path: the checkpoint has LoRA rank {saved.rank}, model {mid!r} has rank {lm0.lora.rank}")
+            raise bad_request(
+                f"path: the checkpoint has LoRA rank {saved.rank}, model {mid!r} has rank {lm0.lora.rank}"
+            )
         src = self.ckpt_dir(ck)
         path = ck.tinker_path
         h = body_hash("load_weights", body)
@@ -1095,7 +1255,9 @@ class Service:
         def work(lm: LiveModel, _p: Any) -> Any:
             assert lm.model is not None
             lm.model.load(src, with_optimizer=optimizer)
-            self.store.audit("checkpoint_read", model_id=ck.run_id, tinker_path=path, purpose="load_weights", into=mid)
+            self.store.audit(
+                "checkpoint_read", model_id=ck.run_id, tinker_path=path, purpose="load_weights", into=mid
+            )
             return {"path": path, "model_id": mid, "type": "load_weights"}
 
         return self._submit_model_op("load_weights", mid, _int(body.get("seq_id")), h, lambda lm: None, work)
@@ -1117,8 +1279,11 @@ class Service:
     def _visible_checkpoints(self, run_id: str | None = None) -> list[CheckpointRec]:
         t = now()
         with self.lock:
-            recs = [c for c in self.store.checkpoints.values()
-                    if c.status == "ready" and not c.expired(t) and (run_id is None or c.run_id == run_id)]
+            recs = [
+                c
+                for c in self.store.checkpoints.values()
+                if c.status == "ready" and not c.expired(t) and (run_id is None or c.run_id == run_id)
+            ]
         return sorted(recs, key=lambda c: (c.created_at, c.checkpoint_id), reverse=True)
 
     def _run_json(self, run: RunRec) -> dict[str, Any]:
@@ -1148,11 +1313,13 @@ class Service:
         with self.lock:
             runs = sorted(self.store.runs.values(), key=lambda r: (r.created_at, r.run_id), reverse=True)
         if project_id is not None:
+
             def proj(r: RunRec) -> str | None:
                 s = self.store.sessions.get(r.session_id) if r.session_id else None
                 return s.project_id if s else None
+
             runs = [r for r in runs if proj(r) == project_id]
-        page = runs[offset: offset + limit]
+        page = runs[offset : offset + limit]
         return {
             "training_runs": [self._run_json(r) for r in page],
             "cursor": {"offset": offset, "limit": limit, "total_count": len(runs)},
@@ -1163,12 +1330,15 @@ class Service:
 
     def op_list_checkpoints(self, run_id: str) -> dict[str, Any]:
         self._run(run_id)
-        return {"checkpoints": [self.checkpoint_json(c) for c in self._visible_checkpoints(run_id)], "cursor": None}
+        return {
+            "checkpoints": [self.checkpoint_json(c) for c in self._visible_checkpoints(run_id)],
+            "cursor": None,
+        }
 
     def op_list_user_checkpoints(self, limit: int, offset: int) -> dict[str, Any]:
         cks = self._visible_checkpoints()
         return {
-            "checkpoints": [self.checkpoint_json(c) for c in cks[offset: offset + limit]],
+            "checkpoints": [self.checkpoint_json(c) for c in cks[offset : offset + limit]],
             "cursor": {"offset": offset, "limit": limit, "total_count": len(cks)},
         }
 
@@ -1185,10 +1355,16 @@ class Service:
         rec = self._checkpoint(run_id, kind, name, "checkpoint_id")
         with self.lock:
             if rec.public == public:
-                raise conflict(f"checkpoint_id: {rec.tinker_path} is already {'public' if public else 'private'}")
+                raise conflict(
+                    f"checkpoint_id: {rec.tinker_path} is already {'public' if public else 'private'}"
+                )
             rec.public = public
         self.store.save_checkpoint_index(run_id)
-        self.store.audit("checkpoint_publish" if public else "checkpoint_unpublish", model_id=run_id, tinker_path=rec.tinker_path)
+        self.store.audit(
+            "checkpoint_publish" if public else "checkpoint_unpublish",
+            model_id=run_id,
+            tinker_path=rec.tinker_path,
+        )
         return {}
 
     def op_set_ttl(self, run_id: str, kind: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -1235,21 +1411,39 @@ class Service:
             if run_id in self.store.runs:
                 raise bad_request(f"model_seq_id: model {run_id!r} already exists")
             t = now()
-            base = src_run.base_model if src_run else self._adapter_config(ck, "source_path")["base_model_name_or_path"]
+            base = (
+                src_run.base_model
+                if src_run
+                else self._adapter_config(ck, "source_path")["base_model_name_or_path"]
+            )
             run = RunRec(
-                run_id=run_id, base_model=base, owner=owner, created_at=t, last_request_time=t,
-                session_id=session.session_id if session else None, model_seq_id=_int(seq),
-                lora_rank=src_run.lora_rank if src_run else 0, trainable=False,
-                train_attn=src_run.train_attn if src_run else True, train_mlp=src_run.train_mlp if src_run else True,
+                run_id=run_id,
+                base_model=base,
+                owner=owner,
+                created_at=t,
+                last_request_time=t,
+                session_id=session.session_id if session else None,
+                model_seq_id=_int(seq),
+                lora_rank=src_run.lora_rank if src_run else 0,
+                trainable=False,
+                train_attn=src_run.train_attn if src_run else True,
+                train_mlp=src_run.train_mlp if src_run else True,
                 train_unembed=src_run.train_unembed if src_run else True,
-                user_metadata={"copied_from": ck.tinker_path} | ({"project_id": body["destination_project_id"]} if body.get("destination_project_id") else {}),
+                user_metadata={"copied_from": ck.tinker_path}
+                | (
+                    {"project_id": body["destination_project_id"]}
+                    if body.get("destination_project_id")
+                    else {}
+                ),
             )
             self.store.runs[run_id] = run
             self.store.save_run(run)
             if session is not None:
                 session.training_run_ids.append(run_id)
                 self.store.save_session(session)
-            self.store.checkpoints[(run_id, ck.kind, ck.name)] = CheckpointRec(run_id, ck.kind, ck.name, t, status="pending")
+            self.store.checkpoints[(run_id, ck.kind, ck.name)] = CheckpointRec(
+                run_id, ck.kind, ck.name, t, status="pending"
+            )
         dst = self.store.checkpoint_dir(run_id, ck.kind, ck.name)
         dst.parent.mkdir(parents=True, exist_ok=True)
         tmp = dst.parent / f".{ck.name}.copy-{secrets.token_hex(4)}"
@@ -1305,7 +1499,9 @@ class Service:
 
     def op_external_urls(self, run_id: str, kind: str, name: str, base_url: str) -> dict[str, Any]:
         if kind != "external_weights":
-            raise bad_request(f"checkpoint_kind: download URLs exist only for external_weights checkpoints, not {kind!r}")
+            raise bad_request(
+                f"checkpoint_kind: download URLs exist only for external_weights checkpoints, not {kind!r}"
+            )
         rec = self._checkpoint(run_id, kind, name, "checkpoint_id")
         d = self.ckpt_dir(rec).resolve()
         root = self.store.root.resolve()
@@ -1318,7 +1514,9 @@ class Service:
                 urls[relname] = f"{base_url}local/files/{token}"
         if not urls:
             raise not_found(f"checkpoint_id: {rec.tinker_path} has no files")
-        self.store.audit("checkpoint_read", model_id=run_id, tinker_path=rec.tinker_path, purpose="external_weights_urls")
+        self.store.audit(
+            "checkpoint_read", model_id=run_id, tinker_path=rec.tinker_path, purpose="external_weights_urls"
+        )
         return {"urls": urls, "expires": iso(exp)}
 
     # ---------------------------------------------------------------- trace export
@@ -1328,15 +1526,28 @@ class Service:
             spans = list(self.spans.get(session_id, []))
         lanes: dict[str, int] = {}
         events: list[dict[str, Any]] = [
-            {"name": "process_name", "ph": "M", "pid": 1, "tid": 0, "args": {"name": f"tinker session {session_id}"}}
+            {
+                "name": "process_name",
+                "ph": "M",
+                "pid": 1,
+                "tid": 0,
+                "args": {"name": f"tinker session {session_id}"},
+            }
         ]
         for sp in spans:
             tid = lanes.setdefault(sp["lane"], len(lanes) + 1)
-            events.append({
-                "name": sp["name"], "cat": "tinker", "ph": "X", "pid": 1, "tid": tid,
-                "ts": round(sp["start"] * 1e6, 1), "dur": round(max(0.0, sp["end"] - sp["start"]) * 1e6, 1),
-                "args": sp["args"],
-            })
+            events.append(
+                {
+                    "name": sp["name"],
+                    "cat": "tinker",
+                    "ph": "X",
+                    "pid": 1,
+                    "tid": tid,
+                    "ts": round(sp["start"] * 1e6, 1),
+                    "dur": round(max(0.0, sp["end"] - sp["start"]) * 1e6, 1),
+                    "args": sp["args"],
+                }
+            )
         for lane, tid in lanes.items():
             events.append({"name": "thread_name", "ph": "M", "pid": 1, "tid": tid, "args": {"name": lane}})
         doc = {"traceEvents": events, "displayTimeUnit": "ms", "otherData": {"session_id": session_id}}
@@ -1361,15 +1572,17 @@ class Service:
 
     def _load_sampler_weights(self, ck: CheckpointRec) -> Any:
         key = (ck.run_id, ck.kind, ck.name, ck.created_at)
-        w = self._sampler_cache.get(key)
+        with self.lock:
+            w = self._sampler_cache.get(key)
         if w is None:
             try:
                 w = eng.SamplerWeights.load(self.ckpt_dir(ck), self.registry)
             except eng.EngineInputError as e:
                 raise bad_request(f"model_path: cannot load {ck.tinker_path}: {e}") from None
-            self._sampler_cache[key] = w
-            if len(self._sampler_cache) > 64:
-                self._sampler_cache.pop(next(iter(self._sampler_cache)))
+            with self.lock:
+                self._sampler_cache[key] = w
+                while len(self._sampler_cache) > 64:
+                    self._sampler_cache.pop(next(iter(self._sampler_cache)))
         return w
 
     def op_create_sampling_session(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -1383,24 +1596,34 @@ class Service:
             if existing is not None:
                 if existing.body_hash == h:
                     return {"sampling_session_id": sampler_id, "type": "create_sampling_session"}
-                raise conflict(f"sampling_session_seq_id: sampling session {sampler_id!r} already exists with other settings")
+                raise conflict(
+                    f"sampling_session_seq_id: sampling session {sampler_id!r} already exists with other settings"
+                )
         base_model, model_path = body.get("base_model"), body.get("model_path")
         if model_path is not None:
             ck = self._checkpoint_by_path(model_path, "model_path")
             weights = self._load_sampler_weights(ck)
             if base_model is not None and base_model != weights.base.name:
-                raise bad_request(f"base_model: {model_path} is a checkpoint of {weights.base.name!r}, not {base_model!r}")
+                raise bad_request(
+                    f"base_model: {model_path} is a checkpoint of {weights.base.name!r}, not {base_model!r}"
+                )
             name = weights.base.name
-            self.store.audit("checkpoint_read", model_id=ck.run_id, tinker_path=ck.tinker_path, purpose="sampling")
+            self.store.audit(
+                "checkpoint_read", model_id=ck.run_id, tinker_path=ck.tinker_path, purpose="sampling"
+            )
         elif base_model is not None:
             weights = eng.SamplerWeights.from_base(self._base(base_model))
             name = base_model
         else:
-            raise bad_request("base_model, model_path: send one of them (a served base model or a tinker:// checkpoint path)")
+            raise bad_request(
+                "base_model, model_path: send one of them (a served base model or a tinker:// checkpoint path)"
+            )
         rec = SamplerRec(sampler_id, sid, name, model_path, now(), weights=weights, body_hash=h)
         rec.ready.set()
         with self.lock:
             if sampler_id in self.samplers:
+                if self.samplers[sampler_id].body_hash == h:
+                    return {"sampling_session_id": sampler_id, "type": "create_sampling_session"}
                 raise conflict(f"sampling_session_seq_id: sampling session {sampler_id!r} already exists")
             self._register_sampler(rec)
         return {"sampling_session_id": sampler_id, "type": "create_sampling_session"}
@@ -1444,19 +1667,34 @@ class Service:
         elif body.get("model_path") is not None:
             ck = self._checkpoint_by_path(body["model_path"], "model_path")
             w = self._load_sampler_weights(ck)
-            sampler = SamplerRec(f"direct:{ck.tinker_path}", None, w.base.name, ck.tinker_path, now(), weights=w)
+            sampler = SamplerRec(
+                f"direct:{ck.tinker_path}", None, w.base.name, ck.tinker_path, now(), weights=w
+            )
             sampler.ready.set()
         elif body.get("base_model") is not None:
             base = self._base(body["base_model"])
-            sampler = SamplerRec(f"direct:{base.name}", None, base.name, None, now(), weights=eng.SamplerWeights.from_base(base))
+            sampler = SamplerRec(
+                f"direct:{base.name}",
+                None,
+                base.name,
+                None,
+                now(),
+                weights=eng.SamplerWeights.from_base(base),
+            )
             sampler.ready.set()
         else:
-            raise bad_request("sampling_session_id: required (or base_model / model_path for direct sampling)")
+            raise bad_request(
+                "sampling_session_id: required (or base_model / model_path for direct sampling)"
+            )
         base = self.registry.get(sampler.base_model)
         chunks = body["prompt"]["chunks"]
         prompt = self._tokens_from_json_chunks(chunks, "prompt.chunks")
         stop = sp.get("stop")
-        if isinstance(stop, list) and stop and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in stop):
+        if (
+            isinstance(stop, list)
+            and stop
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in stop)
+        ):
             stop = [int(x) for x in stop]
         seed = sp.get("seed")
         cfg = eng.SamplingConfig(
@@ -1476,7 +1714,9 @@ class Service:
             if not want_plp:
                 raise bad_request("prompt_logprobs_last_n: needs prompt_logprobs=true")
             if not 1 <= last_n <= max(0, len(prompt) - 1):
-                raise bad_request(f"prompt_logprobs_last_n: must be between 1 and len(prompt) - 1 = {len(prompt) - 1}, got {last_n}")
+                raise bad_request(
+                    f"prompt_logprobs_last_n: must be between 1 and len(prompt) - 1 = {len(prompt) - 1}, got {last_n}"
+                )
         budget = n * (len(prompt) + cfg.max_tokens)
         if budget > self.config.max_sample_batch_tokens:
             raise bad_request(
@@ -1485,12 +1725,14 @@ class Service:
             )
         decode = self._decoder(base.name)
         try:  # validates every argument without running anything
-            gen = eng.sample_stream(eng.SamplerWeights.from_base(base), prompt, cfg, n, want_plp, topk, decode)
+            gen = eng.sample_stream(
+                eng.SamplerWeights.from_base(base), prompt, cfg, n, want_plp, topk, decode
+            )
             gen.close()
         except eng.EngineInputError as e:
             msg = str(e)
             if msg.startswith("prompt:"):
-                msg = "prompt.chunks" + msg[len("prompt"):]
+                msg = "prompt.chunks" + msg[len("prompt") :]
             raise bad_request(msg) from None
         return SamplePlan(sampler, prompt, cfg, n, want_plp, topk, last_n, decode, sampler.session_id)
 
@@ -1499,7 +1741,9 @@ class Service:
         if not s.ready.wait(timeout=max(60.0, self.config.seq_gap_timeout_s)):
             raise ApiError(500, f"sampler {s.sampler_id!r} did not become ready", category="server")
         if s.weights is None:
-            raise bad_request(f"sampling_session_id: sampler {s.sampler_id!r} could not be created: {s.error or 'server stopped'}")
+            raise bad_request(
+                f"sampling_session_id: sampler {s.sampler_id!r} could not be created: {s.error or 'server stopped'}"
+            )
         return s.weights
 
     def op_asample(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -1516,15 +1760,25 @@ class Service:
                         if prev is not None:
                             return prev.describe()
                     else:
-                        raise conflict(f"seq_id: seq_id {seq} of sampling session {ssid!r} was already used by a different request")
+                        raise conflict(
+                            f"seq_id: seq_id {seq} of sampling session {ssid!r} was already used by a different request"
+                        )
         plan = self.plan_sample(body)
         with self.lock:
             if ssid is not None and seq is not None:
                 s = plan.sampler
+                if seq in s.seqs and s.seqs[seq][0] == h:
+                    prev = self.futures.get(s.seqs[seq][1])
+                    if prev is not None:
+                        return prev.describe()
                 if seq in s.seqs and s.seqs[seq][0] != h:
-                    raise conflict(f"seq_id: seq_id {seq} of sampling session {ssid!r} was already used by a different request")
+                    raise conflict(
+                        f"seq_id: seq_id {seq} of sampling session {ssid!r} was already used by a different request"
+                    )
             rec = self.futures.create(
-                "sample", session_id=plan.session_id, sampling_session_id=ssid,
+                "sample",
+                session_id=plan.session_id,
+                sampling_session_id=ssid,
                 clone_id=(seq // CLONE_STRIDE) if seq is not None else 0,
             )
             rec.sample_sequence_ids = [f"{rec.request_id}:{i}" for i in range(plan.num_samples)]
@@ -1543,7 +1797,9 @@ class Service:
             lps: list[list[float]] = [[] for _ in range(n)]
             reasons = ["length"] * n
             prompt_ev = None
-            for ev in eng.sample_stream(weights, plan.prompt, plan.cfg, n, plan.prompt_logprobs, plan.topk_prompt, plan.decode):
+            for ev in eng.sample_stream(
+                weights, plan.prompt, plan.cfg, n, plan.prompt_logprobs, plan.topk_prompt, plan.decode
+            ):
                 if rec.cancel.is_set():
                     self.futures.fail(rec, "the sample request was cancelled", "user")
                     return
@@ -1566,7 +1822,9 @@ class Service:
             self.futures.fail(rec, f"internal error during sampling: {type(e).__name__}: {e}", "server")
             return
         self.store.count_usage("sampling_prefill", len(plan.prompt), plan.session_id, plan.sampler.base_model)
-        self.store.count_usage("sampling_sample", sum(len(t) for t in toks), plan.session_id, plan.sampler.base_model)
+        self.store.count_usage(
+            "sampling_sample", sum(len(t) for t in toks), plan.session_id, plan.sampler.base_model
+        )
         self.futures.complete(rec, result)
 
     def _sample_response(self, plan: SamplePlan, toks, lps, reasons, prompt_ev) -> Any:
@@ -1577,8 +1835,16 @@ class Service:
         plp = None
         topk = None
         if plan.prompt_logprobs or plan.topk_prompt:
-            vals = list(prompt_ev.prompt_logprobs) if prompt_ev and prompt_ev.prompt_logprobs is not None else None
-            rows = list(prompt_ev.topk_prompt_logprobs) if prompt_ev and prompt_ev.topk_prompt_logprobs is not None else None
+            vals = (
+                list(prompt_ev.prompt_logprobs)
+                if prompt_ev and prompt_ev.prompt_logprobs is not None
+                else None
+            )
+            rows = (
+                list(prompt_ev.topk_prompt_logprobs)
+                if prompt_ev and prompt_ev.topk_prompt_logprobs is not None
+                else None
+            )
             if plan.last_n is not None:
                 cut = len(plan.prompt) - plan.last_n
                 if vals is not None:
@@ -1604,7 +1870,7 @@ class Service:
                 entry["state"] = "finished"
                 try:
                     entry["size"] = len(rec.payload(proto=True)[0])
-                except Exception:  # pragma: no cover
+                except (ValueError, TypeError):  # pragma: no cover - size is advisory
                     entry["size"] = None
             else:
                 entry["state"] = "failed"
@@ -1625,7 +1891,11 @@ class Service:
                 self.futures.mark_delivered(rec)
         prev = int(body.get("prev_cursor", 0))
         timeout = body.get("timeout")
-        timeout = self.config.retrieve_futures_timeout_s if timeout is None else min(float(timeout), self.config.retrieve_futures_timeout_s)
+        timeout = (
+            self.config.retrieve_futures_timeout_s
+            if timeout is None
+            else min(float(timeout), self.config.retrieve_futures_timeout_s)
+        )
 
         def fresh() -> list[dict[str, Any]]:
             with self.lock:
@@ -1638,7 +1908,13 @@ class Service:
         out = []
         for e in items:
             if e["state"] == "finished":
-                out.append({"state": "finished", "request_id": e["request_id"], "response_payload_uncompressed_size": e.get("size")})
+                out.append(
+                    {
+                        "state": "finished",
+                        "request_id": e["request_id"],
+                        "response_payload_uncompressed_size": e.get("size"),
+                    }
+                )
             else:
                 out.append({"state": "failed", "request_id": e["request_id"]})
         return {"completions": out, "cursor": cursor}
@@ -1657,10 +1933,20 @@ class Service:
             self.futures.fail(rec, "the sample request was cancelled", "user")
         return {"cancelled": True}
 
-    def stream_events(self, plan: SamplePlan, cancel: threading.Event, request_tag: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    def stream_events(
+        self, plan: SamplePlan, cancel: threading.Event, request_tag: str
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
         """Blocking generator of SSE ``(event, data)`` pairs for ``stream_sample``; closing it cancels."""
         weights = self._sampler_weights(plan)
-        gen = eng.sample_stream(weights, plan.prompt, plan.cfg, plan.num_samples, plan.prompt_logprobs, plan.topk_prompt, plan.decode)
+        gen = eng.sample_stream(
+            weights,
+            plan.prompt,
+            plan.cfg,
+            plan.num_samples,
+            plan.prompt_logprobs,
+            plan.topk_prompt,
+            plan.decode,
+        )
         counts = [0] * plan.num_samples
         toks: list[list[int]] = [[] for _ in range(plan.num_samples)]
         emitted = [0] * plan.num_samples
@@ -1673,23 +1959,37 @@ class Service:
                     i = ev.sample_index
                     counts[i] += 1
                     toks[i].append(ev.token)
-                    data: dict[str, Any] = {"index": i, "token_id": int(ev.token), "logprob": float(ev.logprob)}
+                    data: dict[str, Any] = {
+                        "index": i,
+                        "token_id": int(ev.token),
+                        "logprob": float(ev.logprob),
+                    }
                     if plan.decode is not None:
                         text = plan.decode(toks[i])
                         if text.endswith("\ufffd"):
                             data["text"] = ""
                         else:
-                            data["text"] = text[emitted[i]:]
+                            data["text"] = text[emitted[i] :]
                             emitted[i] = len(text)
                     yield "token", data
                     if delay > 0:
                         time.sleep(delay)
                 elif isinstance(ev, eng.DoneEvent):
                     i = ev.sample_index
-                    yield "done", {"index": i, "stop_reason": ev.stop_reason, "num_tokens": counts[i], "sequence_id": f"{request_tag}:{i}"}
+                    yield (
+                        "done",
+                        {
+                            "index": i,
+                            "stop_reason": ev.stop_reason,
+                            "num_tokens": counts[i],
+                            "sequence_id": f"{request_tag}:{i}",
+                        },
+                    )
         finally:
             gen.close()
-            self.store.count_usage("sampling_prefill", len(plan.prompt), plan.session_id, plan.sampler.base_model)
+            self.store.count_usage(
+                "sampling_prefill", len(plan.prompt), plan.session_id, plan.sampler.base_model
+            )
             self.store.count_usage("sampling_sample", sum(counts), plan.session_id, plan.sampler.base_model)
 
     # ================================================================ telemetry, auth, admin
@@ -1701,7 +2001,13 @@ class Service:
     def op_auth_token(self, owner: str) -> dict[str, Any]:
         t = int(now())
         header = {"alg": "none", "typ": "JWT"}
-        claims = {"sub": f"tml:user:{owner}", "org_id": "local", "iat": t, "exp": t + 3600, "iss": "tinker-local"}
+        claims = {
+            "sub": f"tml:user:{owner}",
+            "org_id": "local",
+            "iat": t,
+            "exp": t + 3600,
+            "iss": "tinker-local",
+        }
 
         def b64(obj: Any) -> str:
             return base64.urlsafe_b64encode(wire.dumps(obj)).rstrip(b"=").decode()
@@ -1719,23 +2025,25 @@ class Service:
 
     def op_audit(self, event_type: str, day: str | None) -> dict[str, Any]:
         if day is None:
-            d = dt.datetime.now(dt.timezone.utc).date()
+            d = dt.datetime.now(dt.UTC).date()
         else:
             d = dt.date.fromisoformat(day)
-        start = dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc).timestamp()
+        start = dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC).timestamp()
         end = start + 86400
         entries = []
         if event_type in ("all", "checkpoints"):
             for e in self.store.audit_entries():
                 if start <= e["timestamp"] < end:
-                    entries.append({
-                        "timestamp": iso(e["timestamp"]),
-                        "event": e["event"],
-                        "model_id": e.get("model_id"),
-                        "tinker_path": e.get("tinker_path"),
-                        "purpose": (e.get("details") or {}).get("purpose"),
-                        "event_details": e.get("details") or {},
-                    })
+                    entries.append(
+                        {
+                            "timestamp": iso(e["timestamp"]),
+                            "event": e["event"],
+                            "model_id": e.get("model_id"),
+                            "tinker_path": e.get("tinker_path"),
+                            "purpose": (e.get("details") or {}).get("purpose"),
+                            "event_details": e.get("details") or {},
+                        }
+                    )
         entries.sort(key=lambda x: x["timestamp"])
         return {"entries": entries}
 
@@ -1746,7 +2054,7 @@ class Service:
             except ValueError:
                 raise bad_request(f"{f}: expected an RFC 3339 date-time, got {v!r}") from None
             if t.tzinfo is None:
-                t = t.replace(tzinfo=dt.timezone.utc)
+                t = t.replace(tzinfo=dt.UTC)
             if t.minute or t.second or t.microsecond:
                 raise bad_request(f"{f}: must fall on a UTC hour boundary, got {v!r}")
             if t.utcoffset() and t.utcoffset().total_seconds() % 3600:
@@ -1759,7 +2067,7 @@ class Service:
             raise bad_request("ending_before: must be after starting_on")
         if b - a > dt.timedelta(days=14):
             raise bad_request("ending_before: the window may span at most 14 days")
-        if a > dt.datetime.now(dt.timezone.utc):
+        if a > dt.datetime.now(dt.UTC):
             raise bad_request("starting_on: must not be in the future")
         h0, h1 = int(a.timestamp() // 3600), int(b.timestamp() // 3600)
         with self.lock:
@@ -1817,4 +2125,3 @@ class Service:
             for (proj, owner), (cnt, size) in sorted(groups.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))
         ]
         return {"data": data}
-

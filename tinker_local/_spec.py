@@ -12,8 +12,9 @@ import importlib.resources
 import json
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from ._errors import ApiError
 
@@ -65,7 +66,7 @@ class Operation:
     body_required: bool
     has_json_body: bool
     params: list[Param] = field(default_factory=list)
-    _spec: "Spec | None" = None
+    _spec: Spec | None = None
 
     def documents(self, status: int) -> bool:
         return str(status) in self.statuses or (status >= 500 and "5XX" in self.statuses)
@@ -126,7 +127,9 @@ class Operation:
                     raise ApiError(422, f"{p.where}.{p.name}: required parameter is missing")
                 continue
             value = _coerce(raw, p.kind)
-            self._spec.check(f"#/x-ops/{self.operation_id}/params/{p.where}:{p.name}", value, f"{p.where}.{p.name}")
+            self._spec.check(
+                f"#/x-ops/{self.operation_id}/params/{p.where}:{p.name}", value, f"{p.where}.{p.name}"
+            )
             out[p.name] = value
         return out
 
@@ -169,9 +172,14 @@ class Spec:
                 for pr in list(common) + list(op.get("parameters", [])):
                     pr = self._resolve(pr)
                     schema = pr.get("schema", {})
-                    params.append(Param(pr["name"], pr["in"], bool(pr.get("required")), schema, self._kind(schema)))
+                    params.append(
+                        Param(pr["name"], pr["in"], bool(pr.get("required")), schema, self._kind(schema))
+                    )
                     pschemas[f"{pr['in']}:{pr['name']}"] = schema
-                ops_schemas[oid] = {"body": body_schema if body_schema is not None else {}, "params": pschemas}
+                ops_schemas[oid] = {
+                    "body": body_schema if body_schema is not None else {},
+                    "params": pschemas,
+                }
                 self.operations[oid] = Operation(
                     operation_id=oid,
                     method=method.upper(),

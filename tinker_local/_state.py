@@ -22,9 +22,10 @@ import secrets
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import quote
 
 __all__ = [
@@ -34,9 +35,9 @@ __all__ = [
     "RunRec",
     "SessionRec",
     "StateStore",
+    "dir_size",
     "iso",
     "now",
-    "dir_size",
 ]
 
 KINDS = ("weights", "sampler_weights", "external_weights")
@@ -54,7 +55,7 @@ def iso(ts: float | None) -> str | None:
     """RFC 3339 UTC text of an epoch time (``None`` passes through)."""
     if ts is None:
         return None
-    d = dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc)
+    d = dt.datetime.fromtimestamp(ts, tz=dt.UTC)
     return d.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -221,7 +222,10 @@ class StateStore:
                         rec = CheckpointRec(**c)
                     except TypeError:
                         continue
-                    if rec.status != "ready" or not self.checkpoint_dir(rec.run_id, rec.kind, rec.name).is_dir():
+                    if (
+                        rec.status != "ready"
+                        or not self.checkpoint_dir(rec.run_id, rec.kind, rec.name).is_dir()
+                    ):
                         continue
                     self.checkpoints[(rec.run_id, rec.kind, rec.name)] = rec
         upath = self.root / "usage.json"
@@ -239,9 +243,13 @@ class StateStore:
         write_json_atomic(self.run_dir(run.run_id) / "run.json", asdict(run))
 
     def save_checkpoint_index(self, run_id: str) -> None:
-        with self.lock:
-            recs = [asdict(c) for (r, _k, _n), c in sorted(self.checkpoints.items()) if r == run_id and c.status == "ready"]
-        write_json_atomic(self.run_dir(run_id) / "checkpoints.json", recs)
+        with self.lock:  # snapshot and write together, so concurrent saves never write a stale index
+            recs = [
+                asdict(c)
+                for (r, _k, _n), c in sorted(self.checkpoints.items())
+                if r == run_id and c.status == "ready"
+            ]
+            write_json_atomic(self.run_dir(run_id) / "checkpoints.json", recs)
 
     def save_usage(self) -> None:
         with self.lock:
@@ -249,28 +257,36 @@ class StateStore:
         write_json_atomic(self.root / "usage.json", data)
 
     # -- audit ------------------------------------------------------------------------------------
-    def audit(self, event: str, *, model_id: str | None = None, tinker_path: str | None = None, **details: Any) -> None:
-        entry = {"timestamp": now(), "event": event, "model_id": model_id, "tinker_path": tinker_path, "details": details}
+    def audit(
+        self, event: str, *, model_id: str | None = None, tinker_path: str | None = None, **details: Any
+    ) -> None:
+        entry = {
+            "timestamp": now(),
+            "event": event,
+            "model_id": model_id,
+            "tinker_path": tinker_path,
+            "details": details,
+        }
         line = json.dumps(entry, sort_keys=True)
-        with self.lock:
-            with open(self._audit_path, "a", encoding="utf-8") as f:
-                f.write(line + "\n")
+        with self.lock, open(self._audit_path, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
 
     def audit_entries(self) -> Iterator[dict[str, Any]]:
         if not self._audit_path.exists():
             return iter(())
         out = []
-        with self.lock:
-            with open(self._audit_path, encoding="utf-8") as f:
-                for line in f:
-                    try:
-                        out.append(json.loads(line))
-                    except ValueError:
-                        continue
+        with self.lock, open(self._audit_path, encoding="utf-8") as f:
+            for line in f:
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    continue
         return iter(out)
 
     # -- usage ------------------------------------------------------------------------------------
-    def count_usage(self, kind: str, tokens: int, session_id: str | None, base_model: str | None, t: float | None = None) -> None:
+    def count_usage(
+        self, kind: str, tokens: int, session_id: str | None, base_model: str | None, t: float | None = None
+    ) -> None:
         if tokens <= 0:
             return
         hour = int((t if t is not None else now()) // 3600)

@@ -6,10 +6,10 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-__all__ = ["Task", "ModelWorker"]
+__all__ = ["ModelWorker", "Task"]
 
 log = logging.getLogger("tinker_local")
 
@@ -70,7 +70,9 @@ class ModelWorker:
                 else:
                     self._ordered[task.seq_id] = task
                 if self._thread is None:
-                    self._thread = threading.Thread(target=self._loop, name=f"tinker-local-model-{self.name}", daemon=True)
+                    self._thread = threading.Thread(
+                        target=self._loop, name=f"tinker-local-model-{self.name}", daemon=True
+                    )
                     self._thread.start()
                 self._cv.notify_all()
         if closed:

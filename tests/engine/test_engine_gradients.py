@@ -298,3 +298,31 @@ def test_initial_adapter_output_equals_base(base):
     lp_lora = m.forward([Datum(s[:-1], {"target_tokens": s[1:]})], "cross_entropy").outputs[0]["logprobs"]
     res = sample(base, s, SamplingConfig(max_tokens=1, temperature=0.0), prompt_logprobs=True)
     np.testing.assert_allclose(lp_lora, np.array(res.prompt_logprobs[1:], dtype=np.float32), rtol=1e-5, atol=1e-5)
+
+
+def test_two_thread_path_matches_serial_and_is_deterministic(base, monkeypatch):
+    """Large calls run as two halves on the engine's threads: same results as one thread."""
+    import tinker_local.engine._trainable as tr
+
+    rng = np.random.default_rng(8)
+    seqs = [_tokens(rng, 150) for _ in range(12)]
+    datums = [Datum(s[:-1], {"target_tokens": s[1:]}) for s in seqs]
+    assert sum(150**2 for _ in seqs) * 4 >= tr._PARALLEL_MIN  # really takes the threaded path
+
+    def run():
+        m = TrainableModel(base, LoraConfig(rank=8, seed=1))
+        _randomise(m, 5, scale=0.05)
+        r = m.forward_backward(datums, "cross_entropy")
+        return r, m.grads
+
+    r1, g1 = run()
+    _, g2 = run()
+    for k in g1:
+        np.testing.assert_array_equal(g1[k], g2[k])
+    monkeypatch.setattr(tr, "_PARALLEL_MIN", 1 << 62)
+    r3, g3 = run()
+    assert r1.metrics["loss:sum"] == pytest.approx(r3.metrics["loss:sum"], rel=1e-6)
+    for o, p in zip(r1.outputs, r3.outputs):
+        np.testing.assert_allclose(o["logprobs"], p["logprobs"], atol=1e-5)
+    for k in g1:
+        np.testing.assert_allclose(g1[k], g3[k], rtol=0, atol=2e-6 * max(1.0, float(np.abs(g3[k]).max())))

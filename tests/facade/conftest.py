@@ -1,26 +1,18 @@
 """Fixtures for the client-facade tests; the fake Tinker server itself lives in ``fake_tinker.py``.
 
-Hypothesis runs derandomized (seeded) so every run sees the same examples.
+Property tests use ``fake_tinker.SEEDED`` (derandomized hypothesis settings) so every run sees the same
+examples; the global hypothesis profile is left alone for the other test folders.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fake_tinker import BASE_MODEL, FakeServer, SleepRecorder, make_rest, make_service
-from hypothesis import HealthCheck, settings
 
 import tinker
-
-settings.register_profile(
-    "tinker-facade",
-    derandomize=True,
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-settings.load_profile("tinker-facade")
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +24,7 @@ def _fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("TINKER_BASE_URL", "TINKER_API_KEY", "TINKER_PROJECT_ID", "TINKER_TAGS", "TINKER_CREDENTIAL_CMD",
                 "CLOUDFLARE_ACCESS_CLIENT_ID", "CLOUDFLARE_ACCESS_CLIENT_SECRET", "TINKER_LOG"):
         monkeypatch.delenv(var, raising=False)
@@ -47,10 +39,7 @@ def server() -> FakeServer:
 def service(server: FakeServer) -> Iterator[tinker.ServiceClient]:
     client = make_service(server)
     yield client
-    try:
-        client.close().result(timeout=5)
-    except Exception:
-        pass
+    client.close().result(timeout=5)  # idempotent; finishing errors are logged, not raised
 
 
 @pytest.fixture

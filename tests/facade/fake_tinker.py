@@ -9,7 +9,8 @@ scripts:
   instance (raised by the transport, e.g. ``httpx.ConnectError``) or a callable ``(request) -> reply``.
 * ``server.script_polls(*replies)`` — the next future the server creates answers its first polls with these
   replies before its result (same reply forms).
-  An ``async def`` callable is awaited on the SDK loop (to hold a request open).
+  An ``async def`` callable is awaited on the SDK loop (to hold a request open); a callable returning
+  ``None`` defers to the default reply.
 * ``server.config`` — the ``client/config`` reply.
 * ``server.add_future(kind, result, polls)`` — register a future directly (for poller tests).
 
@@ -33,9 +34,10 @@ from typing import Any
 import httpx
 import numpy as np
 import orjson
-import tinker_wire as wire
+from hypothesis import HealthCheck, settings
 
 import tinker
+import tinker_wire as wire
 from tinker._retry import RetryConfig
 
 API_KEY = "tml-test-SECRET-4f9a2c"
@@ -43,6 +45,9 @@ BASE_URL = "http://fake"
 BASE_MODEL = "Qwen/Qwen3-8B"
 FAST_RETRY = RetryConfig(retry_delay_base=0.001, retry_delay_max=0.01)
 PB = "application/x-protobuf"
+# Seeded, bounded hypothesis settings for the property tests of this folder.
+SEEDED = settings(derandomize=True, max_examples=60, deadline=None, database=None,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -73,6 +78,7 @@ class Recorded:
     headers: dict[str, str]
     raw: bytes
     body: Any
+    target: str = ""  # the path as sent on the wire (percent-encoded), with the query
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -158,7 +164,7 @@ class FakeServer:
             if PB in ctype:
                 data = raw
                 if request.headers.get("content-encoding") == "zstd":
-                    data = wire.decompress_zstd(raw)
+                    data = wire.decompress_zstd(raw, 64 << 20)
                 body = wire.decode_forward_backward_request(data)
             else:
                 try:
@@ -172,6 +178,7 @@ class FakeServer:
             headers={k.lower(): v for k, v in request.headers.items()},
             raw=raw,
             body=body,
+            target=request.url.raw_path.decode(),
         )
         with self._lock:
             self.requests.append(rec)
@@ -189,6 +196,8 @@ class FakeServer:
             return deferred()  # MockTransport awaits it on the SDK loop
         if callable(reply) and not isinstance(reply, httpx.Response):
             reply = reply(rec)
+        if reply is None:  # a callable may defer to the default behaviour
+            return self._default(rec)
         if isinstance(reply, BaseException):
             raise reply
         if isinstance(reply, httpx.Response):

@@ -7,10 +7,10 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
-import tinker_wire as wire
 from fake_tinker import PB, FakeServer, bare, json_response, make_rest, status
 
 import tinker
+import tinker_wire as wire
 from tinker import _loop
 from tinker._polling import FutureExpiredError, PollSpec, poll_future
 from tinker._retry import RetryableError, RetryConfig
@@ -103,6 +103,12 @@ def test_error_json_raises_request_failed(server: FakeServer, category, expected
     assert isinstance(err, tinker.TinkerError)
 
 
+def test_error_json_with_null_category(server: FakeServer) -> None:
+    with pytest.raises(tinker.RequestFailedError) as info:
+        _poll(server, [{"error": "boom", "category": None}])
+    assert info.value.category == "unknown"
+
+
 def test_410_raises_future_expired(server: FakeServer) -> None:
     with pytest.raises(FutureExpiredError) as info:
         _poll(server, [status(410, {"detail": "gone"})])
@@ -179,7 +185,7 @@ def test_connection_error_mid_poll_repolls_the_same_request(server: FakeServer, 
     polls = server.op_calls("retrieve_future")
     assert len(polls) == 3
     assert {p.body["request_id"] for p in polls} == {"req-1"}
-    assert len(sleeps.delays) == 1
+    assert sleeps.delays  # backed off before re-polling
 
 
 # ------------------------------------------------------------------ protobuf vs JSON results

@@ -7,10 +7,10 @@ import logging
 
 import numpy as np
 import pytest
-import tinker_wire as wire
 from fake_tinker import PB, FakeServer, bare, status
 
 import tinker
+import tinker_wire as wire
 
 PROMPT = tinker.ModelInput.from_ints([5, 6, 7, 8])
 PARAMS = tinker.SamplingParams(max_tokens=3, temperature=0.5, seed=11)

@@ -8,10 +8,10 @@ import threading
 
 import numpy as np
 import pytest
-import tinker_wire as wire
 from fake_tinker import BASE_MODEL, PB, FakeServer, datum, decoded_fb, fake_logprobs
 
 import tinker
+import tinker_wire as wire
 
 ADAM = tinker.AdamParams(learning_rate=1e-4)
 

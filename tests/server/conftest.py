@@ -66,15 +66,25 @@ class Api:
 
     def model(self, sid: str | None = None, seq: int = 0, rank: int = 4, seed: int = 0, **extra: Any) -> str:
         sid = sid or self.session()
-        fut = self.ok("create_model", {"session_id": sid, "model_seq_id": seq, "base_model": MODEL,
-                                        "lora_config": {"rank": rank, "seed": seed}, **extra})
+        fut = self.ok(
+            "create_model",
+            {
+                "session_id": sid,
+                "model_seq_id": seq,
+                "base_model": MODEL,
+                "lora_config": {"rank": rank, "seed": seed},
+                **extra,
+            },
+        )
         out = self.result(fut)
         assert out["model_id"] == f"{sid}:train:{seq}"
         return out["model_id"]
 
     def fb(self, mid: str, seq: int | None, texts: list[str], forward_only: bool = False) -> dict[str, Any]:
-        body: dict[str, Any] = {"model_id": mid, "forward_backward_input": {
-            "data": [ce_datum(t) for t in texts], "loss_fn": "cross_entropy"}}
+        body: dict[str, Any] = {
+            "model_id": mid,
+            "forward_backward_input": {"data": [ce_datum(t) for t in texts], "loss_fn": "cross_entropy"},
+        }
         if seq is not None:
             body["seq_id"] = seq
         if forward_only:

@@ -19,13 +19,15 @@ def proto_fb(mid: str, seq: int, texts: list[str], forward_only: bool = False) -
     data = []
     for t in texts:
         toks = np.asarray(text_tokens(t), dtype=np.int64)
-        data.append(tw.WireDatum(
-            chunks=[tw.EncodedText(toks[:-1])],
-            loss_fn_inputs={
-                "target_tokens": tw.WireTensor.from_array(toks[1:]),
-                "weights": tw.WireTensor.from_array(np.ones(len(toks) - 1, dtype=np.float32)),
-            },
-        ))
+        data.append(
+            tw.WireDatum(
+                chunks=[tw.EncodedText(toks[:-1])],
+                loss_fn_inputs={
+                    "target_tokens": tw.WireTensor.from_array(toks[1:]),
+                    "weights": tw.WireTensor.from_array(np.ones(len(toks) - 1, dtype=np.float32)),
+                },
+            )
+        )
     return tw.encode_forward_backward_request(
         tw.WireForwardBackwardRequest(mid, seq, data, "cross_entropy", {}, forward_only)
     )
@@ -69,8 +71,11 @@ def test_json_and_protobuf_forward_backward_agree(api):
     lp_json = [np.asarray(o["logprobs"]["data"], dtype=np.float32) for o in fwd_json["loss_fn_outputs"]]
     assert [len(x) for x in lp_json] == [len(t) - 1 for t in texts]
 
-    fut = api.post("forward_backward", content=proto_fb(mid, 2, texts, forward_only=True),
-                   headers={"Content-Type": PROTOBUF}).json()
+    fut = api.post(
+        "forward_backward",
+        content=proto_fb(mid, 2, texts, forward_only=True),
+        headers={"Content-Type": PROTOBUF},
+    ).json()
     r = api.result(fut, accept=PROTOBUF)
     assert r.headers["content-type"].startswith(PROTOBUF)
     out = tw.decode_forward_backward_output(r.content)
@@ -95,12 +100,21 @@ def test_training_reduces_loss_and_sampling_returns_proto(api):
         seq += 2
     last = api.result(api.fb(mid, seq, ["abababab"], forward_only=True))["metrics"]["loss:sum"]
     assert last < first * 0.7
-    save = api.result(api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": seq + 1, "sampling_session_seq_id": 0}))
+    save = api.result(
+        api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": seq + 1, "sampling_session_seq_id": 0})
+    )
     assert save["path"] is None
     ssid = save["sampling_session_id"]
-    fut = api.ok("asample", {"sampling_session_id": ssid, "seq_id": 0, "num_samples": 3,
-                             "prompt": {"chunks": [{"tokens": text_tokens("abab")}]},
-                             "sampling_params": {"max_tokens": 6, "seed": 7, "temperature": 0.0}})
+    fut = api.ok(
+        "asample",
+        {
+            "sampling_session_id": ssid,
+            "seq_id": 0,
+            "num_samples": 3,
+            "prompt": {"chunks": [{"tokens": text_tokens("abab")}]},
+            "sampling_params": {"max_tokens": 6, "seed": 7, "temperature": 0.0},
+        },
+    )
     assert len(fut["sample_sequence_ids"]) == 3
     resp = tw.decode_sample_response(api.result(fut, accept=PROTOBUF).content)
     assert len(resp.sequences) == 3
@@ -110,14 +124,19 @@ def test_training_reduces_loss_and_sampling_returns_proto(api):
 
 def test_validation_errors_name_the_field(api):
     sid = api.session()
-    ss = api.ok("create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 0, "base_model": MODEL})
+    ss = api.ok(
+        "create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 0, "base_model": MODEL}
+    )
     base = {"sampling_session_id": ss["sampling_session_id"], "prompt": {"chunks": [{"tokens": [1, 2]}]}}
     r = api.post("asample", {**base, "sampling_params": {"max_tokens": -1}})
     assert r.status_code == 422
     assert r.json()["detail"] == "body.sampling_params.max_tokens: -1 is less than the minimum of 1"
     r = api.post("asample", {**base, "sampling_params": {}})
     assert r.status_code == 400 and r.json()["detail"] == "sampling_params.max_tokens is required"
-    r = api.post("asample", {**base, "prompt": {"chunks": [{"tokens": [1, 999]}]}, "sampling_params": {"max_tokens": 2}})
+    r = api.post(
+        "asample",
+        {**base, "prompt": {"chunks": [{"tokens": [1, 999]}]}, "sampling_params": {"max_tokens": 2}},
+    )
     assert r.status_code == 400 and "prompt" in r.json()["detail"] and "999" in r.json()["detail"]
     r = api.post("asample", {**base, "sampling_params": {"max_tokens": 4000}})
     assert r.status_code == 400 and "context" in r.json()["detail"]
@@ -130,10 +149,14 @@ def test_validation_errors_name_the_field(api):
     bad = ce_datum("hello")
     bad["loss_fn_inputs"]["weights"]["data"] = [1.0, 1.0]
     bad["loss_fn_inputs"]["weights"]["shape"] = [2]
-    r = api.post("forward_backward", {"model_id": mid, "seq_id": 1, "forward_backward_input": {
-        "data": [bad], "loss_fn": "cross_entropy"}})
+    r = api.post(
+        "forward_backward",
+        {"model_id": mid, "seq_id": 1, "forward_backward_input": {"data": [bad], "loss_fn": "cross_entropy"}},
+    )
     assert r.status_code == 400 and "weights" in r.json()["detail"]
-    r = api.post("optim_step", {"model_id": mid, "optimizer_params": {"type": "dimuon", "learning_rate": 0.02}})
+    r = api.post(
+        "optim_step", {"model_id": mid, "optimizer_params": {"type": "dimuon", "learning_rate": 0.02}}
+    )
     assert r.status_code == 400 and "adam" in r.json()["detail"]
     r = api.post("forward_backward", content=b"\xff\xff\xff", headers={"Content-Type": PROTOBUF})
     assert r.status_code == 400 and "protobuf" in r.json()["detail"]
@@ -153,13 +176,19 @@ def test_long_poll_408_then_result():
             r = api.post("retrieve_future", {"request_id": fut["request_id"]})
             assert r.status_code == 408
             body = r.json()
-            assert body["queue_state"] == "active" and body["request_id"] == fut["request_id"] and body["detail"]
+            assert (
+                body["queue_state"] == "active" and body["request_id"] == fut["request_id"] and body["detail"]
+            )
             assert "loss:sum" in api.result(fut)["metrics"]
 
 
 def test_idempotent_resubmission_and_conflict(api):
     mid = api.model()
-    body = {"model_id": mid, "seq_id": 1, "forward_backward_input": {"data": [ce_datum("same")], "loss_fn": "cross_entropy"}}
+    body = {
+        "model_id": mid,
+        "seq_id": 1,
+        "forward_backward_input": {"data": [ce_datum("same")], "loss_fn": "cross_entropy"},
+    }
     f1 = api.ok("forward_backward", body)
     f2 = api.ok("forward_backward", body)  # a retry after a lost response
     assert f1["request_id"] == f2["request_id"]
@@ -170,9 +199,15 @@ def test_idempotent_resubmission_and_conflict(api):
     r = api.post("forward_backward", other)
     assert r.status_code == 409 and "seq_id" in r.json()["detail"]
     # samples are idempotent per (sampling session, seq_id) too
-    save = api.result(api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": 2, "sampling_session_seq_id": 5}))
-    sb = {"sampling_session_id": save["sampling_session_id"], "seq_id": 0,
-          "prompt": {"chunks": [{"tokens": [1, 2, 3]}]}, "sampling_params": {"max_tokens": 3}}
+    save = api.result(
+        api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": 2, "sampling_session_seq_id": 5})
+    )
+    sb = {
+        "sampling_session_id": save["sampling_session_id"],
+        "seq_id": 0,
+        "prompt": {"chunks": [{"tokens": [1, 2, 3]}]},
+        "sampling_params": {"max_tokens": 3},
+    }
     s1, s2 = api.ok("asample", sb), api.ok("asample", sb)
     assert s1 == s2
     assert api.post("asample", {**sb, "num_samples": 2}).status_code == 409
@@ -217,14 +252,26 @@ def test_seq_gap_times_out_loudly():
             assert "seq_id 1" in body["error"]
             # the model keeps working afterwards
             assert "loss:sum" in api.result(api.fb(mid, 3, ["after"]))["metrics"]
-            r = api.post("forward_backward", {"model_id": mid, "seq_id": 1, "forward_backward_input": {
-                "data": [ce_datum("late")], "loss_fn": "cross_entropy"}})
+            r = api.post(
+                "forward_backward",
+                {
+                    "model_id": mid,
+                    "seq_id": 1,
+                    "forward_backward_input": {"data": [ce_datum("late")], "loss_fn": "cross_entropy"},
+                },
+            )
             assert r.status_code == 400 and "behind" in r.json()["detail"]
+            # a save that fails (here: behind a gap) releases the checkpoint name it reserved
+            f = api.ok("save_weights", {"model_id": mid, "seq_id": 10, "path": "n"})
+            assert "seq_id 4" in api.retrieve(f["request_id"]).json()["error"]
+            ok = api.result(api.ok("save_weights", {"model_id": mid, "seq_id": 11, "path": "n"}))
+            assert ok["path"].endswith("/weights/n")
 
 
 def test_metadata_only_and_expiry():
-    with LocalServer(retrieve_timeout_s=2.0, metadata_only_threshold_bytes=10, future_ttl_s=0.2,
-                     janitor_interval_s=0.0) as srv:
+    with LocalServer(
+        retrieve_timeout_s=2.0, metadata_only_threshold_bytes=10, future_ttl_s=0.2, janitor_interval_s=0.0
+    ) as srv:
         c, api = make_api(srv.base_url)
         with c:
             mid = api.model()
@@ -243,8 +290,18 @@ def test_metadata_only_and_expiry():
 def test_failure_category_user_at_execution(api):
     mid = api.model()
     # unknown loss_fn_config key is a user error caught at submission (400) ...
-    r = api.post("forward_backward", {"model_id": mid, "seq_id": 1, "forward_backward_input": {
-        "data": [ce_datum("abc")], "loss_fn": "ppo", "loss_fn_config": {"nope": 1.0}}})
+    r = api.post(
+        "forward_backward",
+        {
+            "model_id": mid,
+            "seq_id": 1,
+            "forward_backward_input": {
+                "data": [ce_datum("abc")],
+                "loss_fn": "ppo",
+                "loss_fn_config": {"nope": 1.0},
+            },
+        },
+    )
     assert r.status_code == 400 and "nope" in r.json()["detail"]
     # ... a checkpoint incompatible with the model only fails when the load runs in order
     other = api.model(rank=2, seq=7)
@@ -262,21 +319,34 @@ def test_zstd_bodies_and_size_cap():
         with c:
             mid = api.model()
             raw = proto_fb(mid, 1, ["compressed body"])
-            fut = api.post("forward_backward", content=tw.compress_zstd(raw),
-                           headers={"Content-Type": PROTOBUF, "Content-Encoding": "zstd"}).json()
+            fut = api.post(
+                "forward_backward",
+                content=tw.compress_zstd(raw),
+                headers={"Content-Type": PROTOBUF, "Content-Encoding": "zstd"},
+            ).json()
             assert "loss:sum" in api.result(fut)["metrics"]
             big = proto_fb(mid, 2, ["x" * 3000, "y" * 3000])
-            r = api.post("forward_backward", content=tw.compress_zstd(big),
-                         headers={"Content-Type": PROTOBUF, "Content-Encoding": "zstd"})
+            r = api.post(
+                "forward_backward",
+                content=tw.compress_zstd(big),
+                headers={"Content-Type": PROTOBUF, "Content-Encoding": "zstd"},
+            )
             assert r.status_code == 413 and "limit" in r.json()["detail"]
             r = api.post("forward_backward", content=big, headers={"Content-Type": PROTOBUF})
             assert r.status_code == 413
-            r = api.post("forward_backward", content=b"not zstd", headers={"Content-Type": PROTOBUF, "Content-Encoding": "zstd"})
+            r = api.post(
+                "forward_backward",
+                content=b"not zstd",
+                headers={"Content-Type": PROTOBUF, "Content-Encoding": "zstd"},
+            )
             assert r.status_code == 422
             # JSON bodies may be compressed as well
             body = tw.dumps({"tags": [], "sdk_version": "0.38.0"})
-            r = api.post("create_session", content=tw.compress_zstd(body),
-                         headers={"Content-Type": "application/json", "Content-Encoding": "zstd"})
+            r = api.post(
+                "create_session",
+                content=tw.compress_zstd(body),
+                headers={"Content-Type": "application/json", "Content-Encoding": "zstd"},
+            )
             assert r.status_code == 200 and r.json()["session_id"]
 
 
@@ -297,9 +367,16 @@ def test_stream_sample_is_incremental_and_cancellable():
         c, api = make_api(srv.base_url)
         with c:
             sid = api.session()
-            ss = api.ok("create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 0, "base_model": MODEL})
-            body = {"sampling_session_id": ss["sampling_session_id"], "prompt": {"chunks": [{"tokens": text_tokens("Hi")}]},
-                    "sampling_params": {"max_tokens": 8, "seed": 3, "stop": []}, "num_samples": 1}
+            ss = api.ok(
+                "create_sampling_session",
+                {"session_id": sid, "sampling_session_seq_id": 0, "base_model": MODEL},
+            )
+            body = {
+                "sampling_session_id": ss["sampling_session_id"],
+                "prompt": {"chunks": [{"tokens": text_tokens("Hi")}]},
+                "sampling_params": {"max_tokens": 8, "seed": 3, "stop": []},
+                "num_samples": 1,
+            }
             t0 = time.monotonic()
             with c.stream("POST", "/api/v1/stream_sample", json=body) as r:
                 assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
@@ -325,8 +402,14 @@ def test_stream_sample_is_incremental_and_cancellable():
 
 
 def test_stream_sample_errors_before_streaming(api):
-    r = api.post("stream_sample", {"sampling_session_id": "missing", "prompt": {"chunks": [{"tokens": [1]}]},
-                                   "sampling_params": {"max_tokens": 1}})
+    r = api.post(
+        "stream_sample",
+        {
+            "sampling_session_id": "missing",
+            "prompt": {"chunks": [{"tokens": [1]}]},
+            "sampling_params": {"max_tokens": 1},
+        },
+    )
     assert r.status_code == 404
 
 
@@ -335,18 +418,35 @@ def test_stream_sample_errors_before_streaming(api):
 
 def test_retrieve_futures_cancel_and_join(api):
     sid = api.session()
-    ssid = api.ok("create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 3, "base_model": MODEL})[
-        "sampling_session_id"]
+    ssid = api.ok(
+        "create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 3, "base_model": MODEL}
+    )["sampling_session_id"]
     assert api.ok("join_sampling_session", {"sampling_session_id": ssid})["client_counter"] == 1
     assert api.ok("join_sampling_session", {"sampling_session_id": ssid})["client_counter"] == 2
-    fut = api.ok("asample", {"sampling_session_id": ssid, "seq_id": 0, "prompt": {"chunks": [{"tokens": [1, 2]}]},
-                             "sampling_params": {"max_tokens": 2}})
-    got = api.ok("retrieve_futures", {"target": {"type": "sampling_session", "sampling_session_id": ssid},
-                                      "prev_cursor": 0})
+    fut = api.ok(
+        "asample",
+        {
+            "sampling_session_id": ssid,
+            "seq_id": 0,
+            "prompt": {"chunks": [{"tokens": [1, 2]}]},
+            "sampling_params": {"max_tokens": 2},
+        },
+    )
+    got = api.ok(
+        "retrieve_futures",
+        {"target": {"type": "sampling_session", "sampling_session_id": ssid}, "prev_cursor": 0},
+    )
     assert [x["request_id"] for x in got["completions"]] == [fut["request_id"]]
     assert got["completions"][0]["state"] == "finished" and got["cursor"] == 1
-    again = api.ok("retrieve_futures", {"target": {"type": "sampling_session", "sampling_session_id": ssid},
-                                        "prev_cursor": 1, "timeout": 0.1, "retrieved_request_ids": [fut["request_id"]]})
+    again = api.ok(
+        "retrieve_futures",
+        {
+            "target": {"type": "sampling_session", "sampling_session_id": ssid},
+            "prev_cursor": 1,
+            "timeout": 0.1,
+            "retrieved_request_ids": [fut["request_id"]],
+        },
+    )
     assert again["completions"] == [] and again["cursor"] == 1
     assert api.ok("cancel_future", {"request_id": fut["request_id"]}) == {"cancelled": False}
     assert api.post("cancel_future", {"request_id": "unknown"}).status_code == 404
@@ -365,11 +465,10 @@ def test_finished_session_refuses_work(api):
     assert r.status_code == 400 and "finished" in r.json()["detail"]
     r = api.post("optim_step", {"model_id": mid, "adam_params": {}})
     assert r.status_code == 400 and "finished" in r.json()["detail"]
-    assert api.post(f"sessions/nope/finish", {"reason": {"type": "success"}}).status_code == 404
+    assert api.post("sessions/nope/finish", {"reason": {"type": "success"}}).status_code == 404
 
 
 def test_concurrent_models_do_not_interfere(server):
-    c1, a1 = make_api(server.base_url)
     results: dict[str, float] = {}
 
     def train(name: str) -> None:
@@ -386,14 +485,20 @@ def test_concurrent_models_do_not_interfere(server):
         t.start()
     for t in threads:
         t.join()
-    c1.close()
     vals = list(results.values())
     assert len(vals) == 3 and max(vals) - min(vals) < 1e-4 * abs(vals[0])
 
 
 def test_custom_loss_is_refused_clearly(api):
     sid = api.session()
-    r = api.post("create_custom_loss", {"session_id": sid, "custom_loss_seq_id": 0, "name": "x",
-                                        "inputs": [{"name": "logprobs", "rank": 1}], "graph": {"format": 1, "nodes": []}})
+    r = api.post(
+        "create_custom_loss",
+        {
+            "session_id": sid,
+            "custom_loss_seq_id": 0,
+            "name": "x",
+            "inputs": [{"name": "logprobs", "rank": 1}],
+            "graph": {"format": 1, "nodes": []},
+        },
+    )
     assert r.status_code == 400 and "client-side" in r.json()["detail"]
-

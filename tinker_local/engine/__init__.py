@@ -63,7 +63,8 @@ and, for shapes, the expected and actual shape; nothing is modified when it is r
 
 BLAS threads: on import the engine sets numpy's OpenBLAS to **1 thread** (process-wide),
 because multi-threaded OpenBLAS stalls 5-20x on a shared 2-core machine; the engine instead
-splits attention over 2 threads of its own.  It leaves BLAS alone when ``OPENBLAS_NUM_THREADS``
+runs large forward/forward_backward calls as two length-bucketed halves on 2 threads of its own
+(numpy releases the GIL; gradients are combined in a fixed order, so results are deterministic).  It leaves BLAS alone when ``OPENBLAS_NUM_THREADS``
 or ``OMP_NUM_THREADS`` is set, or when ``TINKER_ENGINE_BLAS_THREADS=0``; any other value of
 that variable is the thread count to use.  ``set_blas_threads(n)`` changes it at run time.
 

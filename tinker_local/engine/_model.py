@@ -280,7 +280,7 @@ def init_adapter(base: BaseModel, lora: LoraConfig) -> dict[str, np.ndarray]:
 
 
 _ATTN_BLOCK = 64
-_PARALLEL_MIN = 1 << 20  # attention work (B*H*T*T) above which the batch is split over 2 threads
+_PARALLEL_MIN = 1 << 20  # attention work (Σ H*T²) above which a batch is split over 2 threads
 _POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
 
@@ -434,47 +434,23 @@ class _Net:
             np.matmul(dP, k[:, :, :t1], out=dq[:, :, t0:t1])
             dk[:, :, :t1] += dP.transpose(0, 1, 3, 2) @ q[:, :, t0:t1]
 
-    @staticmethod
-    def _splits(q: np.ndarray, parallel: bool) -> list[tuple[int, int]]:
-        Bn, H, T, _ = q.shape
-        if not parallel or Bn < 2 or Bn * H * T * T < _PARALLEL_MIN:
-            return [(0, Bn)]
-        h = Bn // 2
-        return [(0, h), (h, Bn)]
-
     @classmethod
-    def attention(cls, q, k, v, mask, parallel=True):
-        """q (pre-scaled), k, v [B, H, T, hd] -> (probabilities per batch part, output [B, H, T, hd]).
-
-        With ``parallel`` a large batch is split in two halves computed on the engine's 2 threads.
-        """
+    def attention(cls, q, k, v, mask):
+        """q (pre-scaled), k, v [B, H, T, hd] -> (per-block probabilities, output [B, H, T, hd])."""
         o = np.empty_like(q)
-        parts = cls._splits(q, parallel)
-        if len(parts) == 1:
-            return [cls._attn_part(q, k, v, mask, o)], o
-        futs = [_pool().submit(cls._attn_part, q[a:b], k[a:b], v[a:b], mask, o[a:b]) for a, b in parts]
-        return [f.result() for f in futs], o
+        return cls._attn_part(q, k, v, mask, o), o
 
     @classmethod
-    def attention_back(cls, do, q, k, v, Ps, o, parallel=True):
-        """Gradients w.r.t. (pre-scaled) q, k, v given dL/do (``parallel`` as in ``attention``)."""
+    def attention_back(cls, do, q, k, v, Ps, o):
+        """Gradients w.r.t. (pre-scaled) q, k, v given dL/do."""
         dq = np.empty_like(q)
         dk = np.zeros_like(k)
         dv = np.zeros_like(v)
-        parts = cls._splits(q, parallel)
-        args = [
-            (do[a:b], q[a:b], k[a:b], v[a:b], Ps[j], o[a:b], dq[a:b], dk[a:b], dv[a:b])
-            for j, (a, b) in enumerate(parts)
-        ]
-        if len(parts) == 1:
-            cls._attn_back_part(*args[0])
-        else:
-            for f in [_pool().submit(cls._attn_back_part, *a) for a in args]:
-                f.result()
+        cls._attn_back_part(do, q, k, v, Ps, o, dq, dk, dv)
         return dq, dk, dv
 
     # -- full-sequence forward -----------------------------------------------------------------
-    def forward(self, tokens: np.ndarray, keep: bool, parallel: bool = True) -> tuple[np.ndarray, list]:
+    def forward(self, tokens: np.ndarray, keep: bool) -> tuple[np.ndarray, list]:
         """tokens [B, T] -> final normalised hidden states [B*T, d] and per-layer caches.
 
         With ``keep`` the caches hold everything the backward pass needs; without it they hold
@@ -498,7 +474,7 @@ class _Net:
             q = self.rope(qkv[0], qcos, qsin)
             k = self.rope(qkv[1], cos, sin)
             v = qkv[2]
-            P, o = self.attention(q, k, v, mask, parallel)
+            P, o = self.attention(q, k, v, mask)
             o2 = o.transpose(0, 2, 1, 3).reshape(Bn * T, d)
             x = x + o2 @ self.W[p + "o_proj"]
             h2, r2 = self.layernorm(x)
@@ -521,7 +497,6 @@ class _Net:
         caches: list,
         grads: dict[str, np.ndarray],
         shape: tuple[int, int],
-        parallel: bool = True,
     ) -> None:
         """Accumulate LoRA grads given dL/d(final hidden) [B*T, d]."""
         cfg = self.cfg
@@ -545,7 +520,7 @@ class _Net:
             # attention
             do2 = self.lin_back(dx, o2, p + "o_proj", grads)
             do = do2.reshape(Bn, T, H, hd).transpose(0, 2, 1, 3)
-            dq, dk, dv = self.attention_back(do, q, k, v, P, o, parallel)
+            dq, dk, dv = self.attention_back(do, q, k, v, P, o)
             dqkv = np.empty((3, Bn, T, H, hd), dtype=dt)
             dqkv[0] = self.rope_back(dq, qcos, qsin).transpose(0, 2, 1, 3)
             dqkv[1] = self.rope_back(dk, cos, sin).transpose(0, 2, 1, 3)

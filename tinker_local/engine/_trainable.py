@@ -220,14 +220,14 @@ class TrainableModel:
         if len(groups) == 1 and len(groups[0]) >= 2 and work >= _PARALLEL_MIN:
             groups = [groups[0][0::2], groups[0][1::2]]  # two balanced halves for the 2 threads
 
-        def run_group(group: list[int], parallel: bool):
-            return self._run_group(net, [prepared[i] for i in group], spec, lcfg, backward, outputs, parallel)
+        def run_group(group: list[int]):
+            return self._run_group(net, [prepared[i] for i in group], spec, lcfg, backward, outputs)
 
         if len(groups) >= 2 and work >= _PARALLEL_MIN:
             # two groups at a time on the engine's 2 threads; results are combined in group order
-            results = list(_pool().map(lambda g: run_group(g, False), groups))
+            results = list(_pool().map(run_group, groups))
         else:
-            results = [run_group(g, True) for g in groups]
+            results = [run_group(g) for g in groups]
 
         total = 0.0
         if backward:
@@ -239,7 +239,7 @@ class TrainableModel:
             total += t
         return ForwardResult([o for o in outputs if o is not None], {"loss:sum": total})
 
-    def _run_group(self, net, items, spec, lcfg, backward, outputs, parallel):
+    def _run_group(self, net, items, spec, lcfg, backward, outputs):
         """Forward (and backward) of one right-padded batch.  Returns (grads | None, loss sum)."""
         base = self.base
         dt = base.dtype
@@ -259,7 +259,7 @@ class TrainableModel:
             tok[b, :n] = p.tokens
             row_index.append(b * T + np.arange(n))
         rows_of = np.concatenate(row_index)  # positions in [B*T] of the real tokens, datum by datum
-        hf, caches = net.forward(tok, keep=backward and hidden_trainable, parallel=parallel)
+        hf, caches = net.forward(tok, keep=backward and hidden_trainable)
         h = hf[rows_of]  # [R, d]
         R = h.shape[0]
         # entries: (row, token) pairs, K per row; datums stay contiguous
@@ -321,7 +321,7 @@ class TrainableModel:
         if hidden_trainable:
             dhf = np.zeros_like(hf)
             dhf[rows_of] = dh
-            net.backward(dhf, hf, caches, grads, (Bn, T), parallel=parallel)
+            net.backward(dhf, hf, caches, grads, (Bn, T))
         return grads, total
 
     # -- optimizer -----------------------------------------------------------------------------

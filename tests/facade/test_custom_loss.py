@@ -1,0 +1,117 @@
+"""forward_backward_custom: a client-side torch loss sent to the server as a linear cross-entropy surrogate."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+import pytest
+from fake_tinker import FakeServer, datum, decoded_fb, fake_logprobs
+
+import tinker
+
+torch = pytest.importorskip("torch")
+
+
+def quadratic_loss(data, logprobs):
+    """L = Σ_i (i+1) · Σ_t (lp_it + 0.5)²  (non-linear, so the surrogate weights are not just constants)."""
+    loss = sum((i + 1) * ((lp + 0.5) ** 2).sum() for i, lp in enumerate(logprobs))
+    return loss, {"custom_metric:mean": 7.0}
+
+
+def _expected(data: list[tinker.Datum]) -> tuple[float, list[np.ndarray]]:
+    loss, grads = 0.0, []
+    for i, d in enumerate(data):
+        lp = fake_logprobs(d.loss_fn_inputs["target_tokens"].to_numpy()).astype(np.float64)
+        loss += (i + 1) * float(((lp + 0.5) ** 2).sum())
+        grads.append(2 * (i + 1) * (lp + 0.5))
+    return loss, grads
+
+
+def test_custom_loss_sends_minus_gradient_as_weights(training, server: FakeServer) -> None:
+    data = [datum(3, start=10), datum(5, start=20, weights=[0.0, 1.0, 1.0, 1.0, 0.0])]
+    out = training.forward_backward_custom(data, quadratic_loss).result(timeout=10)
+
+    fwd, bwd = decoded_fb(server)
+    assert (fwd.seq_id, fwd.forward_only, fwd.loss_fn) == (1, True, "cross_entropy")
+    assert (bwd.seq_id, bwd.forward_only, bwd.loss_fn) == (2, False, "cross_entropy")
+    loss, grads = _expected(data)
+    for d, wd, g in zip(data, bwd.data, grads):
+        np.testing.assert_array_equal(wd.loss_fn_inputs["target_tokens"].values,
+                                      d.loss_fn_inputs["target_tokens"].to_numpy())
+        np.testing.assert_allclose(wd.loss_fn_inputs["weights"].values, -g, rtol=1e-5, atol=1e-6)
+        assert wd.chunks[0].tokens.tolist() == d.model_input.to_ints()
+    assert out.metrics["loss:sum"] == pytest.approx(loss, rel=1e-5)
+    # the server's cross-entropy of the surrogate: -Σ w·lp = Σ g·lp
+    surrogate = sum(float((g * fake_logprobs(d.loss_fn_inputs["target_tokens"].to_numpy())).sum())
+                    for d, g in zip(data, grads))
+    assert out.metrics["surrogate_loss:sum"] == pytest.approx(surrogate, rel=1e-5)
+    assert out.metrics["custom_metric:mean"] == 7.0
+    assert len(out.loss_fn_outputs) == 2
+    # later calls follow both reserved ids
+    training.optim_step(tinker.AdamParams()).result(timeout=10)
+    assert server.op_calls("optim_step")[0].body["seq_id"] == 3
+
+
+def test_custom_loss_forward_pass_uses_zero_weights_when_none_given(training, server: FakeServer) -> None:
+    d = tinker.Datum(model_input=tinker.ModelInput.from_ints([1, 2, 3]), loss_fn_inputs={"target_tokens": [2, 3, 4]})
+    training.forward_backward_custom([d], quadratic_loss).result(timeout=10)
+    fwd, bwd = decoded_fb(server)
+    assert fwd.data[0].loss_fn_inputs["weights"].values.tolist() == [0.0, 0.0, 0.0]
+    _, (g,) = _expected([d])
+    np.testing.assert_allclose(bwd.data[0].loss_fn_inputs["weights"].values, -g, rtol=1e-5)
+
+
+def test_custom_loss_with_chunking(server: FakeServer) -> None:
+    from fake_tinker import BASE_MODEL, make_service
+
+    server.config = {"fwdbwd_max_chunk_len": 2}
+    svc = make_service(server)
+    tc = svc.create_lora_training_client(BASE_MODEL).result(timeout=10)
+    data = [datum(2, start=10 * (i + 1)) for i in range(3)]
+    out = tc.forward_backward_custom(data, quadratic_loss).result(timeout=10)
+    reqs = decoded_fb(server)
+    assert sorted(r.seq_id for r in reqs if r.forward_only) == [1, 2]
+    assert sorted(r.seq_id for r in reqs if not r.forward_only) == [3, 4]
+    loss, _ = _expected(data)
+    assert out.metrics["loss:sum"] == pytest.approx(loss, rel=1e-5)
+    svc.close().result(timeout=10)
+
+
+def test_custom_loss_requires_target_tokens(training, server: FakeServer) -> None:
+    d = tinker.Datum(model_input=tinker.ModelInput.from_ints([1, 2]), loss_fn_inputs={"weights": [1.0, 1.0]})
+    with pytest.raises(ValueError, match="target_tokens"):
+        training.forward_backward_custom([d], quadratic_loss)
+    assert decoded_fb(server) == []
+
+
+def test_custom_loss_must_return_a_scalar_tensor(training) -> None:
+    with pytest.raises(ValueError, match="scalar"):
+        training.forward_backward_custom([datum()], lambda data, lps: (1.0, {})).result(timeout=10)
+
+
+def test_failing_custom_loss_poisons_the_client(training, server: FakeServer) -> None:
+    def broken(data, logprobs):
+        raise ZeroDivisionError("user bug")
+
+    with pytest.raises(ZeroDivisionError):
+        training.forward_backward_custom([datum()], broken).result(timeout=10)
+    assert len(decoded_fb(server)) == 1  # the forward pass only
+    with pytest.raises(RuntimeError, match="unusable"):
+        training.optim_step(tinker.AdamParams())
+
+
+def test_loss_type_input_is_deprecated(training) -> None:
+    with pytest.warns(DeprecationWarning):
+        training.forward_backward_custom([datum()], quadratic_loss, loss_type_input="logprobs").result(timeout=10)
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError):
+        training.forward_backward_custom([datum()], quadratic_loss, loss_type_input="probs")
+
+
+def test_deprecated_async_twin(training) -> None:
+    async def main():
+        return await (await training.forward_backward_custom_async([datum()], quadratic_loss))
+
+    with pytest.warns(FutureWarning):
+        out = asyncio.run(main())
+    assert "surrogate_loss:sum" in out.metrics

@@ -1,0 +1,118 @@
+"""APIFuture behaviour shared by every client call: result/await/concurrent.futures interop, cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+import time
+
+import pytest
+from fake_tinker import FakeServer, bare, datum
+
+import tinker
+from tinker._futures import AwaitableConcurrentFuture, chain, completed
+
+ADAM = tinker.AdamParams()
+
+
+def test_future_is_a_concurrent_future(training) -> None:
+    futs = [training.forward_backward([datum()], "cross_entropy"), training.optim_step(ADAM)]
+    assert all(isinstance(f, concurrent.futures.Future) and isinstance(f, tinker.APIFuture) for f in futs)
+    done, pending = concurrent.futures.wait(futs, timeout=10)
+    assert len(done) == 2 and not pending
+    assert [f.future() is f for f in futs] == [True, True]
+
+
+def test_result_timeout_leaves_the_work_running(training, server: FakeServer) -> None:
+    server.script_polls(*[bare(408)] * 30)
+    fut = training.optim_step(ADAM)
+    with pytest.raises(concurrent.futures.TimeoutError):
+        fut.result(timeout=0.001)
+    assert fut.result(timeout=10).metrics == {"grad_norm:mean": 1.5}
+
+
+def test_coroutine_and_gather(training) -> None:
+    async def main():
+        return await asyncio.gather(training.optim_step(ADAM).coroutine(), training.save_state("x"))
+
+    opt, saved = asyncio.run(main())
+    assert opt.metrics and saved.path.endswith("/weights/x")
+
+
+def test_result_async_timeout(training, server: FakeServer) -> None:
+    server.script_polls(*[bare(408)] * 100_000)
+    fut = training.optim_step(ADAM)
+
+    async def main():
+        await fut.result_async(timeout=0.05)
+
+    with pytest.raises((asyncio.TimeoutError, TimeoutError)):
+        asyncio.run(main())
+
+
+def test_helpers() -> None:
+    assert completed(3).result() == 3
+    assert chain(completed(3), lambda v: v * 2).result(timeout=5) == 6
+    cf: concurrent.futures.Future[int] = concurrent.futures.Future()
+    wrapped = AwaitableConcurrentFuture(cf)
+    threading.Timer(0.01, cf.set_result, args=(5,)).start()
+    assert wrapped.result(timeout=5) == 5
+    assert asyncio.run(wrapped.result_async()) == 5
+    assert "done" in repr(wrapped)
+
+
+def test_blocking_result_on_the_sdk_loop_is_refused(training, server: FakeServer) -> None:
+    from tinker import _loop
+
+    server.script_polls(*[bare(408)] * 20)
+    fut = training.optim_step(ADAM)
+
+    async def inner():
+        return fut.result()
+
+    with pytest.raises(RuntimeError, match="deadlock"):
+        _loop.run_coroutine(inner()).result(timeout=5)
+    fut.result(timeout=10)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: _TaskFuture marks itself RUNNING at creation, so cancel() returns False "
+                                       "and the future never settles: the work is cancelled but result() blocks "
+                                       "forever instead of raising CancelledError")
+def test_cancel_settles_the_future(training, server: FakeServer) -> None:
+    server.script_polls(*[bare(408)] * 100_000)
+    fut = training.optim_step(ADAM)
+    time.sleep(0.02)
+    cancelled = fut.cancel()
+    with pytest.raises(concurrent.futures.CancelledError):
+        fut.result(timeout=1)
+    assert cancelled and fut.cancelled()
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: cancelling a TrainingClient call while it waits for its turn "
+                                       "(TurnGate.wait in _submit/_run_chunks, outside the try/finally) never "
+                                       "releases its seq_id, so every later call on the client waits forever")
+def test_cancelled_waiting_call_does_not_wedge_the_client(training, server: FakeServer) -> None:
+    gate = threading.Event()
+
+    async def slow(rec):
+        for _ in range(400):  # at most ~2 s
+            if gate.is_set():
+                break
+            await asyncio.sleep(0.005)
+        # fall through to the default reply
+
+    server.script("/api/v1/optim_step", slow)
+    first = training.optim_step(ADAM)        # seq 1: its submission is held by the server
+    time.sleep(0.02)
+    second = training.optim_step(ADAM)       # seq 2: waits for its turn
+    time.sleep(0.02)
+    second.cancel()
+    time.sleep(0.02)
+    gate.set()
+    first.result(timeout=5)
+    third = training.optim_step(ADAM)        # seq 3
+    try:
+        third.result(timeout=1)
+    finally:
+        third.cancel()

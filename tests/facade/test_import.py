@@ -1,0 +1,41 @@
+"""`import tinker` stays light: no torch, no pydantic, no local server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+HEAVY = ("torch", "pydantic", "pydantic_core", "tinker_local", "starlette", "uvicorn")
+
+
+def _run(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=60,
+                          check=False)
+
+
+def test_import_tinker_is_light() -> None:
+    out = _run(f"""
+        import sys
+        import tinker
+        loaded = [m for m in {HEAVY!r} if m in sys.modules]
+        assert not loaded, loaded
+        assert tinker.__version__
+        print("ok")
+    """)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+
+
+def test_client_classes_never_pull_in_torch_or_the_local_server() -> None:
+    out = _run("""
+        import sys
+        import tinker
+        tinker.ServiceClient, tinker.TrainingClient, tinker.SamplingClient, tinker.RestClient, tinker.AdminClient
+        tinker.APIFuture, tinker.RetryConfig, tinker.Datum, tinker.TensorData
+        loaded = [m for m in ("torch", "tinker_local") if m in sys.modules]
+        assert not loaded, loaded
+        print("ok")
+    """)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
