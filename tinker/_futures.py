@@ -139,7 +139,6 @@ def spawn(coro: Coroutine[Any, Any, T]) -> _TaskFuture[T]:
 
     task = _loop.run_coroutine(coro)
     out._task = task
-    out.set_running_or_notify_cancel()
     task.add_done_callback(_settle)
     return out
 
@@ -147,7 +146,6 @@ def spawn(coro: Coroutine[Any, Any, T]) -> _TaskFuture[T]:
 def completed(value: T) -> _TaskFuture[T]:
     """A future that already holds ``value``."""
     out: _TaskFuture[T] = _TaskFuture()
-    out.set_running_or_notify_cancel()
     out.set_result(value)
     return out
 

@@ -111,6 +111,7 @@ async def poll_future(
             if status < 500:
                 last_contact = time.monotonic()
             if status == 408:
+                bad_requests = 0
                 _notify(observer, decode_json(exc.response))
                 elapsed = time.monotonic() - started
                 if elapsed < _MIN_POLL_INTERVAL:

@@ -124,7 +124,8 @@ class RetryPolicy:
     def backoff(self, attempt: int) -> float:
         """Delay before retry number ``attempt`` (0-based), with jitter, in [0, retry_delay_max]."""
         cfg = self.config
-        base = min(cfg.retry_delay_base * (2**attempt), cfg.retry_delay_max)
+        # Cap the exponent: after hours of retries 2**attempt would overflow a float.
+        base = min(cfg.retry_delay_base * (2.0 ** min(attempt, 64)), cfg.retry_delay_max)
         return max(0.0, base * (1.0 - cfg.jitter_factor * self._rng.random()))
 
     def should_retry_status(self, status: int, headers: Mapping[str, str]) -> bool:

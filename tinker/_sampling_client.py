@@ -21,7 +21,7 @@ from ._exceptions import APIStatusError
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder
 from ._polling import FutureExpiredError, PollSpec, poll_future
-from ._retry import RETRYABLE_STATUSES, RetryConfig, RetryPolicy
+from ._retry import RETRYABLE_STATUSES, RetryConfig, RetryPolicy, parse_retry_after
 from ._transport import decode_json
 from .types.model_input import ModelInput
 from .types.sample_response import SampleResponse
@@ -162,15 +162,16 @@ class SamplingClient:
             except APIStatusError as exc:
                 if exc.status_code == 429:
                     # Backpressure: every request of this client waits, then resubmits.
-                    delay = 1.0 if prompt_bytes <= _SMALL_PROMPT_BYTES else 5.0
-                    self._backoff_until = time.monotonic() + (policy.delay_for(0, exc.response.headers)
-                                                              if "retry-after" in exc.response.headers else delay)
+                    hinted = parse_retry_after(exc.response.headers)
+                    if hinted is None:
+                        hinted = 1.0 if prompt_bytes <= _SMALL_PROMPT_BYTES else 5.0
+                    self._backoff_until = time.monotonic() + hinted
                     continue
                 raise
             future = decode_json(resp)
             ids = future.get("sample_sequence_ids")
             try:
-                result = await poll_future(transport, str(future["request_id"]), _sample_spec(ids),
+                result = await poll_future(transport, str(future["request_id"]), _sample_spec(ids), observer=self,
                                            submit_rtt=time.monotonic() - started)
             except FutureExpiredError:
                 resubmits += 1

@@ -110,11 +110,12 @@ class TrainingClient:
 
     async def _submit(self, endpoint: Any, seq_id: int, **kwargs: Any) -> tuple[str, float]:
         """Submit one ordered request in its turn; returns (request_id, submit round trip)."""
-        await self._gate.wait(seq_id)
-        started = time.monotonic()
         try:
+            await self._gate.wait(seq_id)
+            started = time.monotonic()
             resp = await self.holder.transport.call(endpoint, **kwargs)
         finally:
+            # Released even when cancelled or failed, so later requests of this client are never wedged.
             await self._gate.release(seq_id, 1)
         return str(decode_json(resp)["request_id"]), time.monotonic() - started
 
@@ -149,25 +150,25 @@ class TrainingClient:
     async def _run_chunks(self, chunks: list[list[Datum]], first: int, loss_fn: str,
                           config: dict[str, float | str] | None, forward_only: bool) -> ForwardBackwardOutput:
         spec = _fbo_spec("Forward" if forward_only else "ForwardBackward")
-        cfg = await self.holder.server_config()
-        bodies = [
-            _convert.forward_backward_request_bytes(self.model_id, first + i, chunk, loss_fn, config, forward_only)
-            for i, chunk in enumerate(chunks)
-        ]
-        headers: dict[str, str] = {}
-        if cfg.proto_compress_fwdbwd:
-            bodies = [wire.compress_zstd(b) for b in bodies]
-            headers["Content-Encoding"] = "zstd"
         transport = self.holder.transport
-
-        async def submit(i: int) -> tuple[str, float]:
-            started = time.monotonic()
-            resp = await transport.call(_forward_backward, body=File(payload=bodies[i]),  # type: ignore[arg-type]
-                                        extra_headers=headers)
-            return str(decode_json(resp)["request_id"]), time.monotonic() - started
-
-        await self._gate.wait(first)
         try:
+            cfg = await self.holder.server_config()
+            bodies = [
+                _convert.forward_backward_request_bytes(self.model_id, first + i, chunk, loss_fn, config, forward_only)
+                for i, chunk in enumerate(chunks)
+            ]
+            headers: dict[str, str] = {}
+            if cfg.proto_compress_fwdbwd:
+                bodies = [wire.compress_zstd(b) for b in bodies]
+                headers["Content-Encoding"] = "zstd"
+
+            async def submit(i: int) -> tuple[str, float]:
+                started = time.monotonic()
+                resp = await transport.call(_forward_backward, body=File(payload=bodies[i]),  # type: ignore[arg-type]
+                                            extra_headers=headers)
+                return str(decode_json(resp)["request_id"]), time.monotonic() - started
+
+            await self._gate.wait(first)
             if cfg.parallel_fwdbwd_chunks and len(chunks) > 1:
                 # The server starts a batch when its lowest seq_id arrives: send that one last.
                 rest = await asyncio.gather(*(submit(i) for i in range(1, len(chunks))))
@@ -175,6 +176,7 @@ class TrainingClient:
             else:
                 submitted = [await submit(i) for i in range(len(chunks))]
         finally:
+            # Released even when encoding, submission or the wait failed or was cancelled.
             await self._gate.release(first, len(chunks))
         outputs = await asyncio.gather(
             *(poll_future(transport, rid, spec, submit_rtt=rtt) for rid, rtt in submitted)

@@ -122,9 +122,6 @@ def test_image_asset_pointer_through_forward_backward(training, server) -> None:
     assert decoded_fb(server) == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: TrainingClient._run_chunks converts the datums before its "
-                                       "try/finally, so a conversion error (e.g. ImageAssetPointerChunk) never "
-                                       "releases the reserved seq_ids and every later call waits forever")
 def test_conversion_error_does_not_wedge_the_client(training) -> None:
     ptr = tinker.ImageAssetPointerChunk(format="png", location="s3://bucket/cat.png", expected_tokens=2)
     d = tinker.Datum(model_input=tinker.ModelInput(chunks=[ptr]),

@@ -76,9 +76,6 @@ def test_blocking_result_on_the_sdk_loop_is_refused(training, server: FakeServer
     fut.result(timeout=10)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: _TaskFuture marks itself RUNNING at creation, so cancel() returns False "
-                                       "and the future never settles: the work is cancelled but result() blocks "
-                                       "forever instead of raising CancelledError")
 def test_cancel_settles_the_future(training, server: FakeServer) -> None:
     server.script_polls(*[bare(408)] * 100_000)
     fut = training.optim_step(ADAM)
@@ -89,9 +86,6 @@ def test_cancel_settles_the_future(training, server: FakeServer) -> None:
     assert cancelled and fut.cancelled()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: cancelling a TrainingClient call while it waits for its turn "
-                                       "(TurnGate.wait in _submit/_run_chunks, outside the try/finally) never "
-                                       "releases its seq_id, so every later call on the client waits forever")
 def test_cancelled_waiting_call_does_not_wedge_the_client(training, server: FakeServer) -> None:
     gate = threading.Event()
 

@@ -160,8 +160,6 @@ def test_400_with_a_body_is_fatal_at_once(server: FakeServer) -> None:
     assert len(server.op_calls("retrieve_future")) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: _polling.poll_future never resets its bare-400 budget on a 408 "
-                                       "(official SDK: 'bare 400 up to 3 times (budget reset by a 408)')")
 def test_bare_400_budget_is_reset_by_a_408(server: FakeServer) -> None:
     assert _poll(server, [bare(400)] * 3 + [bare(408)] + [bare(400)]) == RESULT
 

@@ -113,17 +113,12 @@ def test_429_backpressure_honours_retry_after(sampling, server: FakeServer, slee
     assert not any(d >= 0.9 for d in sleeps.delays)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: SamplingClient 429 backoff looks only for 'retry-after'; a lone "
-                                       "'retry-after-ms' is ignored (waits the fixed 1 s instead)")
 def test_429_backpressure_honours_retry_after_ms(sampling, server: FakeServer, sleeps) -> None:
     server.script("/api/v1/asample", status(429, retry_after_ms="50"))
     sampling.sample(PROMPT, 1, PARAMS).result(timeout=10)
     assert any(d == pytest.approx(0.05, abs=0.02) for d in sleeps.delays)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a 429 whose Retry-After is unusable (e.g. 120 s, outside (0, 60]) makes "
-                                       "SamplingClient wait backoff(0) = retry_delay_base instead of the 1 s "
-                                       "backpressure delay")
 def test_429_with_out_of_range_retry_after_keeps_the_backpressure_delay(sampling, server, sleeps) -> None:
     server.script("/api/v1/asample", status(429, retry_after="120"))
     sampling.sample(PROMPT, 1, PARAMS).result(timeout=10)
@@ -175,9 +170,6 @@ def test_alt_tokens_requested_but_missing(sampling, server: FakeServer) -> None:
         sampling.sample(PROMPT, 1, PARAMS, prompt_alt_tokens_k=2).result(timeout=10)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: SamplingClient never passes itself as the queue-state observer to "
-                                       "poll_future, so on_queue_state_change (the 'Sampling is paused' warning) "
-                                       "is never called")
 def test_paused_queue_state_is_reported(sampling, server: FakeServer, caplog) -> None:
     server.script_polls({"type": "try_again", "queue_state": "paused_capacity",
                          "queue_state_reason": "short on capacity"})
