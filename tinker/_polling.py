@@ -45,6 +45,23 @@ class QueueStateObserver(Protocol):
     def on_queue_state_change(self, queue_state: str, queue_state_reason: str | None) -> None: ...
 
 
+class QueueStateLogger:
+    """Logs paused queue states of one client (at most once a minute; "active" is silent)."""
+
+    def __init__(self, what: str, interval: float = 60.0) -> None:
+        self._what = what
+        self._interval = interval
+        self._last = float("-inf")
+
+    def on_queue_state_change(self, queue_state: str, queue_state_reason: str | None) -> None:
+        if queue_state == "active":
+            return
+        now = time.monotonic()
+        if now - self._last >= self._interval:
+            self._last = now
+            logger.warning("%s is paused (%s): %s", self._what, queue_state, queue_state_reason or "no reason given")
+
+
 @dataclass(frozen=True)
 class PollSpec(Generic[T]):
     """What a future resolves to: its request type header, whether protobuf is wanted, and the parser of the

@@ -17,7 +17,7 @@ from ._exceptions import APIStatusError
 from ._deprecation import deprecated_async, warn_deprecated
 from ._futures import APIFuture, AwaitableConcurrentFuture, spawn
 from ._holder import ClientHolder
-from ._polling import PollSpec, poll_future
+from ._polling import PollSpec, QueueStateLogger, poll_future
 from ._retry import RetryConfig
 from ._sampling_client import create_sampling_client
 from ._training_client import TrainingClient
@@ -128,7 +128,8 @@ class ServiceClient:
                 body["user_metadata"] = dict(user_metadata)
             resp = decode_json(await self.holder.transport.call(_create_model, body=CreateModelRequest.from_dict(body)))
             result = await poll_future(self.holder.transport, str(resp["request_id"]),
-                                       PollSpec("CreateModel", lambda r: decode_json(r)))
+                                       PollSpec("CreateModel", lambda r: decode_json(r)),
+                                       observer=QueueStateLogger("Model creation"))
             model_id = str(result["model_id"])
             return TrainingClient(self.holder, model_seq_id=model_seq_id, model_id=model_id,
                                   info=await self._get_info(model_id))

@@ -30,7 +30,7 @@ from ._deprecation import deprecated_async, warn_deprecated
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder
 from ._ordering import SeqCounter, TurnGate
-from ._polling import PollSpec, poll_future
+from ._polling import PollSpec, QueueStateLogger, poll_future
 from ._transport import decode_json
 from .types.datum import Datum
 from .types.forward_backward_output import ForwardBackwardOutput
@@ -95,6 +95,7 @@ class TrainingClient:
         self._ids = SeqCounter(first_seq_id)
         self._gate = TurnGate(first_seq_id)
         self._poisoned: BaseException | None = None
+        self._queue_log = QueueStateLogger(f"Training of {model_id}")
 
     def __repr__(self) -> str:
         return f"<TrainingClient model_id={self.model_id!r}>"
@@ -121,7 +122,7 @@ class TrainingClient:
 
     async def _ordered(self, endpoint: Any, seq_id: int, spec: PollSpec[Any], **kwargs: Any) -> Any:
         request_id, rtt = await self._submit(endpoint, seq_id, **kwargs)
-        return await poll_future(self.holder.transport, request_id, spec, submit_rtt=rtt)
+        return await poll_future(self.holder.transport, request_id, spec, observer=self._queue_log, submit_rtt=rtt)
 
     # ------------------------------------------------------------------ forward / backward
 
@@ -179,7 +180,7 @@ class TrainingClient:
             # Released even when encoding, submission or the wait failed or was cancelled.
             await self._gate.release(first, len(chunks))
         outputs = await asyncio.gather(
-            *(poll_future(transport, rid, spec, submit_rtt=rtt) for rid, rtt in submitted)
+            *(poll_future(transport, rid, spec, observer=self._queue_log, submit_rtt=rtt) for rid, rtt in submitted)
         )
         return merge_outputs(outputs)
 
