@@ -99,19 +99,32 @@ if TYPE_CHECKING:
 
     from . import types
     from ._backcompat import BackcompatSamplingClientFuture, BackcompatTrainingClientFuture
-    from ._exceptions import (
-        APIConnectionError, APIError, APIResponseValidationError, APIStatusError, APITimeoutError,
-        AuthenticationError, BadRequestError, BillingError, ConflictError, ExperimentalWarning,
-        InternalServerError, NotFoundError, PermissionDeniedError, RateLimitError, RequestFailedError,
-        TinkerError, UnprocessableEntityError,
-    )
     from ._breaker import CircuitBreakerConfig, CircuitOpenError
+    from ._exceptions import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        BillingError,
+        ConflictError,
+        ExperimentalWarning,
+        InternalServerError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        RequestFailedError,
+        TinkerError,
+        UnprocessableEntityError,
+    )
     from ._futures import APIFuture, AwaitableConcurrentFuture
     from ._recovery import RecoveringTrainingClient, RecoveryEvent, RecoveryPolicy, TrainingRunRecovered
-    from ._streaming import SampleStream, SampleStreamEvent
     from ._rest_client import AdminClient, RestClient
     from ._retry import RetryableError, RetryConfig
     from ._sampling_client import SamplingClient
     from ._service_client import ServiceClient
+    from ._streaming import SampleStream, SampleStreamEvent
     from ._training_client import TrainingClient
     from .types import *  # noqa: F403

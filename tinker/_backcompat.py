@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import inspect
 import warnings
-from typing import Any, Callable, Generic, TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from ._futures import APIFuture, _await_concurrent, _TaskFuture
 from ._sampling_client import SamplingClient

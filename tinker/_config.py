@@ -7,9 +7,9 @@ import os
 import platform
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 import httpx
 
@@ -109,7 +109,7 @@ class ClientSettings:
         project_id: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
-    ) -> "ClientSettings":
+    ) -> ClientSettings:
         """Combine explicit arguments with ``TINKER_*`` environment variables (arguments win)."""
         url = base_url or os.environ.get("TINKER_BASE_URL") or DEFAULT_BASE_URL
         if not url.startswith(("http://", "https://")):

@@ -12,8 +12,9 @@ import itertools
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import httpx
 from tinker_api.api.service import get_client_config as _get_client_config
@@ -56,7 +57,7 @@ class ServerConfig:
     raw: Mapping[str, Any] | None = None
 
     @classmethod
-    def from_json(cls, body: Any) -> "ServerConfig":
+    def from_json(cls, body: Any) -> ServerConfig:
         if not isinstance(body, dict):
             return cls()
         fields = {k: body[k] for k in cls.__dataclass_fields__ if k != "raw" and k in body and body[k] is not None}

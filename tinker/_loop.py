@@ -10,7 +10,8 @@ import asyncio
 import concurrent.futures
 import os
 import threading
-from typing import Any, Coroutine, TypeVar
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import httpx
-
 from tinker_api.api.futures import retrieve_future as _retrieve_future
 from tinker_api.models import FutureRetrieveRequest
 

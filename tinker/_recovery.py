@@ -24,8 +24,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._breaker import CircuitOpenError
 from ._exceptions import APIConnectionError, NotFoundError, RequestFailedError, TinkerError

@@ -11,7 +11,8 @@ import datetime as dt
 import json
 import logging
 import os
-from typing import Any, Callable, Literal, TypeVar
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 from tinker_api.api.admin import get_audit_log as _get_audit_log
 from tinker_api.api.admin import get_billing_usage as _get_billing_usage
@@ -38,15 +39,17 @@ from tinker_api.api.weights import copy_weights as _copy_weights
 from tinker_api.models import (
     AssignProjectRequest,
     CopyWeightsRequest,
-    SessionSearchRequest as _WireSessionSearchRequest,
     TtlUpdateRequest,
     WeightsInfoRequest,
+)
+from tinker_api.models import (
+    SessionSearchRequest as _WireSessionSearchRequest,
 )
 
 from . import types
 from ._config import ClientSettings
 from ._deprecation import deprecated_async, warn_deprecated
-from ._exceptions import APIStatusError, ExperimentalWarning
+from ._exceptions import ExperimentalWarning
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder, shared_rest_holder
 from ._transport import decode_json
@@ -177,8 +180,8 @@ class RestClient(_RestBase):
             resp = await req.request("GET", args["url"], headers={"Accept": "application/json"})
             if resp.status_code == 302:
                 expires = resp.headers.get("expires")
-                when = (dt.datetime.strptime(expires, "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=dt.timezone.utc)
-                        if expires else dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=15))
+                when = (dt.datetime.strptime(expires, "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=dt.UTC)
+                        if expires else dt.datetime.now(dt.UTC) + dt.timedelta(minutes=15))
                 return types.CheckpointArchiveUrlResponse(url=resp.headers["location"], expires=when)
             return types.CheckpointArchiveUrlResponse.model_validate(decode_json(resp))
 

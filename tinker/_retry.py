@@ -19,8 +19,8 @@ import asyncio
 import email.utils
 import random
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import httpx
 

@@ -6,14 +6,16 @@ import asyncio
 import logging
 import random
 import time
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import httpx
-import tinker_wire as wire
 from tinker_api.api.rest import get_sampler as _get_sampler
 from tinker_api.api.sampling import asample as _asample
 from tinker_api.api.sampling import create_sampling_session as _create_sampling_session
 from tinker_api.models import CreateSamplingSessionRequest, SampleRequest
+
+import tinker_wire as wire
 
 from . import _convert
 from ._deprecation import deprecated_async

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping, TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from tinker_api.api.models import create_model as _create_model
@@ -13,8 +14,8 @@ from tinker_api.models import CreateModelRequest, GetInfoRequest, LoadWeightsReq
 
 from ._backcompat import BackcompatSamplingClientFuture, BackcompatTrainingClientFuture
 from ._config import ClientSettings
-from ._exceptions import APIStatusError
 from ._deprecation import deprecated_async, warn_deprecated
+from ._exceptions import APIStatusError
 from ._futures import APIFuture, AwaitableConcurrentFuture, spawn
 from ._holder import ClientHolder
 from ._polling import PollSpec, QueueStateLogger, poll_future
@@ -75,7 +76,7 @@ class ServiceClient:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def __enter__(self) -> "ServiceClient":
+    def __enter__(self) -> ServiceClient:
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

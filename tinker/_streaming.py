@@ -14,8 +14,9 @@ import concurrent.futures
 import logging
 import queue
 import threading
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterator, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 from tinker_api.api.sampling import stream_sample as _stream_sample
@@ -64,7 +65,7 @@ class SampleStreamEvent:
 
 
 async def _sse_events(lines: AsyncIterator[str]) -> AsyncIterator[tuple[str, str]]:
-    event, data = "message", []
+    event, data = "message", list[str]()
     async for line in lines:
         if line == "":
             if data:
@@ -163,7 +164,7 @@ class SampleStream:
 
     def _events_from_result(self, result: SampleResponse) -> Iterator[SampleStreamEvent]:
         for index, seq in enumerate(result.sequences):
-            logprobs = seq.logprobs or [None] * len(seq.tokens)
+            logprobs: list[float | None] = list(seq.logprobs) if seq.logprobs else [None] * len(seq.tokens)
             for token, lp in zip(seq.tokens, logprobs):
                 text = self._decoder.feed(index, int(token)) if self._decoder is not None else None
                 yield SampleStreamEvent("token", index, token_id=int(token), logprob=lp, text=text)
@@ -194,7 +195,10 @@ class SampleStream:
     async def _aiter(self) -> AsyncIterator[SampleStreamEvent]:
         loop = asyncio.get_running_loop()
         items: asyncio.Queue[Any] = asyncio.Queue()
-        self._start(lambda item: loop.call_soon_threadsafe(items.put_nowait, item))
+        def emit(item: Any) -> None:
+            loop.call_soon_threadsafe(items.put_nowait, item)
+
+        self._start(emit)
         try:
             while True:
                 item = await items.get()
@@ -215,13 +219,13 @@ class SampleStream:
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
-    def __enter__(self) -> "SampleStream":
+    def __enter__(self) -> SampleStream:
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    async def __aenter__(self) -> "SampleStream":
+    async def __aenter__(self) -> SampleStream:
         return self
 
     async def __aexit__(self, *exc: Any) -> None:

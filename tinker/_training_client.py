@@ -5,17 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import httpx
-import tinker_wire as wire
 from tinker_api.api.training import forward_backward as _forward_backward
 from tinker_api.api.training import optim_step as _optim_step
 from tinker_api.api.weights import load_weights as _load_weights
 from tinker_api.api.weights import save_weights as _save_weights
 from tinker_api.api.weights import save_weights_external as _save_weights_external
 from tinker_api.api.weights import save_weights_for_sampler as _save_weights_for_sampler
-from tinker_api.types import File
 from tinker_api.models import (
     LoadWeightsRequest,
     OptimStepRequest,
@@ -23,6 +22,9 @@ from tinker_api.models import (
     SaveWeightsForSamplerRequest,
     SaveWeightsRequest,
 )
+from tinker_api.types import File
+
+import tinker_wire as wire
 
 from . import _convert
 from ._chunking import merge_outputs, split_batch
@@ -253,7 +255,7 @@ class TrainingClient:
         self._check_usable()
         if (optim_params is None) == (adam_params is None):
             raise TypeError("optim_step takes exactly one of optim_params (positional) or adam_params=")
-        params = optim_params if optim_params is not None else adam_params
+        params: Any = optim_params if optim_params is not None else adam_params
         if isinstance(params, AdamParams):
             body = {"adam_params": params.model_dump(mode="json", exclude_none=True)}
         elif hasattr(params, "model_dump") and getattr(params, "type", None):

@@ -13,8 +13,9 @@ import contextlib
 import logging
 import time
 import uuid
+from collections.abc import AsyncIterator, Mapping
 from types import ModuleType
-from typing import Any, AsyncIterator, Mapping
+from typing import Any
 
 import httpx
 import orjson

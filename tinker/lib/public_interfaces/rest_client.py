@@ -1,5 +1,5 @@
 """Official deep import path ``tinker.lib.public_interfaces.rest_client``."""
 
-from ..._rest_client import RestClient, AdminClient
+from ..._rest_client import AdminClient, RestClient
 
 __all__ = ["RestClient", "AdminClient"]

@@ -1,5 +1,5 @@
 """Official deep import path ``tinker.lib.public_interfaces.training_client``."""
 
-from ..._training_client import TrainingClient, CustomLossFnV1
+from ..._training_client import CustomLossFnV1, TrainingClient
 
 __all__ = ["TrainingClient", "CustomLossFnV1"]
