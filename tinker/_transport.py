@@ -56,6 +56,16 @@ def endpoint_request(endpoint: ModuleType, **kwargs: Any) -> dict[str, Any]:
     return req
 
 
+def _status_error(response: httpx.Response) -> APIStatusError:
+    body = decode_json(response)
+    return status_error_for(
+        response.status_code,
+        _error_message(response.status_code, body, response.text),
+        response=response,
+        body=body if body is not None else response.text,
+    )
+
+
 def _error_message(status: int, body: Any, text: str) -> str:
     if isinstance(body, dict) and "detail" in body:
         return f"Error code: {status} - {body['detail']}"
@@ -116,20 +126,8 @@ class Transport:
             params={k: v for k, v in (params or {}).items() if v is not None},
             timeout=timeout if timeout is not None else self.settings.timeout,
         )
-        breaker = self.breakers.for_path(request.url.path)
-        if not breaker.allow():
-            raise breaker.open_error(request, self.settings.base_url)
         started = time.monotonic()
-        try:
-            response = await client.send(request)
-        except httpx.HTTPError as exc:
-            logger.debug("%s %s failed: %s", method, request.url.path, type(exc).__name__)
-            breaker.record_failure(type(exc).__name__)
-            raise to_api_error(exc, request) from exc
-        if response.status_code >= 500:
-            breaker.record_failure(f"HTTP {response.status_code}")
-        else:
-            breaker.record_success()
+        response = await self._send_guarded(client, request, stream=False)
         logger.debug(
             "%s %s -> %d in %.3fs", method, request.url.path, response.status_code, time.monotonic() - started
         )
@@ -138,13 +136,24 @@ class Transport:
             level = logging.ERROR if response.headers.get("x-deprecation-level") == "error" else logging.WARNING
             logger.log(level, "Server deprecation note: %s", note)
         if response.status_code >= 400:
-            body = decode_json(response)
-            raise status_error_for(
-                response.status_code,
-                _error_message(response.status_code, body, response.text),
-                response=response,
-                body=body if body is not None else response.text,
-            )
+            raise _status_error(response)
+        return response
+
+    async def _send_guarded(self, client: httpx.AsyncClient, request: httpx.Request, *, stream: bool) -> httpx.Response:
+        """Send through the endpoint group's circuit breaker, recording the outcome."""
+        breaker = self.breakers.for_path(request.url.path)
+        if not breaker.allow():
+            raise breaker.open_error(request, self.settings.base_url)
+        try:
+            response = await client.send(request, stream=stream)
+        except httpx.HTTPError as exc:
+            logger.debug("%s %s failed: %s", request.method, request.url.path, type(exc).__name__)
+            breaker.record_failure(type(exc).__name__)
+            raise to_api_error(exc, request) from exc
+        if response.status_code >= 500:
+            breaker.record_failure(f"HTTP {response.status_code}")
+        else:
+            breaker.record_success()
         return response
 
     @contextlib.asynccontextmanager
@@ -157,24 +166,11 @@ class Transport:
         client = self._get_client()
         request = client.build_request(method, url, headers=dict(headers or {}), content=content,
                                        timeout=httpx.Timeout(self.settings.timeout.connect, read=None))
-        breaker = self.breakers.for_path(request.url.path)
-        if not breaker.allow():
-            raise breaker.open_error(request, self.settings.base_url)
+        response = await self._send_guarded(client, request, stream=True)
         try:
-            response = await client.send(request, stream=True)
-        except httpx.HTTPError as exc:
-            breaker.record_failure(type(exc).__name__)
-            raise to_api_error(exc, request) from exc
-        try:
-            if response.status_code >= 500:
-                breaker.record_failure(f"HTTP {response.status_code}")
-            else:
-                breaker.record_success()
             if response.status_code >= 400:
                 await response.aread()
-                body = decode_json(response)
-                raise status_error_for(response.status_code, _error_message(response.status_code, body, response.text),
-                                       response=response, body=body if body is not None else response.text)
+                raise _status_error(response)
             yield response
         finally:
             await response.aclose()

@@ -628,24 +628,7 @@ class Service:
             base = self._base(body["base_model"])
             lora = self._lora_from_body(body.get("lora_config"))
             opt = self._optimizer_config(body.get("optimizer_config"), "optimizer_config")
-            t = now()
-            run = RunRec(
-                run_id=run_id,
-                base_model=base.name,
-                owner=owner,
-                created_at=t,
-                last_request_time=t,
-                session_id=session.session_id,
-                model_seq_id=seq,
-                lora_rank=lora.rank,
-                lora_seed=lora.seed,
-                lora_alpha=lora.alpha,
-                train_attn=lora.train_attn,
-                train_mlp=lora.train_mlp,
-                train_unembed=lora.train_unembed,
-                user_metadata=_meta_str(body.get("user_metadata")),
-                optimizer_config=opt,
-            )
+            run = _new_run(run_id, base.name, owner, session.session_id, seq, lora, body, opt)
             lm = self._new_live_model(run, base, lora)
             rec = self.futures.create("create_model", model_id=run_id, session_id=sid)
             self.creations[run_id] = (h, rec.request_id)
@@ -1194,24 +1177,7 @@ class Service:
             dup = self._creation_dedupe(run_id, h, "model_seq_id")
             if dup is not None:
                 return dup
-            t = now()
-            run = RunRec(
-                run_id=run_id,
-                base_model=base.name,
-                owner=owner,
-                created_at=t,
-                last_request_time=t,
-                session_id=session.session_id,
-                model_seq_id=seq,
-                lora_rank=lora.rank,
-                lora_seed=lora.seed,
-                lora_alpha=lora.alpha,
-                train_attn=lora.train_attn,
-                train_mlp=lora.train_mlp,
-                train_unembed=lora.train_unembed,
-                user_metadata=_meta_str(body.get("user_metadata")),
-                optimizer_config=opt,
-            )
+            run = _new_run(run_id, base.name, owner, session.session_id, seq, lora, body, opt)
             lm = self._new_live_model(run, base, lora)
             rec = self.futures.create("load_weights", model_id=run_id, session_id=sid)
             self.creations[run_id] = (h, rec.request_id)
@@ -2125,3 +2091,26 @@ class Service:
             for (proj, owner), (cnt, size) in sorted(groups.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))
         ]
         return {"data": data}
+
+
+def _new_run(run_id: str, base_model: str, owner: str, session_id: str, model_seq_id: int, lora: Any,
+             body: dict[str, Any], optimizer_config: Any) -> RunRec:
+    """The record of a new training run (created by create_model or by a session-addressed load_weights)."""
+    t = now()
+    return RunRec(
+        run_id=run_id,
+        base_model=base_model,
+        owner=owner,
+        created_at=t,
+        last_request_time=t,
+        session_id=session_id,
+        model_seq_id=model_seq_id,
+        lora_rank=lora.rank,
+        lora_seed=lora.seed,
+        lora_alpha=lora.alpha,
+        train_attn=lora.train_attn,
+        train_mlp=lora.train_mlp,
+        train_unembed=lora.train_unembed,
+        user_metadata=_meta_str(body.get("user_metadata")),
+        optimizer_config=optimizer_config,
+    )
