@@ -32,6 +32,7 @@ from tinker_api.models import (
 from ._config import ClientSettings
 from ._exceptions import APIConnectionError, APIStatusError
 from ._retry import RetryConfig, RetryPolicy
+from ._telemetry import Telemetry
 from ._transport import Transport, decode_json
 from ._version import __version__
 
@@ -93,6 +94,7 @@ class ClientHolder:
         self._model_seq = itertools.count()
         self._sampler_seq = itertools.count()
         self._closed = False
+        self.telemetry: Telemetry | None = None
 
     # ------------------------------------------------------------------ counters
 
@@ -166,6 +168,10 @@ class ClientHolder:
                                    self.session_id, self.session_lost, resp["session_id"])
                 self.session_id = str(resp["session_id"])
                 self.session_lost = None
+                if self.settings.telemetry_enabled:
+                    self.telemetry = Telemetry(self.transport, self.session_id)
+                    self.telemetry.session_start()
+                    asyncio.get_running_loop().create_task(self.telemetry.flush())
                 self._heartbeat = asyncio.get_running_loop().create_task(self._heartbeat_loop(self.session_id))
         assert self.session_id is not None
         return self.session_id
@@ -222,6 +228,9 @@ class ClientHolder:
         self._closed = True
         if self._heartbeat is not None:
             self._heartbeat.cancel()
+        if self.telemetry is not None:
+            self.telemetry.session_end()
+            await self.telemetry.flush()
         if self.session_id is not None and self.session_lost is None:
             try:
                 await self.transport.call(

@@ -22,6 +22,7 @@ from ._deprecation import deprecated_async
 from ._exceptions import APIStatusError
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder
+from ._telemetry import Telemetry
 from ._polling import FutureExpiredError, PollSpec, poll_future
 from ._retry import RETRYABLE_STATUSES, RetryConfig, RetryPolicy, parse_retry_after
 from ._transport import decode_json
@@ -227,8 +228,9 @@ class SamplingClient:
 
         return load_tokenizer(self.holder, self._base_model)
 
-    def get_telemetry(self) -> None:
-        return None
+    def get_telemetry(self) -> Telemetry | None:
+        """The session's telemetry collector (None before the session starts or with TINKER_TELEMETRY=0)."""
+        return self.holder.telemetry
 
     def on_queue_state_change(self, queue_state: str, queue_state_reason: str | None) -> None:
         if queue_state != "active":

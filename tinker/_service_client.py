@@ -18,6 +18,7 @@ from ._deprecation import deprecated_async, warn_deprecated
 from ._exceptions import APIStatusError
 from ._futures import APIFuture, AwaitableConcurrentFuture, spawn
 from ._holder import ClientHolder
+from ._telemetry import Telemetry
 from ._polling import PollSpec, QueueStateLogger, poll_future
 from ._retry import RetryConfig
 from ._sampling_client import create_sampling_client
@@ -229,8 +230,9 @@ class ServiceClient:
         base = "https://tinker.thinkingmachines.ai"
         return f"{base}/sessions/{self.holder.session_id}" if self.holder.session_id else f"{base}/sessions"
 
-    def get_telemetry(self) -> None:
-        return None
+    def get_telemetry(self) -> Telemetry | None:
+        """The session's telemetry collector (None before the session starts or with TINKER_TELEMETRY=0)."""
+        return self.holder.telemetry
 
     # ------------------------------------------------------------------ deprecated async twins
 

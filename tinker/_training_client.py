@@ -31,6 +31,7 @@ from ._chunking import merge_outputs, split_batch
 from ._deprecation import deprecated_async, warn_deprecated
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder
+from ._telemetry import Telemetry
 from ._ordering import SeqCounter, TurnGate
 from ._polling import PollSpec, QueueStateLogger, poll_future
 from ._transport import decode_json
@@ -409,8 +410,9 @@ class TrainingClient:
     def get_console_url(self) -> str:
         return f"https://tinker.thinkingmachines.ai/training_runs/{self.model_id}"
 
-    def get_telemetry(self) -> None:
-        return None
+    def get_telemetry(self) -> Telemetry | None:
+        """The session's telemetry collector (None before the session starts or with TINKER_TELEMETRY=0)."""
+        return self.holder.telemetry
 
     # ------------------------------------------------------------------ deprecated async twins
 

@@ -99,7 +99,7 @@ def test_forward_backward_custom_matches_cross_entropy(service: tinker.ServiceCl
 
     def neg_ll(batch: list[types.Datum], logprobs: list[torch.Tensor]) -> tuple[torch.Tensor, dict[str, float]]:
         loss = sum(-(lp * torch.as_tensor(d.loss_fn_inputs["weights"].to_numpy())).sum() for d, lp in zip(batch, logprobs))
-        return loss, {"custom/neg_ll:sum": float(loss)}
+        return loss, {"custom/neg_ll:sum": float(loss.detach())}
 
     custom = a.forward_backward_custom(data, neg_ll).result()
     plain = b.forward_backward(data, "cross_entropy").result()
