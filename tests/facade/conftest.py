@@ -69,3 +69,9 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> SleepRecorder:
     for mod in (tinker._polling, tinker._transport, tinker._sampling_client):
         monkeypatch.setattr(mod, "asyncio", proxy)
     return rec
+
+
+@pytest.fixture(autouse=True)
+def _no_telemetry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Telemetry requests would interleave with the recorded calls; it is tested end to end instead."""
+    monkeypatch.setenv("TINKER_TELEMETRY", "0")
