@@ -95,6 +95,7 @@ class ClientHolder:
         self._sampler_seq = itertools.count()
         self._closed = False
         self.telemetry: Telemetry | None = None
+        self.last_capabilities: Any = None  # last good get_server_capabilities answer
 
     # ------------------------------------------------------------------ counters
 

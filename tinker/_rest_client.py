@@ -49,7 +49,7 @@ from tinker_api.models import (
 from . import types
 from ._config import ClientSettings
 from ._deprecation import deprecated_async, warn_deprecated
-from ._exceptions import ExperimentalWarning
+from ._exceptions import APIConnectionError, APIStatusError, ExperimentalWarning
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder, shared_rest_holder
 from ._transport import decode_json
@@ -107,8 +107,25 @@ class RestClient(_RestBase):
     # ---------------------------------------------------------------- capabilities
 
     def get_server_capabilities(self) -> APIFuture[types.GetServerCapabilitiesResponse]:
-        """The base models the server can train and sample."""
-        return self._get(_get_server_capabilities, types.GetServerCapabilitiesResponse.model_validate)
+        """The base models the server can train and sample.
+
+        If refreshing fails after retries, the last answer this client got is returned (with a warning)."""
+        holder = self.holder
+
+        async def run() -> types.GetServerCapabilitiesResponse:
+            try:
+                resp = await holder.transport.call(_get_server_capabilities)
+            except (APIStatusError, APIConnectionError) as exc:
+                last = getattr(holder, "last_capabilities", None)
+                if last is None or (isinstance(exc, APIStatusError) and exc.status_code < 500):
+                    raise
+                logger.warning("Could not refresh server capabilities (%s); using the last known answer", exc)
+                return last
+            caps = types.GetServerCapabilitiesResponse.model_validate(decode_json(resp))
+            holder.last_capabilities = caps
+            return caps
+
+        return spawn(run())
 
     # ---------------------------------------------------------------- training runs
 

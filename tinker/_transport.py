@@ -87,6 +87,8 @@ class Transport:
         self.breakers = BreakerRegistry(self.policy.config.circuit_breaker)
         self._http_transport = http_transport
         self._client: httpx.AsyncClient | None = None
+        # Identical GETs in flight share one request (they are idempotent reads).
+        self._inflight: dict[tuple[str, tuple[tuple[str, str], ...]], asyncio.Future[httpx.Response]] = {}
 
     def _get_client(self) -> httpx.AsyncClient:
         if self._client is None or self._client.is_closed:
@@ -188,7 +190,42 @@ class Transport:
         policy: RetryPolicy | None = None,
     ) -> httpx.Response:
         """Send with retries per the retry policy. Non-GET requests carry one ``X-Idempotency-Key``
-        reused across the attempts of this call, so the server can recognise a retried submission."""
+        reused across the attempts of this call, so the server can recognise a retried submission;
+        identical concurrent GETs are coalesced into one request."""
+        if method.upper() == "GET" and not headers:
+            key = (url, tuple(sorted((k, str(v)) for k, v in (params or {}).items() if v is not None)))
+            shared = self._inflight.get(key)
+            if shared is not None:
+                return await asyncio.shield(shared)
+            future: asyncio.Future[httpx.Response] = asyncio.get_running_loop().create_future()
+            future.add_done_callback(lambda f: f.cancelled() or f.exception())  # consumed even if unshared
+            self._inflight[key] = future
+            try:
+                response = await self._request(method, url, headers=headers, content=content, params=params,
+                                               timeout=timeout, retry=retry, policy=policy)
+            except BaseException as exc:
+                future.set_exception(exc)
+                raise
+            else:
+                future.set_result(response)
+                return response
+            finally:
+                del self._inflight[key]
+        return await self._request(method, url, headers=headers, content=content, params=params, timeout=timeout,
+                                   retry=retry, policy=policy)
+
+    async def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None,
+        content: bytes | None,
+        params: Mapping[str, Any] | None,
+        timeout: httpx.Timeout | None,
+        retry: bool,
+        policy: RetryPolicy | None,
+    ) -> httpx.Response:
         pol = policy or self.policy
         hdrs = dict(headers or {})
         if method.upper() != "GET" and not any(k.lower() == "x-idempotency-key" for k in hdrs):
