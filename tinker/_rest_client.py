@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 import os
+import uuid
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
@@ -226,7 +227,7 @@ class RestClient(_RestBase):
         body: dict[str, Any] = {"source_path": path, "destination_project_id": project}
         if ttl_seconds is not None:
             body["ttl_seconds"] = ttl_seconds
-        headers = {"X-Idempotency-Key": __import__("uuid").uuid4().hex}
+        headers = {"X-Idempotency-Key": uuid.uuid4().hex}
         if weights_access_token:
             headers["X-Tinker-Weights-Access-Token"] = weights_access_token
 

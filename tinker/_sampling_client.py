@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import threading
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -22,9 +23,9 @@ from ._deprecation import deprecated_async
 from ._exceptions import APIStatusError
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder
-from ._telemetry import Telemetry
 from ._polling import FutureExpiredError, PollSpec, poll_future
 from ._retry import RETRYABLE_STATUSES, RetryConfig, RetryPolicy, parse_retry_after
+from ._telemetry import Telemetry
 from ._transport import decode_json
 from .types.model_input import ModelInput
 from .types.sample_response import SampleResponse
@@ -59,7 +60,7 @@ class SamplingClient:
         self.record_stability_info = record_stability_info
         # Restored copies number their requests far away from the original's to avoid seq_id clashes.
         self._seq = random.randrange(1, 1_000_000) * 1_000_000_000 if shadow else 0
-        self._seq_lock = __import__("threading").Lock()
+        self._seq_lock = threading.Lock()
         self._semaphore: asyncio.Semaphore | None = None
         self._backoff_until = 0.0
 

@@ -18,10 +18,10 @@ from ._deprecation import deprecated_async, warn_deprecated
 from ._exceptions import APIStatusError
 from ._futures import APIFuture, AwaitableConcurrentFuture, spawn
 from ._holder import ClientHolder
-from ._telemetry import Telemetry
 from ._polling import PollSpec, QueueStateLogger, poll_future
 from ._retry import RetryConfig
 from ._sampling_client import create_sampling_client
+from ._telemetry import Telemetry
 from ._training_client import TrainingClient
 from ._transport import decode_json
 from .types.training import GetInfoResponse

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -31,9 +32,9 @@ from ._chunking import merge_outputs, split_batch
 from ._deprecation import deprecated_async, warn_deprecated
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder
-from ._telemetry import Telemetry
 from ._ordering import SeqCounter, TurnGate
 from ._polling import PollSpec, QueueStateLogger, poll_future
+from ._telemetry import Telemetry
 from ._transport import decode_json
 from .types.datum import Datum
 from .types.forward_backward_output import ForwardBackwardOutput
@@ -198,8 +199,6 @@ class TrainingClient:
         """
         self._check_usable()
         if loss_type_input is not None:
-            import warnings
-
             warnings.warn("forward_backward_custom(loss_type_input=...) is deprecated and ignored",
                           DeprecationWarning, stacklevel=2)
             if loss_type_input != "logprobs":
@@ -212,10 +211,6 @@ class TrainingClient:
             targets = d.loss_fn_inputs["target_tokens"]
             weights = d.loss_fn_inputs.get("weights")
             if weights is None:
-                import numpy as np
-
-                from .types.tensor_data import TensorData
-
                 weights = TensorData(np.zeros(targets.to_numpy().shape, dtype=np.float32), dtype="float32")
             forward_data.append(Datum(model_input=d.model_input,
                                       loss_fn_inputs={"target_tokens": targets, "weights": weights},
@@ -367,8 +362,6 @@ class TrainingClient:
         from ._sampling_client import SamplingClient
 
         if name is not None:
-            import warnings
-
             warnings.warn("save_weights_and_get_sampling_client(name=...) is deprecated and ignored; "
                           "snapshots made here are always ephemeral", DeprecationWarning, stacklevel=2)
         if kind not in ("snapshot", "inflight"):
