@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import numpy as np
 from tinker_api.api.training import forward_backward as _forward_backward
 from tinker_api.api.training import optim_step as _optim_step
 from tinker_api.api.weights import load_weights as _load_weights
@@ -38,6 +39,7 @@ from ._telemetry import Telemetry
 from ._transport import decode_json
 from .types.datum import Datum
 from .types.forward_backward_output import ForwardBackwardOutput
+from .types.tensor_data import TensorData
 from .types.training import GetInfoResponse
 
 if TYPE_CHECKING:
@@ -477,7 +479,6 @@ def _custom_loss_surrogate(data: list[Datum], fwd: ForwardBackwardOutput, loss_f
         import torch
     except ImportError:
         raise ImportError("forward_backward_custom needs torch: pip install 'tinker-oss[torch]'") from None
-    from .types.tensor_data import TensorData
 
     logprobs = []
     for i, out in enumerate(fwd.loss_fn_outputs):
