@@ -102,6 +102,12 @@ class CircuitBreaker:
                 return True
             return False
 
+    def release(self) -> None:
+        """Give back a probe slot whose request ended without an outcome (e.g. it was cancelled)."""
+        with self._lock:
+            if self._state == self.HALF_OPEN and self._probes > 0:
+                self._probes -= 1
+
     def record_success(self) -> None:
         with self._lock:
             self._state = self.CLOSED

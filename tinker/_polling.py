@@ -168,6 +168,9 @@ async def poll_future(
         if isinstance(body, dict):
             if body.get("type") == "try_again":
                 _notify(observer, body)
+                elapsed = time.monotonic() - started
+                if elapsed < _MIN_POLL_INTERVAL:
+                    await asyncio.sleep(_MIN_POLL_INTERVAL - elapsed)
                 continue
             if body.get("status") == "complete_metadata":
                 allow_metadata_only = False

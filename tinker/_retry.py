@@ -170,4 +170,11 @@ def to_api_error(exc: httpx.HTTPError, request: httpx.Request | None) -> APIConn
     req = request if request is not None else httpx.Request("GET", "http://unknown")
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(request=req)
-    return APIConnectionError(message=f"Connection error: {type(exc).__name__}: {exc}", request=req)
+    server = f"{req.url.scheme}://{req.url.netloc.decode('ascii', 'replace')}"
+    return APIConnectionError(
+        message=(
+            f"Connection error talking to {server} ({req.method} {req.url.path}): {type(exc).__name__}: {exc}. "
+            "Check that the server is running and reachable (TINKER_BASE_URL / base_url)."
+        ),
+        request=req,
+    )

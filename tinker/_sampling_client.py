@@ -153,6 +153,8 @@ class SamplingClient:
         policy = RetryPolicy(self.retry_config, retry_statuses=RETRYABLE_STATUSES - {429})
         prompt_bytes = 4 * sum(len(c.get("tokens", ())) for c in body["prompt"]["chunks"])
         resubmits = 0
+        started_call = time.monotonic()
+        backpressured = 0
         while True:
             now = time.monotonic()
             if now < self._backoff_until:
@@ -165,7 +167,11 @@ class SamplingClient:
                                             policy=policy)
             except APIStatusError as exc:
                 if exc.status_code == 429:
-                    # Backpressure: every request of this client waits, then resubmits.
+                    # Backpressure: every request of this client waits, then resubmits (within the deadline).
+                    left = policy.budget_left(started_call, backpressured)
+                    if left is not None and left <= 0:
+                        raise
+                    backpressured += 1
                     hinted = parse_retry_after(exc.response.headers)
                     if hinted is None:
                         hinted = 1.0 if prompt_bytes <= _SMALL_PROMPT_BYTES else 5.0

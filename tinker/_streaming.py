@@ -119,6 +119,7 @@ class SampleStream:
         try:
             await self._stream(emit)
         except asyncio.CancelledError:
+            emit(_END)  # wake a consumer blocked in another thread
             raise
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer
             emit(exc)

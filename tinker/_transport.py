@@ -148,6 +148,9 @@ class Transport:
             raise breaker.open_error(request, self.settings.base_url)
         try:
             response = await client.send(request, stream=stream)
+        except asyncio.CancelledError:
+            breaker.release()
+            raise
         except httpx.HTTPError as exc:
             logger.debug("%s %s failed: %s", request.method, request.url.path, type(exc).__name__)
             breaker.record_failure(type(exc).__name__)

@@ -112,6 +112,7 @@ class SamplerRec:
     join_counter: int = 0
     seqs: dict[int, tuple[str, str]] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)  # completions for retrieve_futures
+    events_base: int = 0  # cursor of events[0]: older completions were pruned after their futures expired
     signal: AsyncSignal = field(default_factory=AsyncSignal)
     body_hash: str = ""
 
@@ -193,6 +194,7 @@ class Service:
 
     def sweep(self) -> None:
         self.futures.sweep()
+        self._prune_request_bookkeeping()
         t = now()
         expired: list[CheckpointRec] = []
         with self.lock:
@@ -204,6 +206,19 @@ class Service:
             self.store.remove_checkpoint_files(rec)
             self.store.save_checkpoint_index(rec.run_id)
             self.store.audit("checkpoint_expire", model_id=rec.run_id, tinker_path=rec.tinker_path)
+
+    def _prune_request_bookkeeping(self) -> None:
+        """Forget idempotency entries and completion events of futures that no longer exist, so long-lived
+        samplers and models do not grow the server's memory without bound."""
+        with self.lock:
+            for s in self.samplers.values():
+                s.seqs = {q: v for q, v in s.seqs.items() if self.futures.get(v[1]) is not None}
+                drop = 0
+                while drop < len(s.events) and self.futures.get(s.events[drop]["request_id"]) is None:
+                    drop += 1
+                if drop:
+                    del s.events[:drop]
+                    s.events_base += drop
 
     # ================================================================ helpers
     def owner_of(self, api_key: str) -> str:
@@ -1841,7 +1856,7 @@ class Service:
             else:
                 entry["state"] = "failed"
             s.events.append(entry)
-            entry["cursor"] = len(s.events)
+            entry["cursor"] = s.events_base + len(s.events)
         s.signal.notify()
 
     async def op_retrieve_futures(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -1865,12 +1880,12 @@ class Service:
 
         def fresh() -> list[dict[str, Any]]:
             with self.lock:
-                return [e for e in s.events[prev:] if e["clone"] == clone]
+                return [e for e in s.events[max(prev - s.events_base, 0):] if e["clone"] == clone]
 
         await s.signal.wait(timeout, lambda: bool(fresh()))
         items = fresh()
         with self.lock:
-            cursor = max(prev, len(s.events))
+            cursor = max(prev, s.events_base + len(s.events))
         out = []
         for e in items:
             if e["state"] == "finished":
