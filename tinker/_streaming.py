@@ -197,7 +197,10 @@ class SampleStream:
         loop = asyncio.get_running_loop()
         items: asyncio.Queue[Any] = asyncio.Queue()
         def emit(item: Any) -> None:
-            loop.call_soon_threadsafe(items.put_nowait, item)
+            try:
+                loop.call_soon_threadsafe(items.put_nowait, item)
+            except RuntimeError:
+                pass  # the consumer's loop is already closed (it stopped iterating): nobody is left to tell
 
         self._start(emit)
         try:

@@ -6,6 +6,7 @@ Everything stays on 127.0.0.1; every loop here is bounded in count and in time.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -40,8 +41,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("TINKER_BASE_URL", "TINKER_API_KEY", "TINKER_PROJECT_ID", "TINKER_TAGS", "TINKER_CREDENTIAL_CMD",
-                "CLOUDFLARE_ACCESS_CLIENT_ID", "CLOUDFLARE_ACCESS_CLIENT_SECRET", "TINKER_LOG"):
+    for var in (
+        "TINKER_BASE_URL",
+        "TINKER_API_KEY",
+        "TINKER_PROJECT_ID",
+        "TINKER_TAGS",
+        "TINKER_CREDENTIAL_CMD",
+        "CLOUDFLARE_ACCESS_CLIENT_ID",
+        "CLOUDFLARE_ACCESS_CLIENT_SECRET",
+        "TINKER_LOG",
+    ):
         monkeypatch.delenv(var, raising=False)
 
 
@@ -66,8 +75,12 @@ EVAL_BATCH = [text_datum(t) for t in TEXTS]
 def fast_retry(**overrides: Any) -> tinker.RetryConfig:
     """Short backoffs and a quickly recovering breaker, so fault scenarios take seconds, not minutes."""
     breaker = overrides.pop("circuit_breaker", tinker.CircuitBreakerConfig(failure_threshold=5, recovery_timeout=0.3))
-    kw: dict[str, Any] = {"retry_delay_base": 0.05, "retry_delay_max": 0.5, "deadline": 60.0,
-                          "circuit_breaker": breaker}
+    kw: dict[str, Any] = {
+        "retry_delay_base": 0.05,
+        "retry_delay_max": 0.5,
+        "deadline": 60.0,
+        "circuit_breaker": breaker,
+    }
     kw.update(overrides)
     return tinker.RetryConfig(**kw)
 
@@ -77,10 +90,8 @@ def make_service(base_url: str, retry_config: tinker.RetryConfig | None = None) 
 
 
 def close_quietly(service: tinker.ServiceClient) -> None:
-    try:
+    with contextlib.suppress(Exception):  # the server may be gone on purpose
         service.close().result(timeout=10)
-    except Exception:  # noqa: BLE001 - the server may be gone on purpose
-        pass
 
 
 def wait_until(cond: Callable[[], Any], timeout: float, interval: float = 0.01) -> bool:
@@ -95,14 +106,18 @@ def wait_until(cond: Callable[[], Any], timeout: float, interval: float = 0.01) 
 
 def drain(future: Any) -> None:
     """Wait for a future whose outcome no longer matters (bounded), ignoring its error."""
-    try:
+    with contextlib.suppress(BaseException):
         future.result(timeout=60)
-    except BaseException:  # noqa: BLE001
-        pass
 
 
-def train(run: Any, num_steps: int = NUM_STEPS, *, save_every: int | None = None,
-          on_step: Callable[[int], None] | None = None, budget_s: float = 90.0) -> tuple[dict[int, float], list[Any]]:
+def train(
+    run: Any,
+    num_steps: int = NUM_STEPS,
+    *,
+    save_every: int | None = None,
+    on_step: Callable[[int], None] | None = None,
+    budget_s: float = 90.0,
+) -> tuple[dict[int, float], list[Any]]:
     """The loop of ``tinker._recovery``'s docstring, bounded in time and in recoveries.
 
     Returns the loss of every step as last applied and the ``TrainingRunRecovered`` events seen.
@@ -148,12 +163,30 @@ def server_model(server: Any, model_id: str) -> Any:
     return lm.model
 
 
-@pytest.fixture
-def server(tmp_path: Any) -> Iterator[Any]:
+def start_server(**config: Any) -> Any:
+    """A started LocalServer whose connections have TCP_NODELAY.
+
+    Setting it was a workaround for the Nagle bug that
+    ``test_stress.py::test_keep_alive_replies_are_not_delayed_by_nagle`` guards (every kept-alive request
+    cost ~40 ms), which doubled this folder's run time; it is a no-op now that tinker_local creates its
+    socket with IPPROTO_TCP. Accepted sockets inherit it from the listening socket.
+    """
+    import socket
+
     from tinker_local import LocalServer
 
-    with LocalServer(state_dir=tmp_path / "state", retrieve_timeout_s=1.0) as srv:
+    srv = LocalServer(**config).start()
+    srv._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return srv
+
+
+@pytest.fixture
+def server(tmp_path: Any) -> Iterator[Any]:
+    srv = start_server(state_dir=tmp_path / "state", retrieve_timeout_s=1.0)
+    try:
         yield srv
+    finally:
+        srv.stop()
 
 
 @pytest.fixture
@@ -165,18 +198,16 @@ def proxy(server: Any) -> Iterator[FaultProxy]:
 @pytest.fixture(scope="session")
 def reference() -> dict[str, Any]:
     """The fault-free run of the seeded loop (straight to a fresh server, plain TrainingClient)."""
-    from tinker_local import LocalServer
-
-    with LocalServer(retrieve_timeout_s=1.0) as srv:
-        service = make_service(srv.base_url)
-        try:
-            training = service.create_lora_training_client(BASE_MODEL, rank=4, seed=7).result(timeout=60)
-            losses, recovered = train(training, NUM_STEPS)
-            assert not recovered
-            return {"losses": losses, "final": eval_loss(training),
-                    "step": server_model(srv, training.model_id).step}
-        finally:
-            close_quietly(service)
+    srv = start_server(retrieve_timeout_s=1.0)
+    service = make_service(srv.base_url)
+    try:
+        training = service.create_lora_training_client(BASE_MODEL, rank=4, seed=7).result(timeout=60)
+        losses, recovered = train(training, NUM_STEPS)
+        assert not recovered
+        return {"losses": losses, "final": eval_loss(training), "step": server_model(srv, training.model_id).step}
+    finally:
+        close_quietly(service)
+        srv.stop()
 
 
 class LogCapture(logging.Handler):

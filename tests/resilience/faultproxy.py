@@ -26,33 +26,43 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Self
 
 import httpx
 
 __all__ = ["FaultProxy", "Rule", "Seen"]
 
 _HOP = {"connection", "keep-alive", "transfer-encoding", "host", "content-length", "proxy-connection", "upgrade"}
-_REASONS = {200: "OK", 404: "Not Found", 408: "Request Timeout", 410: "Gone", 429: "Too Many Requests",
-            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+_REASONS = {
+    200: "OK",
+    404: "Not Found",
+    408: "Request Timeout",
+    410: "Gone",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 
 
 @dataclass
 class Rule:
-    action: str                      # reset | drop | status | truncate | delay
-    path: str = ""                   # substring of the request path ("" matches every path)
-    method: str | None = None        # e.g. "POST"; None matches any
-    times: int | None = 1            # matching requests the rule applies to; None = forever
-    skip: int = 0                    # matching requests let through before the rule starts
+    action: str  # reset | drop | status | truncate | delay
+    path: str = ""  # substring of the request path ("" matches every path)
+    method: str | None = None  # e.g. "POST"; None matches any
+    times: int | None = 1  # matching requests the rule applies to; None = forever
+    skip: int = 0  # matching requests let through before the rule starts
     status: int = 503
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
-    forward: bool = False            # status: forward first, then replace the reply
+    forward: bool = False  # status: forward first, then replace the reply
     delay: float = 0.0
     when: Callable[[str, str, bytes], bool] | None = None  # extra predicate on (method, path, body)
-    seen: int = 0                    # matching requests so far
-    applied: int = 0                 # requests the rule acted on
+    seen: int = 0  # matching requests so far
+    applied: int = 0  # requests the rule acted on
 
     def matches(self, method: str, path: str, body: bytes) -> bool:
         if self.path not in path or (self.method is not None and self.method != method):
@@ -66,11 +76,11 @@ class Rule:
 
 @dataclass
 class Seen:
-    t: float            # time.monotonic() when the request arrived
+    t: float  # time.monotonic() when the request arrived
     method: str
     path: str
     body: bytes
-    action: str         # "forward" or the rule's action
+    action: str  # "forward" or the rule's action
     status: int | None  # status sent to the client (None: connection closed without a full reply)
 
 
@@ -107,7 +117,7 @@ class FaultProxy:
         with self._lock:
             return [s for s in self.log if path in s.path and (since is None or s.t >= since)]
 
-    def start(self) -> "FaultProxy":
+    def start(self) -> Self:
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
         return self
@@ -118,16 +128,18 @@ class FaultProxy:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(10)
 
-    def __enter__(self) -> "FaultProxy":
+    def __enter__(self) -> Self:
         return self.start()
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     # ------------------------------------------------------------------ the proxy (its own loop)
     async def _start(self) -> None:
-        self._client = httpx.AsyncClient(timeout=httpx.Timeout(None, connect=2.0),
-                                         limits=httpx.Limits(max_connections=4000, max_keepalive_connections=200))
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(None, connect=2.0),
+            limits=httpx.Limits(max_connections=4000, max_keepalive_connections=200),
+        )
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", self._port, backlog=1024)
         self.port = self._server.sockets[0].getsockname()[1]
 
@@ -147,6 +159,8 @@ class FaultProxy:
             while await self._one_request(reader, writer):
                 pass
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            pass
+        except asyncio.CancelledError:  # stop(): end quietly (asyncio logs connection tasks ending cancelled)
             pass
         finally:
             self._conns.discard(task)
@@ -230,13 +244,20 @@ class FaultProxy:
         await self._reply(writer, resp.status_code, out_headers, data)
         return lower.get("connection", "").lower() != "close"
 
-    async def _reply(self, writer: asyncio.StreamWriter, status: int, headers: list[tuple[str, str]],
-                     body: bytes) -> None:
+    async def _reply(
+        self, writer: asyncio.StreamWriter, status: int, headers: list[tuple[str, str]], body: bytes
+    ) -> None:
         writer.write(_head(status, headers + [("content-length", str(len(body)))]) + body)
         await writer.drain()
 
-    async def _relay_stream(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                            resp: httpx.Response, headers: list[tuple[str, str]], seen: Seen) -> bool:
+    async def _relay_stream(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        resp: httpx.Response,
+        headers: list[tuple[str, str]],
+        seen: Seen,
+    ) -> bool:
         """Relay a body of unknown length with chunked encoding; stop when the client hangs up."""
         writer.write(_head(resp.status_code, headers + [("transfer-encoding", "chunked")]))
         await writer.drain()

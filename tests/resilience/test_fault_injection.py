@@ -28,6 +28,7 @@ from .conftest import (
     fast_retry,
     make_service,
     server_model,
+    start_server,
     train,
 )
 from .faultproxy import FaultProxy
@@ -39,32 +40,54 @@ POLL = "/retrieve_future"
 # faults land in the loop. ``skip`` spreads them over the run.
 SCENARIOS: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
     # the server never sees these submissions: the retry is the first delivery
-    "reset-on-submit": [("reset", "/forward_backward", {"times": 2, "skip": 1}),
-                        ("reset", "/optim_step", {"times": 2, "skip": 4}),
-                        ("reset", "/save_weights", {"times": 1})],
+    "reset-on-submit": [
+        ("reset", "/forward_backward", {"times": 2, "skip": 1}),
+        ("reset", "/optim_step", {"times": 2, "skip": 4}),
+        ("reset", "/save_weights", {"times": 1}),
+    ],
     # the server acts, the reply is lost: the retry (same seq_id, same body) must be deduplicated
-    "lost-reply-on-submit": [("drop", "/optim_step", {"times": 3, "skip": 1}),
-                             ("drop", "/forward_backward", {"times": 2, "skip": 5}),
-                             ("drop", "/save_weights", {"times": 1})],
+    "lost-reply-on-submit": [
+        ("drop", "/optim_step", {"times": 3, "skip": 1}),
+        ("drop", "/forward_backward", {"times": 2, "skip": 5}),
+        ("drop", "/save_weights", {"times": 1}),
+    ],
     # connection closed mid-poll, before and after the server delivered the result
-    "reset-mid-poll": [("reset", POLL, {"times": 3, "skip": 2}),
-                       ("drop", POLL, {"times": 3, "skip": 9})],
-    "5xx-burst": [("status", POLL, {"status": 503, "times": 4, "skip": 2}),
-                  ("status", "/forward_backward", {"status": 500, "times": 3, "skip": 3}),
-                  # the server did the work, but the client sees a 502: must not be applied twice
-                  ("status", "/optim_step", {"status": 502, "times": 2, "skip": 6, "forward": True})],
+    "reset-mid-poll": [("reset", POLL, {"times": 3, "skip": 2}), ("drop", POLL, {"times": 3, "skip": 9})],
+    "5xx-burst": [
+        ("status", POLL, {"status": 503, "times": 4, "skip": 2}),
+        ("status", "/forward_backward", {"status": 500, "times": 3, "skip": 3}),
+        # the server did the work, but the client sees a 502: must not be applied twice
+        ("status", "/optim_step", {"status": 502, "times": 2, "skip": 6, "forward": True}),
+    ],
     "5xx-burst-opens-breaker": [("status", POLL, {"status": 503, "times": 9, "skip": 4})],
-    "408-storm": [("status", POLL, {"status": 408, "times": 12, "skip": 2, "headers": JSON,
-                                    "body": b'{"detail": "poll again", "queue_state": "active"}'}),
-                  ("status", "/optim_step", {"status": 408, "times": 2, "skip": 3})],
-    "429-storm": [("status", POLL, {"status": 429, "times": 6, "skip": 3, "headers": {"retry-after": "0.1"}}),
-                  ("status", "/forward_backward", {"status": 429, "times": 3, "skip": 2,
-                                                   "headers": {"retry-after-ms": "50"}}),
-                  ("status", "/optim_step", {"status": 429, "times": 2, "skip": 5, "forward": True,
-                                             "headers": {"retry-after": "0.1"}})],
-    "truncated-bodies": [("truncate", POLL, {"times": 4, "skip": 2}),
-                         ("truncate", "/forward_backward", {"times": 2, "skip": 3}),
-                         ("truncate", "/optim_step", {"times": 2, "skip": 6})],
+    "408-storm": [
+        (
+            "status",
+            POLL,
+            {
+                "status": 408,
+                "times": 12,
+                "skip": 2,
+                "headers": JSON,
+                "body": b'{"detail": "poll again", "queue_state": "active"}',
+            },
+        ),
+        ("status", "/optim_step", {"status": 408, "times": 2, "skip": 3}),
+    ],
+    "429-storm": [
+        ("status", POLL, {"status": 429, "times": 6, "skip": 3, "headers": {"retry-after": "0.1"}}),
+        ("status", "/forward_backward", {"status": 429, "times": 3, "skip": 2, "headers": {"retry-after-ms": "50"}}),
+        (
+            "status",
+            "/optim_step",
+            {"status": 429, "times": 2, "skip": 5, "forward": True, "headers": {"retry-after": "0.1"}},
+        ),
+    ],
+    "truncated-bodies": [
+        ("truncate", POLL, {"times": 4, "skip": 2}),
+        ("truncate", "/forward_backward", {"times": 2, "skip": 3}),
+        ("truncate", "/optim_step", {"times": 2, "skip": 6}),
+    ],
     "latency": [("delay", "", {"times": None, "delay": 0.03})],
 }
 
@@ -78,8 +101,9 @@ def _check_against_reference(srv: Any, run: Any, losses: dict[int, float], refer
 
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
-def test_training_loop_applies_every_step_exactly_once(scenario: str, server: Any, proxy: FaultProxy,
-                                                      reference: dict[str, Any]) -> None:
+def test_training_loop_applies_every_step_exactly_once(
+    scenario: str, server: Any, proxy: FaultProxy, reference: dict[str, Any]
+) -> None:
     service = make_service(proxy.base_url, fast_retry())
     try:
         training = service.create_lora_training_client(BASE_MODEL, rank=4, seed=7).result(timeout=60)
@@ -120,13 +144,12 @@ def test_lost_replies_are_deduplicated_by_the_server(server: Any, proxy: FaultPr
         close_quietly(service)
 
 
-def test_server_restart_mid_loop_resumes_from_the_latest_checkpoint(tmp_path: Any, reference: dict[str, Any],
-                                                                    tinker_log: Any) -> None:
-    from tinker_local import LocalServer
-
+def test_server_restart_mid_loop_resumes_from_the_latest_checkpoint(
+    tmp_path: Any, reference: dict[str, Any], tinker_log: Any
+) -> None:
     state = tmp_path / "state"
     knobs = {"retrieve_timeout_s": 0.5, "train_delay_s": 0.05}
-    servers = [LocalServer(state_dir=state, **knobs).start()]
+    servers = [start_server(state_dir=state, **knobs)]
     port = servers[0].port
     restarted = threading.Event()
     failure: list[BaseException] = []
@@ -135,7 +158,7 @@ def test_server_restart_mid_loop_resumes_from_the_latest_checkpoint(tmp_path: An
         try:
             time.sleep(0.15)  # land in the middle of the next step's requests
             servers[0].stop()
-            servers.append(LocalServer(port=port, state_dir=state, **knobs).start())
+            servers.append(start_server(port=port, state_dir=state, **knobs))
             restarted.set()
         except BaseException as exc:  # noqa: BLE001 - reported by the test thread
             failure.append(exc)
@@ -171,13 +194,12 @@ def test_server_restart_mid_loop_resumes_from_the_latest_checkpoint(tmp_path: An
 
 @pytest.mark.parametrize("outage", ["upstream-gone-behind-proxy", "server-stopped"])
 def test_permanent_outage_fails_within_bounded_time_with_a_clear_error(tmp_path: Any, outage: str) -> None:
-    from tinker_local import LocalServer
-
-    srv = LocalServer(state_dir=tmp_path / "state", retrieve_timeout_s=1.0).start()
+    srv = start_server(state_dir=tmp_path / "state", retrieve_timeout_s=1.0)
     px = FaultProxy(srv.base_url).start()
     url = px.base_url if outage == "upstream-gone-behind-proxy" else srv.base_url
-    config = tinker.RetryConfig(deadline=10, circuit_breaker=tinker.CircuitBreakerConfig(failure_threshold=3,
-                                                                                           recovery_timeout=1))
+    config = tinker.RetryConfig(
+        deadline=5, circuit_breaker=tinker.CircuitBreakerConfig(failure_threshold=3, recovery_timeout=1)
+    )
     service = make_service(url, config)
     try:
         training = service.create_lora_training_client(BASE_MODEL, rank=4, seed=7).result(timeout=60)
@@ -191,10 +213,43 @@ def test_permanent_outage_fails_within_bounded_time_with_a_clear_error(tmp_path:
         with pytest.raises(tinker.APIConnectionError) as info:
             train(run, NUM_STEPS, budget_s=60)
         elapsed = time.monotonic() - started
-        assert elapsed < 30, f"gave up only after {elapsed:.1f} s"
+        assert elapsed < 20, f"gave up only after {elapsed:.1f} s (deadline 5 s)"
+        assert not isinstance(info.value, tinker.TrainingRunRecovered)
+        assert run.attempts >= 1, "the outage must have been offered to recovery (which had to give up)"
+    finally:
+        close_quietly(service)
+        px.stop()
+        srv.stop()
+
+
+@pytest.mark.parametrize("outage", ["upstream-gone-behind-proxy", "nothing-listening"])
+def test_exhausted_connection_retries_say_where_and_what_to_check(outage: str) -> None:
+    """Regression test for a bug this suite found (fixed in the working tree): tinker/_retry.py to_api_error (used
+    by Transport._send_guarded) builds 'Connection error: <httpx type>: <text>' with neither the server URL nor
+    a hint; when the retry deadline runs out on connection errors (Transport.request / poll_future re-raise that
+    last error) the user gets e.g. 'Connection error: ConnectError: All connection attempts failed', unlike
+    CircuitOpenError, which names the base URL and says what to check
+    """
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    px = FaultProxy(None).start()
+    url = px.base_url if outage == "upstream-gone-behind-proxy" else dead
+    # the breaker stays out of the way: only the retry deadline ends the call
+    config = tinker.RetryConfig(
+        deadline=1.0,
+        retry_delay_base=0.05,
+        retry_delay_max=0.2,
+        circuit_breaker=tinker.CircuitBreakerConfig(enabled=False),
+    )
+    service = make_service(url, config)
+    try:
+        with pytest.raises(tinker.APIConnectionError) as info:
+            service.create_sampling_client(base_model=BASE_MODEL).result(timeout=20)
         message = str(info.value)
         assert url in message and "check" in message.lower(), message
     finally:
         close_quietly(service)
         px.stop()
-        srv.stop()
