@@ -19,7 +19,7 @@ from . import _loop
 T = TypeVar("T")
 U = TypeVar("U")
 
-__all__ = ["APIFuture", "AwaitableConcurrentFuture", "spawn", "completed", "chain"]
+__all__ = ["APIFuture", "AwaitableConcurrentFuture", "spawn", "chain"]
 
 
 def _check_not_on_sdk_loop() -> None:
@@ -141,13 +141,6 @@ def spawn(coro: Coroutine[Any, Any, T]) -> _TaskFuture[T]:
     task = _loop.run_coroutine(coro)
     out._task = task
     task.add_done_callback(_settle)
-    return out
-
-
-def completed(value: T) -> _TaskFuture[T]:
-    """A future that already holds ``value``."""
-    out: _TaskFuture[T] = _TaskFuture()
-    out.set_result(value)
     return out
 
 

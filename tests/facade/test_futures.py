@@ -11,7 +11,7 @@ import pytest
 from fake_tinker import FakeServer, bare, datum
 
 import tinker
-from tinker._futures import AwaitableConcurrentFuture, chain, completed
+from tinker._futures import AwaitableConcurrentFuture, chain
 
 ADAM = tinker.AdamParams()
 
@@ -52,8 +52,9 @@ def test_result_async_timeout(training, server: FakeServer) -> None:
 
 
 def test_helpers() -> None:
-    assert completed(3).result() == 3
-    assert chain(completed(3), lambda v: v * 2).result(timeout=5) == 6
+    done: concurrent.futures.Future[int] = concurrent.futures.Future()
+    done.set_result(3)
+    assert chain(AwaitableConcurrentFuture(done), lambda v: v * 2).result(timeout=5) == 6
     cf: concurrent.futures.Future[int] = concurrent.futures.Future()
     wrapped = AwaitableConcurrentFuture(cf)
     threading.Timer(0.01, cf.set_result, args=(5,)).start()
