@@ -70,6 +70,7 @@ class ServiceClient:
         self._http_transport: httpx.AsyncBaseTransport | None = kwargs.get("_http_transport")
         self.holder = ClientHolder(self._settings, retry_config=self._retry_config, user_metadata=user_metadata,
                                    display_name=display_name, http_transport=self._http_transport)
+        self._rest_holder: ClientHolder | None = None  # session-less, shared by this client's RestClients
         self._closed = False
 
     def __repr__(self) -> str:
@@ -94,7 +95,13 @@ class ServiceClient:
         if status not in ("success", "errored", "interrupted"):
             raise ValueError(f"status must be 'success', 'errored' or 'interrupted', got {status!r}")
         self._closed = True
-        return AwaitableConcurrentFuture(spawn(self.holder.finish(status, detail)).future())
+
+        async def finish() -> None:
+            await self.holder.finish(status, detail)
+            if self._rest_holder is not None:
+                await self._rest_holder.finish(status, detail)
+
+        return AwaitableConcurrentFuture(spawn(finish()).future())
 
     def _check_open(self) -> None:
         if self._closed:
@@ -213,8 +220,10 @@ class ServiceClient:
         """A :class:`RestClient` on this client's server and credential (prefer ``RestClient()`` directly)."""
         from ._rest_client import RestClient
 
-        return RestClient(_holder=ClientHolder(self._settings, retry_config=self._retry_config,
-                                               http_transport=self._http_transport))
+        if self._rest_holder is None:
+            self._rest_holder = ClientHolder(self._settings, retry_config=self._retry_config,
+                                             http_transport=self._http_transport)
+        return RestClient(_holder=self._rest_holder)
 
     def get_server_capabilities(self) -> GetServerCapabilitiesResponse:
         """The base models the server serves (blocks)."""
