@@ -97,6 +97,12 @@ async def poll_future(
     bad_requests = 0
     billing_started: float | None = None
     last_contact = time.monotonic()
+
+    def out_of_time() -> bool:
+        # Without contact (only failures) for longer than the call deadline: give up instead of polling forever.
+        deadline = policy.config.deadline
+        return deadline is not None and time.monotonic() - last_contact > deadline
+
     while True:
         headers = {
             "X-Tinker-Request-Type": spec.request_type,
@@ -118,8 +124,7 @@ async def poll_future(
             )
         except CircuitOpenError as exc:
             # The server keeps failing: wait for the breaker's next probe, but not forever.
-            deadline = policy.config.deadline
-            if deadline is not None and time.monotonic() - last_contact > deadline:
+            if out_of_time():
                 raise
             await asyncio.sleep(max(exc.retry_in, 0.05))
             continue
@@ -143,8 +148,7 @@ async def poll_future(
                 await asyncio.sleep(5.0)
                 continue
             if status == 429 or status >= 500:
-                deadline = policy.config.deadline
-                if deadline is not None and time.monotonic() - last_contact > deadline:
+                if out_of_time():
                     raise
                 await asyncio.sleep(policy.delay_for(backoffs, exc.response.headers))
                 backoffs += 1
@@ -154,8 +158,7 @@ async def poll_future(
                 continue
             raise
         except APIConnectionError:
-            deadline = policy.config.deadline
-            if deadline is not None and time.monotonic() - last_contact > deadline:
+            if out_of_time():
                 raise
             await asyncio.sleep(policy.backoff(backoffs))
             backoffs += 1
