@@ -9,7 +9,7 @@ import numpy as np
 
 import tinker_wire as wire
 
-from .types.datum import Datum
+from .types.datum import KEY_TO_DTYPE, Datum
 from .types.dmel_chunk import DmelChunk
 from .types.encoded_text_chunk import EncodedTextChunk
 from .types.forward_backward_output import ForwardBackwardOutput
@@ -18,16 +18,17 @@ from .types.image_chunk import ImageChunk
 from .types.provenance_spans import PromptProvenanceSpan, SampledProvenanceSpan
 from .types.sample_response import PromptAltTokens, SampleResponse
 from .types.sampled_sequence import SampledSequence
-from .types.tensor_data import TensorData
+from .types.tensor_data import TensorData, checked_int64
 from .types.topk_logprobs import TopkLogprobs
 
 __all__ = [
     "datum_to_wire",
-    "forward_backward_request_bytes",
     "forward_backward_output_from_wire",
+    "forward_backward_request_bytes",
+    "forward_backward_wire_request_bytes",
     "sample_response_from_wire",
-    "tensor_to_wire",
     "tensor_from_wire",
+    "tensor_to_wire",
 ]
 
 
@@ -47,9 +48,24 @@ def tensor_from_wire(t: wire.WireTensor) -> TensorData:
     return TensorData(t.values, dtype=t.dtype, shape=t.shape)
 
 
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+
+
+def _token_array(tokens: Sequence[int], index: int) -> np.ndarray:
+    try:
+        arr = np.asarray(tokens, dtype=np.int64)
+    except (OverflowError, TypeError, ValueError) as exc:
+        raise ValueError(f"model_input.chunks[{index}]: token ids must be integers that fit int32: {exc}") from None
+    if arr.size:
+        lo, hi = int(arr.min()), int(arr.max())
+        if lo < _INT32_MIN or hi > _INT32_MAX:  # the protobuf field is int32
+            raise ValueError(f"model_input.chunks[{index}]: token id {lo if lo < _INT32_MIN else hi} does not fit int32")
+    return arr
+
+
 def _chunk_to_wire(chunk: Any, index: int) -> wire.WireChunk:
     if isinstance(chunk, EncodedTextChunk):
-        return wire.EncodedText(tokens=np.asarray(chunk.tokens, dtype=np.int64))
+        return wire.EncodedText(tokens=_token_array(chunk.tokens, index))
     if isinstance(chunk, ImageChunk):
         return wire.Image(data=chunk.data, format=chunk.format, expected_tokens=chunk.expected_tokens)
     if isinstance(chunk, DmelChunk):
@@ -70,10 +86,32 @@ def _span_to_wire(span: Any) -> wire.WireSpan:
     raise TypeError(f"unsupported provenance span type {type(span).__name__}")
 
 
-def datum_to_wire(datum: Datum) -> wire.WireDatum:
+def _loss_input_to_wire(key: str, t: TensorData) -> wire.WireTensor:
+    out = tensor_to_wire(t)
+    if KEY_TO_DTYPE.get(key) == "int64" and t.dtype != "int64":
+        # e.g. a float32 TensorData of target tokens: integral values travel as int64, others are refused.
+        expected = "integer token ids" if key == "target_tokens" else "integer values"
+        values = checked_int64(out.values, f"loss_fn_inputs[{key!r}]", expected)
+        out = wire.WireTensor(dtype="int64", shape=out.shape, values=values, crow_indices=out.crow_indices,
+                              col_indices=out.col_indices)
+    return out
+
+
+def datum_to_wire(datum: Datum, where: str = "") -> wire.WireDatum:
+    """The codec value of one datum; a problem raises ``ValueError``/``TypeError`` prefixed with ``where``."""
+    try:
+        return _datum_to_wire(datum)
+    except (TypeError, ValueError) as exc:
+        if not where:
+            raise
+        kind = TypeError if isinstance(exc, TypeError) else ValueError
+        raise kind(f"{where}: {exc}") from None
+
+
+def _datum_to_wire(datum: Datum) -> wire.WireDatum:
     return wire.WireDatum(
         chunks=[_chunk_to_wire(c, i) for i, c in enumerate(datum.model_input.chunks)],
-        loss_fn_inputs={k: tensor_to_wire(v) for k, v in datum.loss_fn_inputs.items()},
+        loss_fn_inputs={k: _loss_input_to_wire(k, v) for k, v in datum.loss_fn_inputs.items()},
         model_input_spans=None if datum.model_input_spans is None else [_span_to_wire(s) for s in datum.model_input_spans],
         loss_fn_input_spans=None
         if datum.loss_fn_input_spans is None
@@ -90,11 +128,24 @@ def forward_backward_request_bytes(
     forward_only: bool,
 ) -> bytes:
     """The protobuf ``ForwardBackwardRequest`` body."""
+    return forward_backward_wire_request_bytes(model_id, seq_id, [datum_to_wire(d) for d in data], loss_fn,
+                                               loss_fn_config, forward_only)
+
+
+def forward_backward_wire_request_bytes(
+    model_id: str,
+    seq_id: int,
+    data: Sequence[wire.WireDatum],
+    loss_fn: str,
+    loss_fn_config: Mapping[str, float | str] | None,
+    forward_only: bool,
+) -> bytes:
+    """The protobuf ``ForwardBackwardRequest`` body for datums already converted with :func:`datum_to_wire`."""
     return wire.encode_forward_backward_request(
         wire.WireForwardBackwardRequest(
             model_id=model_id,
             seq_id=seq_id,
-            data=[datum_to_wire(d) for d in data],
+            data=list(data),
             loss_fn=loss_fn,
             loss_fn_config=dict(loss_fn_config or {}),
             forward_only=forward_only,

@@ -18,7 +18,7 @@ from tinker_api.models import CreateSamplingSessionRequest, SampleRequest
 
 import tinker_wire as wire
 
-from . import _convert
+from . import _convert, _validate
 from ._deprecation import deprecated_async
 from ._exceptions import APIStatusError
 from ._futures import APIFuture, spawn
@@ -111,6 +111,8 @@ class SamplingClient:
             if not 1 <= prompt_logprobs_last_n <= prompt.length - 1:
                 raise ValueError(f"prompt_logprobs_last_n must be in [1, {prompt.length - 1}] for this prompt, "
                                  f"got {prompt_logprobs_last_n}")
+        # Checked on the Python values: JSON has no NaN/Infinity, and the JSON dump may turn them into null.
+        _validate.check_finite_fields(sampling_params.model_dump(), "sampling_params")
         body: dict[str, Any] = {
             "num_samples": num_samples,
             "prompt": prompt.model_dump(mode="json", exclude_none=True),

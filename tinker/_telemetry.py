@@ -74,5 +74,5 @@ class Telemetry:
             })
             try:
                 await self._transport.call(_send_telemetry, body=body, retry=False)
-            except (APIStatusError, APIConnectionError) as exc:
+            except (APIStatusError, APIConnectionError, ValueError) as exc:  # ValueError: unencodable, e.g. NaN
                 logger.debug("Dropped %d telemetry events: %s", len(batch), exc)

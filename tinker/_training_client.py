@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
 import time
 import warnings
@@ -28,7 +29,7 @@ from tinker_api.types import File
 
 import tinker_wire as wire
 
-from . import _convert
+from . import _convert, _validate
 from ._chunking import merge_outputs, split_batch
 from ._deprecation import deprecated_async, warn_deprecated
 from ._futures import APIFuture, spawn
@@ -143,25 +144,36 @@ class TrainingClient:
         return self._forward_backward(data, loss_fn, loss_fn_config, forward_only=False)
 
     def _forward_backward(self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, float | str] | None,
-                          *, forward_only: bool, first_id: int | None = None) -> APIFuture[ForwardBackwardOutput]:
+                          *, forward_only: bool) -> APIFuture[ForwardBackwardOutput]:
         self._check_usable()
-        if not isinstance(loss_fn, str) or not loss_fn:
-            raise TypeError(f"loss_fn must be a loss name such as 'cross_entropy', got {loss_fn!r}")
-        datums = _as_datums(data)
-        cfg = self.holder.cached_server_config()
-        chunks = split_batch(datums, cfg.fwdbwd_max_chunk_len, cfg.fwdbwd_max_chunk_bytes_count)
-        first = self._ids.reserve(len(chunks)) if first_id is None else first_id
-        config = dict(loss_fn_config) if loss_fn_config else None
+        chunks, config = self._prepare_batch(data, loss_fn, loss_fn_config)
+        first = self._ids.reserve(len(chunks))
         return spawn(self._run_chunks(chunks, first, loss_fn, config, forward_only))
 
-    async def _run_chunks(self, chunks: list[list[Datum]], first: int, loss_fn: str,
+    def _prepare_batch(self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Any
+                       ) -> tuple[list[list[wire.WireDatum]], dict[str, float | str] | None]:
+        """Check and convert a batch before any seq_id is reserved; returns the chunks in wire form."""
+        if not isinstance(loss_fn, str) or not loss_fn:
+            raise TypeError(f"loss_fn must be a loss name such as 'cross_entropy', got {loss_fn!r}")
+        config = _validate.check_loss_fn_config(loss_fn_config)
+        cfg = self.holder.cached_server_config()
+        chunks = split_batch(_as_datums(data), cfg.fwdbwd_max_chunk_len, cfg.fwdbwd_max_chunk_bytes_count)
+        wire_chunks: list[list[wire.WireDatum]] = []
+        index = 0
+        for chunk in chunks:
+            wire_chunks.append([_convert.datum_to_wire(d, f"data[{index + k}]") for k, d in enumerate(chunk)])
+            index += len(chunk)
+        return wire_chunks, config
+
+    async def _run_chunks(self, chunks: list[list[wire.WireDatum]], first: int, loss_fn: str,
                           config: dict[str, float | str] | None, forward_only: bool) -> ForwardBackwardOutput:
         spec = _fbo_spec("Forward" if forward_only else "ForwardBackward")
         transport = self.holder.transport
         try:
             cfg = await self.holder.server_config()
             bodies = [
-                _convert.forward_backward_request_bytes(self.model_id, first + i, chunk, loss_fn, config, forward_only)
+                _convert.forward_backward_wire_request_bytes(self.model_id, first + i, chunk, loss_fn, config,
+                                                             forward_only)
                 for i, chunk in enumerate(chunks)
             ]
             headers: dict[str, str] = {}
@@ -205,6 +217,10 @@ class TrainingClient:
                           DeprecationWarning, stacklevel=2)
             if loss_type_input != "logprobs":
                 raise ValueError(f"loss_type_input must be 'logprobs', got {loss_type_input!r}")
+        if not callable(loss_fn):
+            raise TypeError(f"loss_fn must be a callable (data, logprobs) -> (loss, metrics), got {loss_fn!r}")
+        if importlib.util.find_spec("torch") is None:  # found out only after the forward pass otherwise
+            raise ImportError("forward_backward_custom needs torch: pip install 'tinker-oss[torch]'")
         datums = _as_datums(data)
         forward_data = []
         for i, d in enumerate(datums):
@@ -217,22 +233,25 @@ class TrainingClient:
             forward_data.append(Datum(model_input=d.model_input,
                                       loss_fn_inputs={"target_tokens": targets, "weights": weights},
                                       model_input_spans=d.model_input_spans, loss_fn_input_spans=d.loss_fn_input_spans))
-        cfg = self.holder.cached_server_config()
-        n = len(split_batch(forward_data, cfg.fwdbwd_max_chunk_len, cfg.fwdbwd_max_chunk_bytes_count))
+        forward_chunks, _ = self._prepare_batch(forward_data, "cross_entropy", None)
+        n = len(forward_chunks)
         # Reserve forward and backward ids now so later calls cannot slip in between.
         first = self._ids.reserve(2 * n)
-        forward_future = self._forward_backward(forward_data, "cross_entropy", None, forward_only=True, first_id=first)
+        forward_future = spawn(self._run_chunks(forward_chunks, first, "cross_entropy", None, True))
 
         async def run() -> ForwardBackwardOutput:
             try:
                 fwd = await forward_future.result_async()
                 linear_data, loss_value, user_metrics = _custom_loss_surrogate(forward_data, fwd, loss_fn)
+                backward_chunks, _ = self._prepare_batch(linear_data, "cross_entropy", None)
+                if len(backward_chunks) != n:  # same inputs and shapes as the forward pass: cannot differ
+                    raise RuntimeError(f"forward_backward_custom: {len(backward_chunks)} backward chunks for "
+                                       f"{n} forward chunks")
             except BaseException as exc:
                 self._poisoned = exc
                 await self._gate.release(first + n, n)
                 raise
-            out = await self._forward_backward(linear_data, "cross_entropy", None, forward_only=False,
-                                               first_id=first + n).result_async()
+            out = await self._run_chunks(backward_chunks, first + n, "cross_entropy", None, False)
             metrics = dict(out.metrics)
             if "loss:sum" in metrics:
                 metrics["surrogate_loss:sum"] = metrics.pop("loss:sum")
@@ -255,11 +274,15 @@ class TrainingClient:
             raise TypeError("optim_step takes exactly one of optim_params (positional) or adam_params=")
         params: Any = optim_params if optim_params is not None else adam_params
         if isinstance(params, AdamParams):
-            body = {"adam_params": params.model_dump(mode="json", exclude_none=True)}
+            _validate.check_adam_params(params)
+            key = "adam_params"
         elif hasattr(params, "model_dump") and getattr(params, "type", None):
-            body = {"optimizer_params": params.model_dump(mode="json", exclude_none=True)}
+            key = "optimizer_params"
         else:
             raise TypeError(f"optim_step needs tinker.AdamParams or optimizer params, got {type(params).__name__}")
+        # Checked on the Python values: JSON has no NaN/Infinity, and the JSON dump turns some of them into null.
+        _validate.check_finite_fields(params.model_dump(), key)
+        body = {key: params.model_dump(mode="json", exclude_none=True)}
         seq = self._ids.reserve()
         req = OptimStepRequest.from_dict({**body, "model_id": self.model_id, "seq_id": seq})
         spec = _json_spec("OptimStep", lambda b: OptimStepResponse.model_validate(b))
@@ -273,12 +296,15 @@ class TrainingClient:
         from .types.checkpoints import SaveWeightsResponse
 
         self._check_usable()
+        _validate.check_checkpoint_name(name)
+        ttl = _validate.check_ttl_seconds(ttl_seconds)
+        metadata = _validate.check_user_metadata(user_metadata)
         seq = self._ids.reserve()
         body = {"model_id": self.model_id, "path": name, "seq_id": seq, "overwrite": overwrite}
-        if ttl_seconds is not None:
-            body["ttl_seconds"] = ttl_seconds
-        if user_metadata is not None:
-            body["user_metadata"] = dict(user_metadata)
+        if ttl is not None:
+            body["ttl_seconds"] = ttl
+        if metadata is not None:
+            body["user_metadata"] = metadata
         spec = _json_spec("SaveWeights", lambda b: SaveWeightsResponse.model_validate(b))
         return spawn(self._ordered(_save_weights, seq, spec, body=SaveWeightsRequest.from_dict(body)))
 
@@ -286,6 +312,7 @@ class TrainingClient:
         from .types.checkpoints import LoadWeightsResponse
 
         self._check_usable()
+        _validate.check_path(path)
         seq = self._ids.reserve()
         body: dict[str, Any] = {"model_id": self.model_id, "seq_id": seq, "path": path, "optimizer": optimizer}
         if weights_access_token:
@@ -325,11 +352,13 @@ class TrainingClient:
         from ._futures import chain
         from .types.checkpoints import SaveWeightsForSamplerResponse
 
-        body: dict[str, Any] = {"path": name, "kind": "snapshot"}
-        if ttl_seconds is not None:
-            body["ttl_seconds"] = ttl_seconds
-        if user_metadata is not None:
-            body["user_metadata"] = dict(user_metadata)
+        body: dict[str, Any] = {"path": _validate.check_checkpoint_name(name), "kind": "snapshot"}
+        ttl = _validate.check_ttl_seconds(ttl_seconds)
+        if ttl is not None:
+            body["ttl_seconds"] = ttl
+        metadata = _validate.check_user_metadata(user_metadata)
+        if metadata is not None:
+            body["user_metadata"] = metadata
         return chain(self._save_for_sampler(body), lambda r: SaveWeightsForSamplerResponse(path=r.path))
 
     def save_weights_external(self, name: str, ttl_seconds: int | None = None,
@@ -339,12 +368,15 @@ class TrainingClient:
         from .types.checkpoints import SaveWeightsExternalResponse
 
         self._check_usable()
+        _validate.check_checkpoint_name(name)
+        ttl = _validate.check_ttl_seconds(ttl_seconds)
+        recipients = _validate.check_string_list(age_encryption_recipients, "age_encryption_recipients")
         seq = self._ids.reserve()
         body: dict[str, Any] = {"model_id": self.model_id, "path": name, "seq_id": seq}
-        if ttl_seconds is not None:
-            body["ttl_seconds"] = ttl_seconds
-        if age_encryption_recipients:
-            body["age_encryption_recipients"] = list(age_encryption_recipients)
+        if ttl is not None:
+            body["ttl_seconds"] = ttl
+        if recipients:
+            body["age_encryption_recipients"] = recipients
 
         def parse(b: Any) -> SaveWeightsExternalResponse:
             if not b.get("path"):

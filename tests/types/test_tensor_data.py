@@ -112,7 +112,7 @@ def test_constructor_forms() -> None:
     assert flat.to_json_dict() == {"data": [0.5, 1.5], "dtype": "float32"}
     nested = TensorData(data=[[1, 2], [3, 4]], dtype="float32")
     assert nested.shape == [2, 2] and nested.data == [1.0, 2.0, 3.0, 4.0]
-    assert TensorData(data=[1.9], dtype="int64").data == [1]
+    assert TensorData(data=[2.0], dtype="int64").data == [2]  # integral floats only: 1.9 is refused, not truncated
     assert TensorData(data=np.zeros(3, dtype=np.float64), dtype="float32").to_numpy().dtype == np.float32
 
 

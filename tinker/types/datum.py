@@ -17,7 +17,7 @@ from .provenance_spans import (
     SampledProvenanceSpan,
     span_from_json_dict,
 )
-from .tensor_data import _NP_DTYPES, TensorData, is_torch_tensor, torch_to_numpy
+from .tensor_data import _NP_DTYPES, TensorData, checked_int64, is_torch_tensor, torch_to_numpy
 from .tensor_dtype import TensorDtype
 
 if TYPE_CHECKING:
@@ -46,6 +46,14 @@ KEY_TO_DTYPE: Mapping[str, TensorDtype] = {
 _SPARSE_TORCH_KEYS = frozenset({"target_tokens", "weights"})
 
 
+def _cast_for_key(key: str, arr: np.ndarray, dtype: TensorDtype) -> np.ndarray:
+    """Cast to the key's dtype; floats given for an integer key must be integral (never truncated)."""
+    if dtype == "int64":
+        return checked_int64(arr, f"loss_fn_inputs[{key!r}]", "integer token ids" if key == "target_tokens"
+                             else "integer values")
+    return arr.astype(_NP_DTYPES[dtype], copy=False)
+
+
 def _convert_input(key: str, value: Any) -> TensorData:
     if isinstance(value, TensorData):
         return value
@@ -54,7 +62,7 @@ def _convert_input(key: str, value: Any) -> TensorData:
     if from_torch or isinstance(value, np.ndarray):
         arr = torch_to_numpy(value) if from_torch else value
         if dtype is not None and arr.dtype.kind in "biuf":
-            arr = arr.astype(_NP_DTYPES[dtype], copy=False)
+            arr = _cast_for_key(key, arr, dtype)
         if from_torch and key in _SPARSE_TORCH_KEYS and arr.ndim == 2:
             return TensorData.from_numpy_sparse(arr)
         return TensorData.from_numpy(arr)
@@ -73,7 +81,7 @@ def _convert_input(key: str, value: Any) -> TensorData:
             )
         np_dtype = _NP_DTYPES[dtype]
         if arr.dtype.kind in "biuf":
-            return TensorData(data=arr.astype(np_dtype, copy=False), dtype=dtype, shape=arr.shape)
+            return TensorData(data=_cast_for_key(key, arr, dtype), dtype=dtype, shape=arr.shape)
         try:
             flat = np.asarray(value, dtype=np_dtype).reshape(-1)
         except (TypeError, ValueError) as exc:
@@ -113,7 +121,8 @@ class Datum:
     """One training example: ``model_input`` plus the loss function's inputs.
 
     ``loss_fn_inputs`` values are converted on construction: a ``TensorData`` is kept; a numpy array or
-    torch tensor is wrapped (cast to the key's dtype for the keys in :data:`KEY_TO_DTYPE`; a 2-D torch
+    torch tensor is wrapped (cast to the key's dtype for the keys in :data:`KEY_TO_DTYPE`, where float
+    ``target_tokens`` must be integral -- ``2.0`` is accepted, ``2.5`` raises ``ValueError``; a 2-D torch
     ``target_tokens``/``weights`` becomes CSR when that is smaller); a plain (nested) list is accepted
     for the keys of :data:`KEY_TO_DTYPE` only (``KeyError`` otherwise; ragged lists raise
     ``ValueError``). Anything else is a ``TypeError``.

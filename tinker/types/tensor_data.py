@@ -78,6 +78,25 @@ def _dtype_for_kind(arr: np.ndarray) -> TensorDtype:
     )
 
 
+_INT64_BOUND = float(2**63)
+_INTEGRAL_FLOATS_NOTE = "integral floats such as 2.0 are accepted; round explicitly (e.g. np.rint) if that is intended"
+
+
+def checked_int64(arr: np.ndarray, what: str, expected: str = "integer values") -> np.ndarray:
+    """``arr`` as int64; a float array must hold only integral values (casting would silently truncate).
+
+    ``what`` prefixes the error (e.g. ``loss_fn_inputs['target_tokens']``)."""
+    if arr.dtype.kind != "f":
+        return arr.astype(np.int64, copy=False)
+    flat = arr.reshape(-1)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(flat) & (np.trunc(flat) == flat) & (np.abs(flat) < _INT64_BOUND)
+    if not ok.all():
+        bad = float(flat[int(np.argmin(ok))])
+        raise ValueError(f"{what}: expected {expected}, got non-integral float {bad!r} ({_INTEGRAL_FLOATS_NOTE})")
+    return arr.astype(np.int64)
+
+
 def torch_to_numpy(tensor: torch.Tensor) -> np.ndarray:
     """Detach ``tensor`` to a CPU numpy array (dense layout; bfloat16/float16 widened to float32)."""
     torch = _require_torch()
@@ -133,9 +152,10 @@ class TensorData:
         TensorData(data=values, dtype="float32", shape=[2, 4],
                    sparse_crow_indices=[0, 1, 3], sparse_col_indices=[2, 0, 3])   # CSR
 
-    ``data`` may be a (nested) list, a numpy array or a torch tensor; it is cast to ``dtype``. A writable
-    numpy array already in that dtype is kept without copying (so the tensor shares its memory); a
-    read-only one is copied. For a dense tensor ``shape`` reshapes the values (``None`` keeps a 1-D
+    ``data`` may be a (nested) list, a numpy array or a torch tensor; it is cast to ``dtype``. Floats cast
+    to ``int64`` must be integral (``2.0`` becomes ``2``; ``2.5``, NaN or infinity raise ``ValueError``
+    instead of being truncated). A writable numpy array already in that dtype is kept without copying (so
+    the tensor shares its memory); a read-only one is copied. For a dense tensor ``shape`` reshapes the values (``None`` keeps a 1-D
     input flat, as decoded from responses without a shape); for a CSR tensor ``data`` holds only the
     listed values and ``shape`` is required.
 
@@ -169,10 +189,18 @@ class TensorData:
             resolved = _resolve_dtype(dtype)
         np_dtype = _NP_DTYPES[resolved]
 
+        if resolved == "int64" and not isinstance(data, np.ndarray):
+            # np.asarray(floats, dtype=int64) truncates silently: look at the values' own kind first.
+            try:
+                natural: np.ndarray | None = np.asarray(data)
+            except (TypeError, ValueError):
+                natural = None  # ragged or odd input: the generic path below reports it
+            if natural is not None and (natural.dtype.kind == "f" or natural.dtype == np_dtype):
+                data = natural
         if isinstance(data, np.ndarray):
             arr = data
             if arr.dtype != np_dtype:
-                arr = arr.astype(np_dtype)
+                arr = checked_int64(arr, "TensorData(dtype='int64')") if resolved == "int64" else arr.astype(np_dtype)
             elif not arr.flags.writeable:
                 arr = arr.copy()
         else:
