@@ -11,13 +11,20 @@ Layout under the state directory (every JSON file is written atomically: temp fi
     audit.jsonl                             checkpoint events, one JSON object a line
     usage.json                              token counters per UTC hour
     exports/                                archives and traces served through signed URLs
+
+Checkpoint directories are replaced crash-safely (see ``engine._checkpoint``).  On start the store
+finishes or undoes overwrites a crash interrupted and deletes crash leftovers -- only our own hidden
+temporary names (``.<name>.tmp-*``, ``.<name>.old-*``, ``.<name>.*.tmp`` ...) in the places we write
+them, never symlinks and never an indexed checkpoint.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -27,6 +34,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from .engine._checkpoint import recover_dir, remove_leftovers
 
 __all__ = [
     "KINDS",
@@ -43,6 +52,9 @@ __all__ = [
 KINDS = ("weights", "sampler_weights", "external_weights")
 KIND_TO_TYPE = {"weights": "training", "sampler_weights": "sampler", "external_weights": "external"}
 TYPE_TO_KIND = {v: k for k, v in KIND_TO_TYPE.items()}
+
+log = logging.getLogger("tinker_local")
+_TRACE_TMP = re.compile(r"\.trace-.+\.json\.tmp")  # the server's trace export temp files
 
 
 def now() -> float:
@@ -66,6 +78,8 @@ def write_json_atomic(path: Path, obj: Any) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(obj, f, indent=1, sort_keys=True)
             f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())  # else a crash soon after the rename can leave an empty file
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -180,7 +194,11 @@ class StateStore:
             meta = {"version": 1, "url_key": secrets.token_hex(32)}
             write_json_atomic(meta_path, meta)
         self.url_key = bytes.fromhex(meta["url_key"])
+        if not self.temporary:
+            self._recover()  # before loading: a checkpoint may be sitting under its temporary name
         self._load()
+        if not self.temporary:
+            self._remove_leftovers()
 
     # -- paths ------------------------------------------------------------------------------------
     def run_dir(self, run_id: str) -> Path:
@@ -235,6 +253,36 @@ class StateStore:
             except (OSError, ValueError, AttributeError):
                 self.usage = {}
 
+    # -- crash recovery ---------------------------------------------------------------------------
+    def _run_tree(self) -> Iterator[Path]:
+        """Every directory under runs/ (symlinks are not followed)."""
+        rdir = self.root / "runs"
+        if rdir.is_dir():
+            for dirpath, dirs, _files in os.walk(rdir):
+                dirs.sort()
+                yield Path(dirpath)
+
+    def _recover(self) -> None:
+        for d in self._run_tree():
+            for line in recover_dir(d):
+                log.warning("state: %s", line)
+
+    def _remove_leftovers(self) -> None:
+        keep = {self.checkpoint_dir(*key) for key in self.checkpoints}
+        removed = remove_leftovers(self.root, finals=("meta.json", "usage.json"))
+        if (self.root / "sessions").is_dir():
+            removed += remove_leftovers(self.root / "sessions")
+        for d in self._run_tree():
+            removed += remove_leftovers(d, keep)
+        traces = self.root / "exports" / "traces"
+        if traces.is_dir():
+            for p in sorted(traces.iterdir()):
+                if _TRACE_TMP.fullmatch(p.name) and p.is_file() and not p.is_symlink():
+                    p.unlink(missing_ok=True)
+                    removed.append(p)
+        for p in removed:
+            log.info("state: removed crash leftover %s", p.relative_to(self.root))
+
     # -- saving -----------------------------------------------------------------------------------
     def save_session(self, rec: SessionRec) -> None:
         write_json_atomic(self.root / "sessions" / f"{quote(rec.session_id, safe='-_.')}.json", asdict(rec))
@@ -267,9 +315,19 @@ class StateStore:
             "tinker_path": tinker_path,
             "details": details,
         }
-        line = json.dumps(entry, sort_keys=True)
-        with self.lock, open(self._audit_path, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
+        line = memoryview((json.dumps(entry, sort_keys=True) + "\n").encode("utf-8"))
+        with self.lock:
+            fd = os.open(self._audit_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                end = os.lseek(fd, 0, os.SEEK_END)
+                try:
+                    while line:
+                        line = line[os.write(fd, line) :]
+                except OSError:
+                    os.ftruncate(fd, end)  # a partial line (disk full) would swallow the next entry too
+                    raise
+            finally:
+                os.close(fd)
 
     def audit_entries(self) -> Iterator[dict[str, Any]]:
         if not self._audit_path.exists():
