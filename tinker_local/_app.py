@@ -10,7 +10,6 @@ import secrets
 import tarfile
 import threading
 import time
-import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,10 +26,19 @@ from . import engine as eng
 from ._config import ServerConfig
 from ._errors import ApiError, gone, not_found
 from ._futures import FAILED
+from ._limits import BodyBudget, read_body
 from ._service import UNSUPPORTED_CUSTOM_LOSS, Service, body_hash
 from ._spec import Operation, load_spec
+from ._tenancy import CURRENT_OWNER
+from .engine._checkpoint import reading
 
 __all__ = ["create_app"]
+
+#: Operations a model runs in seq_id order.
+ORDERED_OPS = frozenset(
+    {"forward", "forward_backward", "optim_step", "save_weights", "load_weights", "save_weights_for_sampler",
+     "save_weights_external"}
+)
 
 log = logging.getLogger("tinker_local")
 
@@ -72,10 +80,22 @@ class Ctx:
     body: Any
     raw: bytes
     owner: str
+    #: (model_id, seq_id, body hash) of an ordered training request, once known
+    ordered: tuple[Any, Any, str] | None = None
 
     @property
     def base_url(self) -> str:
-        return str(self.request.base_url)
+        """This server's URL for links it hands out (signed downloads): ``--public-url`` if set, else the
+        address the connection arrived at — never the client-supplied Host header, which could point a
+        signed link at another host."""
+        if self.service.config.public_url:
+            return self.service.config.public_url.rstrip("/") + "/"
+        server = self.request.scope.get("server")
+        if not server:
+            raise ApiError(500, "cannot build a download URL: the server address is unknown; set --public-url")
+        host, port = server[0], server[1]
+        host = f"[{host}]" if ":" in str(host) else host
+        return f"http://{host}:{port}/"
 
 
 Handler = Callable[[Ctx], Awaitable[Any]]
@@ -94,40 +114,12 @@ class App:
     def __init__(self, service: Service) -> None:
         self.service = service
         self.spec = load_spec()
+        self.bodies = BodyBudget(service.config.max_inflight_body_bytes)
 
     # -------------------------------------------------------------- body handling
-    async def read_body(self, request: Request, op: Operation) -> bytes:
-        cap = self.service.config.max_body_bytes
-        clen = request.headers.get("content-length")
-        if clen is not None and clen.isdigit() and int(clen) > cap:
-            raise ApiError(413, f"body: {clen} bytes exceed the server's limit of {cap} bytes")
-        raw = await request.body()
-        if len(raw) > cap:
-            raise ApiError(413, f"body: {len(raw)} bytes exceed the server's limit of {cap} bytes")
-        enc = (request.headers.get("content-encoding") or "").strip().lower()
-        if enc in ("", "identity"):
-            return raw
-        if enc == "zstd":
-            try:
-                return wire.decompress_zstd(raw, cap)
-            except wire.WireError as e:
-                if "limit" in str(e):
-                    raise ApiError(
-                        413, f"body: decompresses to more than the server's limit of {cap} bytes"
-                    ) from None
-                raise ApiError(422, f"body: invalid zstd data ({e})") from None
-        if enc in ("gzip", "deflate"):
-            d = zlib.decompressobj(wbits=47 if enc == "gzip" else 15)
-            try:
-                out = d.decompress(raw, cap + 1)
-            except zlib.error as e:
-                raise ApiError(422, f"body: invalid {enc} data ({e})") from None
-            if len(out) > cap:
-                raise ApiError(413, f"body: decompresses to more than the server's limit of {cap} bytes")
-            return out
-        raise ApiError(415, f"Content-Encoding {enc!r} is not supported (use zstd, gzip or none)")
-
-    def parse_json(self, raw: bytes, op: Operation) -> Any:
+    def parse_json(self, raw: bytes, op: Operation, seen: list[Any] | None = None) -> Any:
+        """Decode and validate a JSON body; ``seen`` receives the decoded document even when it is invalid
+        (so a refused ordered request can still release its ``seq_id``)."""
         if not raw.strip():
             if op.body_required:
                 raise ApiError(422, "body: a JSON request body is required")
@@ -136,6 +128,8 @@ class App:
             body = wire.loads(raw)
         except wire.WireError as e:
             raise ApiError(422, f"body: {e}") from None
+        if seen is not None:
+            seen.append(body)
         op.validate_body(body)
         return body
 
@@ -152,37 +146,51 @@ class App:
             status = 500
             body: Any = None
             params: dict[str, Any] = {}
+            seen: list[Any] = []
+            ctx: Ctx | None = None
+            owner = ""
+            held = self.bodies.reservation()
             try:
                 service.maybe_sweep()
-                owner = ""
                 if secured:
-                    key = request.headers.get("x-api-key")
-                    if key is None or not key.strip():
-                        raise ApiError(
-                            401,
-                            "missing X-API-Key header: send any non-empty key (the local server has no accounts)",
-                        )
-                    owner = service.owner_of(key)
+                    owner = self.authenticate(request.headers.get("x-api-key"))
                 query = {k: request.query_params.getlist(k) for k in request.query_params}
                 params = op.parse_params(request.path_params, query, request.headers)
                 raw = b""
                 if op.has_json_body or op.body_required:
-                    raw = await self.read_body(request, op)
+                    raw = await read_body(
+                        request.stream(),
+                        request.headers.get("content-length"),
+                        request.headers.get("content-encoding"),
+                        service.config.max_body_bytes,
+                        held,
+                    )
                     if json_body:
-                        body = self.parse_json(raw, op)
+                        body = self.parse_json(raw, op, seen)
                 ctx = Ctx(request, op, service, params, body, raw, owner)
-                result = await handler(ctx)
+                as_owner = CURRENT_OWNER.set(owner if service.keys and secured else None)
+                try:
+                    result = await handler(ctx)
+                finally:
+                    CURRENT_OWNER.reset(as_owner)
                 resp = result if isinstance(result, Response) else _json(result)
             except ApiError as e:
                 status = op.error_status(e.status)
+                if op_id in ORDERED_OPS and 400 <= e.status < 500 and e.status not in (401, 403, 408, 429):
+                    self._release_seq(op_id, owner, seen, ctx, e)
                 if status >= 500 or e.status >= 500:
                     log.warning("%s %s -> %d: %s", request.method, request.url.path, status, e.detail)
-                resp = _json(e.body(), status)
+                headers = {"Retry-After": "1"} if status == 503 else {}
+                if e.status in (413, 503):  # the rest of the body is unread: close instead of draining it
+                    headers["Connection"] = "close"
+                resp = _json(e.body(), status, headers=headers)
             except Exception as e:  # a bug: answer 500 JSON, log the traceback
                 log.warning("%s %s failed", request.method, request.url.path, exc_info=True)
                 resp = _json(
                     {"detail": f"internal server error: {type(e).__name__}: {e}", "category": "server"}, 500
                 )
+            finally:
+                held.release()
             status = resp.status_code
             t1 = time.time()
             if status >= 400:
@@ -206,6 +214,26 @@ class App:
         ep.__name__ = op_id
         return ep
 
+    def authenticate(self, key: str | None) -> str:
+        """The owner id of a request's API key; 401 for a missing key, or (with --api-key) an unknown one."""
+        keys = self.service.keys
+        if key is None or not key.strip():
+            hint = "send one of the server's API keys" if keys else "send any non-empty key (this server runs without accounts)"
+            raise ApiError(401, f"missing X-API-Key header: {hint}", category="user")
+        if keys and not keys.accepts(key):
+            raise ApiError(401, "X-API-Key: this key is not accepted by the server; check TINKER_API_KEY",
+                           category="user")
+        return self.service.owner_of(key)
+
+    def _release_seq(self, op_id: str, owner: str, seen: list[Any], ctx: Ctx | None, error: ApiError) -> None:
+        """A training request refused on arrival still uses up its seq_id (see Service.refuse_seq)."""
+        key = ctx.ordered if ctx is not None else None
+        if key is None and seen and isinstance(seen[-1], dict):
+            doc = seen[-1]
+            key = (doc.get("model_id"), doc.get("seq_id"), body_hash(op_id, doc))
+        if key is not None:
+            self.service.refuse_seq(owner, key[0], key[1], key[2], error)
+
     # -------------------------------------------------------------- special handlers
     def forward_backward_proto(self, ctx: Ctx) -> Any:
         s = ctx.service
@@ -217,8 +245,9 @@ class App:
             raise ApiError(400, "model_id: required (empty in the protobuf body)")
         if req.seq_id < 0:
             raise ApiError(400, f"seq_id: must be >= 0, got {req.seq_id}")
-        datums, loss_fn, cfg = s.parse_fb_proto(req)
         h = body_hash("forward_backward", ctx.raw)
+        ctx.ordered = (req.model_id, req.seq_id, h)
+        datums, loss_fn, cfg = s.parse_fb_proto(req)
         return s.submit_forward_backward(
             req.model_id, req.seq_id or None, datums, loss_fn, cfg, req.forward_only, h, "body"
         )
@@ -344,8 +373,8 @@ class App:
 
             def build() -> bytes:
                 buf = io.BytesIO()
-                with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-                    tar.add(path, arcname=path.name)
+                with reading(path), tarfile.open(fileobj=buf, mode="w:gz") as tar:
+                    tar.add(path, arcname=path.name)  # under the read lock: never a mix of two saves
                 return buf.getvalue()
 
             return Response(
@@ -384,7 +413,13 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
                 415,
                 f"Content-Type {ctype!r} is not supported: send application/json or application/x-protobuf",
             )
-        body = app_.parse_json(ctx.raw, ctx.op)
+        seen: list[Any] = []
+        try:
+            body = app_.parse_json(ctx.raw, ctx.op, seen)
+        finally:
+            if seen and isinstance(seen[0], dict):
+                doc = seen[0]
+                ctx.ordered = (doc.get("model_id"), doc.get("seq_id"), body_hash("forward_backward", doc))
         ctx.body = body
         return app_._fb_json(ctx, body, "forward_backward_input", False)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from ._config import ServerConfig, parse_model_spec
 
@@ -57,8 +59,50 @@ def build_parser(prog: str = "tinker local") -> argparse.ArgumentParser:
         default=120.0,
         help="seconds a model waits for a missing seq_id before failing the requests behind it",
     )
+    s.add_argument(
+        "--api-key",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="accept only this API key (repeatable); each key sees only its own sessions, runs and checkpoints. "
+        "Prefer --api-key-file or TINKER_LOCAL_API_KEYS: command lines are visible to other local users",
+    )
+    s.add_argument(
+        "--api-key-file",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="read accepted API keys from a file, one per line (blank lines and # comments ignored)",
+    )
+    s.add_argument(
+        "--insecure-any-key",
+        action="store_true",
+        help="allow serving a non-loopback --host without API keys (anyone who reaches the port gets in)",
+    )
+    s.add_argument("--public-url", default=None, help="base URL for the download links the server hands out")
+    s.add_argument("--max-body-bytes", type=int, default=256 << 20, help="largest request body, after decompression")
+    s.add_argument(
+        "--max-inflight-body-bytes",
+        type=int,
+        default=512 << 20,
+        help="bound on the body bytes of all requests in flight; beyond it requests get 503 + Retry-After",
+    )
     s.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     return parser
+
+
+def read_api_keys(args: argparse.Namespace, environ: Mapping[str, str]) -> tuple[str, ...]:
+    """Keys from --api-key, --api-key-file and TINKER_LOCAL_API_KEYS (comma- or newline-separated)."""
+    keys = list(args.api_key)
+    for path in args.api_key_file:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as e:
+            raise ValueError(f"--api-key-file {path}: cannot read it ({e.strerror})") from None
+        keys += [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    env = environ.get("TINKER_LOCAL_API_KEYS", "")
+    keys += [k.strip() for k in env.replace("\n", ",").replace("\r", ",").split(",") if k.strip()]
+    return tuple(dict.fromkeys(keys))
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "tinker local") -> int:
@@ -75,8 +119,14 @@ def main(argv: Sequence[str] | None = None, prog: str = "tinker local") -> int:
                 models=tuple(args.model),
                 retrieve_timeout_s=args.retrieve_timeout,
                 seq_gap_timeout_s=args.seq_gap_timeout,
+                api_keys=read_api_keys(args, os.environ),
+                insecure_any_key=args.insecure_any_key,
+                public_url=args.public_url,
+                max_body_bytes=args.max_body_bytes,
+                max_inflight_body_bytes=args.max_inflight_body_bytes,
             )
             config.model_specs()
+            config.check_exposure()
         except ValueError as e:
             print(f"{prog} serve: {e}", file=sys.stderr)
             return 2

@@ -55,6 +55,17 @@ def parse_model_spec(text: str | ModelSpec) -> ModelSpec:
     return ModelSpec(m.group("name"), vocab, eos, bos)
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name may resolve to anything
+
+
 @dataclass(frozen=True)
 class ServerConfig:
     """Every knob of the local server. Durations are seconds, sizes bytes.
@@ -66,6 +77,15 @@ class ServerConfig:
 
     host: str = "127.0.0.1"
     port: int = 0
+    #: Accepted API keys. Empty: any non-empty key is accepted and every key sees every resource, which is
+    #: only allowed on a loopback host (see ``check_exposure``). Given: other keys get 401, and each key sees
+    #: only its own sessions, runs, models, samplers, futures and checkpoints (plus published checkpoints).
+    api_keys: tuple[str, ...] = ()
+    #: Base URL put into the signed download links the server hands out (behind a proxy or a wildcard bind);
+    #: default: the address each connection arrived at.
+    public_url: str | None = None
+    #: Allow the any-key mode on a non-loopback host (anyone who can reach the port can use the server).
+    insecure_any_key: bool = False
     state_dir: str | None = None
     #: Extra served base models (``"NAME:vocab=N"`` strings or :class:`ModelSpec`).
     models: tuple[Any, ...] = ()
@@ -85,6 +105,9 @@ class ServerConfig:
     sampling_workers: int = 2
     #: Cap of a request body after decompression (413 beyond).
     max_body_bytes: int = 256 << 20
+    #: Bound on the body bytes (received plus decompressed) of all requests being read and handled at once;
+    #: beyond it requests get 503 + Retry-After. One request up to ``max_body_bytes`` is always admitted.
+    max_inflight_body_bytes: int = 512 << 20
     #: ``num_samples * (prompt + max_tokens)`` cap of one sample request (KV-cache memory bound).
     max_sample_batch_tokens: int = 1 << 18
     #: Validity of signed download URLs (archives, external weights, traces).
@@ -95,6 +118,23 @@ class ServerConfig:
     train_delay_s: float = 0.0
     #: Period of the housekeeping sweep (expired futures and checkpoints).
     janitor_interval_s: float = 5.0
+
+    def __post_init__(self) -> None:
+        keys = tuple(self.api_keys)
+        for k in keys:
+            if not isinstance(k, str) or not k.strip() or k != k.strip():
+                raise ValueError("api_keys: every key must be a non-empty string without surrounding whitespace")
+        object.__setattr__(self, "api_keys", keys)
+
+    def check_exposure(self) -> None:
+        """Refuse the any-key mode on an interface other hosts can reach."""
+        if self.api_keys or self.insecure_any_key or _is_loopback(self.host):
+            return
+        raise ValueError(
+            f"refusing to serve {self.host!r} without API keys: anyone who can reach it could use the server. "
+            "Pass --api-key KEY (or --api-key-file / TINKER_LOCAL_API_KEYS), bind 127.0.0.1, or accept the risk "
+            "with --insecure-any-key"
+        )
 
     def replace(self, **changes: Any) -> ServerConfig:
         return dataclasses.replace(self, **changes)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import _wire as wire
+from ._tenancy import CURRENT_OWNER, visible
 
 __all__ = ["DONE", "FAILED", "PENDING", "RUNNING", "FutureRec", "FutureStore"]
 
@@ -41,6 +42,8 @@ class FutureRec:
     waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = field(default_factory=list)
     _json: bytes | None = None
     _proto: bytes | None = None
+    #: who submitted it (isolated mode); another owner's poll finds nothing
+    owner: str | None = field(default_factory=CURRENT_OWNER.get)
 
     @property
     def terminal(self) -> bool:
@@ -105,13 +108,17 @@ class FutureStore:
 
     def get(self, rid: str) -> FutureRec | None:
         with self._lock:
-            return self._recs.get(rid)
+            rec = self._recs.get(rid)
+        return rec if rec is not None and visible(rec.owner) else None
 
     def was_issued(self, rid: str) -> bool:
         """True for an id this server handed out whose record has since expired."""
         nonce, _, num = rid.partition("-")
         if nonce != self._nonce or not num.isdigit():
             return False
+        with self._lock:
+            if rid in self._recs:  # still held, but another owner's: "not found" rather than "expired"
+                return False
         return 0 < int(num) <= self._issued
 
     def all(self) -> list[FutureRec]:

@@ -142,6 +142,7 @@ class LocalServer:
             return self
         from ._app import create_app
 
+        self.config.check_exposure()
         self._sock = _bind(self.config.host, self.config.port)
         self.port = self._sock.getsockname()[1]
         self.app = create_app(self.config)
@@ -188,6 +189,7 @@ def serve(
     from ._app import create_app
 
     out = out or sys.stdout
+    config.check_exposure()
     try:
         sock = _bind(config.host, config.port)
     except OSError as e:

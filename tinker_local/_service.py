@@ -40,7 +40,10 @@ from ._state import (
     iso,
     now,
 )
+from ._tenancy import CURRENT_OWNER, KeyRing, visible
+from ._tenancy import owner_of as _owner_of
 from ._workers import ModelWorker, Task
+from .engine._checkpoint import CheckpointStorageError, reading, write_dir_atomically
 
 try:  # submission-time validation helpers of the engine (same package family)
     from .engine._losses import get_loss as _get_loss
@@ -83,6 +86,20 @@ def _meta_str(d: Any) -> dict[str, str] | None:
     return out
 
 
+def _check_finite(op: str, outputs: list[dict[str, Any]], metrics: dict[str, Any]) -> None:
+    """Refuse to deliver NaN/inf: JSON cannot carry them, and they mean the model diverged (say so plainly
+    instead of failing every poll of the result)."""
+    bad = [f"metrics[{k!r}]" for k, v in metrics.items() if not np.isfinite(v)]
+    for i, out in enumerate(outputs):
+        bad += [f"loss_fn_outputs[{i}][{k!r}]" for k, v in out.items() if not np.all(np.isfinite(v))]
+    if bad:
+        raise eng.EngineInputError(
+            f"{op}: the result has non-finite values (NaN or infinity) in {', '.join(bad[:4])}"
+            f"{' …' if len(bad) > 4 else ''}; the model's weights or the loss inputs are not finite — check "
+            "the inputs, lower the learning rate, or load an earlier checkpoint"
+        )
+
+
 def _int(v: Any) -> int | None:
     return None if v is None else int(v)
 
@@ -96,7 +113,8 @@ class LiveModel:
     model: eng.TrainableModel | None = None
     status: str = "creating"  # creating | ready | failed | unloading | unloaded
     error: str | None = None
-    seqs: dict[int, tuple[str, str]] = field(default_factory=dict)
+    #: seq_id -> (body hash, request id of the accepted request, or the error that refused it)
+    seqs: dict[int, tuple[str, str | ApiError]] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,6 +133,7 @@ class SamplerRec:
     events_base: int = 0  # cursor of events[0]: older completions were pruned after their futures expired
     signal: AsyncSignal = field(default_factory=AsyncSignal)
     body_hash: str = ""
+    owner: str | None = field(default_factory=CURRENT_OWNER.get)
 
 
 @dataclass
@@ -141,6 +160,7 @@ class Service:
                 self.registry.register(spec.name, spec.vocab_size, spec.eos_token_ids, spec.bos_token_id)
             except eng.EngineInputError as e:
                 raise ValueError(f"--model {spec.name}: {e}") from None
+        self.keys = KeyRing(tuple(config.api_keys))
         self.store = StateStore(config.state_dir)
         self.lock = self.store.lock
         self.futures = FutureStore(config.future_ttl_s, config.undelivered_future_ttl_s)
@@ -222,7 +242,11 @@ class Service:
 
     # ================================================================ helpers
     def owner_of(self, api_key: str) -> str:
-        return "local:" + hashlib.sha256(api_key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        return _owner_of(api_key)
+
+    def _owner_of_run(self, run_id: str) -> str | None:
+        run = self.store.runs.get(run_id)
+        return run.owner if run is not None else None
 
     def served(self) -> list[str]:
         return self.registry.names()
@@ -238,7 +262,7 @@ class Service:
         self, session_id: str, *, for_work: bool = False, field_name: str = "session_id"
     ) -> SessionRec:
         rec = self.store.sessions.get(session_id)
-        if rec is None:
+        if rec is None or not visible(rec.owner):
             raise not_found(f"{field_name}: session {session_id!r} not found")
         if for_work and rec.finished is not None:
             raise gone(
@@ -249,10 +273,12 @@ class Service:
     def _live_model(self, model_id: str, field_name: str = "model_id") -> LiveModel:
         with self.lock:
             lm = self.models.get(model_id)
+        if lm is not None and not visible(lm.run.owner):
+            raise not_found(f"{field_name}: model {model_id!r} not found")
         if lm is not None and lm.status == "failed":
             raise not_found(f"{field_name}: model {model_id!r} could not be created: {lm.error}")
         if lm is None or lm.status in ("unloading", "unloaded"):
-            if lm is None and model_id in self.store.runs:
+            if lm is None and model_id in self.store.runs and visible(self._owner_of_run(model_id)):
                 raise not_found(
                     f"{field_name}: model {model_id!r} is not loaded (it was unloaded, copied, or the server "
                     f"restarted); create a training client from one of its checkpoints"
@@ -279,12 +305,18 @@ class Service:
             )
         return parts[0], parts[1], parts[2]
 
-    def _checkpoint(self, run_id: str, kind: str, name: str, field_name: str = "checkpoint") -> CheckpointRec:
+    def _checkpoint(
+        self, run_id: str, kind: str, name: str, field_name: str = "checkpoint", *, write: bool = False
+    ) -> CheckpointRec:
+        """A ready checkpoint the caller may read (its own, or published) or, with ``write``, change (own)."""
         with self.lock:
             rec = self.store.checkpoints.get((run_id, kind, name))
         path = f"tinker://{run_id}/{kind}/{name}"
+        mine = visible(self._owner_of_run(run_id))
+        if rec is not None and not mine and (write or not rec.public):
+            rec = None
         if rec is None or rec.status != "ready":
-            if run_id not in self.store.runs:
+            if run_id not in self.store.runs or not mine:
                 raise not_found(f"{field_name}: training run {run_id!r} not found ({path})")
             raise not_found(f"{field_name}: checkpoint {path} not found")
         if rec.expired():
@@ -479,7 +511,9 @@ class Service:
     def _sessions_newest(self) -> list[SessionRec]:
         with self.lock:
             return sorted(
-                self.store.sessions.values(), key=lambda s: (s.created_at, s.session_id), reverse=True
+                (s for s in self.store.sessions.values() if visible(s.owner)),
+                key=lambda s: (s.created_at, s.session_id),
+                reverse=True,
             )
 
     def op_list_sessions(self, limit: int, offset: int) -> dict[str, Any]:
@@ -683,7 +717,7 @@ class Service:
         mid = body["model_id"]
         with self.lock:
             lm = self.models.get(mid)
-        if lm is None or lm.status in ("unloaded", "failed"):
+        if lm is None or lm.status in ("unloaded", "failed") or not visible(lm.run.owner):
             self._live_model(mid)  # raises the right 404
             raise not_found(f"model_id: model {mid!r} not found")  # pragma: no cover
         run = lm.run
@@ -733,6 +767,8 @@ class Service:
         with self.lock:
             if seq is not None and seq in lm.seqs:
                 prev_h, prev_rid = lm.seqs[seq]
+                if prev_h == h and isinstance(prev_rid, ApiError):
+                    raise prev_rid  # a retry of a refused request gets the same answer
                 if prev_h == h:
                     prev = self.futures.get(prev_rid)
                     return (
@@ -770,6 +806,9 @@ class Service:
             except eng.EngineInputError as e:
                 self.futures.fail(rec, str(e), "user")
                 return
+            except CheckpointStorageError as e:  # disk full: the message says what is intact
+                self.futures.fail(rec, f"{op}: {e}", "server")
+                return
             except ApiError as e:
                 self.futures.fail(rec, e.detail, e.category or "user")
                 return
@@ -781,6 +820,28 @@ class Service:
 
         lm.worker.submit(Task(op, run, lambda msg: self.futures.fail(rec, msg, "user"), seq))
         return rec.describe()
+
+    def refuse_seq(self, owner: str, model_id: Any, seq_id: Any, h: str, error: ApiError) -> None:
+        """Count the ``seq_id`` of a request refused on arrival as used.
+
+        The model runs requests strictly in ``seq_id`` order, so a refused request whose id never entered
+        the queue would hold back every later request of that client until the gap timeout. Its id is
+        queued as a no-op instead, and remembered with the refusal so that a retry gets the same answer.
+        """
+        if not isinstance(model_id, str) or isinstance(seq_id, bool) or not isinstance(seq_id, int) or seq_id <= 0:
+            return
+        with self.lock:
+            lm = self.models.get(model_id)
+            if lm is None or lm.run.owner != owner or seq_id in lm.seqs:
+                return
+            if lm.worker.seq_status(seq_id) != "future":
+                return
+            lm.seqs[seq_id] = (h, error)
+
+        def noop(_msg: str = "") -> None:
+            return None
+
+        lm.worker.submit(Task("refused", noop, noop, seq_id))
 
     # ---------------------------------------------------------------- forward / backward
     @staticmethod
@@ -884,6 +945,7 @@ class Service:
             assert lm.model is not None
             fn = lm.model.forward if forward_only else lm.model.forward_backward
             res = fn(datums, loss_fn, cfg or None)
+            _check_finite(op, res.outputs, res.metrics)
             outputs = [
                 {k: wire.WireTensor.from_array(np.asarray(v)) for k, v in o.items()} for o in res.outputs
             ]
@@ -940,8 +1002,11 @@ class Service:
         if old is not None and old.status == "ready" and old.expired():
             old = None
         if old is not None:
-            if old.status == "pending":
-                raise conflict(f"path: checkpoint tinker://{run_id}/{kind}/{name} is already being saved")
+            if old.status == "pending" and not overwrite:
+                raise conflict(
+                    f"path: checkpoint tinker://{run_id}/{kind}/{name} is already being saved (pass "
+                    f"overwrite=true to replace it once that save finishes)"
+                )
             if not overwrite:
                 raise conflict(
                     f"path: checkpoint tinker://{run_id}/{kind}/{name} already exists (pass overwrite=true to replace it)"
@@ -1263,7 +1328,10 @@ class Service:
             recs = [
                 c
                 for c in self.store.checkpoints.values()
-                if c.status == "ready" and not c.expired(t) and (run_id is None or c.run_id == run_id)
+                if c.status == "ready"
+                and not c.expired(t)
+                and (run_id is None or c.run_id == run_id)
+                and visible(self._owner_of_run(c.run_id))
             ]
         return sorted(recs, key=lambda c: (c.created_at, c.checkpoint_id), reverse=True)
 
@@ -1286,13 +1354,17 @@ class Service:
 
     def _run(self, run_id: str) -> RunRec:
         run = self.store.runs.get(run_id)
-        if run is None:
+        if run is None or not visible(run.owner):
             raise not_found(f"training_run_id: training run {run_id!r} not found")
         return run
 
     def op_list_training_runs(self, limit: int, offset: int, project_id: str | None) -> dict[str, Any]:
         with self.lock:
-            runs = sorted(self.store.runs.values(), key=lambda r: (r.created_at, r.run_id), reverse=True)
+            runs = sorted(
+                (r for r in self.store.runs.values() if visible(r.owner)),
+                key=lambda r: (r.created_at, r.run_id),
+                reverse=True,
+            )
         if project_id is not None:
 
             def proj(r: RunRec) -> str | None:
@@ -1324,7 +1396,7 @@ class Service:
         }
 
     def op_delete_checkpoint(self, run_id: str, kind: str, name: str) -> dict[str, Any]:
-        rec = self._checkpoint(run_id, kind, name, "checkpoint_id")
+        rec = self._checkpoint(run_id, kind, name, "checkpoint_id", write=True)
         with self.lock:
             self.store.checkpoints.pop((run_id, kind, name), None)
         self.store.save_checkpoint_index(run_id)
@@ -1333,7 +1405,7 @@ class Service:
         return {}
 
     def op_publish(self, run_id: str, kind: str, name: str, public: bool) -> dict[str, Any]:
-        rec = self._checkpoint(run_id, kind, name, "checkpoint_id")
+        rec = self._checkpoint(run_id, kind, name, "checkpoint_id", write=True)
         with self.lock:
             if rec.public == public:
                 raise conflict(
@@ -1349,7 +1421,7 @@ class Service:
         return {}
 
     def op_set_ttl(self, run_id: str, kind: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
-        rec = self._checkpoint(run_id, kind, name, "checkpoint_id")
+        rec = self._checkpoint(run_id, kind, name, "checkpoint_id", write=True)
         ttl = body.get("ttl_seconds")
         with self.lock:
             rec.expires_at = (now() + int(ttl)) if ttl is not None else None
@@ -1374,6 +1446,7 @@ class Service:
 
     def op_copy_weights(self, body: dict[str, Any], owner: str, idem_key: str | None) -> dict[str, Any]:
         if idem_key:
+            idem_key = f"{owner}|{idem_key}"  # one owner's key never replays another owner's copy
             with self.lock:
                 prev = self.copies.get(idem_key)
             if prev is not None:
@@ -1426,13 +1499,13 @@ class Service:
                 run_id, ck.kind, ck.name, t, status="pending"
             )
         dst = self.store.checkpoint_dir(run_id, ck.kind, ck.name)
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dst.parent / f".{ck.name}.copy-{secrets.token_hex(4)}"
+        src = self.ckpt_dir(ck)
         try:
-            shutil.copytree(self.ckpt_dir(ck), tmp)
-            tmp.rename(dst)
+            with reading(src):  # an overwrite of the source waits, so the copy is one consistent save
+                write_dir_atomically(
+                    dst, lambda tmp: shutil.copytree(src, tmp, dirs_exist_ok=True), size_hint=dir_size(src)
+                )
         except OSError as e:
-            shutil.rmtree(tmp, ignore_errors=True)
             self._release(run_id, ck.kind, ck.name)
             raise ApiError(500, f"copy failed: {e}", category="server") from None
         ttl = _int(body.get("ttl_seconds"))
@@ -1609,8 +1682,12 @@ class Service:
             self._register_sampler(rec)
         return {"sampling_session_id": sampler_id, "type": "create_sampling_session"}
 
-    def op_get_sampler(self, sampler_id: str) -> dict[str, Any]:
+    def _sampler(self, sampler_id: Any) -> SamplerRec | None:
         rec = self.samplers.get(sampler_id)
+        return rec if rec is not None and visible(rec.owner) else None
+
+    def op_get_sampler(self, sampler_id: str) -> dict[str, Any]:
+        rec = self._sampler(sampler_id)
         if rec is None:
             raise not_found(f"sampler_id: sampler {sampler_id!r} not found")
         out = {"sampler_id": sampler_id, "base_model": rec.base_model}
@@ -1621,7 +1698,7 @@ class Service:
     def op_join_sampling_session(self, body: dict[str, Any]) -> dict[str, Any]:
         ssid = body["sampling_session_id"]
         with self.lock:
-            rec = self.samplers.get(ssid)
+            rec = self._sampler(ssid)
             if rec is None:
                 raise not_found(f"sampling_session_id: sampling session {ssid!r} not found")
             rec.join_counter += 1
@@ -1640,7 +1717,7 @@ class Service:
             raise bad_request("target_prompt_logprobs: not supported by the local server")
         ssid = body.get("sampling_session_id")
         if ssid is not None:
-            sampler = self.samplers.get(ssid)
+            sampler = self._sampler(ssid)
             if sampler is None:
                 raise not_found(f"sampling_session_id: sampling session {ssid!r} not found")
             if sampler.session_id is not None:
@@ -1733,7 +1810,7 @@ class Service:
         h = body_hash("sample", body)
         if ssid is not None and seq is not None:
             with self.lock:
-                s = self.samplers.get(ssid)
+                s = self._sampler(ssid)
                 if s is not None and seq in s.seqs:
                     prev_h, prev_rid = s.seqs[seq]
                     if prev_h == h:
@@ -1863,7 +1940,7 @@ class Service:
         target = body["target"]
         ssid = target["sampling_session_id"]
         clone = int(target.get("cloned_sampler_id", 0))
-        s = self.samplers.get(ssid)
+        s = self._sampler(ssid)
         if s is None:
             raise not_found(f"target.sampling_session_id: sampling session {ssid!r} not found")
         for rid in body.get("retrieved_request_ids") or []:
@@ -2014,7 +2091,7 @@ class Service:
         entries = []
         if event_type in ("all", "checkpoints"):
             for e in self.store.audit_entries():
-                if start <= e["timestamp"] < end:
+                if start <= e["timestamp"] < end and visible(self._owner_of_run(str(e.get("model_id")))):
                     entries.append(
                         {
                             "timestamp": iso(e["timestamp"]),
@@ -2075,6 +2152,8 @@ class Service:
                 "event_info": info,
             }
             srec = self.store.sessions.get(sid) if sid else None
+            if not visible(srec.owner if srec is not None else None):
+                continue
             if srec is not None:
                 ev["user_id"] = srec.owner
                 ev["project_id"] = srec.project_id

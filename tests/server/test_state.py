@@ -43,8 +43,9 @@ def test_save_load_roundtrip_and_paths(api):
     assert saved == {"path": f"tinker://{mid}/weights/step1", "type": "save_weights"}
     r = api.post("save_weights", {"model_id": mid, "seq_id": 5, "path": "step1"})
     assert r.status_code == 409 and "overwrite" in r.json()["detail"]
-    api.result(api.ok("save_weights", {"model_id": mid, "seq_id": 5, "path": "step1", "overwrite": True}))
-    sampler = api.result(api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": 6, "path": "s1"}))
+    # the refused request used up seq_id 5 (so it cannot stall the model); the retry takes the next id
+    api.result(api.ok("save_weights", {"model_id": mid, "seq_id": 6, "path": "step1", "overwrite": True}))
+    sampler = api.result(api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": 7, "path": "s1"}))
     assert sampler["path"] == f"tinker://{mid}/sampler_weights/s1"
 
     # create-via-load (SDK 0.38): the model id is derived from the session and model_seq_id
