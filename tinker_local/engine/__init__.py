@@ -60,13 +60,21 @@ atomically) in the ``_checkpoint`` docstring; ``read_adapter_config(path)`` read
 
 Errors: every invalid input raises ``EngineInputError`` (a ``ValueError``) naming the field
 and, for shapes, the expected and actual shape; nothing is modified when it is raised.
+Float overflow counts as invalid input: an ``optim_step`` that would make a weight or Adam
+moment non-finite (e.g. learning_rate 1e30) is not applied (gradients kept for a retry); a
+``forward``/``forward_backward``/sampling call whose logprobs, losses, gradients or logits
+would be NaN/inf raises instead (naming the cause, e.g. adapter weights blown up by an
+earlier step) and accumulates nothing; non-finite accumulated gradients (written directly
+to ``grads``) are refused by ``optim_step`` and discarded.
 
 BLAS threads: on import the engine sets numpy's OpenBLAS to **1 thread** (process-wide),
 because multi-threaded OpenBLAS stalls 5-20x on a shared 2-core machine; the engine instead
 runs large forward/forward_backward calls as two length-bucketed halves on 2 threads of its own
-(numpy releases the GIL; gradients are combined in a fixed order, so results are deterministic).  It leaves BLAS alone when ``OPENBLAS_NUM_THREADS``
-or ``OMP_NUM_THREADS`` is set, or when ``TINKER_ENGINE_BLAS_THREADS=0``; any other value of
-that variable is the thread count to use.  ``set_blas_threads(n)`` changes it at run time.
+(numpy releases the GIL; gradients are combined in a fixed order, so results are reproducible run
+to run, though not bitwise equal to a one-thread run: other BLAS shapes sum in another order).
+It leaves BLAS alone when ``OPENBLAS_NUM_THREADS`` or ``OMP_NUM_THREADS`` is set, or when
+``TINKER_ENGINE_BLAS_THREADS=0``; any other value of that variable is the thread count to use.
+``set_blas_threads(n)`` changes it at run time.
 
 Threads: one ``TrainableModel`` must be used by one thread at a time; ``SamplerWeights``,
 ``BaseModel`` and ``sample``/``sample_stream`` hold no shared mutable state and may be used

@@ -273,6 +273,26 @@ def init_adapter(base: BaseModel, lora: LoraConfig) -> dict[str, np.ndarray]:
     return params
 
 
+def overflow_cause(adapter: Mapping[str, np.ndarray]) -> str:
+    """Why a forward pass produced non-finite values: a non-finite adapter weight, or too large ones.
+
+    The base weights are O(1) and LayerNorm bounds the hidden states, so with sane adapter
+    weights nothing overflows; float32 overflows (LayerNorm squares x above ~1e19) only when
+    the adapter weights are enormous, typically after a step with a huge learning rate.
+    """
+    for k, a in adapter.items():
+        if not np.isfinite(a).all():
+            return f"the adapter weight {k!r} contains non-finite values"
+    sizes = [(float(np.max(np.abs(a))), k) for k, a in adapter.items() if a.size]
+    if not sizes:
+        return "the base model's own values overflow"
+    mx, k = max(sizes)
+    return (
+        f"the adapter weights are too large for float32 maths (largest |value| {mx:.3g}, in {k!r}), "
+        "most likely after an optim_step with a too-large learning_rate"
+    )
+
+
 # ----------------------------------------------------------------------------------------------
 # The maths.  ``adapter`` maps "{module}.lora_A"/"{module}.lora_B" to arrays (modules absent
 # from it are base-only); ``scale`` is alpha / r.

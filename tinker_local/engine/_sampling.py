@@ -4,11 +4,16 @@ Semantics:
 
 * ``num_samples`` rows share one prompt prefill, then decode in one batch.
 * ``temperature`` 0 = greedy (argmax of the logits, lowest id on ties); otherwise
-  logits / T, then ``top_k`` (-1 or 0 = off; exactly k tokens kept), then ``top_p``
+  (logits − max) / T (so any T small enough for that to overflow is greedy too, exact ties
+  then drawn uniformly), then ``top_k`` (-1 or 0 = off; exactly k tokens kept), then ``top_p``
   (1.0 = off; the smallest most-likely set whose probability reaches top_p).  Excluded
   tokens have probability exactly 0 and are never drawn.
 * Sample i draws from its own ``numpy`` generator seeded from (seed, i): the same seed gives
-  the same tokens whatever ``num_samples`` is; ``seed=None`` draws a random seed.
+  the same tokens whatever ``num_samples`` is (up to float rounding: another ``num_samples``
+  is another decode-batch shape, whose BLAS kernel may change the logits in the last bits and
+  so move a draw lying that close to a CDF boundary); ``seed=None`` draws a random seed.
+* Non-finite logits (adapter weights blown up by a huge learning rate) raise
+  ``EngineInputError`` instead of yielding NaN logprobs.
 * The returned logprob of each sampled token is the log-softmax of the **unscaled** logits
   (before temperature / top-k / top-p).
 * ``stop``: ``None`` = the model's EOS ids (the built-in model: ``<|eos|>``; a registered
@@ -41,7 +46,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import EngineInputError
-from ._model import BaseModel, _Net
+from ._model import BaseModel, _Net, overflow_cause
 from ._trainable import SamplerWeights, check_tokens
 
 _LOGITS_BUDGET = 1 << 22
@@ -214,7 +219,11 @@ def _choose(logits: np.ndarray, plan: _Plan, rng: np.random.Generator) -> int:
     """Pick one token id from unscaled logits [V] under temperature / top-k / top-p."""
     if plan.temperature == 0.0:
         return int(np.argmax(logits))
-    z = logits.astype(np.float64) / plan.temperature
+    # Subtract the max *before* dividing: (l − max) / T <= 0 can only overflow to −inf (probability
+    # 0), never to +inf (then inf − inf = NaN), so a tiny T (even a denormal) is exactly greedy.
+    x = logits.astype(np.float64)
+    with np.errstate(over="ignore"):
+        z = (x - x.max()) / plan.temperature
     V = z.shape[0]
     cand = None  # candidate ids when restricted
     if 0 < plan.top_k < V:
@@ -248,6 +257,16 @@ def _choose(logits: np.ndarray, plan: _Plan, rng: np.random.Generator) -> int:
     return int(cand[j]) if cand is not None else j
 
 
+def _finite_logits(logits: np.ndarray, net: _Net) -> np.ndarray:
+    """NaN/inf logits would give NaN logprobs (unencodable as JSON) and garbage tokens: refuse them."""
+    if not np.isfinite(logits).all():
+        raise EngineInputError(
+            f"sampling: the model's logits are not finite: {overflow_cause(net.adapter)}; "
+            "sample from an earlier checkpoint"
+        )
+    return logits
+
+
 def _prompt_scores(net: _Net, hf: np.ndarray, prompt: np.ndarray, k: int):
     """Prompt logprobs (N entries, first None) and top-k lists (first None) from hidden states."""
     n = len(prompt)
@@ -257,7 +276,7 @@ def _prompt_scores(net: _Net, hf: np.ndarray, prompt: np.ndarray, k: int):
     chunk = max(1, _LOGITS_BUDGET // V)
     for r0 in range(0, n - 1, chunk):
         r1 = min(n - 1, r0 + chunk)
-        ls = _log_softmax(net.logits(hf[r0:r1]))
+        ls = _log_softmax(_finite_logits(net.logits(hf[r0:r1]), net))
         tgt = prompt[r0 + 1 : r1 + 1]
         lps.extend(float(x) for x in ls[np.arange(r1 - r0), tgt])
         if tops is not None:
@@ -283,6 +302,7 @@ def _run(plan: _Plan) -> Iterator[StreamEvent]:
     P = len(prompt)
     n = plan.num_samples
     hf, kv = net.forward(prompt[None, :], keep=False)
+    first = _finite_logits(net.logits(hf[-1:]), net)  # checked before anything is emitted
     if plan.want_prompt_lp:
         lps, tops = _prompt_scores(net, hf, prompt, plan.topk_prompt)
         yield PromptEvent(lps, tops)
@@ -301,7 +321,7 @@ def _run(plan: _Plan) -> Iterator[StreamEvent]:
         kcache.append(kc)
         vcache.append(vc)
     del kv
-    logits = np.repeat(net.logits(hf[-1:]), n, axis=0)  # [n, V]
+    logits = np.repeat(first, n, axis=0)  # [n, V]
     rngs = [
         np.random.default_rng(np.random.SeedSequence([abs(plan.seed), int(plan.seed < 0), i])) for i in range(n)
     ]
@@ -332,7 +352,7 @@ def _run(plan: _Plan) -> Iterator[StreamEvent]:
         if not any(active):
             return
         h = net.decode_step(nxt, P + step, kcache, vcache)
-        logits = net.logits(h)
+        logits = _finite_logits(net.logits(h), net)
 
 
 def sample_stream(

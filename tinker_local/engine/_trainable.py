@@ -24,6 +24,7 @@ from ._model import (
     _Net,
     _pool,
     init_adapter,
+    overflow_cause,
 )
 from ._optim import AdamConfig, AdamState, adam_step
 
@@ -229,15 +230,58 @@ class TrainableModel:
         else:
             results = [run_group(g) for g in groups]
 
+        self._check_outputs(prepared, outputs)
         total = 0.0
         if backward:
-            for k, acc in self.grads.items():
-                for group_grads, _ in results:
-                    acc += group_grads[k]
-            self.pending_datums += len(prepared)
+            self._accumulate([g for g, _ in results], len(prepared))
         for _, t in results:
             total += t
         return ForwardResult([o for o in outputs if o is not None], {"loss:sum": total})
+
+    def _check_outputs(self, prepared: list[_Prepared], outputs: list[dict[str, np.ndarray] | None]) -> None:
+        """NaN/inf must not leave the engine (a JSON response cannot even carry it): refuse the call,
+        naming the cause, before anything is accumulated."""
+        done = [(p.index, o) for p in prepared if (o := outputs[p.index]) is not None]
+        for i, o in done:
+            if not np.isfinite(o["logprobs"]).all():
+                raise EngineInputError(
+                    f"datums[{i}]: the model's logprobs are not finite: {overflow_cause(self.params)}; "
+                    "load an earlier checkpoint (nothing was changed)"
+                )
+        for i, o in done:
+            loss = o["elementwise_loss"]
+            if not np.isfinite(loss).all():
+                raise EngineInputError(
+                    f"datums[{i}]: elementwise_loss is not finite in {loss.dtype} (|loss| above "
+                    f"{np.finfo(loss.dtype).max:.3g}): scale down loss_fn_inputs such as weights or advantages "
+                    "(nothing was changed)"
+                )
+
+    def _accumulate(self, group_grads: list[dict[str, np.ndarray]], n_datums: int) -> None:
+        """grads += Σ groups (in group order), all-or-nothing: refused if any sum is not finite."""
+        def refuse(where: str, key: str) -> EngineInputError:
+            return EngineInputError(
+                f"forward_backward: {where} is not finite in {self.base.dtype} (first in {key!r}); nothing was "
+                "accumulated — scale down loss_fn_inputs such as weights or advantages, or call optim_step "
+                "(with grad_clip_norm) before accumulating more"
+            )
+
+        bad = next((k for gg in group_grads for k, g in gg.items() if not np.isfinite(g).all()), None)
+        if bad is not None:
+            raise refuse("the gradient of this call", bad)
+        # summed into the first group's (private) buffers: same order and bits as acc += g1; acc += g2
+        total = group_grads[0]
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is detected just below
+            for k, acc in self.grads.items():
+                np.add(acc, total[k], out=total[k])
+                for gg in group_grads[1:]:
+                    total[k] += gg[k]
+        bad = next((k for k, g in total.items() if not np.isfinite(g).all()), None)
+        if bad is not None:
+            raise refuse(f"the gradient accumulated over {self.pending_datums} + {n_datums} datums", bad)
+        for k, acc in self.grads.items():
+            acc[...] = total[k]
+        self.pending_datums += n_datums
 
     def _run_group(self, net, items, spec, lcfg, backward, outputs):
         """Forward (and backward) of one right-padded batch.  Returns (grads | None, loss sum)."""
@@ -329,15 +373,31 @@ class TrainableModel:
         """One AdamW step on the accumulated (summed) gradients, then reset them to zero.
 
         Returns ``{"grad_norm": pre-clip global norm, "learning_rate": lr, "step": n}``.
+
+        A step that would make a weight or Adam moment non-finite raises ``EngineInputError``
+        and changes nothing (the gradients are kept, so a retry with a lower learning rate or
+        with ``grad_clip_norm`` applies them).  Non-finite accumulated gradients (only possible
+        when ``grads`` was written directly: ``forward_backward`` refuses to accumulate them)
+        also raise, and are discarded: adding more datums could never make them finite again.
         """
         adam = adam if adam is not None else AdamConfig()
         if not isinstance(adam, AdamConfig):
             raise EngineInputError(f"adam_params: expected AdamConfig, got {type(adam).__name__}")
         adam.validate()
-        try:
-            return adam_step(self.params, self.grads, self.opt, adam)
-        finally:
+        bad = next((k for k, g in self.grads.items() if not np.isfinite(g).all()), None)
+        if bad is not None:
+            n = self.pending_datums
             self.zero_grad()
+            raise EngineInputError(
+                f"optim_step: the accumulated gradients are not finite (first in {bad!r}; from {n} datum(s)); "
+                "the step was not applied and the gradients were discarded (weights and optimizer state unchanged)"
+            )
+        try:
+            out = adam_step(self.params, self.grads, self.opt, adam)
+        except EngineInputError as e:  # nothing was applied; keep the gradients for a retry
+            raise EngineInputError(f"{e}; the accumulated gradients are kept for a retry") from None
+        self.zero_grad()
+        return out
 
     def zero_grad(self) -> None:
         for g in self.grads.values():
