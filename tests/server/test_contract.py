@@ -36,6 +36,8 @@ class _LazyApp:
                 retrieve_futures_timeout_s=0.2,
                 seq_gap_timeout_s=2.0,
                 max_sample_batch_tokens=2048,
+                # An explicit key, so the authentication checks apply: made-up credentials must get a 401.
+                api_keys=(KEY["X-API-Key"],),
             )
         await self.app(scope, receive, send)
 

@@ -242,8 +242,9 @@ def test_sample_response_json_keeps_json_fields(resp: w.WireSampleResponse) -> N
     back = w.sample_response_from_json(d)
     assert back.prompt_cache_hit_tokens == resp.prompt_cache_hit_tokens
     assert [s.tokens.tolist() for s in back.sequences] == [s.tokens.tolist() for s in resp.sequences]
-    assert w.logprobs_to_list(back.prompt_logprobs) == w.logprobs_to_list(resp.prompt_logprobs)
-    assert w.topk_to_lists(back.topk_prompt_logprobs) == w.topk_to_lists(resp.topk_prompt_logprobs)
+    # repr: NaN logprobs must survive too, and NaN != NaN under ==
+    assert repr(w.logprobs_to_list(back.prompt_logprobs)) == repr(w.logprobs_to_list(resp.prompt_logprobs))
+    assert repr(w.topk_to_lists(back.topk_prompt_logprobs)) == repr(w.topk_to_lists(resp.topk_prompt_logprobs))
 
 
 @settings(derandomize=True, max_examples=30, deadline=None)

@@ -14,6 +14,7 @@ T = TypeVar("T", bound="CopyWeightsRequest")
 @_attrs_define
 class CopyWeightsRequest:
     source_path: str
+    """ A checkpoint path `tinker://<run>/<weights|sampler_weights|external_weights>/<name>`. """
     destination_project_id: None | str | Unset = UNSET
     session_id: None | str | Unset = UNSET
     model_seq_id: int | None | Unset = UNSET

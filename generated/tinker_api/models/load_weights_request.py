@@ -30,7 +30,7 @@ class LoadWeightsRequest:
     """Addressed either by `model_id` (an existing model) or by `session_id` + `model_seq_id` (creates the model)."""
 
     path: str
-    """ A `tinker://<run>/weights/<name>` path. """
+    """ A checkpoint path `tinker://<run>/<weights|sampler_weights|external_weights>/<name>`. """
     optimizer: bool
     """ Also restore the optimizer state. """
     model_id: None | str | Unset = UNSET

@@ -17,11 +17,11 @@ T = TypeVar("T", bound="PromptAltTokens")
 class PromptAltTokens:
     tokens: TensorData
     """ A tensor, flattened row-major. With `sparse_crow_indices`/`sparse_col_indices` it is CSR: `data` holds
-    the stored values only and `shape` is required.
+    the stored values only and `shape` is required. The two index arrays come together or not at all.
      """
     logprobs: TensorData
     """ A tensor, flattened row-major. With `sparse_crow_indices`/`sparse_col_indices` it is CSR: `data` holds
-    the stored values only and `shape` is required.
+    the stored values only and `shape` is required. The two index arrays come together or not at all.
      """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -15,7 +15,7 @@ T = TypeVar("T", bound="TensorData")
 @_attrs_define
 class TensorData:
     """A tensor, flattened row-major. With `sparse_crow_indices`/`sparse_col_indices` it is CSR: `data` holds
-    the stored values only and `shape` is required.
+    the stored values only and `shape` is required. The two index arrays come together or not at all.
 
     """
 

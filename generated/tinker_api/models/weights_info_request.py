@@ -12,6 +12,7 @@ T = TypeVar("T", bound="WeightsInfoRequest")
 @_attrs_define
 class WeightsInfoRequest:
     tinker_path: str
+    """ A checkpoint path `tinker://<run>/<weights|sampler_weights|external_weights>/<name>`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,12 +1,11 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.checkpoint_kind import CheckpointKind
 from ...models.error_response import ErrorResponse
 from ...models.external_weights_urls_response import ExternalWeightsUrlsResponse
 from ...types import Response
@@ -14,7 +13,7 @@ from ...types import Response
 
 def _get_kwargs(
     training_run_id: str,
-    checkpoint_kind: CheckpointKind,
+    checkpoint_kind: Literal["external_weights"],
     checkpoint_name: str,
 ) -> dict[str, Any]:
 
@@ -82,7 +81,7 @@ def _build_response(
 
 def sync_detailed(
     training_run_id: str,
-    checkpoint_kind: CheckpointKind,
+    checkpoint_kind: Literal["external_weights"],
     checkpoint_name: str,
     *,
     client: AuthenticatedClient | Client,
@@ -91,7 +90,7 @@ def sync_detailed(
 
     Args:
         training_run_id (str):
-        checkpoint_kind (CheckpointKind):
+        checkpoint_kind (Literal['external_weights']):
         checkpoint_name (str): A checkpoint name; no slashes.
 
     Raises:
@@ -117,7 +116,7 @@ def sync_detailed(
 
 def sync(
     training_run_id: str,
-    checkpoint_kind: CheckpointKind,
+    checkpoint_kind: Literal["external_weights"],
     checkpoint_name: str,
     *,
     client: AuthenticatedClient | Client,
@@ -126,7 +125,7 @@ def sync(
 
     Args:
         training_run_id (str):
-        checkpoint_kind (CheckpointKind):
+        checkpoint_kind (Literal['external_weights']):
         checkpoint_name (str): A checkpoint name; no slashes.
 
     Raises:
@@ -147,7 +146,7 @@ def sync(
 
 async def asyncio_detailed(
     training_run_id: str,
-    checkpoint_kind: CheckpointKind,
+    checkpoint_kind: Literal["external_weights"],
     checkpoint_name: str,
     *,
     client: AuthenticatedClient | Client,
@@ -156,7 +155,7 @@ async def asyncio_detailed(
 
     Args:
         training_run_id (str):
-        checkpoint_kind (CheckpointKind):
+        checkpoint_kind (Literal['external_weights']):
         checkpoint_name (str): A checkpoint name; no slashes.
 
     Raises:
@@ -180,7 +179,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     training_run_id: str,
-    checkpoint_kind: CheckpointKind,
+    checkpoint_kind: Literal["external_weights"],
     checkpoint_name: str,
     *,
     client: AuthenticatedClient | Client,
@@ -189,7 +188,7 @@ async def asyncio(
 
     Args:
         training_run_id (str):
-        checkpoint_kind (CheckpointKind):
+        checkpoint_kind (Literal['external_weights']):
         checkpoint_name (str): A checkpoint name; no slashes.
 
     Raises:
