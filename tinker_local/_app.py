@@ -125,13 +125,15 @@ class App:
                 raise ApiError(422, "body: a JSON request body is required")
             return None
         try:
-            body = wire.loads(raw)
+            # long number arrays (tokens, tensors) decode straight into numpy: ~1-2x the JSON size in memory
+            # instead of ~6-17x as Python objects; the schema check runs on a small skeleton of the same verdict
+            lean = wire.loads_lean(raw)
         except wire.WireError as e:
             raise ApiError(422, f"body: {e}") from None
         if seen is not None:
-            seen.append(body)
-        op.validate_body(body)
-        return body
+            seen.append(lean.doc)
+        op.validate_body(lean.skeleton if lean.arrays else lean.doc)
+        return lean.doc
 
     # -------------------------------------------------------------- endpoint wrapper
     def endpoint(

@@ -72,7 +72,7 @@ def body_hash(op: str, data: bytes | Any) -> str:
     else:
         import orjson
 
-        h.update(orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
+        h.update(orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY))
     return h.hexdigest()
 
 
@@ -846,17 +846,18 @@ class Service:
     # ---------------------------------------------------------------- forward / backward
     @staticmethod
     def _tokens_from_json_chunks(chunks: list[dict[str, Any]], where: str) -> np.ndarray:
-        parts: list[Any] = []
+        parts: list[np.ndarray] = []
         for j, c in enumerate(chunks):
             t = c.get("type")
             if "tokens" in c and t in (None, "encoded_text"):
-                parts.extend(c["tokens"])
+                # long token lists arrive as int64 arrays (lean JSON decoding), short ones as lists
+                parts.append(np.asarray(c["tokens"], dtype=np.int64).reshape(-1))
             else:
                 kind = t or ("image" if "data" in c else "image_asset_pointer" if "location" in c else "dmel")
                 raise bad_request(
                     f"{where}[{j}]: {kind} chunks are not supported; the local model is text-only"
                 )
-        return np.asarray([int(x) for x in parts], dtype=np.int64)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     @staticmethod
     def _tokens_from_wire_chunks(chunks: list[Any], where: str) -> np.ndarray:
@@ -1748,6 +1749,8 @@ class Service:
         chunks = body["prompt"]["chunks"]
         prompt = self._tokens_from_json_chunks(chunks, "prompt.chunks")
         stop = sp.get("stop")
+        if isinstance(stop, np.ndarray):  # a long stop-token list decoded as an array
+            stop = stop.tolist()
         if (
             isinstance(stop, list)
             and stop

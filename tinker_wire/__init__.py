@@ -7,7 +7,9 @@ What lives here:
   field numbers of ``openapi/tinker.proto``;
 * numpy-backed value types (``Wire*``) for what those payloads carry;
 * the JSON ``TensorData`` form (:func:`tensor_from_json`, :func:`tensor_to_json`, :func:`tensor_to_dense`);
-* JSON bodies (:func:`dumps` / :func:`loads`, orjson; NaN/Infinity are rejected);
+* JSON bodies (:func:`dumps` / :func:`loads`, orjson; NaN/Infinity are rejected), and
+  :func:`loads_lean`, which parses long numeric arrays straight into numpy arrays (no Python object per
+  number) and offers a small ``skeleton`` of the document for JSON Schema validation;
 * zstd request bodies (:func:`decompress_zstd` with a hard size cap, :func:`compress_zstd`);
 * content-type constants.
 
@@ -29,8 +31,10 @@ Conventions chosen where the references leave room:
   a new record only where consecutive datums differ in keys, dtypes or trailing shapes; sparse outputs
   are densified. A trailing shape containing 0 leaves the leading dimension unrecoverable (it decodes as 0).
 * Decoded arrays are owned, writable copies (never views of the input body).
-* JSON: NaN/Infinity are rejected by :func:`dumps`; :func:`tensor_from_json` ignores unknown keys and
-  accepts integral floats for int64 data.
+* JSON: NaN/Infinity are rejected by :func:`dumps`; :func:`tensor_from_json` ignores unknown keys,
+  accepts integral floats for int64 data, and takes numpy arrays wherever the JSON form has a list.
+* :func:`loads_lean`: arrays of >= ``min_array`` JSON numbers become int64 (all integer literals) or
+  float64 arrays; an integer array with a literal outside int64 stays a list.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from ._codec import (
 from ._content import JSON, PROTOBUF, ZSTD, is_json, is_protobuf, media_type
 from ._errors import WireError
 from ._json import dumps, loads
+from ._lean_json import LeanDoc, lean_skeleton, loads_lean
 from ._sample import (
     TOPK_SENTINEL_LOGPROB,
     TOPK_SENTINEL_TOKEN,
@@ -92,6 +97,7 @@ __all__ = [
     "EncodedText",
     "Image",
     "ImageDimensions",
+    "LeanDoc",
     "PromptSpan",
     "SampledSpan",
     "StopReasonName",
@@ -119,7 +125,9 @@ __all__ = [
     "forward_backward_output_to_json",
     "is_json",
     "is_protobuf",
+    "lean_skeleton",
     "loads",
+    "loads_lean",
     "logprobs_from_list",
     "logprobs_to_list",
     "media_type",

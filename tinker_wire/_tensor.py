@@ -93,7 +93,12 @@ def _validate(t: WireTensor, where: str, _names: Mapping[str, str]) -> None:
 
 
 def _json_array(data: Any, dtype: DTypeName, what: str) -> np.ndarray:
-    """Convert a JSON number list into a flat numpy array of ``dtype`` with strict checks."""
+    """Convert a JSON number list into a flat numpy array of ``dtype`` with strict checks.
+
+    A numpy array (as :func:`~tinker_wire.loads_lean` produces) goes through the same checks as the
+    ``np.asarray`` of the equivalent list, without a detour through Python objects; an int64 array for
+    int64 data is used as is (no copy).
+    """
     if isinstance(data, np.ndarray):
         arr = data
     elif isinstance(data, (list, tuple)):
@@ -145,6 +150,8 @@ def tensor_from_json(d: Any, where: str = "TensorData") -> WireTensor:
 
     Accepts ``{"data": [...], "dtype": "int64"|"float32", "shape": [...]|null,
     "sparse_crow_indices": [...]|null, "sparse_col_indices": [...]|null}``; unknown keys are ignored.
+    Each list may also be a 1-D numpy array (e.g. from :func:`~tinker_wire.loads_lean`), with the same
+    validation and messages as the list.
     Raises :class:`WireError` naming the offending field (prefixed by ``where``).
     """
     if not isinstance(d, Mapping):
@@ -159,6 +166,10 @@ def tensor_from_json(d: Any, where: str = "TensorData") -> WireTensor:
     shape: tuple[int, ...] | None
     if raw_shape is None:
         shape = None
+    elif isinstance(raw_shape, np.ndarray):  # from loads_lean: same checks and message as for a list
+        if raw_shape.ndim != 1 or raw_shape.dtype.kind not in "iu":
+            raise WireError(f"{where}.shape: expected a list of integers, got {raw_shape.tolist()!r}")
+        shape = tuple(raw_shape.tolist())
     else:
         if not isinstance(raw_shape, (list, tuple)) or not all(
             isinstance(x, int) and not isinstance(x, bool) for x in raw_shape
