@@ -24,7 +24,6 @@ from tinker_wire import (
     encode_sample_response,
     forward_backward_output_to_json,
     loads,
-    loads_lean,
     logprobs_from_list,
     sample_response_to_json,
     tensor_from_json,
