@@ -11,7 +11,7 @@ import tarfile
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
@@ -29,7 +29,7 @@ from ._futures import FAILED
 from ._limits import BodyBudget, read_body
 from ._service import UNSUPPORTED_CUSTOM_LOSS, Service, body_hash
 from ._spec import Operation, load_spec
-from ._tenancy import CURRENT_OWNER
+from ._tenancy import CURRENT_OWNER, owner_of
 from .engine._checkpoint import reading
 
 __all__ = ["create_app"]
@@ -80,7 +80,9 @@ class Ctx:
     body: Any
     raw: bytes
     owner: str
-    #: (model_id, seq_id, body hash) of an ordered training request, once known
+    #: JSON documents decoded for this request, kept even when invalid (see App._release_seq)
+    seen: list[Any] = field(default_factory=list)
+    #: (model_id, seq_id, body hash) of a protobuf training request, once decoded
     ordered: tuple[Any, Any, str] | None = None
 
     @property
@@ -169,7 +171,7 @@ class App:
                     )
                     if json_body:
                         body = self.parse_json(raw, op, seen)
-                ctx = Ctx(request, op, service, params, body, raw, owner)
+                ctx = Ctx(request, op, service, params, body, raw, owner, seen)
                 as_owner = CURRENT_OWNER.set(owner if service.keys and secured else None)
                 try:
                     result = await handler(ctx)
@@ -179,7 +181,7 @@ class App:
             except ApiError as e:
                 status = op.error_status(e.status)
                 if op_id in ORDERED_OPS and 400 <= e.status < 500 and e.status not in (401, 403, 408, 429):
-                    self._release_seq(op_id, owner, seen, ctx, e)
+                    self._release_seq(op_id, owner, seen, ctx.ordered if ctx is not None else None, e)
                 if status >= 500 or e.status >= 500:
                     log.warning("%s %s -> %d: %s", request.method, request.url.path, status, e.detail)
                 headers = {"Retry-After": "1"} if status == 503 else {}
@@ -225,11 +227,12 @@ class App:
         if keys and not keys.accepts(key):
             raise ApiError(401, "X-API-Key: this key is not accepted by the server; check TINKER_API_KEY",
                            category="user")
-        return self.service.owner_of(key)
+        return owner_of(key)
 
-    def _release_seq(self, op_id: str, owner: str, seen: list[Any], ctx: Ctx | None, error: ApiError) -> None:
+    def _release_seq(
+        self, op_id: str, owner: str, seen: list[Any], key: tuple[Any, Any, str] | None, error: ApiError
+    ) -> None:
         """A training request refused on arrival still uses up its seq_id (see Service.refuse_seq)."""
-        key = ctx.ordered if ctx is not None else None
         if key is None and seen and isinstance(seen[-1], dict):
             doc = seen[-1]
             key = (doc.get("model_id"), doc.get("seq_id"), body_hash(op_id, doc))
@@ -415,13 +418,7 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
                 415,
                 f"Content-Type {ctype!r} is not supported: send application/json or application/x-protobuf",
             )
-        seen: list[Any] = []
-        try:
-            body = app_.parse_json(ctx.raw, ctx.op, seen)
-        finally:
-            if seen and isinstance(seen[0], dict):
-                doc = seen[0]
-                ctx.ordered = (doc.get("model_id"), doc.get("seq_id"), body_hash("forward_backward", doc))
+        body = app_.parse_json(ctx.raw, ctx.op, ctx.seen)
         ctx.body = body
         return app_._fb_json(ctx, body, "forward_backward_input", False)
 

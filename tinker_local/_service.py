@@ -41,7 +41,6 @@ from ._state import (
     now,
 )
 from ._tenancy import CURRENT_OWNER, KeyRing, visible
-from ._tenancy import owner_of as _owner_of
 from ._workers import ModelWorker, Task
 from .engine._checkpoint import CheckpointStorageError, reading, write_dir_atomically
 
@@ -84,20 +83,6 @@ def _meta_str(d: Any) -> dict[str, str] | None:
     for k, v in d.items():
         out[str(k)] = v if isinstance(v, str) else wire.dumps(v).decode()
     return out
-
-
-def _check_finite(op: str, outputs: list[dict[str, Any]], metrics: dict[str, Any]) -> None:
-    """Refuse to deliver NaN/inf: JSON cannot carry them, and they mean the model diverged (say so plainly
-    instead of failing every poll of the result)."""
-    bad = [f"metrics[{k!r}]" for k, v in metrics.items() if not np.isfinite(v)]
-    for i, out in enumerate(outputs):
-        bad += [f"loss_fn_outputs[{i}][{k!r}]" for k, v in out.items() if not np.all(np.isfinite(v))]
-    if bad:
-        raise eng.EngineInputError(
-            f"{op}: the result has non-finite values (NaN or infinity) in {', '.join(bad[:4])}"
-            f"{' …' if len(bad) > 4 else ''}; the model's weights or the loss inputs are not finite — check "
-            "the inputs, lower the learning rate, or load an earlier checkpoint"
-        )
 
 
 def _int(v: Any) -> int | None:
@@ -241,9 +226,6 @@ class Service:
                     s.events_base += drop
 
     # ================================================================ helpers
-    def owner_of(self, api_key: str) -> str:
-        return _owner_of(api_key)
-
     def _owner_of_run(self, run_id: str) -> str | None:
         run = self.store.runs.get(run_id)
         return run.owner if run is not None else None
@@ -946,7 +928,6 @@ class Service:
             assert lm.model is not None
             fn = lm.model.forward if forward_only else lm.model.forward_backward
             res = fn(datums, loss_fn, cfg or None)
-            _check_finite(op, res.outputs, res.metrics)
             outputs = [
                 {k: wire.WireTensor.from_array(np.asarray(v)) for k, v in o.items()} for o in res.outputs
             ]

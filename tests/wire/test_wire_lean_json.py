@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import tracemalloc
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import jsonschema_rs
 import numpy as np
@@ -326,6 +326,18 @@ def test_single_byte_mutations_agree_with_loads(pos: int, byte: int) -> None:
     assert ref[0] == "ok"
     assert_same(lean.doc, expected(ref[1], 64))
 
+T = TypeVar("T")
+
+
+def _traced(fn: Callable[[], T]) -> tuple[T, tuple[int, int]]:
+    """fn()'s result and tracemalloc's (current, peak) bytes while it ran (the result still held)."""
+    tracemalloc.start()
+    try:
+        out = fn()
+        return out, tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
 
 # --- memory: deterministic tracemalloc bound ----------------------------------------------------------------
 
@@ -346,22 +358,12 @@ def test_peak_memory_is_the_arrays_not_python_objects() -> None:
         }
     )
     elements = 3 * n_datums * n
-    tracemalloc.start()
-    try:
-        lean = w.loads_lean(body)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    lean, (_, peak) = _traced(lambda: w.loads_lean(body))
     assert lean.arrays == 3 * n_datums
     # 8 bytes per element for the arrays; every element takes >= 2 bytes of JSON ("0,"), so even the
     # worst case stays ~4x the JSON; the rest (small Python tree, chunk transients) is a small constant.
     assert peak <= 8 * elements + len(body) // 10 + 3 * 2**20, (peak, len(body))
-    tracemalloc.start()
-    try:
-        full = orjson.loads(body)
-        held, _ = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    full, (held, _) = _traced(lambda: orjson.loads(body))
     del full
     assert peak < held / 2, (peak, held)  # orjson holds a Python object per number (even 0/1 cost a slot)
 
