@@ -13,6 +13,8 @@ import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import tinker_wire as wire
+
 __all__ = [
     "check_adam_params",
     "check_checkpoint_name",
@@ -36,18 +38,9 @@ def check_finite_fields(values: Mapping[str, Any], where: str) -> None:
 
     JSON has no NaN or Infinity, so such a value would travel as ``null`` (or not at all) and the server's
     error would name the wrong problem."""
-    for key, value in values.items():
-        _check_finite(value, f"{where}.{key}" if where else str(key))
-
-
-def _check_finite(value: Any, name: str) -> None:
-    if isinstance(value, Mapping):
-        check_finite_fields(value, name)
-    elif isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            _check_finite(item, f"{name}[{i}]")
-    elif _is_number(value) and not math.isfinite(value):
-        raise ValueError(f"{name}: expected a finite number, got {value!r}")
+    hit = wire.find_non_finite(values, where)
+    if hit is not None:
+        raise ValueError(f"{hit}: expected a finite number, got NaN or Infinity")
 
 
 def check_adam_params(params: Any) -> None:

@@ -49,7 +49,7 @@ from ._codec import (
 )
 from ._content import JSON, PROTOBUF, ZSTD, is_json, is_protobuf, media_type
 from ._errors import WireError
-from ._json import dumps, loads
+from ._json import dumps, find_non_finite, loads
 from ._lean_json import LeanDoc, lean_skeleton, loads_lean
 from ._sample import (
     TOPK_SENTINEL_LOGPROB,
@@ -121,6 +121,7 @@ __all__ = [
     "encode_forward_backward_output",
     "encode_forward_backward_request",
     "encode_sample_response",
+    "find_non_finite",
     "forward_backward_output_from_json",
     "forward_backward_output_to_json",
     "is_json",

@@ -11,7 +11,7 @@ import orjson
 
 from ._errors import WireError
 
-__all__ = ["dumps", "loads"]
+__all__ = ["dumps", "find_non_finite", "loads"]
 
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY
 
@@ -25,19 +25,19 @@ def _default(obj: Any) -> Any:
     raise TypeError(f"type {type(obj).__name__} is not JSON serialisable")
 
 
-def _find_non_finite(obj: Any, path: str) -> str | None:
+def find_non_finite(obj: Any, path: str = "$") -> str | None:
     """Path of the first NaN/Infinity inside ``obj`` (JSON-path style), or ``None``."""
     if isinstance(obj, float):
         return None if math.isfinite(obj) else path
     if isinstance(obj, dict):
         for k, v in obj.items():
-            hit = _find_non_finite(v, f"{path}.{k}")
+            hit = find_non_finite(v, f"{path}.{k}")
             if hit:
                 return hit
         return None
     if isinstance(obj, (list, tuple)):
         for i, v in enumerate(obj):
-            hit = _find_non_finite(v, f"{path}[{i}]")
+            hit = find_non_finite(v, f"{path}[{i}]")
             if hit:
                 return hit
         return None
@@ -47,13 +47,13 @@ def _find_non_finite(obj: Any, path: str) -> str | None:
             if bad.size:
                 return path + "".join(f"[{int(i)}]" for i in bad[0])
         elif obj.dtype.kind == "O":
-            return _find_non_finite(obj.tolist(), path)
+            return find_non_finite(obj.tolist(), path)
         return None
     if isinstance(obj, np.floating):
         return None if math.isfinite(float(obj)) else path
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         for f in dataclasses.fields(obj):
-            hit = _find_non_finite(getattr(obj, f.name), f"{path}.{f.name}")
+            hit = find_non_finite(getattr(obj, f.name), f"{path}.{f.name}")
             if hit:
                 return hit
     return None
@@ -73,7 +73,7 @@ def dumps(obj: Any) -> bytes:
         raise WireError(f"cannot serialise to JSON: {e}") from None
     # orjson writes non-finite floats as null; only look for them when a null was written.
     if b"null" in out:
-        where = _find_non_finite(obj, "$")
+        where = find_non_finite(obj, "$")
         if where is not None:
             raise WireError(
                 f"JSON cannot represent NaN or Infinity (found at {where}); use null (None) for missing values"
