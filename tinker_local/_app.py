@@ -30,7 +30,7 @@ from ._limits import BodyBudget, read_body
 from ._service import UNSUPPORTED_CUSTOM_LOSS, Service, body_hash
 from ._spec import Operation, load_spec
 from ._tenancy import CURRENT_OWNER, owner_of
-from .engine._checkpoint import reading
+from .engine._atomic import reading
 
 __all__ = ["create_app"]
 

@@ -42,7 +42,7 @@ from ._state import (
 )
 from ._tenancy import CURRENT_OWNER, KeyRing, visible
 from ._workers import ModelWorker, Task
-from .engine._checkpoint import CheckpointStorageError, reading, write_dir_atomically
+from .engine._atomic import CheckpointStorageError, reading, write_dir_atomically
 
 try:  # submission-time validation helpers of the engine (same package family)
     from .engine._losses import get_loss as _get_loss

@@ -12,7 +12,7 @@ Layout under the state directory (every JSON file is written atomically: temp fi
     usage.json                              token counters per UTC hour
     exports/                                archives and traces served through signed URLs
 
-Checkpoint directories are replaced crash-safely (see ``engine._checkpoint``).  On start the store
+Checkpoint directories are replaced crash-safely (see ``engine._atomic``).  On start the store
 finishes or undoes overwrites a crash interrupted and deletes crash leftovers -- only our own hidden
 temporary names (``.<name>.tmp-*``, ``.<name>.old-*``, ``.<name>.*.tmp`` ...) in the places we write
 them, never symlinks and never an indexed checkpoint.
@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .engine._checkpoint import recover_dir, remove_leftovers
+from .engine._atomic import recover_dir, remove_leftovers
 
 __all__ = [
     "KINDS",

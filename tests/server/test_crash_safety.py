@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import tinker_local.engine._atomic as at
 import tinker_local.engine._checkpoint as ck
 from tinker_local import _state
 from tinker_local._state import CheckpointRec, RunRec, StateStore, write_json_atomic
@@ -276,7 +277,7 @@ def _partial_then_no_space(path: Path, *_a: Any, **_k: Any) -> None:
 
 
 def _assert_disk_full_error(e: BaseException, path: Path, replaced: bool) -> None:
-    assert isinstance(e, ck.CheckpointStorageError) and isinstance(e, OSError)
+    assert isinstance(e, at.CheckpointStorageError) and isinstance(e, OSError)
     assert e.errno == errno.ENOSPC
     msg = str(e)
     assert "disk is full" in msg and str(path) in msg, msg
@@ -305,14 +306,14 @@ def test_disk_full_while_writing_the_journal_keeps_the_previous_checkpoint(
 ) -> None:
     path = tmp_path / "ck"
     _model(base, seed=1).save(path, include_optimizer=True)
-    real = ck.tempfile.mkstemp
+    real = at.tempfile.mkstemp
 
     def mkstemp(*a: Any, **k: Any) -> Any:
         if "journal" in str(k.get("prefix", "")):
             _no_space()
         return real(*a, **k)
 
-    monkeypatch.setattr(ck.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(at.tempfile, "mkstemp", mkstemp)
     with pytest.raises(OSError) as ei:
         _model(base, seed=2).save(path, include_optimizer=True)
     monkeypatch.undo()
@@ -369,7 +370,7 @@ def test_real_full_disk(small_disk: Path, base: Any) -> None:
         (tmp / "blob").write_bytes(b"\1" * (2 << 20))
 
     with pytest.raises(OSError) as ei:
-        ck.write_dir_atomically(path, fill)
+        at.write_dir_atomically(path, fill)
     _assert_disk_full_error(ei.value, path, True)
     assert sorted(os.listdir(small_disk)) == ["ck"] and _seed_of(path, base) == 1
 
