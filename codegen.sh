@@ -4,76 +4,28 @@
 #   ./codegen.sh          rewrite generated/ in place
 #   ./codegen.sh --check  exit 1 (with a diff) when generated/ differs from what the contract produces
 #
-# Pinned tools (installed by `pip install -e '.[dev]'`): openapi-python-client 0.29.1, ruff 0.17.6,
+# Pinned tools (installed by `pip install -e '.[dev]'`): ruff 0.17.6,
 # grpcio-tools 1.80.0. Ruff runs with --isolated so the enclosing project's settings cannot change the output.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-want_opc="0.29.1"; want_ruff="0.17.6"; want_grpc="1.80.0"
-have_opc="$(python -c 'import importlib.metadata as m; print(m.version("openapi-python-client"))' 2>/dev/null || true)"
+want_ruff="0.17.6"; want_grpc="1.80.0"
 have_ruff="$(ruff --version 2>/dev/null | awk '{print $2}' || true)"
 have_grpc="$(python -c 'import importlib.metadata as m; print(m.version("grpcio-tools"))' 2>/dev/null || true)"
-if [[ "$have_opc" != "$want_opc" || "$have_ruff" != "$want_ruff" || "$have_grpc" != "$want_grpc" ]]; then
-  echo "codegen.sh: need openapi-python-client==$want_opc, ruff==$want_ruff, grpcio-tools==$want_grpc" >&2
-  echo "  (found: '${have_opc}', '${have_ruff}', '${have_grpc}'); run: pip install -e '.[dev]'" >&2
+if [[ "$have_ruff" != "$want_ruff" || "$have_grpc" != "$want_grpc" ]]; then
+  echo "codegen.sh: need ruff==$want_ruff, grpcio-tools==$want_grpc" >&2
+  echo "  (found: '${have_ruff}', '${have_grpc}'); run: pip install -e '.[dev]'" >&2
   exit 2
 fi
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
-# 1. HTTP endpoints and models.
-openapi-python-client generate --path openapi/tinker.yaml --output-path "$out/tinker_api" \
-  --meta none --overwrite --config openapi/opc.yaml --fail-on-warning >/dev/null
-# Work around a generator bug (0.29.1): endpoints with two request media types annotate `Unset` without
-# importing it. Add the import, then let ruff normalise the file as the generator's own hooks do.
-python - "$out/tinker_api" <<'PY'
-import pathlib, re, sys
-for path in sorted(pathlib.Path(sys.argv[1], "api").rglob("*.py")):
-    text = path.read_text(encoding="utf-8")
-    if re.search(r"\bUnset\b", text) and not re.search(r"^from \.\.\.types import .*\bUnset\b", text, re.M):
-        text = re.sub(r"^(from \.\.\.types import .*)$", r"\1, Unset", text, count=1, flags=re.M)
-        path.write_text(text, encoding="utf-8")
-PY
-# Make tinker_api.models lazy (PEP 562): importing one endpoint must not import all ~180 model modules.
-python - "$out/tinker_api/models/__init__.py" <<'PY'
-import ast, sys
-path = sys.argv[1]
-tree = ast.parse(open(path, encoding="utf-8").read())
-doc = ast.get_docstring(tree) or "Contains all the data models used in inputs/outputs"
-names = {}
-for node in tree.body:
-    if isinstance(node, ast.ImportFrom) and node.level == 1:
-        for alias in node.names:
-            names[alias.asname or alias.name] = node.module
-lines = [f'"""{doc} (loaded lazily on first access)."""', "", "from __future__ import annotations", "",
-         "import importlib", "from typing import TYPE_CHECKING, Any", "", "_MODULES: dict[str, str] = {"]
-lines += [f'    "{n}": "{m}",' for n, m in sorted(names.items())]
-lines += ["}", "", "__all__ = sorted(_MODULES)", "", "",
-          "def __getattr__(name: str) -> Any:",
-          "    module = _MODULES.get(name)",
-          "    if module is None:",
-          '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
-          '    value = getattr(importlib.import_module(f".{module}", __name__), name)',
-          "    globals()[name] = value",
-          "    return value", "", "",
-          "def __dir__() -> list[str]:",
-          "    return __all__", "", "",
-          "if TYPE_CHECKING:"]
-lines += [f"    from .{m} import {n}" for n, m in sorted(names.items())]
-open(path, "w", encoding="utf-8").write("\n".join(lines) + "\n")
-PY
+# 1. HTTP endpoints and pydantic models, by our generator (openapi/python/generate.py; README "Regenerating").
+python openapi/python/generate.py openapi/tinker.yaml "$out/tinker_api"
 (cd "$out/tinker_api" && ruff check . --isolated --fix-only --extend-select=I -q && ruff format . --isolated -q)
 rm -rf "$out/tinker_api/.ruff_cache"
 touch "$out/tinker_api/py.typed"
-# The contract travels with the generated package (the local server validates requests against it).
-python - "$out/tinker_api/openapi.json" <<'PY'
-import json, sys, yaml
-spec = yaml.safe_load(open("openapi/tinker.yaml", encoding="utf-8"))
-with open(sys.argv[1], "w", encoding="utf-8") as f:
-    json.dump(spec, f, indent=1, sort_keys=True)
-    f.write("\n")
-PY
 
 # 2. Protobuf messages (reference implementation, used by tests to check the hand-written codec).
 mkdir -p "$out/tinker_proto"

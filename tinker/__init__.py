@@ -39,7 +39,14 @@ _CLIENTS: dict[str, str] = {
     "SampleStream": "._streaming",
     "SampleStreamEvent": "._streaming",
     "RetryableError": "._retry",
+    "LossHandle": "._custom_loss",
+    "PerDatumLossFn": "._custom_loss",
+    "RequestOptions": "._response",
+    "APIResponse": "._response",
+    "AsyncAPIResponse": "._response",
 }
+# Subpackages reachable as attributes (``tinker.auth.tinker_has_credentials()``), imported on first use.
+_SUBMODULES = ("types", "auth", "lib")
 _EXCEPTIONS = (
     "TinkerError", "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError",
     "APIResponseValidationError", "BadRequestError", "AuthenticationError", "BillingError",
@@ -58,7 +65,7 @@ _TYPES = (
     "LoadWeightsResponse", "TopkLogprobs", "PromptAltTokens",
 )
 
-__all__ = ["__version__", "__title__", "types", "Timeout", *_CLIENTS, *_EXCEPTIONS, *_TYPES]
+__all__ = ["__version__", "__title__", "types", "auth", "Timeout", *_CLIENTS, *_EXCEPTIONS, *_TYPES]
 
 
 def __getattr__(name: str) -> Any:
@@ -68,8 +75,8 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module("._exceptions", __name__), name)
     elif name in _TYPES:
         value = getattr(importlib.import_module(".types", __name__), name)
-    elif name == "types":
-        value = importlib.import_module(".types", __name__)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
     elif name == "Timeout":
         import httpx
 
@@ -81,7 +88,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(__all__)
+    return sorted({*__all__, *_SUBMODULES})
 
 
 def _configure_logging() -> None:
@@ -97,9 +104,10 @@ _configure_logging()
 if TYPE_CHECKING:
     from httpx import Timeout
 
-    from . import types
+    from . import auth, lib, types
     from ._backcompat import BackcompatSamplingClientFuture, BackcompatTrainingClientFuture
     from ._breaker import CircuitBreakerConfig, CircuitOpenError
+    from ._custom_loss import LossHandle, PerDatumLossFn
     from ._exceptions import (
         APIConnectionError,
         APIError,
@@ -121,6 +129,7 @@ if TYPE_CHECKING:
     )
     from ._futures import APIFuture, AwaitableConcurrentFuture
     from ._recovery import RecoveringTrainingClient, RecoveryEvent, RecoveryPolicy, TrainingRunRecovered
+    from ._response import APIResponse, AsyncAPIResponse, RequestOptions
     from ._rest_client import AdminClient, RestClient
     from ._retry import RetryableError, RetryConfig
     from ._sampling_client import SamplingClient

@@ -29,6 +29,8 @@ def _warn(name: str) -> None:
 
 
 class _BackcompatFuture(APIFuture[C], Generic[C]):
+    _inner: _TaskFuture[C]
+
     def __init__(self, inner: _TaskFuture[C]) -> None:
         object.__setattr__(self, "_inner", inner)
 

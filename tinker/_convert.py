@@ -18,7 +18,7 @@ from .types.image_chunk import ImageChunk
 from .types.provenance_spans import PromptProvenanceSpan, SampledProvenanceSpan
 from .types.sample_response import PromptAltTokens, SampleResponse
 from .types.sampled_sequence import SampledSequence
-from .types.tensor_data import TensorData, checked_int64
+from tinker_wire.tensor import TensorData, checked_int64
 from .types.topk_logprobs import TopkLogprobs
 
 __all__ = [

@@ -4,16 +4,17 @@
 
     TinkerError
     ├── APIError(message, request, *, body)
-    │   ├── APIStatusError(message, *, response, body)      .response .status_code
+    │   ├── APIStatusError(message, response, body)         .response .status_code
     │   │   ├── BadRequestError 400, AuthenticationError 401, BillingError 402,
     │   │   ├── PermissionDeniedError 403, NotFoundError 404, ConflictError 409,
     │   │   └── UnprocessableEntityError 422, RateLimitError 429, InternalServerError >= 500
-    │   ├── APIConnectionError(*, message="Connection error.", request)
+    │   ├── APIConnectionError(request, message="Connection error.")
     │   │   └── APITimeoutError(request)
-    │   └── APIResponseValidationError(response, body, *, message=None)
+    │   └── APIResponseValidationError(response, body, message=None)
     └── RequestFailedError(message, request_id, category)
 
-Every exception pickles. Pickling replaces the attached httpx request/response with copies whose
+Constructors take their arguments positionally in the order above (as the official SDK does) or by
+keyword. Every exception pickles. Pickling replaces the attached httpx request/response with copies whose
 credential headers are redacted, and ``repr``/``str`` never render headers.
 """
 
@@ -162,7 +163,7 @@ class APIStatusError(APIError):
     response: httpx.Response
     status_code: int
 
-    def __init__(self, message: str, *, response: httpx.Response, body: object | None) -> None:
+    def __init__(self, message: str, response: httpx.Response, body: object | None) -> None:
         super().__init__(message, _response_request(response), body=body)
         self.response = response
         self.status_code = response.status_code
@@ -251,7 +252,7 @@ def status_error_for(
 class APIConnectionError(APIError):
     """The service could not be reached (DNS, refused connection, TLS, reset, ...)."""
 
-    def __init__(self, *, message: str = "Connection error.", request: httpx.Request) -> None:
+    def __init__(self, request: httpx.Request, message: str = "Connection error.") -> None:
         super().__init__(message, request, body=None)
 
 
@@ -259,7 +260,7 @@ class APITimeoutError(APIConnectionError):
     """The request timed out."""
 
     def __init__(self, request: httpx.Request) -> None:
-        super().__init__(message="Request timed out.", request=request)
+        super().__init__(request, "Request timed out.")
 
 
 class APIResponseValidationError(APIError):
@@ -268,7 +269,7 @@ class APIResponseValidationError(APIError):
     response: httpx.Response
     status_code: int
 
-    def __init__(self, response: httpx.Response, body: object | None, *, message: str | None = None) -> None:
+    def __init__(self, response: httpx.Response, body: object | None, message: str | None = None) -> None:
         super().__init__(
             message or "Data returned by API invalid for expected schema.",
             _response_request(response),

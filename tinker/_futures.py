@@ -95,7 +95,7 @@ def _state(fut: concurrent.futures.Future[Any]) -> str:
     return f"failed: {exc!r}" if exc is not None else "done"
 
 
-class _TaskFuture(concurrent.futures.Future, APIFuture[T]):  # type: ignore[misc]
+class _TaskFuture(concurrent.futures.Future[T], APIFuture[T]):
     """A future completed by a coroutine running on the SDK loop."""
 
     def __init__(self) -> None:

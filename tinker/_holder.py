@@ -150,7 +150,7 @@ class ClientHolder:
         async with self._session_lock:
             if self.session_id is None or self.session_lost is not None:
                 await self.server_config()
-                body = CreateSessionRequest.from_dict(
+                body = CreateSessionRequest.model_validate(
                     {
                         "tags": list(self.settings.tags),
                         "user_metadata": self.user_metadata or {},
@@ -237,7 +237,7 @@ class ClientHolder:
                 await self.transport.call(
                     _finish_session,
                     session_id=self.session_id,
-                    body=FinishSessionRequest.from_dict({"reason": {"type": status}, "detail": detail}),
+                    body=FinishSessionRequest.model_validate({"reason": {"type": status}, "detail": detail}),
                     retry=False,
                 )
             except (APIStatusError, APIConnectionError) as exc:

@@ -40,11 +40,7 @@ from tinker_api.api.weights import copy_weights as _copy_weights
 from tinker_api.models import (
     AssignProjectRequest,
     CopyWeightsRequest,
-    TtlUpdateRequest,
     WeightsInfoRequest,
-)
-from tinker_api.models import (
-    SessionSearchRequest as _WireSessionSearchRequest,
 )
 
 from . import types
@@ -53,6 +49,7 @@ from ._deprecation import deprecated_async, warn_deprecated
 from ._exceptions import APIConnectionError, APIStatusError, ExperimentalWarning
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder, shared_rest_holder
+from ._telemetry import Telemetry
 from ._transport import decode_json
 
 __all__ = ["RestClient", "AdminClient"]
@@ -96,6 +93,10 @@ class _RestBase:
 
     def _none(self, endpoint: Any, **kwargs: Any) -> APIFuture[None]:
         return self._get(endpoint, lambda _body: None, **kwargs)
+
+    def get_telemetry(self) -> Telemetry | None:
+        """The telemetry collector of this client's holder (None unless it holds a session with telemetry on)."""
+        return self.holder.telemetry
 
 
 class RestClient(_RestBase):
@@ -182,7 +183,8 @@ class RestClient(_RestBase):
         """Expire the checkpoint ``ttl_seconds`` from now, or never (``None``)."""
         run_id, kind, name = _checkpoint_ref(tinker_path)
         return self._none(_set_checkpoint_ttl, training_run_id=run_id, checkpoint_kind=kind, checkpoint_name=name,
-                          body=TtlUpdateRequest.from_dict({"ttl_seconds": ttl_seconds}))
+                          # A dict, not the model: `"ttl_seconds": null` (never expire) must reach the wire.
+                          body={"ttl_seconds": ttl_seconds})
 
     def get_checkpoint_archive_url(self, training_run_id: str, checkpoint_id: str
                                    ) -> APIFuture[types.CheckpointArchiveUrlResponse]:
@@ -232,7 +234,7 @@ class RestClient(_RestBase):
             headers["X-Tinker-Weights-Access-Token"] = weights_access_token
 
         async def run() -> str:
-            resp = await self.holder.transport.call(_copy_weights, body=CopyWeightsRequest.from_dict(body),
+            resp = await self.holder.transport.call(_copy_weights, body=CopyWeightsRequest.model_validate(body),
                                                     extra_headers=headers)
             return str(decode_json(resp)["tinker_path"])
 
@@ -256,8 +258,7 @@ class RestClient(_RestBase):
 
         warnings.warn("RestClient.search_sessions is experimental", ExperimentalWarning, stacklevel=2)
         req = request or types.SessionSearchRequest()
-        body = _WireSessionSearchRequest.from_dict(req.model_dump(mode="json", exclude_none=True))
-        return self._get(_search_sessions, types.SessionSearchResponse.model_validate, body=body)
+        return self._get(_search_sessions, types.SessionSearchResponse.model_validate, body=req)
 
     def assign_session_project(self, session_id: str, project_id: str) -> APIFuture[None]:
         return self._none(_assign_session_project, session_id=session_id,
@@ -305,7 +306,48 @@ class RestClient(_RestBase):
         warn_deprecated("RestClient.get_billing_usage is deprecated; use AdminClient().get_billing_usage")
         return AdminClient(self.holder).get_billing_usage(starting_on, ending_before)
 
+    def get_current_checkpoint_storage_usage(self, project_id: str | None = None
+                                             ) -> APIFuture[types.CurrentCheckpointStorageUsageResponse]:
+        warn_deprecated("RestClient.get_current_checkpoint_storage_usage is deprecated; use "
+                        "AdminClient().get_current_checkpoint_storage_usage")
+        return AdminClient(self.holder).get_current_checkpoint_storage_usage(project_id)
+
+    async def get_audit_log_async(self, event_type: str = "all", day: dt.date | None = None
+                                  ) -> types.AuditLogResponse:
+        warn_deprecated("RestClient.get_audit_log_async is deprecated; use `await AdminClient().get_audit_log(...)`")
+        return await AdminClient(self.holder).get_audit_log(event_type, day)
+
+    async def get_billing_usage_async(self, starting_on: dt.datetime | str, ending_before: dt.datetime | str
+                                      ) -> types.BillingUsageResponse:
+        warn_deprecated("RestClient.get_billing_usage_async is deprecated; use "
+                        "`await AdminClient().get_billing_usage(...)`")
+        return await AdminClient(self.holder).get_billing_usage(starting_on, ending_before)
+
+    async def get_current_checkpoint_storage_usage_async(self, project_id: str | None = None
+                                                         ) -> types.CurrentCheckpointStorageUsageResponse:
+        warn_deprecated("RestClient.get_current_checkpoint_storage_usage_async is deprecated; use "
+                        "`await AdminClient().get_current_checkpoint_storage_usage(...)`")
+        return await AdminClient(self.holder).get_current_checkpoint_storage_usage(project_id)
+
     # ---------------------------------------------------------------- deprecated async twins
+
+    @deprecated_async("get_external_weights_urls")
+    async def get_external_weights_urls_async(self, tinker_path: str) -> types.ExternalWeightsUrlsResponse:
+        return await self.get_external_weights_urls(tinker_path)
+
+    @deprecated_async("copy_weights")
+    async def copy_weights_async(self, path: str, destination_project_id: str | None = None, *,
+                                 ttl_seconds: int | None = None, weights_access_token: str | None = None) -> str:
+        return await self.copy_weights(path, destination_project_id, ttl_seconds=ttl_seconds,
+                                       weights_access_token=weights_access_token)
+
+    @deprecated_async("assign_session_project")
+    async def assign_session_project_async(self, session_id: str, project_id: str) -> None:
+        await self.assign_session_project(session_id, project_id)
+
+    @deprecated_async("export_session_trace")
+    async def export_session_trace_async(self, session_id: str, poll_interval: float = 5.0) -> str:
+        return await self.export_session_trace(session_id, poll_interval)
 
     @deprecated_async("get_training_run")
     async def get_training_run_async(self, training_run_id: str, access_scope: AccessScope = "owned") -> Any:
@@ -393,3 +435,8 @@ class AdminClient(_RestBase):
     @deprecated_async("get_billing_usage")
     async def get_billing_usage_async(self, starting_on: dt.datetime | str, ending_before: dt.datetime | str) -> Any:
         return await self.get_billing_usage(starting_on, ending_before)
+
+    @deprecated_async("get_current_checkpoint_storage_usage")
+    async def get_current_checkpoint_storage_usage_async(self, project_id: str | None = None
+                                                         ) -> types.CurrentCheckpointStorageUsageResponse:
+        return await self.get_current_checkpoint_storage_usage(project_id)

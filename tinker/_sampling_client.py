@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import logging
 import random
 import threading
@@ -71,6 +73,66 @@ class SamplingClient:
         # The credential is not pickled: the receiving process resolves its own (api key / environment).
         return (_restore, (self.holder.settings.base_url, self.sampling_session_id, self._base_model,
                            self.record_stability_info))
+
+    @staticmethod
+    def create(holder: ClientHolder, *, model_path: str | None = None, base_model: str | None = None,
+               sampling_session_id: str | None = None, retry_config: RetryConfig | None = None,
+               record_stability_info: bool = False) -> APIFuture[SamplingClient]:
+        """A future of a client on ``holder``: for an existing sampler (``sampling_session_id``), else for a
+        new sampling session on ``model_path`` (a ``tinker://`` sampler path) or ``base_model``."""
+        if sampling_session_id is None and model_path is None and base_model is None:
+            raise ValueError("SamplingClient.create needs sampling_session_id=, model_path= or base_model=")
+        if model_path is not None and not model_path.startswith("tinker://"):
+            raise ValueError(f"model_path must be a tinker:// path, got {model_path!r}")
+        seq = holder.next_sampling_session_seq_id() if sampling_session_id is None else None
+
+        async def make() -> SamplingClient:
+            sampler_id = sampling_session_id
+            if seq is not None:
+                body: dict[str, Any] = {"session_id": await holder.ensure_session(), "sampling_session_seq_id": seq}
+                if model_path is not None:
+                    body["model_path"] = model_path
+                if base_model is not None:
+                    body["base_model"] = base_model
+                resp = decode_json(await holder.transport.call(
+                    _create_sampling_session, body=CreateSamplingSessionRequest.model_validate(body)))
+                sampler_id = str(resp["sampling_session_id"])
+            assert sampler_id is not None
+            resolved = base_model
+            if resolved is None:
+                info = decode_json(await holder.transport.call(_get_sampler, sampler_id=sampler_id))
+                resolved = str(info["base_model"])
+            return SamplingClient(holder, sampling_session_id=sampler_id, base_model=resolved,
+                                  retry_config=retry_config, record_stability_info=record_stability_info)
+
+        return spawn(make())
+
+    def get_sampler_handle(self) -> str:
+        """A string naming this client's sampler, for other processes (no pickling needed).
+
+        :meth:`from_sampler_handle` turns it into a new client for the same sampler, any number of
+        times. It holds the server URL and sampler, never the credential.
+        """
+        state = {"v": 1, "base_url": self.holder.settings.base_url, "sampling_session_id": self.sampling_session_id,
+                 "base_model": self._base_model, "record_stability_info": self.record_stability_info}
+        return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode()
+
+    @staticmethod
+    def from_sampler_handle(handle: str, *, api_key: str | None = None) -> SamplingClient:
+        """A client for the sampler behind a :meth:`get_sampler_handle` string.
+
+        It authenticates with ``api_key``, else with this process's credential (resolved as for
+        ``ServiceClient()``).
+        """
+        try:
+            state = json.loads(base64.urlsafe_b64decode(handle.encode()))
+            if state.get("v") != 1:
+                raise ValueError(f"unsupported version {state.get('v')!r}")
+            args = (str(state["base_url"]), str(state["sampling_session_id"]), str(state["base_model"]),
+                    bool(state["record_stability_info"]))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise ValueError(f"not a sampler handle from SamplingClient.get_sampler_handle(): {exc}") from None
+        return _restore(*args, api_key=api_key)
 
     def _next_seq(self) -> int:
         with self._seq_lock:
@@ -161,7 +223,7 @@ class SamplingClient:
             now = time.monotonic()
             if now < self._backoff_until:
                 await asyncio.sleep(self._backoff_until - now)
-            request = SampleRequest.from_dict({**body, "seq_id": self._next_seq()})
+            request = SampleRequest.model_validate({**body, "seq_id": self._next_seq()})
             started = time.monotonic()
             try:
                 resp = await transport.call(_asample, body=request,
@@ -251,9 +313,12 @@ class SamplingClient:
     @deprecated_async("sample")
     async def sample_async(self, prompt: ModelInput, num_samples: int, sampling_params: SamplingParams,
                            include_prompt_logprobs: bool = False, topk_prompt_logprobs: int = 0,
-                           **kwargs: Any) -> SampleResponse:
+                           topk_sample_logprobs: int = 0, target_prompt_logprobs: TensorData | None = None,
+                           prompt_alt_tokens_k: int = 0, prompt_logprobs_last_n: int | None = None
+                           ) -> SampleResponse:
         return await self.sample(prompt, num_samples, sampling_params, include_prompt_logprobs,
-                                 topk_prompt_logprobs, **kwargs)
+                                 topk_prompt_logprobs, topk_sample_logprobs, target_prompt_logprobs,
+                                 prompt_alt_tokens_k, prompt_logprobs_last_n)
 
     @deprecated_async("compute_logprobs")
     async def compute_logprobs_async(self, prompt: ModelInput, prompt_logprobs_last_n: int | None = None
@@ -282,34 +347,16 @@ def create_sampling_client(holder: ClientHolder, *, model_path: str | None, base
 
     if model_path is None and base_model is None:
         raise ValueError("create_sampling_client needs model_path= (a tinker:// sampler path) or base_model=")
-    if model_path is not None and not model_path.startswith("tinker://"):
-        raise ValueError(f"model_path must be a tinker:// path, got {model_path!r}")
-    seq = holder.next_sampling_session_seq_id()
-
-    async def make() -> SamplingClient:
-        session_id = await holder.ensure_session()
-        body: dict[str, Any] = {"session_id": session_id, "sampling_session_seq_id": seq}
-        if model_path is not None:
-            body["model_path"] = model_path
-        if base_model is not None:
-            body["base_model"] = base_model
-        resp = decode_json(await holder.transport.call(
-            _create_sampling_session, body=CreateSamplingSessionRequest.from_dict(body)))
-        sampler_id = str(resp["sampling_session_id"])
-        resolved = base_model
-        if resolved is None:
-            info = decode_json(await holder.transport.call(_get_sampler, sampler_id=sampler_id))
-            resolved = str(info["base_model"])
-        return SamplingClient(holder, sampling_session_id=sampler_id, base_model=resolved,
-                              retry_config=retry_config, record_stability_info=record_stability_info)
-
-    return BackcompatSamplingClientFuture(spawn(make()))
+    future = SamplingClient.create(holder, model_path=model_path, base_model=base_model, retry_config=retry_config,
+                                   record_stability_info=record_stability_info)
+    return BackcompatSamplingClientFuture(future)  # type: ignore[arg-type]
 
 
-def _restore(base_url: str, sampling_session_id: str, base_model: str, record_stability_info: bool) -> SamplingClient:
+def _restore(base_url: str, sampling_session_id: str, base_model: str, record_stability_info: bool, *,
+             api_key: str | None = None) -> SamplingClient:
     from ._config import ClientSettings
     from ._holder import shared_rest_holder
 
-    holder = shared_rest_holder(ClientSettings.resolve(base_url=base_url))
+    holder = shared_rest_holder(ClientSettings.resolve(base_url=base_url, api_key=api_key))
     return SamplingClient(holder, sampling_session_id=sampling_session_id, base_model=base_model, shadow=True,
                           record_stability_info=record_stability_info)

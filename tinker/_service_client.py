@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -9,11 +10,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 from tinker_api.api.models import create_model as _create_model
 from tinker_api.api.models import get_info as _get_info
+from tinker_api.api.training import create_custom_loss as _create_custom_loss
 from tinker_api.api.weights import load_weights as _load_weights
-from tinker_api.models import CreateModelRequest, GetInfoRequest, LoadWeightsRequest
+from tinker_api.models import CreateCustomLossRequest, CreateModelRequest, GetInfoRequest, LoadWeightsRequest
 
 from ._backcompat import BackcompatSamplingClientFuture, BackcompatTrainingClientFuture
 from ._config import ClientSettings
+from ._custom_loss import LossHandle, PerDatumLossFn, encode_graph, trace_loss
 from ._deprecation import deprecated_async, warn_deprecated
 from ._exceptions import APIStatusError
 from ._futures import APIFuture, AwaitableConcurrentFuture, spawn
@@ -24,11 +27,12 @@ from ._sampling_client import create_sampling_client
 from ._telemetry import Telemetry
 from ._training_client import TrainingClient
 from ._transport import decode_json
-from .types.training import GetInfoResponse
+from .types.get_info_response import GetInfoResponse
 
 if TYPE_CHECKING:
+    from tinker_api.models import GetServerCapabilitiesResponse
+
     from ._rest_client import RestClient
-    from .types.service import GetServerCapabilitiesResponse
 
 __all__ = ["ServiceClient"]
 
@@ -72,6 +76,8 @@ class ServiceClient:
                                    display_name=display_name, http_transport=self._http_transport)
         self._rest_holder: ClientHolder | None = None  # session-less, shared by this client's RestClients
         self._closed = False
+        self._custom_losses: dict[str, LossHandle] = {}  # by LossHandle.key: each loss is created once
+        self._custom_loss_seq = itertools.count()
 
     def __repr__(self) -> str:
         return f"<ServiceClient base_url={self._settings.base_url!r} session_id={self.holder.session_id!r}>"
@@ -135,7 +141,7 @@ class ServiceClient:
                                     "lora_config": lora, "optimizer_config": optimizer_config}
             if user_metadata is not None:
                 body["user_metadata"] = dict(user_metadata)
-            resp = decode_json(await self.holder.transport.call(_create_model, body=CreateModelRequest.from_dict(body)))
+            resp = decode_json(await self.holder.transport.call(_create_model, body=CreateModelRequest.model_validate(body)))
             result = await poll_future(self.holder.transport, str(resp["request_id"]),
                                        PollSpec("CreateModel", lambda r: decode_json(r)),
                                        observer=QueueStateLogger("Model creation"))
@@ -182,7 +188,7 @@ class ServiceClient:
                 body["weights_access_token"] = weights_access_token
             if not optimizer:
                 body["optimizer_config"] = _optimizer_json(optimizer_config)
-            resp = decode_json(await self.holder.transport.call(_load_weights, body=LoadWeightsRequest.from_dict(body)))
+            resp = decode_json(await self.holder.transport.call(_load_weights, body=LoadWeightsRequest.model_validate(body)))
             result = await poll_future(self.holder.transport, str(resp["request_id"]),
                                        PollSpec("LoadWeights", lambda r: decode_json(r)))
             model_id = str(result.get("model_id") or f"{session_id}:train:{model_seq_id}")
@@ -215,6 +221,51 @@ class ServiceClient:
         return create_sampling_client(self.holder, model_path=model_path, base_model=base_model,
                                       retry_config=retry_config or self._retry_config,
                                       record_stability_info=record_stability_info)
+
+    def create_custom_loss(self, fn: PerDatumLossFn, input_ranks: Mapping[str, int]) -> APIFuture[LossHandle]:
+        """Trace a per-datum loss into a :class:`LossHandle` for ``TrainingClient.forward_backward_custom``.
+
+        ``fn(logprobs, *inputs)`` takes the datum's target logprobs, then one tensor per
+        ``loss_fn_inputs`` key it reads (named like its parameters), and returns ``(loss, metrics)``: a
+        scalar tensor and scalar tensors keyed ``custom/<name>:sum`` or ``custom/<name>:mean``.
+        ``input_ranks`` gives every parameter's rank (0 scalar, 1 ``[T]``, 2 ``[T, K]``; ``logprobs`` has
+        the rank of ``target_tokens``). The function must be traceable by ``torch.fx`` using only torch
+        and math; anything else raises ``ValueError`` here. Servers that store custom losses get the
+        traced graph (the handle then carries their ``loss_id``); otherwise it runs client-side. Each
+        loss is created once per session. Needs torch.
+        """
+        self._check_open()
+        inputs, graph = trace_loss(fn, input_ranks)
+        name = str(getattr(fn, "__name__", type(fn).__name__))
+
+        async def create() -> LossHandle:
+            session_id = await self.holder.ensure_session()
+            handle = LossHandle(name=name, inputs=inputs, session_id=session_id, graph=graph)
+            existing = self._custom_losses.get(handle.key)
+            if existing is not None:
+                raise ValueError(f"create_custom_loss: this session already created {existing.name!r} with the "
+                                 "same traced loss; reuse its LossHandle")
+            self._custom_losses[handle.key] = handle
+            config = await self.holder.server_config()
+            if not (config.raw or {}).get("custom_loss_server_side"):
+                return handle
+            try:
+                body = {"session_id": session_id, "custom_loss_seq_id": next(self._custom_loss_seq), "name": name,
+                        "inputs": [{"name": i.name, "rank": i.rank} for i in inputs],
+                        "graph": encode_graph(name, graph)}
+                resp = decode_json(await self.holder.transport.call(
+                    _create_custom_loss, body=CreateCustomLossRequest.model_validate(body)))
+                result = await poll_future(self.holder.transport, str(resp["request_id"]),
+                                           PollSpec("CreateCustomLoss", lambda r: decode_json(r)))
+            except BaseException:
+                del self._custom_losses[handle.key]  # not created: the caller may try again
+                raise
+            uploaded = LossHandle(name=name, inputs=inputs, session_id=session_id, graph=graph,
+                                  loss_id=str(result["loss_id"]))
+            self._custom_losses[handle.key] = uploaded
+            return uploaded
+
+        return spawn(create())
 
     def create_rest_client(self) -> RestClient:
         """A :class:`RestClient` on this client's server and credential (prefer ``RestClient()`` directly)."""

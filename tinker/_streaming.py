@@ -129,7 +129,7 @@ class SampleStream:
     async def _stream(self, emit: Callable[[Any], None]) -> None:
         transport = self._client.holder.transport
         body = {**self._body, "seq_id": self._client._next_seq()}
-        req = endpoint_request(_stream_sample, body=SampleRequest.from_dict(body))
+        req = endpoint_request(_stream_sample, body=SampleRequest.model_validate(body))
         headers = {**req["headers"], "Accept": "text/event-stream"}
         try:
             async with transport.open_stream("POST", req["url"], headers=headers, content=req["content"]) as resp:

@@ -68,7 +68,7 @@ class Telemetry:
         """Send what was recorded; failures drop the batch."""
         while self._events:
             batch, self._events = self._events[:_MAX_BATCH], self._events[_MAX_BATCH:]
-            body = TelemetrySendRequest.from_dict({
+            body = TelemetrySendRequest.model_validate({
                 "events": batch, "platform": platform.system() or "Unknown", "sdk_version": __version__,
                 "session_id": self.session_id, "process_uuid": _PROCESS_UUID,
             })

@@ -67,7 +67,7 @@ def _wrap(tok_json: str, bos: int | None, eos: int | None, name: str) -> Any:
 @functools.lru_cache(maxsize=32)
 def _from_hub(name: str) -> Any:
     try:
-        from transformers import AutoTokenizer  # type: ignore[import-not-found]
+        from transformers import AutoTokenizer
 
         return AutoTokenizer.from_pretrained(name, use_fast=True)
     except ImportError:

@@ -25,7 +25,7 @@ from tinker_api.models import (
     SaveWeightsForSamplerRequest,
     SaveWeightsRequest,
 )
-from tinker_api.types import File
+
 
 import tinker_wire as wire
 
@@ -41,7 +41,7 @@ from ._transport import decode_json
 from .types.datum import Datum
 from .types.forward_backward_output import ForwardBackwardOutput
 from .types.tensor_data import TensorData
-from .types.training import GetInfoResponse
+from .types.get_info_response import GetInfoResponse
 
 if TYPE_CHECKING:
     from ._backcompat import BackcompatSamplingClientFuture
@@ -183,7 +183,7 @@ class TrainingClient:
 
             async def submit(i: int) -> tuple[str, float]:
                 started = time.monotonic()
-                resp = await transport.call(_forward_backward, body=File(payload=bodies[i]),  # type: ignore[arg-type]
+                resp = await transport.call(_forward_backward, body=bodies[i],
                                             extra_headers=headers)
                 return str(decode_json(resp)["request_id"]), time.monotonic() - started
 
@@ -284,7 +284,7 @@ class TrainingClient:
         _validate.check_finite_fields(params.model_dump(), key)
         body = {key: params.model_dump(mode="json", exclude_none=True)}
         seq = self._ids.reserve()
-        req = OptimStepRequest.from_dict({**body, "model_id": self.model_id, "seq_id": seq})
+        req = OptimStepRequest.model_validate({**body, "model_id": self.model_id, "seq_id": seq})
         spec = _json_spec("OptimStep", lambda b: OptimStepResponse.model_validate(b))
         return spawn(self._ordered(_optim_step, seq, spec, body=req))
 
@@ -306,7 +306,7 @@ class TrainingClient:
         if metadata is not None:
             body["user_metadata"] = metadata
         spec = _json_spec("SaveWeights", lambda b: SaveWeightsResponse.model_validate(b))
-        return spawn(self._ordered(_save_weights, seq, spec, body=SaveWeightsRequest.from_dict(body)))
+        return spawn(self._ordered(_save_weights, seq, spec, body=SaveWeightsRequest.model_validate(body)))
 
     def _load(self, path: str, optimizer: bool, weights_access_token: str | None) -> APIFuture[LoadWeightsResponse]:
         from .types.checkpoints import LoadWeightsResponse
@@ -318,7 +318,7 @@ class TrainingClient:
         if weights_access_token:
             body["weights_access_token"] = weights_access_token
         spec = _json_spec("LoadWeights", lambda b: LoadWeightsResponse.model_validate(b))
-        return spawn(self._ordered(_load_weights, seq, spec, body=LoadWeightsRequest.from_dict(body)))
+        return spawn(self._ordered(_load_weights, seq, spec, body=LoadWeightsRequest.model_validate(body)))
 
     def load_state(self, path: str, weights_access_token: str | None = None) -> APIFuture[LoadWeightsResponse]:
         """Load weights (not the optimizer state) from a training checkpoint into this model.
@@ -343,7 +343,7 @@ class TrainingClient:
         body = {"model_id": self.model_id, "seq_id": seq, **body}
         spec = _json_spec("SaveWeightsForSampler", lambda b: SaveWeightsForSamplerResponseInternal.model_validate(b))
         return spawn(self._ordered(_save_weights_for_sampler, seq, spec,
-                                   body=SaveWeightsForSamplerRequest.from_dict(body)))
+                                   body=SaveWeightsForSamplerRequest.model_validate(body)))
 
     def save_weights_for_sampler(self, name: str, ttl_seconds: int | None = None,
                                  user_metadata: Mapping[str, str] | None = None
@@ -384,7 +384,7 @@ class TrainingClient:
             return SaveWeightsExternalResponse(path=b["path"])
 
         spec = _json_spec("SaveWeightsExternal", parse)
-        return spawn(self._ordered(_save_weights_external, seq, spec, body=SaveWeightsExternalRequest.from_dict(body)))
+        return spawn(self._ordered(_save_weights_external, seq, spec, body=SaveWeightsExternalRequest.model_validate(body)))
 
     # ------------------------------------------------------------------ sampling clients
 

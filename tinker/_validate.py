@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 import tinker_wire as wire
 
@@ -29,7 +29,7 @@ __all__ = [
 _ADAM_FIELDS = ("learning_rate", "beta1", "beta2", "eps", "weight_decay", "grad_clip_norm")
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> TypeGuard[numbers.Real]:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
@@ -75,7 +75,8 @@ def check_loss_fn_config(config: Any) -> dict[str, float | str] | None:
             raise TypeError(f"loss_fn_config keys must be strings, got {key!r}")
         if not isinstance(value, (str, numbers.Real)):  # bool included: the wire sends it as 1.0 / 0.0
             raise TypeError(f"loss_fn_config[{key!r}] must be a number or a string, got {type(value).__name__}")
-        out[key] = value
+        # float() as the wire encoder does: int, bool and numpy scalars reach the wire unchanged.
+        out[key] = value if isinstance(value, str) else float(value)
     return out or None
 
 
@@ -104,11 +105,12 @@ def check_ttl_seconds(ttl: Any) -> int | None:
         return None
     if not _is_number(ttl):
         raise TypeError(f"ttl_seconds must be a whole number of seconds or None, got {type(ttl).__name__}")
-    if not math.isfinite(ttl) or ttl != int(ttl):
+    # math.trunc is what int() does to a float; every numbers.Real has it.
+    if not math.isfinite(ttl) or ttl != math.trunc(ttl):
         raise ValueError(f"ttl_seconds must be a whole number of seconds, got {ttl!r}")
     if ttl <= 0:
         raise ValueError(f"ttl_seconds must be > 0 (None keeps the checkpoint forever), got {ttl!r}")
-    return int(ttl)
+    return int(math.trunc(ttl))
 
 
 def check_user_metadata(metadata: Any) -> dict[str, str] | None:

@@ -216,12 +216,13 @@ def _first_fractional(arr: np.ndarray) -> float | None:
     return None
 
 
-def _representatives(arr: np.ndarray) -> list[Any]:
+def _representatives(arr: np.ndarray) -> object:
     """A short list that passes the same per-item type and bound checks as ``arr.tolist()``.
 
     Holds min and max (so ``minimum``/``maximum``/``exclusive*`` item bounds keep their verdict), and for
     float arrays one non-integral value when min and max are integral (so ``type: integer`` fails alike).
-    Two elements whenever ``arr`` has two or more, so an all-equal array still has duplicates.
+    Two elements whenever ``arr`` has two or more, so an all-equal array still has duplicates. Any other
+    array is returned exactly, as ``arr.tolist()`` (a scalar, not a list, for a 0-d array).
     """
     if arr.ndim != 1 or arr.dtype.kind not in "iuf" or arr.size == 0:
         return arr.tolist()  # not something loads_lean produces: exact, not lean

@@ -1,8 +1,1 @@
-"""A client library for accessing Tinker API"""
-
-from .client import AuthenticatedClient, Client
-
-__all__ = (
-    "AuthenticatedClient",
-    "Client",
-)
+"""The Tinker HTTP API, generated from openapi/tinker.yaml (models and endpoints)."""

@@ -20,12 +20,15 @@ Helpers:
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import functools
 import importlib
+import json
 import re
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -60,13 +63,6 @@ ALLOWED_TAGS = frozenset(
     }
 )
 DOC_URI = "urn:tinker:openapi"  # base URI under which the document is registered for jsonschema
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "ci: must run (never skip) in CI; with CI set, a missing prerequisite fails instead of skipping",
-    )
 
 
 # --------------------------------------------------------------------------------------------- document
@@ -260,39 +256,6 @@ def collect_unions(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 UNIONS: dict[str, dict[str, Any]] = collect_unions(SPEC)
 
 
-@functools.cache
-def variant_to_union() -> dict[str, str]:
-    """Class name of a union variant -> the union it belongs to.
-
-    The tree walk in `check_union_choices` identifies a union position by the class found there, so a
-    variant must belong to one union only and must not be referenced anywhere but in its union.
-    """
-    owner: dict[str, str] = {}
-    for union, info in UNIONS.items():
-        for v in info["variants"]:
-            assert v not in owner, f"{v} is a variant of both {owner[v]} and {union}"
-            owner[v] = union
-    refs: dict[str, list[str]] = {}
-
-    def walk(node: Any, where: str) -> None:
-        if isinstance(node, dict):
-            name = ref_name(node)
-            if name in owner:
-                refs.setdefault(name, []).append(where)
-            for k, v in node.items():
-                walk(v, f"{where}/{k}")
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                walk(v, f"{where}/{i}")
-
-    walk(SPEC, "#")
-    for variant, places in refs.items():
-        prefix = f"#/components/schemas/{owner[variant]}/"
-        stray = [p for p in places if not p.startswith(prefix)]
-        assert not stray, f"union variant {variant} is also referenced outside {owner[variant]}: {stray}"
-    return owner
-
-
 def expected_variant(union: str, fragment: Any) -> str:
     """The variant the contract's semantics select for `fragment`.
 
@@ -316,40 +279,343 @@ def expected_variant(union: str, fragment: Any) -> str:
     return valid[0]
 
 
-def iter_model_instances(obj: Any) -> Iterator[Any]:
-    """Every attrs instance in a parsed generated-model tree (depth first, the root included)."""
-    import attrs
 
-    stack = [obj]
-    while stack:
-        cur = stack.pop()
-        if attrs.has(type(cur)):
-            yield cur
-            for f in attrs.fields(type(cur)):
-                stack.append(getattr(cur, f.name))
-        elif isinstance(cur, (list, tuple)):
-            stack.extend(cur)
-        elif isinstance(cur, dict):
-            stack.extend(cur.values())
+# --------------------------------------------------------------------------------------------- Python layer
+# How each component schema is implemented in Python (generate.py docstring): a generated pydantic class or
+# alias in `tinker_api.models`, or, with `x-python-type: module:Name`, a hand-written type (the numpy-backed
+# facade types in `tinker.types`, the tensor in `tinker_wire`) with `from_json_dict` / `to_json_dict`.
+
+SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
+GENERATED_MODELS = "tinker_api.models."
 
 
-def check_union_choices(parsed: Any) -> list[str]:
-    """Return the union variants found in `parsed` (by union) after checking each was the right choice.
+def x_python_type(name: str) -> str | None:
+    return SCHEMAS[name].get("x-python-type")
 
-    A wrong choice fails with the JSON fragment, the chosen class and the expected one.
+
+def python_name(name: str) -> str:
+    """The Python name of component `name`: the schema name, or the Name of `x-python-type: module:Name`."""
+    ext = x_python_type(name)
+    return ext.split(":", 1)[1] if ext else name
+
+
+def is_facade(name: str) -> bool:
+    """Hand-written in the SDK facade (`tinker.types...`); the generated layer types such values as `Any`."""
+    return (x_python_type(name) or "").startswith("tinker.")
+
+
+def model_class(name: str) -> Any:
+    """The generated definition of component `name` (a pydantic class or a type alias)."""
+    import tinker_api.models
+
+    assert x_python_type(name) is None, f"{name} is implemented by hand ({x_python_type(name)}), not generated"
+    assert name in tinker_api.models.__all__, f"generated/tinker_api/models does not export {name} (stale?)"
+    return getattr(tinker_api.models, name)
+
+
+def python_impl(name: str) -> Any:
+    """The Python implementation of component `name` (generated, or the `x-python-type` target)."""
+    ext = x_python_type(name)
+    if ext is None:
+        return model_class(name)
+    module_name, _, attr = ext.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise AssertionError(f"{name}: x-python-type {ext!r}: module {module_name} cannot be imported ({exc})")
+    assert hasattr(module, attr), f"{name}: x-python-type {ext!r}: {module_name} has no {attr}"
+    return getattr(module, attr)
+
+
+def is_generated_class(obj: Any) -> bool:
+    import pydantic
+
+    return (
+        isinstance(obj, type)
+        and issubclass(obj, pydantic.BaseModel)
+        and obj.__module__.startswith(GENERATED_MODELS)
+    )
+
+
+@functools.cache
+def _adapter(name: str) -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(python_impl(name))
+
+
+def _json_methods(name: str) -> bool:
+    """Whether component `name` is a class with `from_json_dict` / `to_json_dict` (else a pydantic-typed
+    alias, read and written by a TypeAdapter)."""
+    impl = python_impl(name)
+    return isinstance(impl, type) and callable(getattr(impl, "from_json_dict", None))
+
+
+def parse_as(name: str, body: Any) -> Any:
+    """Parse a JSON body as component `name`: `model_validate` of a generated class, `from_json_dict` of a
+    hand-written class, a `TypeAdapter` of an alias (generated, or an `x-python-type` alias)."""
+    impl = python_impl(name)
+    if is_generated_class(impl):
+        return impl.model_validate(body)
+    if _json_methods(name):
+        return impl.from_json_dict(body)
+    return _adapter(name).validate_python(body)
+
+
+def dump_as(name: str, value: Any) -> Any:
+    """The JSON form of a parsed value of component `name` (the inverse of `parse_as`): the generated
+    layer's `model_dump(mode="json", exclude_none=True, by_alias=True)`, or `to_json_dict()`."""
+    impl = python_impl(name)
+    if is_generated_class(impl):
+        assert isinstance(value, impl), f"parsed a {type(value).__name__}, expected {impl.__name__}"
+        return value.model_dump(mode="json", exclude_none=True, by_alias=True)
+    if _json_methods(name):
+        assert isinstance(value, impl), f"parsed a {type(value).__name__}, expected {impl.__name__}"
+        return value.to_json_dict()
+    return _adapter(name).dump_python(value, mode="json", exclude_none=True, by_alias=True)
+
+
+# --------------------------------------------------------------------------------------------- body walk
+# The contract's meaning of one body, position by position: which variant each union position selects, which
+# JSON the Python layer must give back, and what the Python layer must refuse.
+
+
+class _Nothing:
+    def __repr__(self) -> str:
+        return "<nothing>"
+
+
+NOTHING: Any = _Nothing()
+
+
+def _child(parsed: Any, key: str | int) -> Any:
+    """The parsed value at `key` (a pydantic field by its JSON name, a dict key, a list index, or the
+    attribute of a hand-written type); NOTHING when there is none."""
+    import pydantic
+
+    if parsed is NOTHING or parsed is None:
+        return NOTHING
+    if isinstance(parsed, pydantic.BaseModel):
+        for attr, info in type(parsed).model_fields.items():
+            if (info.alias or attr) == key:
+                return getattr(parsed, attr)
+        return NOTHING
+    if isinstance(parsed, dict):
+        return parsed.get(key, NOTHING)  # type: ignore[arg-type]
+    if isinstance(parsed, (list, tuple)):
+        return parsed[key] if isinstance(key, int) and key < len(parsed) else NOTHING
+    if isinstance(key, str):
+        return getattr(parsed, key, NOTHING)
+    return NOTHING
+
+
+@functools.cache
+def _fragment_validator(schema_json: str) -> Any:
+    return jsonschema_validator(json.loads(schema_json))
+
+
+def is_valid(schema: Any, instance: Any) -> bool:
+    return _fragment_validator(json.dumps(schema, sort_keys=True)).is_valid(instance)
+
+
+def merged_object(name: str) -> dict[str, Any]:
+    """Component `name` as one object schema (`allOf` parts merged: properties in order, required united)."""
+    schema = SCHEMAS[name]
+    if "allOf" not in schema:
+        return schema
+    merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+    for part in schema["allOf"]:
+        part = merged_object(ref_name(part)) if ref_name(part) else part  # type: ignore[arg-type]
+        merged["properties"].update(part.get("properties", {}))
+        merged["required"] += [r for r in part.get("required", []) if r not in merged["required"]]
+    return merged
+
+
+def is_object_model(name: str) -> bool:
+    """A component the Python layer models as a class with fields (not a map, scalar, enum or union)."""
+    schema = SCHEMAS[name]
+    return "allOf" in schema or "properties" in schema
+
+
+def tensor_problem(tensor: dict[str, Any]) -> str | None:
+    """Why a contract-valid TensorData body does not describe a tensor (None when it does).
+
+    The schema cannot say everything its description and `dtype` imply: int64 values are integers in the
+    int64 range, float32 values are finite in float32, a dense `shape` holds `len(data)` values, and a CSR
+    tensor (`sparse_crow_indices` an array) is 2-D with consistent row pointers and column indices.
     """
-    owner = variant_to_union()
-    seen = []
-    for inst in iter_model_instances(parsed):
-        cls = type(inst).__name__
-        if cls not in owner:
-            continue
-        fragment = inst.to_dict()
-        want = expected_variant(owner[cls], fragment)
-        assert cls == want, f"{owner[cls]}: parsed as {cls}, but the contract selects {want} for {fragment!r}"
-        seen.append(f"{owner[cls]}.{cls}")
-    return seen
+    import math
 
+    import numpy
+
+    data, dtype = tensor["data"], tensor["dtype"]
+    for v in data:
+        if dtype == "int64":
+            if isinstance(v, float) and not v.is_integer():
+                return f"int64 value {v!r} is not an integer"
+            if not -(2**63) <= int(v) < 2**63:
+                return f"int64 value {v!r} is out of range"
+        else:
+            try:
+                ok = math.isfinite(float(numpy.float32(float(v))))
+            except OverflowError:
+                ok = False
+            if not ok:
+                return f"float32 value {v!r} is out of range"
+    shape, crow, col = tensor.get("shape"), tensor.get("sparse_crow_indices"), tensor.get("sparse_col_indices")
+    if crow is not None:
+        if len(shape) != 2:
+            return f"CSR tensor of shape {shape} is not 2-D"
+        rows, cols = shape
+        if len(crow) != rows + 1 or crow[0] != 0 or crow[-1] != len(data):
+            return f"CSR row pointers {crow} do not fit shape {shape} and {len(data)} values"
+        if any(b < a for a, b in zip(crow, crow[1:])):
+            return f"CSR row pointers {crow} decrease"
+        if len(col) != len(data) or any(c >= cols for c in col):
+            return f"CSR column indices {col} do not fit shape {shape} and {len(data)} values"
+    elif shape is not None and math.prod(shape) != len(data):
+        return f"shape {shape} does not hold {len(data)} values"
+    return None
+
+
+@dataclass
+class BodyWalk:
+    """Walks a contract-valid body along its schema (and, when given, the parsed value alongside).
+
+    * `expect(...)` returns the JSON the Python layer must dump for the body: the wire rule of SDK 0.38
+      ("every field, defaults included, no field whose value is null") applied to the fields the contract
+      declares; undeclared keys of a modelled object are dropped, free-form objects kept as they are;
+      float32 tensor values are compared as float32.
+    * every union position is checked: the parsed value's class must be the variant the contract selects
+      (`expected_variant`); the choices are collected in `choices` ("Union.Variant").
+    * `strict_extras`: undeclared keys in objects whose schema is `x-python-base: strict` (the Python layer
+      must refuse them), as paths; `unrepresentable`: TensorData bodies that are no tensor.
+    """
+
+    choices: list[str] = field(default_factory=list)
+    strict_extras: list[tuple[tuple[str | int, ...], str]] = field(default_factory=list)
+    unrepresentable: list[str] = field(default_factory=list)
+
+    def component(self, name: str, value: Any, parsed: Any = NOTHING, path: tuple[str | int, ...] = ()) -> Any:
+        where = _where(path)
+        if name in UNIONS:
+            variant = expected_variant(name, value)
+            if parsed is not NOTHING:
+                got = type(parsed).__name__
+                assert got == python_name(variant), (
+                    f"{where}: {name} parsed as {got}, but the contract selects {variant} for {value!r}"
+                )
+            self.choices.append(f"{name}.{variant}")
+            return self.component(variant, value, parsed, path)
+        if name == "TensorData":
+            problem = tensor_problem(value)
+            if problem:
+                self.unrepresentable.append(f"{where}: {problem}")
+            out = self.model(name, value, parsed, path)
+            if value["dtype"] == "float32":
+                out["data"] = [_float32(v) for v in out["data"]]
+            return out
+        if is_object_model(name):
+            return self.model(name, value, parsed, path)
+        return self.expect(SCHEMAS[name], value, parsed, path)
+
+    def model(self, name: str, value: dict[str, Any], parsed: Any, path: tuple[str | int, ...]) -> Any:
+        schema = merged_object(name)
+        props = schema.get("properties", {})
+        extras = [k for k in value if k not in props]
+        if SCHEMAS[name].get("x-python-base") == "strict":
+            self.strict_extras += [(path, k) for k in extras]
+        # Undeclared keys are dropped, unless the parsed class says it keeps them (pydantic extra="allow").
+        keeps = getattr(parsed, "model_config", {}).get("extra") == "allow"
+        out: dict[str, Any] = {k: copy.deepcopy(value[k]) for k in extras if keeps and value[k] is not None}
+        for prop, sub in props.items():
+            if prop not in value:
+                default = sub.get("default", sub.get("const"))
+                if default is not None:
+                    out[prop] = copy.deepcopy(default)
+            elif value[prop] is not None:
+                out[prop] = self.expect(sub, value[prop], _child(parsed, prop), (*path, prop))
+        return out
+
+    def expect(self, schema: dict[str, Any], value: Any, parsed: Any, path: tuple[str | int, ...]) -> Any:
+        name = ref_name(schema)
+        if name is not None:
+            return self.component(name, value, parsed, path)
+        for kind in ("oneOf", "anyOf"):
+            if kind in schema:
+                arms = [arm for arm in schema[kind] if is_valid(arm, value)]
+                assert arms, f"{_where(path)}: no arm of {schema[kind]} accepts {value!r}"
+                assert kind == "anyOf" or len(arms) == 1, f"{_where(path)}: oneOf {arms} all accept {value!r}"
+                return self.expect(arms[0], value, parsed, path)
+        if isinstance(value, list):
+            items = schema.get("items", {})
+            return [self.expect(items, v, _child(parsed, i), (*path, i)) for i, v in enumerate(value)]
+        if isinstance(value, dict):
+            extra = schema.get("additionalProperties")
+            if isinstance(extra, dict):
+                return {k: self.expect(extra, v, _child(parsed, k), (*path, k)) for k, v in value.items()}
+            return copy.deepcopy(value)  # a free-form object travels as it is
+        return value
+
+
+def _float32(value: Any) -> float:
+    import numpy
+
+    return float(numpy.float32(value))
+
+
+def _where(path: tuple[str | int, ...]) -> str:
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+
+
+def without_paths(body: Any, extras: list[tuple[tuple[str | int, ...], str]]) -> Any:
+    """A copy of `body` without the keys `extras` lists (as (path of the object, key))."""
+    body = copy.deepcopy(body)
+    for path, key in extras:
+        node = body
+        for step in path:
+            node = node[step]
+        node.pop(key, None)
+    return body
+
+
+def check_body(name: str, body: Any, parse: Any = None) -> list[str]:
+    """Parse a contract-valid `body` as component `name` (or with `parse`) and check the Python layer.
+
+    * the body must be valid (else the test data is wrong);
+    * a body the Python layer must refuse (undeclared keys in a strict model, a TensorData that is no
+      tensor) raises ValueError (pydantic's ValidationError is one); without the undeclared keys it must
+      then pass the checks below;
+    * otherwise the parsed value holds the contract's variant at every union position, dumps to the JSON
+      `BodyWalk.expect` derives from the contract, the dump is itself a valid body, and parsing the dump
+      gives the same dump again.
+
+    Returns the union choices ("Union.Variant") found in the body.
+    """
+    errors = validation_errors(name, body)
+    assert not errors, f"test data: {name} body {body!r} is invalid: {errors}"
+    parse = parse or functools.partial(parse_as, name)
+    dry = BodyWalk()
+    dry.component(name, body)
+    if dry.strict_extras or dry.unrepresentable:
+        reasons = [f"{_where(p)}.{k}: undeclared key of a strict model" for p, k in dry.strict_extras]
+        reasons += dry.unrepresentable
+        with pytest.raises(ValueError):
+            parse(copy.deepcopy(body))
+            pytest.fail(f"{name}: the Python layer accepted a body it must refuse ({'; '.join(reasons)})")
+        if dry.unrepresentable:
+            return []
+        return check_body(name, without_paths(body, dry.strict_extras), parse)
+    parsed = parse(copy.deepcopy(body))
+    assert parsed is not None or body is None, f"{name}: the parser returned None for {body!r}"
+    walk = BodyWalk()
+    expected = walk.component(name, body, parsed)
+    dumped = dump_as(name, parsed)
+    assert_json_equivalent(expected, dumped)
+    errors = validation_errors(name, dumped)
+    assert not errors, f"{name}: the dump {dumped!r} of {body!r} is not a valid body: {errors}"
+    assert_json_equivalent(dumped, dump_as(name, parse(copy.deepcopy(dumped))), "$(re-parsed)")
+    return walk.choices
 
 # --------------------------------------------------------------------------------------------- strategies
 
@@ -377,6 +643,12 @@ def _synthetic_schema() -> Any:
 
     for op_id, status, schema in json_2xx_responses(SPEC):
         add(f"response/{op_id}/{status}", schema)
+    for _path, _method, op, item in iter_operations(SPEC):
+        media = deref(SPEC, op.get("requestBody", {})).get("content", {}).get("application/json")
+        if media is not None:
+            add(f"request/{op['operationId']}", media["schema"])
+        for (loc, name), param in operation_parameters(SPEC, op, item).items():
+            add(f"parameter/{op['operationId']}/{loc}/{name}", param["schema"])
     for name in SPEC["components"]["schemas"]:
         add(f"component/{name}", {"$ref": f"#/components/schemas/{name}"})
     synthetic = {
@@ -390,7 +662,8 @@ def _synthetic_schema() -> Any:
 
 
 def body_strategy(key: str) -> Any:
-    """Strategy of JSON bodies: `response/<operationId>/<status>` or `component/<SchemaName>`."""
+    """Strategy of JSON values: `response/<operationId>/<status>`, `request/<operationId>` (the JSON request
+    body), `parameter/<operationId>/<in>/<name>` or `component/<SchemaName>`."""
     return _synthetic_schema()[f"/_gen/{key}"]["POST"].as_strategy().map(lambda case: case.body)
 
 
@@ -455,25 +728,167 @@ def assert_json_equivalent(expected: Any, actual: Any, where: str = "$") -> None
     )
 
 
-# --------------------------------------------------------------------------------------------- generated code
+# --------------------------------------------------------------------------------------------- endpoints
 
 
 def endpoint_module(operation_id: str) -> ModuleType:
-    """`tinker_api.api.<first tag>.<operationId>` (openapi-python-client layout)."""
+    """`tinker_api.api.<first tag>.<operationId>`: METHOD, PATH, OPERATION_ID, build_request, parse_response."""
     _path, _method, op = operations_by_id(SPEC)[operation_id]
     return importlib.import_module(f"tinker_api.api.{op['tags'][0]}.{operation_id}")
 
 
-def model_class(name: str) -> type:
-    import tinker_api.models
+def arg_name(param_name: str) -> str:
+    """The `build_request` keyword of a parameter: snake_case, other characters as `_` (`X-Tinker-Foo` ->
+    `x_tinker_foo`), a Python keyword with a trailing `_`."""
+    import keyword
 
-    cls = getattr(tinker_api.models, name, None)
-    assert cls is not None, f"generated/tinker_api has no model class {name} (is generated/ stale?)"
-    return cls
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", param_name).lower()
+    name = re.sub(r"\W", "_", name)
+    return name + "_" if keyword.iskeyword(name) else name
 
 
-@pytest.fixture(scope="session")
-def client() -> Any:
-    from tinker_api import Client
+def request_media(operation_id: str) -> dict[str, Any]:
+    """The request body's media types (media type -> media object), `{}` without a body."""
+    _path, _method, op = operations_by_id(SPEC)[operation_id]
+    return deref(SPEC, op.get("requestBody", {})).get("content", {})
 
-    return Client(base_url="http://x")
+
+def request_schema_name(operation_id: str) -> str:
+    schema = request_media(operation_id)["application/json"]["schema"]
+    name = ref_name(schema)
+    assert name, f"{operation_id}: inline request schema {schema!r}"
+    return name
+
+
+def wire_body(name: str, body: Any) -> Any:
+    """What `build_request(body=...)` takes for a JSON body of component `name`: the generated model, or
+    for a hand-written facade type (typed `Any` in the generated layer) its JSON-ready `to_json_dict()`."""
+    parsed = parse_as(name, copy.deepcopy(body))
+    return dump_as(name, parsed) if is_facade(name) else parsed
+
+
+def param_python_value(param: dict[str, Any], value: Any) -> Any:
+    """The Python value a caller passes for a parameter's JSON value (a `datetime` for `date-time`)."""
+    if isinstance(value, str) and deref(SPEC, param["schema"]).get("format") == "date-time":
+        return _dt.datetime.fromisoformat(value)
+    return value
+
+
+BASE_URL = "http://tinker.test"
+
+
+def send(endpoint: ModuleType, reply: Any = None, status: int = 200, **kwargs: Any) -> tuple[Any, Any]:
+    """Send `endpoint.build_request(**kwargs)` through httpx.MockTransport; the mock answers `status` with
+    `reply` as JSON (empty without one). Returns (the request as sent, the response)."""
+    import httpx
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(status, json=reply) if reply is not None else httpx.Response(status)
+
+    with httpx.Client(base_url=BASE_URL, transport=httpx.MockTransport(handler)) as client:
+        response = client.request(**endpoint.build_request(**kwargs))
+    assert len(seen) == 1, f"{len(seen)} requests sent"
+    return seen[0], response
+
+
+def _coerce_text(text: str, schema: dict[str, Any]) -> Any:
+    schema = deref(SPEC, schema)
+    types = schema.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "integer" in types and re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if "boolean" in types and text in ("true", "false"):
+        return text == "true"
+    return text
+
+
+def _same_param_value(sent: str, given: Any, schema: dict[str, Any]) -> bool:
+    """Whether the text on the wire carries the JSON value the caller gave."""
+    if deref(SPEC, schema).get("format") == "date-time":
+        a, b = _as_datetime(sent), _as_datetime(given)
+        return a is not None and b is not None and _same_instant(a, b)
+    return _coerce_text(sent, schema) == given and type(_coerce_text(sent, schema)) is type(given)
+
+
+def check_wire_request(operation_id: str, request: Any, params: dict[tuple[str, str], Any],
+                       body: Any = None, media: str | None = None) -> None:
+    """The request as it left the client matches the operation: method, path (each parameter segment
+    percent-decodes to the given value), exactly the given query parameters and headers (valid under their
+    schemas), and the body with its declared media type (`body`: the JSON the contract expects, or bytes)."""
+    from jsonschema import Draft202012Validator
+    from urllib.parse import parse_qsl, unquote
+
+    template, method, op = operations_by_id(SPEC)[operation_id]
+    item = SPEC["paths"][template]
+    declared = operation_parameters(SPEC, op, item)
+    assert request.method == method.upper(), f"{operation_id}: sent {request.method}, expected {method.upper()}"
+    raw = request.url.raw_path.decode("ascii")
+    path, _, query = raw.partition("?")
+    problems: list[str] = []
+    tsegs, segs = template.split("/"), path.split("/")
+    if len(tsegs) != len(segs):
+        problems.append(f"path {path!r} does not have the segments of {template!r}")
+    else:
+        for t, s in zip(tsegs, segs, strict=True):
+            m = re.fullmatch(r"\{([^}]+)\}", t)
+            if m is None:
+                if s != t:
+                    problems.append(f"path segment {s!r} where the template has {t!r}")
+            elif unquote(s) != params[("path", m.group(1))]:
+                problems.append(f"path parameter {m.group(1)}: {params[('path', m.group(1))]!r} sent as {s!r} "
+                                f"(decodes to {unquote(s)!r})")
+    if request.url.fragment:
+        problems.append(f"the URL has a fragment {request.url.fragment!r}")
+
+    def check_value(loc: str, name: str, text: str) -> None:
+        param = declared.get((loc, name))
+        if param is None:
+            problems.append(f"{loc} parameter {name} is not declared")
+            return
+        if (loc, name) not in params:
+            problems.append(f"{loc} parameter {name}={text!r} sent, but not given")
+        elif not _same_param_value(text, params[(loc, name)], param["schema"]):
+            problems.append(f"{loc} parameter {name}: {params[(loc, name)]!r} sent as {text!r}")
+        validator = jsonschema_validator(param["schema"]).evolve(format_checker=Draft202012Validator.FORMAT_CHECKER)
+        problems.extend(f"{loc} parameter {name}={text!r}: {e.message}"
+                        for e in validator.iter_errors(_coerce_text(text, param["schema"])))
+
+    pairs = parse_qsl(query, keep_blank_values=True)
+    names = [n for n, _ in pairs]
+    problems += [f"query parameter {n} sent {names.count(n)} times" for n in sorted(set(names)) if names.count(n) > 1]
+    for name, text in pairs:
+        check_value("query", name, text)
+    for (loc, name), _value in params.items():
+        if loc == "query" and name not in names:
+            problems.append(f"query parameter {name} given but not sent")
+        if loc == "header":
+            if name not in request.headers:
+                problems.append(f"header {name} given but not sent")
+            else:
+                check_value("header", name, request.headers[name])
+    for (loc, name), param in declared.items():
+        if param.get("required") and (loc, name) not in params:
+            problems.append(f"required {loc} parameter {name} missing from the test's arguments")
+
+    content_type = request.headers.get("content-type")
+    if body is None:
+        if request.content or content_type:
+            problems.append(f"a body ({content_type}, {len(request.content)} bytes) without one given")
+    elif media == "application/json":
+        if content_type != "application/json":
+            problems.append(f"JSON body sent as {content_type!r}")
+        else:
+            sent = json.loads(request.content)
+            assert_json_equivalent(body, sent, "$(request body)")
+            errors = [e.message for e in jsonschema_validator(request_media(operation_id)[media]["schema"])
+                      .iter_errors(sent)]
+            problems += [f"request body {sent!r}: {e}" for e in errors]
+    else:
+        if content_type != media:
+            problems.append(f"{media} body sent as {content_type!r}")
+        if request.content != body:
+            problems.append("the binary body was changed")
+    assert not problems, f"{operation_id}: {request.method} {raw}:\n" + "\n".join(problems)

@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 import tinker
-from tinker import types
+from tests.helpers import local_server_fixture, make_service
 
 BASE_MODEL = "tinker-local/tiny-byte"
+API_KEY = "tml-e2e"
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[object]:
-    from tinker_local import LocalServer
-
-    with LocalServer() as srv:
-        yield srv
+server = local_server_fixture(scope="module")
 
 
 @pytest.fixture()
-def service(server: object) -> Iterator[tinker.ServiceClient]:
-    client = tinker.ServiceClient(base_url=server.base_url, api_key="tml-e2e")  # type: ignore[attr-defined]
+def service(server: Any) -> Iterator[tinker.ServiceClient]:
+    client = make_service(server.base_url, api_key=API_KEY)
     yield client
     client.close().result(timeout=30)
-
-
-def text_datum(text: str) -> types.Datum:
-    """Next-byte prediction over ``text`` with the built-in byte tokenizer (id = byte value)."""
-    tokens = list(text.encode("utf-8"))
-    return types.Datum(
-        model_input=types.ModelInput.from_ints(tokens[:-1]),
-        loss_fn_inputs={"target_tokens": tokens[1:], "weights": [1.0] * (len(tokens) - 1)},
-    )

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 import tinker
+from tests.helpers import text_datum
 from tinker import types
 
-from .conftest import BASE_MODEL, text_datum
+from .conftest import BASE_MODEL
 
 TEXTS = ["The quick brown fox jumps over the lazy dog.\n", "Pack my box with five dozen liquor jugs.\n"]
 

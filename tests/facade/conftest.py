@@ -1,5 +1,7 @@
 """Fixtures for the client-facade tests; the fake Tinker server itself lives in ``fake_tinker.py``.
 
+The TINKER_* environment is cleared around every test by ``tests/conftest.py``.
+
 Property tests use ``fake_tinker.SEEDED`` (derandomized hypothesis settings) so every run sees the same
 examples; the global hypothesis profile is left alone for the other test folders.
 """
@@ -21,13 +23,6 @@ def _fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
     import tinker._polling as polling
 
     monkeypatch.setattr(polling, "_MIN_POLL_INTERVAL", 0.001)
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("TINKER_BASE_URL", "TINKER_API_KEY", "TINKER_PROJECT_ID", "TINKER_TAGS", "TINKER_CREDENTIAL_CMD",
-                "CLOUDFLARE_ACCESS_CLIENT_ID", "CLOUDFLARE_ACCESS_CLIENT_SECRET", "TINKER_LOG"):
-        monkeypatch.delenv(var, raising=False)
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ from hypothesis import HealthCheck, settings
 
 import tinker
 import tinker_wire as wire
+from tests import helpers
 from tinker._retry import RetryConfig
 
 API_KEY = "tml-test-SECRET-4f9a2c"
@@ -335,9 +336,10 @@ def decoded_fb(server: FakeServer) -> list[wire.WireForwardBackwardRequest]:
 
 
 def make_service(server: FakeServer, **kwargs: Any) -> tinker.ServiceClient:
+    """``tests.helpers.make_service`` wired to ``server`` in memory, with FAST_RETRY unless ``retry_config`` is given."""
     kwargs.setdefault("retry_config", FAST_RETRY)
-    return tinker.ServiceClient(base_url=BASE_URL, api_key=API_KEY,
-                                _http_transport=httpx.MockTransport(server.handler), **kwargs)
+    return helpers.make_service(BASE_URL, api_key=API_KEY, _http_transport=httpx.MockTransport(server.handler),
+                                **kwargs)
 
 
 def make_rest(server: FakeServer, cls: Any = None, retry_config: RetryConfig | None = FAST_RETRY) -> Any:

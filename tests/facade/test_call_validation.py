@@ -297,9 +297,9 @@ def test_json_bodies_never_carry_nan_as_null() -> None:
 
     from tinker._transport import endpoint_request
 
-    body = OptimStepRequest.from_dict({"adam_params": {"learning_rate": NAN}, "model_id": "m", "seq_id": 1})
+    body = OptimStepRequest.model_validate({"adam_params": {"learning_rate": NAN}, "model_id": "m", "seq_id": 1})
     with pytest.raises(ValueError, match=r"NaN or Infinity.*learning_rate"):
         endpoint_request(optim_endpoint, body=body)
-    ok = endpoint_request(optim_endpoint, body=OptimStepRequest.from_dict(
+    ok = endpoint_request(optim_endpoint, body=OptimStepRequest.model_validate(
         {"adam_params": {"learning_rate": 1e-4}, "model_id": "m", "seq_id": 1}))
     assert b"null" not in ok["content"] and np.isclose(wire.loads(ok["content"])["adam_params"]["learning_rate"], 1e-4)

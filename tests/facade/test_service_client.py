@@ -34,7 +34,7 @@ def test_create_lora_training_client_result(service: tinker.ServiceClient, serve
     assert body == {
         "session_id": "sess-1", "model_seq_id": 0, "base_model": BASE_MODEL,
         "lora_config": {"rank": 32, "train_unembed": True, "train_mlp": True, "train_attn": True},
-        "optimizer_config": {"type": "adamw"},
+        "optimizer_config": {"type": "adamw"}, "type": "create_model",
     }
     poll = server.op_calls("retrieve_future")[0]
     assert poll.header("x-tinker-request-type") == "CreateModel"
@@ -132,7 +132,7 @@ def test_create_training_client_from_state(service: tinker.ServiceClient, server
                                                    weights_access_token="tok").result(timeout=10)
     assert server.op_calls("create_model") == []
     (load,) = server.op_calls("load_weights")
-    assert load.body == {
+    assert load.body == {"type": "load_weights", 
         "session_id": "sess-1", "model_seq_id": 0, "path": path, "optimizer": False, "base_model": BASE_MODEL,
         "user_metadata": {"a": "b"}, "weights_access_token": "tok", "optimizer_config": {"type": "adamw"},
     }
@@ -148,7 +148,7 @@ def test_create_training_client_from_state_with_optimizer(service: tinker.Servic
     path = "tinker://run-7/weights/ckpt-1"
     tc = service.create_training_client_from_state_with_optimizer(path).result(timeout=10)
     (load,) = server.op_calls("load_weights")
-    assert load.body == {"session_id": "sess-1", "model_seq_id": 0, "path": path, "optimizer": True}
+    assert load.body == {"type": "load_weights", "session_id": "sess-1", "model_seq_id": 0, "path": path, "optimizer": True}
     assert tc.model_id == "sess-1:train:0"
 
 
@@ -164,7 +164,7 @@ def test_create_training_client_from_state_rejects_non_tinker_path(service, serv
 def test_create_sampling_client_with_base_model(service: tinker.ServiceClient, server: FakeServer) -> None:
     sc = service.create_sampling_client(base_model=BASE_MODEL).result(timeout=10)
     (req,) = server.op_calls("create_sampling_session")
-    assert req.body == {"session_id": "sess-1", "sampling_session_seq_id": 0, "base_model": BASE_MODEL}
+    assert req.body == {"type": "create_sampling_session", "session_id": "sess-1", "sampling_session_seq_id": 0, "base_model": BASE_MODEL}
     assert server.calls("/api/v1/samplers/*") == []
     assert sc.sampling_session_id == "sess-1:sample:0"
     assert sc.get_base_model() == BASE_MODEL
@@ -175,7 +175,7 @@ def test_create_sampling_client_with_model_path(service: tinker.ServiceClient, s
     path = "tinker://run-7/sampler_weights/s1"
     sc = service.create_sampling_client(model_path=path).result(timeout=10)
     (req,) = server.op_calls("create_sampling_session")
-    assert req.body == {"session_id": "sess-1", "sampling_session_seq_id": 0, "model_path": path}
+    assert req.body == {"type": "create_sampling_session", "session_id": "sess-1", "sampling_session_seq_id": 0, "model_path": path}
     (get,) = server.calls("/api/v1/samplers/*")
     assert get.method == "GET" and get.path == "/api/v1/samplers/sess-1:sample:0"
     assert sc.get_base_model() == "meta-llama/Llama-3.2-1B"

@@ -184,7 +184,7 @@ def test_optim_step_argument_errors(training, server, args, kwargs) -> None:
 def test_save_state(training, server: FakeServer) -> None:
     resp = training.save_state("ckpt-1", ttl_seconds=7200, overwrite=True, user_metadata={"step": "3"}).result(timeout=10)
     (req,) = server.op_calls("save_weights")
-    assert req.body == {"model_id": training.model_id, "path": "ckpt-1", "seq_id": 1, "overwrite": True,
+    assert req.body == {"type": "save_weights", "model_id": training.model_id, "path": "ckpt-1", "seq_id": 1, "overwrite": True,
                         "ttl_seconds": 7200, "user_metadata": {"step": "3"}}
     assert server.op_calls("retrieve_future")[-1].header("x-tinker-request-type") == "SaveWeights"
     assert resp.path == f"tinker://{training.model_id}/weights/ckpt-1"
@@ -192,14 +192,14 @@ def test_save_state(training, server: FakeServer) -> None:
 
 def test_save_state_defaults(training, server: FakeServer) -> None:
     training.save_state("c").result(timeout=10)
-    assert server.op_calls("save_weights")[0].body == {"model_id": training.model_id, "path": "c", "seq_id": 1,
+    assert server.op_calls("save_weights")[0].body == {"type": "save_weights", "model_id": training.model_id, "path": "c", "seq_id": 1,
                                                        "overwrite": False}
 
 
 def test_save_weights_for_sampler(training, server: FakeServer) -> None:
     resp = training.save_weights_for_sampler("s-1", ttl_seconds=3600, user_metadata={"x": "y"}).result(timeout=10)
     (req,) = server.op_calls("save_weights_for_sampler")
-    assert req.body == {"model_id": training.model_id, "seq_id": 1, "path": "s-1", "kind": "snapshot",
+    assert req.body == {"type": "save_weights_for_sampler", "model_id": training.model_id, "seq_id": 1, "path": "s-1", "kind": "snapshot",
                         "ttl_seconds": 3600, "user_metadata": {"x": "y"}}
     assert server.op_calls("retrieve_future")[-1].header("x-tinker-request-type") == "SaveWeightsForSampler"
     assert isinstance(resp, tinker.SaveWeightsForSamplerResponse)
@@ -210,7 +210,7 @@ def test_save_weights_external(training, server: FakeServer) -> None:
     resp = training.save_weights_external("e-1", ttl_seconds=3600,
                                           age_encryption_recipients=["age1abc"]).result(timeout=10)
     (req,) = server.op_calls("save_weights_external")
-    assert req.body == {"model_id": training.model_id, "path": "e-1", "seq_id": 1, "ttl_seconds": 3600,
+    assert req.body == {"type": "save_weights_external", "model_id": training.model_id, "path": "e-1", "seq_id": 1, "ttl_seconds": 3600,
                         "age_encryption_recipients": ["age1abc"]}
     assert resp.path == f"tinker://{training.model_id}/external_weights/e-1"
 
@@ -228,7 +228,7 @@ def test_load_state(training, server: FakeServer, method, optimizer) -> None:
         fut = getattr(training, method)(path, weights_access_token="tok")
     resp = fut.result(timeout=10)
     (req,) = server.op_calls("load_weights")
-    assert req.body == {"model_id": training.model_id, "seq_id": 1, "path": path, "optimizer": optimizer,
+    assert req.body == {"type": "load_weights", "model_id": training.model_id, "seq_id": 1, "path": path, "optimizer": optimizer,
                         "weights_access_token": "tok"}
     assert server.op_calls("retrieve_future")[-1].header("x-tinker-request-type") == "LoadWeights"
     assert resp.path == path
@@ -237,7 +237,7 @@ def test_load_state(training, server: FakeServer, method, optimizer) -> None:
 def test_save_weights_and_get_sampling_client(training, server: FakeServer) -> None:
     sc = training.save_weights_and_get_sampling_client().result(timeout=10)
     (req,) = server.op_calls("save_weights_for_sampler")
-    assert req.body == {"model_id": training.model_id, "seq_id": 1, "sampling_session_seq_id": 0, "kind": "snapshot"}
+    assert req.body == {"type": "save_weights_for_sampler", "model_id": training.model_id, "seq_id": 1, "sampling_session_seq_id": 0, "kind": "snapshot"}
     assert "path" not in req.body
     assert isinstance(sc, tinker.SamplingClient)
     assert sc.sampling_session_id == "sess-1:sample:0"

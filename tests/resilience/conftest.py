@@ -1,12 +1,14 @@
 """Fixtures of the resilience tests: a real LocalServer per test, the fault proxy in front of it, and the
 seeded training loop every fault scenario runs (so each can be compared with a fault-free reference run).
 
-Everything stays on 127.0.0.1; every loop here is bounded in count and in time.
+Everything stays on 127.0.0.1; every loop here is bounded in count and in time. The TINKER_* environment
+is cleared around every test by ``tests/conftest.py``; the server helpers come from ``tests/helpers.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +18,8 @@ import numpy as np
 import pytest
 
 import tinker
+from tests import helpers
+from tests.helpers import text_datum
 from tinker import types
 
 from .faultproxy import FaultProxy
@@ -33,34 +37,6 @@ TEXTS = [
     "Two driven jocks help fax my big quiz.\n",
     "The five boxing wizards jump quickly.\n",
 ]
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: a long resilience test (still runs by default, in CI too)")
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in (
-        "TINKER_BASE_URL",
-        "TINKER_API_KEY",
-        "TINKER_PROJECT_ID",
-        "TINKER_TAGS",
-        "TINKER_CREDENTIAL_CMD",
-        "CLOUDFLARE_ACCESS_CLIENT_ID",
-        "CLOUDFLARE_ACCESS_CLIENT_SECRET",
-        "TINKER_LOG",
-    ):
-        monkeypatch.delenv(var, raising=False)
-
-
-def text_datum(text: str) -> types.Datum:
-    """Next-byte prediction over ``text`` with the built-in byte tokenizer (token id = byte value)."""
-    tokens = list(text.encode("utf-8"))
-    return types.Datum(
-        model_input=types.ModelInput.from_ints(tokens[:-1]),
-        loss_fn_inputs={"target_tokens": tokens[1:], "weights": [1.0] * (len(tokens) - 1)},
-    )
 
 
 def batch(step: int) -> list[types.Datum]:
@@ -85,8 +61,8 @@ def fast_retry(**overrides: Any) -> tinker.RetryConfig:
     return tinker.RetryConfig(**kw)
 
 
-def make_service(base_url: str, retry_config: tinker.RetryConfig | None = None) -> tinker.ServiceClient:
-    return tinker.ServiceClient(base_url=base_url, api_key=API_KEY, retry_config=retry_config)
+# make_service(base_url, retry_config=None): a ServiceClient with this folder's API key.
+make_service = functools.partial(helpers.make_service, api_key=API_KEY)
 
 
 def close_quietly(service: tinker.ServiceClient) -> None:
@@ -163,30 +139,13 @@ def server_model(server: Any, model_id: str) -> Any:
     return lm.model
 
 
-def start_server(**config: Any) -> Any:
-    """A started LocalServer whose connections have TCP_NODELAY.
+# start_server(**config): a started LocalServer (stop it yourself). The TCP_NODELAY this folder used to set on
+# the listening socket (a workaround for the Nagle bug test_stress.py guards) was a no-op since tinker_local
+# creates its socket with IPPROTO_TCP and asyncio sets TCP_NODELAY on every accepted connection.
+start_server = helpers.start_local_server
 
-    Setting it was a workaround for the Nagle bug that
-    ``test_stress.py::test_keep_alive_replies_are_not_delayed_by_nagle`` guards (every kept-alive request
-    cost ~40 ms), which doubled this folder's run time; it is a no-op now that tinker_local creates its
-    socket with IPPROTO_TCP. Accepted sockets inherit it from the listening socket.
-    """
-    import socket
-
-    from tinker_local import LocalServer
-
-    srv = LocalServer(**config).start()
-    srv._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return srv
-
-
-@pytest.fixture
-def server(tmp_path: Any) -> Iterator[Any]:
-    srv = start_server(state_dir=tmp_path / "state", retrieve_timeout_s=1.0)
-    try:
-        yield srv
-    finally:
-        srv.stop()
+# A fresh server (own state directory) per test.
+server = helpers.local_server_fixture(scope="function", fresh_state_dir=True, retrieve_timeout_s=1.0)
 
 
 @pytest.fixture

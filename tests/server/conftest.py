@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.helpers import local_server_fixture
+
 KEY = "tml-local-test-key"
 HEADERS = {"X-API-Key": KEY}
 MODEL = "tinker-local/tiny-byte"
@@ -99,13 +101,8 @@ class Api:
         return self.ok("optim_step", body)
 
 
-@pytest.fixture(scope="module")
-def server():
-    """One LocalServer per test module, with short long-polls."""
-    from tinker_local import LocalServer
-
-    with LocalServer(retrieve_timeout_s=2.0, retrieve_futures_timeout_s=1.0) as srv:
-        yield srv
+# One LocalServer per test module, with short long-polls (a module may define its own `server`).
+server = local_server_fixture(scope="module", retrieve_timeout_s=2.0, retrieve_futures_timeout_s=1.0)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import argparse
 import httpx
 import pytest
 
+from tests.helpers import local_server_fixture
 from tinker_local import ServerConfig
 from tinker_local._cli import main as cli_main
 from tinker_local._cli import read_api_keys
@@ -15,13 +16,7 @@ from .conftest import MODEL, Api
 
 KEY_A, KEY_B = "tml-key-alice-0123456789", "tml-key-bob-9876543210"
 
-
-@pytest.fixture(scope="module")
-def server():
-    from tinker_local import LocalServer
-
-    with LocalServer(api_keys=(KEY_A, KEY_B), retrieve_timeout_s=2.0) as srv:
-        yield srv
+server = local_server_fixture(scope="module", api_keys=(KEY_A, KEY_B), retrieve_timeout_s=2.0)
 
 
 @pytest.fixture

@@ -10,17 +10,13 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from tests.helpers import local_server_fixture
+
 from .conftest import HEADERS, KEY
 
 CAP = 1 << 20  # 1 MiB per request
 
-
-@pytest.fixture(scope="module")
-def server():
-    from tinker_local import LocalServer
-
-    with LocalServer(max_body_bytes=CAP, max_inflight_body_bytes=3 * CAP // 2) as srv:
-        yield srv
+server = local_server_fixture(scope="module", max_body_bytes=CAP, max_inflight_body_bytes=3 * CAP // 2)
 
 
 def test_chunked_upload_is_refused_once_it_passes_the_cap(server):

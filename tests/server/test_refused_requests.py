@@ -13,17 +13,13 @@ import time
 import httpx
 import pytest
 
+from tests.helpers import local_server_fixture
+
 from .conftest import Api, ce_datum
 
 STALL_S = 300.0  # the gap timeout: a stall would show as a future that is still pending after seconds
 
-
-@pytest.fixture(scope="module")
-def server():
-    from tinker_local import LocalServer
-
-    with LocalServer(retrieve_timeout_s=1.0, seq_gap_timeout_s=STALL_S) as srv:
-        yield srv
+server = local_server_fixture(scope="module", retrieve_timeout_s=1.0, seq_gap_timeout_s=STALL_S)
 
 
 def done_within(api: Api, fut: dict, seconds: float = 10.0) -> dict:

@@ -12,16 +12,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.helpers import local_server_fixture
+
 from .conftest import KEY, MODEL, make_api
 
-
-@pytest.fixture(scope="module")
-def server():
-    from tinker_local import LocalServer
-
-    # 10 ms per token and 2,000 tokens: a generation that is not cancelled runs for 20 s
-    with LocalServer(stream_token_delay_s=0.01) as srv:
-        yield srv
+# 10 ms per token and 2,000 tokens: a generation that is not cancelled runs for 20 s
+server = local_server_fixture(scope="module", stream_token_delay_s=0.01)
 
 
 @pytest.mark.parametrize("reset", [False, True], ids=["close", "reset"])

@@ -40,20 +40,46 @@ def test_torch_never_imported_by_types() -> None:
 
 
 def test_export_map_matches_modules() -> None:
+    import tinker_api.models
+
     defined: dict[str, str] = {}
-    for info in pkgutil.iter_modules(T.__path__):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"tinker.types.{info.name}")
+    hand_written = {info.name for info in pkgutil.iter_modules(T.__path__) if not info.name.startswith("_")}
+    for name in sorted(hand_written | set(tinker_api.models._MODULES.values())):
+        module = importlib.import_module(f"tinker.types.{name}")
         for name in module.__all__:
             obj = getattr(module, name)
             home = getattr(obj, "__module__", None)
             if home == module.__name__ or name not in defined:
-                defined.setdefault(name, info.name)
+                defined.setdefault(name, module.__name__.rpartition(".")[2])
     assert set(defined) == set(T.__all__)
     for name in T.__all__:
+        if name in STILL_HAND_DECLARED:
+            continue
         assert getattr(T, name) is getattr(importlib.import_module(f"tinker.types.{defined[name]}"), name)
     assert set(T.__all__) <= set(dir(T))
+
+
+# Public names still declared by hand although the contract generates a model of the same name (issue 10,
+# in progress: checkpoints, optimizer, telemetry and the model-input chunks). The list may only shrink.
+STILL_HAND_DECLARED = frozenset({
+    "AdamParams", "Checkpoint", "CheckpointArchiveUrlResponse", "CheckpointsListResponse", "CopyWeightsRequest",
+    "CopyWeightsResponse", "Cursor", "DmelChunk", "EncodedTextChunk", "ExternalWeightsUrlsResponse",
+    "GenericEvent", "ImageAssetPointerChunk", "ImageChunk", "LoadWeightsRequest", "LoadWeightsResponse",
+    "ModelInput", "ModelInputChunk", "OptimStepRequest", "OptimStepResponse", "OptimizerConfig", "SampleRequest",
+    "SamplingParams", "SaveWeightsExternalRequest", "SaveWeightsExternalResponseInternal",
+    "SaveWeightsForSamplerRequest", "SaveWeightsForSamplerResponseInternal", "SaveWeightsRequest",
+    "SaveWeightsResponse", "SessionEndEvent", "SessionStartEvent", "TelemetryEvent", "TelemetryResponse",
+    "TelemetrySendRequest", "UnhandledExceptionEvent", "WeightsInfoRequest", "WeightsInfoResponse",
+})
+
+
+def test_every_other_public_model_is_the_generated_class() -> None:
+    import tinker_api.models
+
+    duplicated = {name for name in T._EXPORTS if name in tinker_api.models._MODULES
+                  and getattr(T, name) is not getattr(tinker_api.models, name)}
+    assert duplicated - {"GetInfoResponse"} == STILL_HAND_DECLARED, (
+        "a public type re-declares a generated model (or was converted: drop it from STILL_HAND_DECLARED)")
 
 
 def test_deep_paths_and_submodule_attributes() -> None:

@@ -200,7 +200,7 @@ def test_futures_sessions_and_misc_bodies() -> None:
         "owner": {"type": "own"},
         "limit": 50,
     }
-    finish = T.FinishSessionRequest(reason=T.SessionFinishReason(type="success"))
+    finish = T.FinishSessionRequest(reason=T.ClientSessionFinishSuccess())
     assert finish.to_json_dict() == {"reason": {"type": "success"}, "detail": None}
     usage = T.BillingUsageResponse.from_json_dict(
         {

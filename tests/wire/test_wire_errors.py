@@ -11,19 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinker_wire as w
+from tests.helpers import ld  # any tag (wrong wire types on purpose), any length
 
 DECODERS = [w.decode_forward_backward_request, w.decode_forward_backward_output, w.decode_sample_response]
-
-
-def ld(tag: int, payload: bytes) -> bytes:
-    """A length-delimited field with a one-byte tag (length varint-encoded)."""
-    n = len(payload)
-    length = bytearray()
-    while n >= 0x80:
-        length.append((n & 0x7F) | 0x80)
-        n >>= 7
-    length.append(n)
-    return bytes([tag]) + bytes(length) + payload
 
 
 def _request() -> w.WireForwardBackwardRequest:

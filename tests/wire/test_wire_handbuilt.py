@@ -6,17 +6,16 @@ Tags are spelled out in hex: tag = (field_number << 3) | wire_type, with wire ty
 
 from __future__ import annotations
 
+import functools
 import struct
 
 import numpy as np
 
 import tinker_wire as w
+from tests import helpers
 
-
-def ld(tag: int, payload: bytes) -> bytes:
-    """A length-delimited field with a one-byte tag and a one-byte length (payload < 128 bytes)."""
-    assert tag & 7 == 2 and len(payload) < 128
-    return bytes([tag, len(payload)]) + payload
+# A length-delimited field with a one-byte tag and a one-byte length; asserts wire type 2 and payload < 128.
+ld = functools.partial(helpers.ld, one_byte_length=True)
 
 
 def i32(*vals: int) -> bytes:

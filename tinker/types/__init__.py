@@ -1,8 +1,11 @@
 """Public data types of the Tinker SDK (``tinker.types``).
 
-Every name is imported lazily on first access (PEP 562), so ``import tinker.types`` stays cheap: it
-loads neither pydantic nor torch. Each type lives in a small module named after its concern
-(``tinker.types.tensor_data``, ``tinker.types.model_input``, ...); those deep import paths work too.
+The models are generated from the contract (``tinker_api.models``, see README "Regenerating"): a name not
+listed in ``_EXPORTS`` below is the generated class itself, and ``tinker.types.<module>`` is the generated
+module ``tinker_api.models.<module>`` unless a hand-written ``tinker/types/<module>.py`` exists. Hand-written
+modules hold only what the generator cannot express: numpy-backed tensor types and SDK-side helpers.
+
+Every name is imported lazily on first access (PEP 562), so ``import tinker.types`` stays cheap.
 
 JSON wire helpers: pydantic-backed types have ``to_json_dict()`` / ``from_json_dict()`` (equivalent to
 ``model_dump(mode="json", exclude_none=True)`` / ``model_validate``); the numpy-backed dataclasses
@@ -11,29 +14,20 @@ JSON wire helpers: pydantic-backed types have ``to_json_dict()`` / ``from_json_d
 
 from __future__ import annotations
 
+import functools
 import importlib
+import importlib.abc
+import importlib.machinery
+import sys
+from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 # name -> defining submodule
 _EXPORTS: dict[str, str] = {
-    # audit
-    "AuditLogEntry": "audit",
-    "AuditLogEventType": "audit",
-    "AuditLogResponse": "audit",
-    # billing
-    "BillingEventInfo": "billing",
-    "BillingUsageEvent": "billing",
-    "BillingUsageResponse": "billing",
-    "BillingUsageSession": "billing",
-    "CheckpointBillingEvent": "billing",
-    "CurrentCheckpointStorageUsageEntry": "billing",
-    "CurrentCheckpointStorageUsageResponse": "billing",
-    "GetBillingUsageRequest": "billing",
-    "GetCurrentCheckpointStorageUsageRequest": "billing",
-    "SamplingPrefillBillingEvent": "billing",
-    "SamplingSampleBillingEvent": "billing",
-    "StorageBillingEvent": "billing",
-    "TrainingBillingEvent": "billing",
+    "GetInfoResponse": "get_info_response",
+    "GetBillingUsageRequest": "billing_usage_request",
+    "GetCurrentCheckpointStorageUsageRequest": "current_checkpoint_storage_usage_request",
     # checkpoint_type
     "CheckpointType": "checkpoint_type",
     # checkpoints
@@ -57,13 +51,6 @@ _EXPORTS: dict[str, str] = {
     "SaveWeightsResponse": "checkpoints",
     "WeightsInfoRequest": "checkpoints",
     "WeightsInfoResponse": "checkpoints",
-    # custom_loss
-    "CreateCustomLossRequest": "custom_loss",
-    "CreateCustomLossResponse": "custom_loss",
-    "CustomLossGraph": "custom_loss",
-    "CustomLossInput": "custom_loss",
-    "CustomLossNode": "custom_loss",
-    "CustomLossNodeOp": "custom_loss",
     # datum
     "Datum": "datum",
     "LossFnInputs": "datum",
@@ -78,21 +65,7 @@ _EXPORTS: dict[str, str] = {
     # forward_backward_output
     "ForwardBackwardOutput": "forward_backward_output",
     "LossFnOutput": "forward_backward_output",
-    # futures
-    "CancelFutureRequest": "futures",
-    "FutureCompleteMetadata": "futures",
-    "FutureCompletion": "futures",
-    "FutureFailed": "futures",
-    "FutureFinished": "futures",
-    "FutureRetrieveRequest": "futures",
-    "FutureRetrieveResponse": "futures",
-    "FuturesRetrieveRequest": "futures",
-    "FuturesRetrieveResponse": "futures",
-    "QueueState": "futures",
-    "RequestFailedResponse": "futures",
-    "SamplingSessionFuturesTarget": "futures",
-    "TryAgainResponse": "futures",
-    "UntypedAPIFuture": "futures",
+    "FutureRetrieveResponse": "future_retrieve_response",
     # image_asset_pointer_chunk
     "ImageAssetPointerChunk": "image_asset_pointer_chunk",
     # image_chunk
@@ -135,54 +108,7 @@ _EXPORTS: dict[str, str] = {
     "SamplingClientKind": "sampling_client_kind",
     # sampling_params
     "SamplingParams": "sampling_params",
-    # service
-    "AuthTokenResponse": "service",
-    "ClientConfigRequest": "service",
-    "ClientConfigResponse": "service",
-    "ClientDynamicConfigResponse": "service",
-    "GetServerCapabilitiesResponse": "service",
-    "HealthResponse": "service",
-    "SupportedModel": "service",
-    "WhoamiResponse": "service",
-    # session_search
-    "SessionFailureReason": "session_search",
-    "SessionFailureReasonRequest": "session_search",
-    "SessionFailureReasonSamplingSession": "session_search",
-    "SessionFailureReasonTrainingRun": "session_search",
-    "SessionSearchCursor": "session_search",
-    "SessionSearchOwner": "session_search",
-    "SessionSearchOwnerAccessible": "session_search",
-    "SessionSearchOwnerOwn": "session_search",
-    "SessionSearchOwnerUser": "session_search",
-    "SessionSearchRequest": "session_search",
-    "SessionSearchResponse": "session_search",
-    "SessionStatus": "session_search",
-    "SessionStatusActive": "session_search",
-    "SessionStatusCancelled": "session_search",
-    "SessionStatusClientFinished": "session_search",
-    "SessionStatusFailed": "session_search",
-    "SessionStatusQuery": "session_search",
-    "SessionStatusQueryActive": "session_search",
-    "SessionStatusQueryCancelled": "session_search",
-    "SessionStatusQueryClientFinished": "session_search",
-    "SessionStatusQueryFailed": "session_search",
-    "SessionSummary": "session_search",
-    # sessions
-    "CreateSamplingSessionRequest": "sessions",
-    "CreateSamplingSessionResponse": "sessions",
-    "CreateSessionRequest": "sessions",
-    "CreateSessionResponse": "sessions",
-    "FinishSessionRequest": "sessions",
-    "GetSamplerResponse": "sessions",
-    "GetSessionResponse": "sessions",
-    "JoinSamplingSessionRequest": "sessions",
-    "JoinSamplingSessionResponse": "sessions",
-    "ListSessionsResponse": "sessions",
-    "SessionFinishReason": "sessions",
-    "SessionFinishReasonType": "sessions",
-    "SessionHeartbeatRequest": "sessions",
-    "SessionHeartbeatResponse": "sessions",
-    "SessionTraceExportPollResponse": "sessions",
+    "WhoamiResponse": "whoami_response",
     # stop_reason
     "StopReason": "stop_reason",
     # telemetry
@@ -203,208 +129,31 @@ _EXPORTS: dict[str, str] = {
     # topk_logprobs
     "TopkLogprobs": "topk_logprobs",
     "TopkPromptLogprobs": "topk_logprobs",
-    # training
-    "CreateModelRequest": "training",
-    "CreateModelResponse": "training",
-    "GetInfoRequest": "training",
-    "GetInfoResponse": "training",
-    "LoraConfig": "training",
-    "ModelData": "training",
-    "UnloadModelRequest": "training",
-    "UnloadModelResponse": "training",
-    # training_runs
-    "TrainingRun": "training_runs",
-    "TrainingRunsResponse": "training_runs",
 }
 
-__all__ = [
-    "AdamOptimizerConfig",
-    "AdamParams",
-    "AuditLogEntry",
-    "AuditLogEventType",
-    "AuditLogResponse",
-    "AuthTokenResponse",
-    "BillingEventInfo",
-    "BillingUsageEvent",
-    "BillingUsageResponse",
-    "BillingUsageSession",
-    "CancelFutureRequest",
-    "Checkpoint",
-    "CheckpointArchiveUrlResponse",
-    "CheckpointBillingEvent",
-    "CheckpointType",
-    "CheckpointsListResponse",
-    "ClientConfigRequest",
-    "ClientConfigResponse",
-    "ClientDynamicConfigResponse",
-    "CopyWeightsRequest",
-    "CopyWeightsResponse",
-    "CreateCustomLossRequest",
-    "CreateCustomLossResponse",
-    "CreateModelRequest",
-    "CreateModelResponse",
-    "CreateSamplingSessionRequest",
-    "CreateSamplingSessionResponse",
-    "CreateSessionRequest",
-    "CreateSessionResponse",
-    "CurrentCheckpointStorageUsageEntry",
-    "CurrentCheckpointStorageUsageResponse",
-    "Cursor",
-    "CustomLossGraph",
-    "CustomLossInput",
-    "CustomLossNode",
-    "CustomLossNodeOp",
-    "Datum",
-    "DimuonOptimizerConfig",
-    "DimuonParams",
-    "DmelChunk",
-    "EncodedTextChunk",
-    "EventType",
-    "ExternalWeightsUrlsResponse",
-    "FinishSessionRequest",
-    "ForwardBackwardInput",
-    "ForwardBackwardOutput",
-    "ForwardBackwardRequest",
-    "ForwardRequest",
-    "FutureCompleteMetadata",
-    "FutureCompletion",
-    "FutureFailed",
-    "FutureFinished",
-    "FutureRetrieveRequest",
-    "FutureRetrieveResponse",
-    "FuturesRetrieveRequest",
-    "FuturesRetrieveResponse",
-    "GenericEvent",
-    "GetBillingUsageRequest",
-    "GetCurrentCheckpointStorageUsageRequest",
-    "GetInfoRequest",
-    "GetInfoResponse",
-    "GetSamplerResponse",
-    "GetServerCapabilitiesResponse",
-    "GetSessionResponse",
-    "HealthResponse",
-    "ImageAssetPointerChunk",
-    "ImageChunk",
-    "JoinSamplingSessionRequest",
-    "JoinSamplingSessionResponse",
-    "ListSessionsResponse",
-    "LoadWeightsRequest",
-    "LoadWeightsResponse",
-    "LoraConfig",
-    "LossFnInputs",
-    "LossFnOutput",
-    "LossFnType",
-    "ModelData",
-    "ModelID",
-    "ModelInput",
-    "ModelInputChunk",
-    "OptimParams",
-    "OptimParamsBase",
-    "OptimStepRequest",
-    "OptimStepResponse",
-    "OptimizerConfig",
-    "OptimizerConfigBase",
-    "ParsedCheckpointTinkerPath",
-    "PromptAltTokens",
-    "PromptProvenanceSpan",
-    "ProvenanceSpan",
-    "ProvenanceSpans",
-    "QueueState",
-    "RequestErrorCategory",
-    "RequestFailedResponse",
-    "RequestID",
-    "SampleRequest",
-    "SampleResponse",
-    "SampledProvenanceSpan",
-    "SampledSequence",
-    "SamplingClientKind",
-    "SamplingParams",
-    "SamplingPrefillBillingEvent",
-    "SamplingSampleBillingEvent",
-    "SamplingSessionFuturesTarget",
-    "SaveWeightsExternalRequest",
-    "SaveWeightsExternalResponse",
-    "SaveWeightsExternalResponseInternal",
-    "SaveWeightsForSamplerRequest",
-    "SaveWeightsForSamplerResponse",
-    "SaveWeightsForSamplerResponseInternal",
-    "SaveWeightsRequest",
-    "SaveWeightsResponse",
-    "SessionEndEvent",
-    "SessionFailureReason",
-    "SessionFailureReasonRequest",
-    "SessionFailureReasonSamplingSession",
-    "SessionFailureReasonTrainingRun",
-    "SessionFinishReason",
-    "SessionFinishReasonType",
-    "SessionHeartbeatRequest",
-    "SessionHeartbeatResponse",
-    "SessionSearchCursor",
-    "SessionSearchOwner",
-    "SessionSearchOwnerAccessible",
-    "SessionSearchOwnerOwn",
-    "SessionSearchOwnerUser",
-    "SessionSearchRequest",
-    "SessionSearchResponse",
-    "SessionStartEvent",
-    "SessionStatus",
-    "SessionStatusActive",
-    "SessionStatusCancelled",
-    "SessionStatusClientFinished",
-    "SessionStatusFailed",
-    "SessionStatusQuery",
-    "SessionStatusQueryActive",
-    "SessionStatusQueryCancelled",
-    "SessionStatusQueryClientFinished",
-    "SessionStatusQueryFailed",
-    "SessionSummary",
-    "SessionTraceExportPollResponse",
-    "Severity",
-    "StopReason",
-    "StorageBillingEvent",
-    "SupportedModel",
-    "TelemetryBatch",
-    "TelemetryEvent",
-    "TelemetryResponse",
-    "TelemetrySendRequest",
-    "TensorData",
-    "TensorDtype",
-    "TopkLogprobs",
-    "TopkPromptLogprobs",
-    "TrainingBillingEvent",
-    "TrainingRun",
-    "TrainingRunsResponse",
-    "TryAgainResponse",
-    "UnhandledExceptionEvent",
-    "UnloadModelRequest",
-    "UnloadModelResponse",
-    "UntypedAPIFuture",
-    "WeightsInfoRequest",
-    "WeightsInfoResponse",
-    "WhoamiResponse",
-]
+def _public_names() -> list[str]:
+    from tinker_api.models import _MODULES
+
+    return sorted(set(_EXPORTS) | {name for name in _MODULES if name[:1].isupper()})
+
+
+__all__ = _public_names()
 
 if TYPE_CHECKING:
-    from .audit import (
-        AuditLogEntry,
-        AuditLogEventType,
-        AuditLogResponse,
-    )
-    from .billing import (
-        BillingEventInfo,
-        BillingUsageEvent,
-        BillingUsageResponse,
-        BillingUsageSession,
-        CheckpointBillingEvent,
-        CurrentCheckpointStorageUsageEntry,
-        CurrentCheckpointStorageUsageResponse,
-        GetBillingUsageRequest,
-        GetCurrentCheckpointStorageUsageRequest,
-        SamplingPrefillBillingEvent,
-        SamplingSampleBillingEvent,
-        StorageBillingEvent,
-        TrainingBillingEvent,
-    )
+    from tinker_api.models import AuditLogEntry as AuditLogEntry
+    from tinker_api.models import AuditLogResponse as AuditLogResponse
+    from tinker_api.models import BillingEventInfo as BillingEventInfo
+    from tinker_api.models import BillingUsageEvent as BillingUsageEvent
+    from tinker_api.models import BillingUsageResponse as BillingUsageResponse
+    from tinker_api.models import BillingUsageSession as BillingUsageSession
+    from tinker_api.models import CheckpointBillingEvent as CheckpointBillingEvent
+    from tinker_api.models import CurrentCheckpointStorageUsageResponse as CurrentCheckpointStorageUsageResponse
+    from .billing_usage_request import GetBillingUsageRequest as GetBillingUsageRequest
+    from .current_checkpoint_storage_usage_request import GetCurrentCheckpointStorageUsageRequest as GetCurrentCheckpointStorageUsageRequest
+    from tinker_api.models import SamplingPrefillBillingEvent as SamplingPrefillBillingEvent
+    from tinker_api.models import SamplingSampleBillingEvent as SamplingSampleBillingEvent
+    from tinker_api.models import StorageBillingEvent as StorageBillingEvent
+    from tinker_api.models import TrainingBillingEvent as TrainingBillingEvent
     from .checkpoint_type import (
         CheckpointType,
     )
@@ -430,14 +179,12 @@ if TYPE_CHECKING:
         WeightsInfoRequest,
         WeightsInfoResponse,
     )
-    from .custom_loss import (
-        CreateCustomLossRequest,
-        CreateCustomLossResponse,
-        CustomLossGraph,
-        CustomLossInput,
-        CustomLossNode,
-        CustomLossNodeOp,
-    )
+    from tinker_api.models import CreateCustomLossRequest as CreateCustomLossRequest
+    from tinker_api.models import CreateCustomLossResponse as CreateCustomLossResponse
+    from tinker_api.models import CustomLossGraph as CustomLossGraph
+    from tinker_api.models import CustomLossInput as CustomLossInput
+    from tinker_api.models import CustomLossNode as CustomLossNode
+    from tinker_api.models import CustomLossNodeOp as CustomLossNodeOp
     from .datum import (
         Datum,
         LossFnInputs,
@@ -457,22 +204,20 @@ if TYPE_CHECKING:
         ForwardBackwardOutput,
         LossFnOutput,
     )
-    from .futures import (
-        CancelFutureRequest,
-        FutureCompleteMetadata,
-        FutureCompletion,
-        FutureFailed,
-        FutureFinished,
-        FutureRetrieveRequest,
-        FutureRetrieveResponse,
-        FuturesRetrieveRequest,
-        FuturesRetrieveResponse,
-        QueueState,
-        RequestFailedResponse,
-        SamplingSessionFuturesTarget,
-        TryAgainResponse,
-        UntypedAPIFuture,
-    )
+    from tinker_api.models import CancelFutureRequest as CancelFutureRequest
+    from tinker_api.models import FutureCompleteMetadata as FutureCompleteMetadata
+    from tinker_api.models import FutureCompletion as FutureCompletion
+    from tinker_api.models import FutureFailed as FutureFailed
+    from tinker_api.models import FutureFinished as FutureFinished
+    from tinker_api.models import FutureRetrieveRequest as FutureRetrieveRequest
+    from .future_retrieve_response import FutureRetrieveResponse as FutureRetrieveResponse
+    from tinker_api.models import FuturesRetrieveRequest as FuturesRetrieveRequest
+    from tinker_api.models import FuturesRetrieveResponse as FuturesRetrieveResponse
+    from tinker_api.models import QueueState as QueueState
+    from tinker_api.models import RequestFailedResponse as RequestFailedResponse
+    from tinker_api.models import SamplingSessionFuturesTarget as SamplingSessionFuturesTarget
+    from tinker_api.models import TryAgainResponse as TryAgainResponse
+    from tinker_api.models import UntypedAPIFuture as UntypedAPIFuture
     from .image_asset_pointer_chunk import (
         ImageAssetPointerChunk,
     )
@@ -529,57 +274,33 @@ if TYPE_CHECKING:
     from .sampling_params import (
         SamplingParams,
     )
-    from .service import (
-        AuthTokenResponse,
-        ClientConfigRequest,
-        ClientConfigResponse,
-        ClientDynamicConfigResponse,
-        GetServerCapabilitiesResponse,
-        HealthResponse,
-        SupportedModel,
-        WhoamiResponse,
-    )
-    from .session_search import (
-        SessionFailureReason,
-        SessionFailureReasonRequest,
-        SessionFailureReasonSamplingSession,
-        SessionFailureReasonTrainingRun,
-        SessionSearchCursor,
-        SessionSearchOwner,
-        SessionSearchOwnerAccessible,
-        SessionSearchOwnerOwn,
-        SessionSearchOwnerUser,
-        SessionSearchRequest,
-        SessionSearchResponse,
-        SessionStatus,
-        SessionStatusActive,
-        SessionStatusCancelled,
-        SessionStatusClientFinished,
-        SessionStatusFailed,
-        SessionStatusQuery,
-        SessionStatusQueryActive,
-        SessionStatusQueryCancelled,
-        SessionStatusQueryClientFinished,
-        SessionStatusQueryFailed,
-        SessionSummary,
-    )
-    from .sessions import (
-        CreateSamplingSessionRequest,
-        CreateSamplingSessionResponse,
-        CreateSessionRequest,
-        CreateSessionResponse,
-        FinishSessionRequest,
-        GetSamplerResponse,
-        GetSessionResponse,
-        JoinSamplingSessionRequest,
-        JoinSamplingSessionResponse,
-        ListSessionsResponse,
-        SessionFinishReason,
-        SessionFinishReasonType,
-        SessionHeartbeatRequest,
-        SessionHeartbeatResponse,
-        SessionTraceExportPollResponse,
-    )
+    from tinker_api.models import AuthTokenResponse as AuthTokenResponse
+    from tinker_api.models import ClientConfigRequest as ClientConfigRequest
+    from tinker_api.models import ClientConfigResponse as ClientConfigResponse
+    from tinker_api.models import ClientDynamicConfigResponse as ClientDynamicConfigResponse
+    from tinker_api.models import GetServerCapabilitiesResponse as GetServerCapabilitiesResponse
+    from tinker_api.models import HealthResponse as HealthResponse
+    from tinker_api.models import SupportedModel as SupportedModel
+    from .whoami_response import WhoamiResponse as WhoamiResponse
+    from tinker_api.models import SessionSearchCursor as SessionSearchCursor
+    from tinker_api.models import SessionSearchRequest as SessionSearchRequest
+    from tinker_api.models import SessionSearchResponse as SessionSearchResponse
+    from tinker_api.models import SessionStatus as SessionStatus
+    from tinker_api.models import SessionStatusQuery as SessionStatusQuery
+    from tinker_api.models import SessionSummary as SessionSummary
+    from tinker_api.models import CreateSamplingSessionRequest as CreateSamplingSessionRequest
+    from tinker_api.models import CreateSamplingSessionResponse as CreateSamplingSessionResponse
+    from tinker_api.models import CreateSessionRequest as CreateSessionRequest
+    from tinker_api.models import CreateSessionResponse as CreateSessionResponse
+    from tinker_api.models import FinishSessionRequest as FinishSessionRequest
+    from tinker_api.models import GetSamplerResponse as GetSamplerResponse
+    from tinker_api.models import GetSessionResponse as GetSessionResponse
+    from tinker_api.models import JoinSamplingSessionRequest as JoinSamplingSessionRequest
+    from tinker_api.models import JoinSamplingSessionResponse as JoinSamplingSessionResponse
+    from tinker_api.models import ListSessionsResponse as ListSessionsResponse
+    from tinker_api.models import SessionHeartbeatRequest as SessionHeartbeatRequest
+    from tinker_api.models import SessionHeartbeatResponse as SessionHeartbeatResponse
+    from tinker_api.models import SessionTraceExportPollResponse as SessionTraceExportPollResponse
     from .stop_reason import (
         StopReason,
     )
@@ -605,20 +326,48 @@ if TYPE_CHECKING:
         TopkLogprobs,
         TopkPromptLogprobs,
     )
-    from .training import (
-        CreateModelRequest,
-        CreateModelResponse,
-        GetInfoRequest,
-        GetInfoResponse,
-        LoraConfig,
-        ModelData,
-        UnloadModelRequest,
-        UnloadModelResponse,
-    )
-    from .training_runs import (
-        TrainingRun,
-        TrainingRunsResponse,
-    )
+    from tinker_api.models import CreateModelRequest as CreateModelRequest
+    from tinker_api.models import CreateModelResponse as CreateModelResponse
+    from tinker_api.models import GetInfoRequest as GetInfoRequest
+    from tinker_api.models import GetInfoResponse as GetInfoResponse
+    from tinker_api.models import LoraConfig as LoraConfig
+    from tinker_api.models import ModelData as ModelData
+    from tinker_api.models import UnloadModelRequest as UnloadModelRequest
+    from tinker_api.models import UnloadModelResponse as UnloadModelResponse
+    from tinker_api.models import TrainingRun as TrainingRun
+    from tinker_api.models import TrainingRunsResponse as TrainingRunsResponse
+
+
+class _GeneratedModuleAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """``tinker.types.<module>`` is ``tinker_api.models.<module>`` when no hand-written module exists.
+
+    One module object under two names, so ``from tinker.types.<module> import X`` and ``tinker.types.X``
+    give the same class.
+    """
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        prefix, _, leaf = fullname.rpartition(".")
+        if prefix != __name__ or leaf.startswith("_") or leaf not in _generated_modules():
+            return None
+        if (Path(__file__).parent / f"{leaf}.py").exists():
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self)
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        return importlib.import_module(f"tinker_api.models.{spec.name.rpartition('.')[2]}")
+
+    def exec_module(self, module: ModuleType) -> None:
+        """Already executed under its generated name."""
+
+
+@functools.cache
+def _generated_modules() -> frozenset[str]:
+    import tinker_api.models
+
+    return frozenset(tinker_api.models._MODULES.values())
+
+
+sys.meta_path.append(_GeneratedModuleAlias())
 
 
 def __getattr__(name: str) -> Any:
@@ -627,6 +376,13 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(f".{module_name}", __name__), name)
         globals()[name] = value
         return value
+    if not name.startswith("_") and name[:1].isupper():
+        import tinker_api.models
+
+        if name in tinker_api.models._MODULES:
+            value = getattr(tinker_api.models, name)
+            globals()[name] = value
+            return value
     if not name.startswith("_"):
         # `tinker.types.<submodule>` as an attribute, without a prior explicit import.
         try:

@@ -17,7 +17,7 @@ from .provenance_spans import (
     SampledProvenanceSpan,
     span_from_json_dict,
 )
-from .tensor_data import _NP_DTYPES, TensorData, checked_int64, is_torch_tensor, torch_to_numpy
+from tinker_wire.tensor import _NP_DTYPES, TensorData, checked_int64, is_torch_tensor, torch_to_numpy
 from .tensor_dtype import TensorDtype
 
 if TYPE_CHECKING:

@@ -1,10 +1,7 @@
-"""The element types a :class:`~tinker.types.TensorData` may carry."""
+"""`TensorDtype`: the element types a tensor may have on the wire."""
 
 from __future__ import annotations
 
-from typing import Literal
+from tinker_wire.tensor import TensorDtype
 
 __all__ = ["TensorDtype"]
-
-TensorDtype = Literal["int64", "float32"]
-"""The only two public tensor dtypes."""

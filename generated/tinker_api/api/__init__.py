@@ -1,1 +1,1 @@
-"""Contains methods for accessing the API"""
+"""One module per operation: build_request() and parse_response()."""

@@ -1,64 +1,14 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
 from __future__ import annotations
 
-import datetime
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from datetime import datetime
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ._base import BaseModel
 
-T = TypeVar("T", bound="CheckpointArchiveUrlResponse")
+__all__ = ["CheckpointArchiveUrlResponse"]
 
 
-@_attrs_define
-class CheckpointArchiveUrlResponse:
+class CheckpointArchiveUrlResponse(BaseModel):
     url: str
-    expires: datetime.datetime
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        url = self.url
-
-        expires = self.expires.isoformat()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "url": url,
-                "expires": expires,
-            }
-        )
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        url = d.pop("url")
-
-        expires = datetime.datetime.fromisoformat(d.pop("expires"))
-
-        checkpoint_archive_url_response = cls(
-            url=url,
-            expires=expires,
-        )
-
-        checkpoint_archive_url_response.additional_properties = d
-        return checkpoint_archive_url_response
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    expires: datetime

@@ -1,17 +1,10 @@
-from typing import Literal
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
 
-CheckpointKind = Literal["external_weights", "sampler_weights", "weights"]
+from __future__ import annotations
 
-CHECKPOINT_KIND_VALUES: set[CheckpointKind] = {
-    "external_weights",
-    "sampler_weights",
-    "weights",
-}
+from typing import Literal, TypeAlias
+
+__all__ = ["CheckpointKind"]
 
 
-def check_checkpoint_kind(value: str) -> CheckpointKind:
-    if value in CHECKPOINT_KIND_VALUES:
-        return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CHECKPOINT_KIND_VALUES!r}"
-    )
+CheckpointKind: TypeAlias = Literal["weights", "sampler_weights", "external_weights"]

@@ -1,78 +1,14 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from ._base import BaseModel
+from .request_error_category import RequestErrorCategory
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from ..models.request_error_category import (
-    RequestErrorCategory,
-    check_request_error_category,
-)
-from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="ErrorResponse")
+__all__ = ["ErrorResponse"]
 
 
-@_attrs_define
-class ErrorResponse:
+class ErrorResponse(BaseModel):
     detail: str
-    """ What went wrong """
-    category: RequestErrorCategory | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        detail = self.detail
-
-        category: str | Unset = UNSET
-        if not isinstance(self.category, Unset):
-            category = self.category
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "detail": detail,
-            }
-        )
-        if category is not UNSET:
-            field_dict["category"] = category
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        detail = d.pop("detail")
-
-        _category = d.pop("category", UNSET)
-        category: RequestErrorCategory | Unset
-        if isinstance(_category, Unset):
-            category = UNSET
-        else:
-            category = check_request_error_category(_category)
-
-        error_response = cls(
-            detail=detail,
-            category=category,
-        )
-
-        error_response.additional_properties = d
-        return error_response
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    """What went wrong"""
+    category: RequestErrorCategory | None = None

@@ -1,83 +1,14 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from ._base import StrictBase
+from ._mixins.finish_session_request import FinishSessionRequestMixin
+from .session_status import ClientSessionFinishReason
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.session_finish_reason import SessionFinishReason
+__all__ = ["FinishSessionRequest"]
 
 
-T = TypeVar("T", bound="FinishSessionRequest")
-
-
-@_attrs_define
-class FinishSessionRequest:
-    reason: SessionFinishReason
-    detail: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        reason = self.reason.to_dict()
-
-        detail: None | str | Unset
-        if isinstance(self.detail, Unset):
-            detail = UNSET
-        else:
-            detail = self.detail
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "reason": reason,
-            }
-        )
-        if detail is not UNSET:
-            field_dict["detail"] = detail
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.session_finish_reason import SessionFinishReason
-
-        d = dict(src_dict)
-        reason = SessionFinishReason.from_dict(d.pop("reason"))
-
-        def _parse_detail(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        detail = _parse_detail(d.pop("detail", UNSET))
-
-        finish_session_request = cls(
-            reason=reason,
-            detail=detail,
-        )
-
-        finish_session_request.additional_properties = d
-        return finish_session_request
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+class FinishSessionRequest(FinishSessionRequestMixin, StrictBase):
+    reason: ClientSessionFinishReason
+    detail: str | None = None

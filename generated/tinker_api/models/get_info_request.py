@@ -1,74 +1,14 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import (
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import Literal
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ._base import StrictBase
 
-from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="GetInfoRequest")
+__all__ = ["GetInfoRequest"]
 
 
-@_attrs_define
-class GetInfoRequest:
+class GetInfoRequest(StrictBase):
     model_id: str
-    type_: Literal["get_info"] | Unset = "get_info"
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        model_id = self.model_id
-
-        type_ = self.type_
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "model_id": model_id,
-            }
-        )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        model_id = d.pop("model_id")
-
-        type_ = cast(Literal["get_info"] | Unset, d.pop("type", UNSET))
-        if type_ != "get_info" and not isinstance(type_, Unset):
-            raise ValueError(f"type must match const 'get_info', got '{type_}'")
-
-        get_info_request = cls(
-            model_id=model_id,
-            type_=type_,
-        )
-
-        get_info_request.additional_properties = d
-        return get_info_request
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    type: Literal["get_info"] = "get_info"

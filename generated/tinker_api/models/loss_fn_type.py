@@ -1,31 +1,19 @@
-from typing import Literal
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
 
-LossFnType = Literal[
-    "cispo",
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+__all__ = ["LossFnType"]
+
+
+LossFnType: TypeAlias = Literal[
     "cross_entropy",
-    "custom",
-    "dro",
-    "gspo",
     "importance_sampling",
     "ppo",
+    "cispo",
+    "dro",
+    "gspo",
     "stable_reinforce",
+    "custom",
 ]
-
-LOSS_FN_TYPE_VALUES: set[LossFnType] = {
-    "cispo",
-    "cross_entropy",
-    "custom",
-    "dro",
-    "gspo",
-    "importance_sampling",
-    "ppo",
-    "stable_reinforce",
-}
-
-
-def check_loss_fn_type(value: str) -> LossFnType:
-    if value in LOSS_FN_TYPE_VALUES:
-        return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {LOSS_FN_TYPE_VALUES!r}"
-    )

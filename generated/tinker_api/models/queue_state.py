@@ -1,17 +1,10 @@
-from typing import Literal
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
 
-QueueState = Literal["active", "paused_capacity", "paused_rate_limit"]
+from __future__ import annotations
 
-QUEUE_STATE_VALUES: set[QueueState] = {
-    "active",
-    "paused_capacity",
-    "paused_rate_limit",
-}
+from typing import Literal, TypeAlias
+
+__all__ = ["QueueState"]
 
 
-def check_queue_state(value: str) -> QueueState:
-    if value in QUEUE_STATE_VALUES:
-        return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {QUEUE_STATE_VALUES!r}"
-    )
+QueueState: TypeAlias = Literal["active", "paused_capacity", "paused_rate_limit"]

@@ -1,17 +1,15 @@
-from typing import Literal
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
 
-RequestErrorCategory = Literal["server", "unknown", "user"]
+from __future__ import annotations
 
-REQUEST_ERROR_CATEGORY_VALUES: set[RequestErrorCategory] = {
-    "server",
-    "unknown",
-    "user",
-}
+from enum import StrEnum
+
+from ._mixins.request_error_category import RequestErrorCategoryMixin
+
+__all__ = ["RequestErrorCategory"]
 
 
-def check_request_error_category(value: str) -> RequestErrorCategory:
-    if value in REQUEST_ERROR_CATEGORY_VALUES:
-        return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {REQUEST_ERROR_CATEGORY_VALUES!r}"
-    )
+class RequestErrorCategory(RequestErrorCategoryMixin, StrEnum):
+    unknown = "unknown"
+    server = "server"
+    user = "user"

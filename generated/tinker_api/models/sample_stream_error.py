@@ -1,68 +1,13 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from ._base import BaseModel
+from .request_error_category import RequestErrorCategory
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from ..models.request_error_category import (
-    RequestErrorCategory,
-    check_request_error_category,
-)
-
-T = TypeVar("T", bound="SampleStreamError")
+__all__ = ["SampleStreamError"]
 
 
-@_attrs_define
-class SampleStreamError:
+class SampleStreamError(BaseModel):
     error: str
     category: RequestErrorCategory
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        error = self.error
-
-        category: str = self.category
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "error": error,
-                "category": category,
-            }
-        )
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        error = d.pop("error")
-
-        category = check_request_error_category(d.pop("category"))
-
-        sample_stream_error = cls(
-            error=error,
-            category=category,
-        )
-
-        sample_stream_error.additional_properties = d
-        return sample_stream_error
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -1,178 +1,24 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import Literal
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ._base import StrictBase
+from .checkpoint_name import CheckpointName
+from .seq_id import SeqId
+from .ttl_seconds import TtlSeconds
+from .user_metadata import UserMetadata
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.user_metadata import UserMetadata
+__all__ = ["SaveWeightsRequest"]
 
 
-T = TypeVar("T", bound="SaveWeightsRequest")
-
-
-@_attrs_define
-class SaveWeightsRequest:
+class SaveWeightsRequest(StrictBase):
     model_id: str
-    path: None | str | Unset = UNSET
-    """ The checkpoint name (not a URI); generated when absent. """
-    seq_id: int | None | Unset = UNSET
-    ttl_seconds: int | None | Unset = UNSET
-    overwrite: bool | Unset = False
-    user_metadata: None | Unset | UserMetadata = UNSET
-    type_: Literal["save_weights"] | Unset = "save_weights"
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        from ..models.user_metadata import UserMetadata
-
-        model_id = self.model_id
-
-        path: None | str | Unset
-        if isinstance(self.path, Unset):
-            path = UNSET
-        else:
-            path = self.path
-
-        seq_id: int | None | Unset
-        if isinstance(self.seq_id, Unset):
-            seq_id = UNSET
-        else:
-            seq_id = self.seq_id
-
-        ttl_seconds: int | None | Unset
-        if isinstance(self.ttl_seconds, Unset):
-            ttl_seconds = UNSET
-        else:
-            ttl_seconds = self.ttl_seconds
-
-        overwrite = self.overwrite
-
-        user_metadata: dict[str, Any] | None | Unset
-        if isinstance(self.user_metadata, Unset):
-            user_metadata = UNSET
-        elif isinstance(self.user_metadata, UserMetadata):
-            user_metadata = self.user_metadata.to_dict()
-        else:
-            user_metadata = self.user_metadata
-
-        type_ = self.type_
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "model_id": model_id,
-            }
-        )
-        if path is not UNSET:
-            field_dict["path"] = path
-        if seq_id is not UNSET:
-            field_dict["seq_id"] = seq_id
-        if ttl_seconds is not UNSET:
-            field_dict["ttl_seconds"] = ttl_seconds
-        if overwrite is not UNSET:
-            field_dict["overwrite"] = overwrite
-        if user_metadata is not UNSET:
-            field_dict["user_metadata"] = user_metadata
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.user_metadata import UserMetadata
-
-        d = dict(src_dict)
-        model_id = d.pop("model_id")
-
-        def _parse_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        path = _parse_path(d.pop("path", UNSET))
-
-        def _parse_seq_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        seq_id = _parse_seq_id(d.pop("seq_id", UNSET))
-
-        def _parse_ttl_seconds(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        ttl_seconds = _parse_ttl_seconds(d.pop("ttl_seconds", UNSET))
-
-        overwrite = d.pop("overwrite", UNSET)
-
-        def _parse_user_metadata(data: object) -> None | Unset | UserMetadata:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                user_metadata_type_0 = UserMetadata.from_dict(data)
-
-                return user_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UserMetadata, data)
-
-        user_metadata = _parse_user_metadata(d.pop("user_metadata", UNSET))
-
-        type_ = cast(Literal["save_weights"] | Unset, d.pop("type", UNSET))
-        if type_ != "save_weights" and not isinstance(type_, Unset):
-            raise ValueError(f"type must match const 'save_weights', got '{type_}'")
-
-        save_weights_request = cls(
-            model_id=model_id,
-            path=path,
-            seq_id=seq_id,
-            ttl_seconds=ttl_seconds,
-            overwrite=overwrite,
-            user_metadata=user_metadata,
-            type_=type_,
-        )
-
-        save_weights_request.additional_properties = d
-        return save_weights_request
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    path: CheckpointName | None = None
+    """The checkpoint name (not a URI); generated when absent."""
+    seq_id: SeqId | None = None
+    ttl_seconds: TtlSeconds | None = None
+    overwrite: bool = False
+    user_metadata: UserMetadata | None = None
+    type: Literal["save_weights"] = "save_weights"

@@ -1,76 +1,14 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import (
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import Literal
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ._base import StrictBase
 
-from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="SessionHeartbeatRequest")
+__all__ = ["SessionHeartbeatRequest"]
 
 
-@_attrs_define
-class SessionHeartbeatRequest:
+class SessionHeartbeatRequest(StrictBase):
     session_id: str
-    type_: Literal["session_heartbeat"] | Unset = "session_heartbeat"
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        session_id = self.session_id
-
-        type_ = self.type_
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "session_id": session_id,
-            }
-        )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        session_id = d.pop("session_id")
-
-        type_ = cast(Literal["session_heartbeat"] | Unset, d.pop("type", UNSET))
-        if type_ != "session_heartbeat" and not isinstance(type_, Unset):
-            raise ValueError(
-                f"type must match const 'session_heartbeat', got '{type_}'"
-            )
-
-        session_heartbeat_request = cls(
-            session_id=session_id,
-            type_=type_,
-        )
-
-        session_heartbeat_request.additional_properties = d
-        return session_heartbeat_request
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    type: Literal["session_heartbeat"] = "session_heartbeat"

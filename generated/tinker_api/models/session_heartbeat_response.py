@@ -1,66 +1,13 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import (
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import Literal
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ._base import BaseModel
 
-from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="SessionHeartbeatResponse")
+__all__ = ["SessionHeartbeatResponse"]
 
 
-@_attrs_define
-class SessionHeartbeatResponse:
-    type_: Literal["session_heartbeat"] | Unset = "session_heartbeat"
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        type_ = cast(Literal["session_heartbeat"] | Unset, d.pop("type", UNSET))
-        if type_ != "session_heartbeat" and not isinstance(type_, Unset):
-            raise ValueError(
-                f"type must match const 'session_heartbeat', got '{type_}'"
-            )
-
-        session_heartbeat_response = cls(
-            type_=type_,
-        )
-
-        session_heartbeat_response.additional_properties = d
-        return session_heartbeat_response
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+class SessionHeartbeatResponse(BaseModel):
+    type: Literal["session_heartbeat"] = "session_heartbeat"

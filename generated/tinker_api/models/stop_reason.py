@@ -1,16 +1,10 @@
-from typing import Literal
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
 
-StopReason = Literal["length", "stop"]
+from __future__ import annotations
 
-STOP_REASON_VALUES: set[StopReason] = {
-    "length",
-    "stop",
-}
+from typing import Literal, TypeAlias
+
+__all__ = ["StopReason"]
 
 
-def check_stop_reason(value: str) -> StopReason:
-    if value in STOP_REASON_VALUES:
-        return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {STOP_REASON_VALUES!r}"
-    )
+StopReason: TypeAlias = Literal["length", "stop"]

@@ -1,168 +1,17 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from ._base import StrictBase
+from .telemetry_event import TelemetryEvent
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.generic_event import GenericEvent
-    from ..models.session_end_event import SessionEndEvent
-    from ..models.session_start_event import SessionStartEvent
-    from ..models.unhandled_exception_event import UnhandledExceptionEvent
+__all__ = ["TelemetrySendRequest"]
 
 
-T = TypeVar("T", bound="TelemetrySendRequest")
-
-
-@_attrs_define
-class TelemetrySendRequest:
-    events: list[
-        GenericEvent | SessionEndEvent | SessionStartEvent | UnhandledExceptionEvent
-    ]
+class TelemetrySendRequest(StrictBase):
+    events: list[TelemetryEvent]
     platform: str
     sdk_version: str
     session_id: str
-    process_uuid: str | Unset = UNSET
-    """ Required by SDK >= 0.24. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        from ..models.session_end_event import SessionEndEvent
-        from ..models.session_start_event import SessionStartEvent
-        from ..models.unhandled_exception_event import UnhandledExceptionEvent
-
-        events = []
-        for events_item_data in self.events:
-            events_item: dict[str, Any]
-            if (
-                isinstance(events_item_data, SessionStartEvent)
-                or isinstance(events_item_data, SessionEndEvent)
-                or isinstance(events_item_data, UnhandledExceptionEvent)
-            ):
-                events_item = events_item_data.to_dict()
-            else:
-                events_item = events_item_data.to_dict()
-
-            events.append(events_item)
-
-        platform = self.platform
-
-        sdk_version = self.sdk_version
-
-        session_id = self.session_id
-
-        process_uuid = self.process_uuid
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "events": events,
-                "platform": platform,
-                "sdk_version": sdk_version,
-                "session_id": session_id,
-            }
-        )
-        if process_uuid is not UNSET:
-            field_dict["process_uuid"] = process_uuid
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.generic_event import GenericEvent
-        from ..models.session_end_event import SessionEndEvent
-        from ..models.session_start_event import SessionStartEvent
-        from ..models.unhandled_exception_event import UnhandledExceptionEvent
-
-        d = dict(src_dict)
-        events = []
-        _events = d.pop("events")
-        for events_item_data in _events:
-
-            def _parse_events_item(
-                data: object,
-            ) -> (
-                GenericEvent
-                | SessionEndEvent
-                | SessionStartEvent
-                | UnhandledExceptionEvent
-            ):
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_telemetry_event_type_0 = (
-                        SessionStartEvent.from_dict(data)
-                    )
-
-                    return componentsschemas_telemetry_event_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_telemetry_event_type_1 = (
-                        SessionEndEvent.from_dict(data)
-                    )
-
-                    return componentsschemas_telemetry_event_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_telemetry_event_type_2 = (
-                        UnhandledExceptionEvent.from_dict(data)
-                    )
-
-                    return componentsschemas_telemetry_event_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_telemetry_event_type_3 = GenericEvent.from_dict(data)
-
-                return componentsschemas_telemetry_event_type_3
-
-            events_item = _parse_events_item(events_item_data)
-
-            events.append(events_item)
-
-        platform = d.pop("platform")
-
-        sdk_version = d.pop("sdk_version")
-
-        session_id = d.pop("session_id")
-
-        process_uuid = d.pop("process_uuid", UNSET)
-
-        telemetry_send_request = cls(
-            events=events,
-            platform=platform,
-            sdk_version=sdk_version,
-            session_id=session_id,
-            process_uuid=process_uuid,
-        )
-
-        telemetry_send_request.additional_properties = d
-        return telemetry_send_request
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    process_uuid: str | None = None
+    """Required by SDK >= 0.24."""

@@ -1,64 +1,13 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from ._base import BaseModel
+from .ttl_seconds import TtlSeconds
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-T = TypeVar("T", bound="TtlUpdateRequest")
+__all__ = ["TtlUpdateRequest"]
 
 
-@_attrs_define
-class TtlUpdateRequest:
-    ttl_seconds: int | None
-    """ Seconds from now, or null to remove the expiry. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        ttl_seconds: int | None
-        ttl_seconds = self.ttl_seconds
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "ttl_seconds": ttl_seconds,
-            }
-        )
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-
-        def _parse_ttl_seconds(data: object) -> int | None:
-            if data is None:
-                return data
-            return cast(int | None, data)
-
-        ttl_seconds = _parse_ttl_seconds(d.pop("ttl_seconds"))
-
-        ttl_update_request = cls(
-            ttl_seconds=ttl_seconds,
-        )
-
-        ttl_update_request.additional_properties = d
-        return ttl_update_request
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+class TtlUpdateRequest(BaseModel):
+    ttl_seconds: TtlSeconds | None
+    """Seconds from now, or null to remove the expiry."""

@@ -1,134 +1,22 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
 from __future__ import annotations
 
-import datetime
-from collections.abc import Mapping
-from typing import (
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from datetime import datetime
+from typing import Literal
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+from ._base import StrictBase
+from .severity import Severity
 
-from ..models.telemetry_event_common_severity import (
-    TelemetryEventCommonSeverity,
-    check_telemetry_event_common_severity,
-)
-from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="UnhandledExceptionEvent")
+__all__ = ["UnhandledExceptionEvent"]
 
 
-@_attrs_define
-class UnhandledExceptionEvent:
+class UnhandledExceptionEvent(StrictBase):
     event_id: str
     event_session_index: int
-    severity: TelemetryEventCommonSeverity
-    timestamp: datetime.datetime
-    event: Literal["UNHANDLED_EXCEPTION"]
+    severity: Severity
+    timestamp: datetime
+    event: Literal["UNHANDLED_EXCEPTION"] = "UNHANDLED_EXCEPTION"
     error_type: str
     error_message: str
-    traceback: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        event_id = self.event_id
-
-        event_session_index = self.event_session_index
-
-        severity: str = self.severity
-
-        timestamp = self.timestamp.isoformat()
-
-        event = self.event
-
-        error_type = self.error_type
-
-        error_message = self.error_message
-
-        traceback: None | str | Unset
-        if isinstance(self.traceback, Unset):
-            traceback = UNSET
-        else:
-            traceback = self.traceback
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "event_id": event_id,
-                "event_session_index": event_session_index,
-                "severity": severity,
-                "timestamp": timestamp,
-                "event": event,
-                "error_type": error_type,
-                "error_message": error_message,
-            }
-        )
-        if traceback is not UNSET:
-            field_dict["traceback"] = traceback
-
-        return field_dict
-
-    @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        event_id = d.pop("event_id")
-
-        event_session_index = d.pop("event_session_index")
-
-        severity = check_telemetry_event_common_severity(d.pop("severity"))
-
-        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
-
-        event = cast(Literal["UNHANDLED_EXCEPTION"], d.pop("event"))
-        if event != "UNHANDLED_EXCEPTION":
-            raise ValueError(
-                f"event must match const 'UNHANDLED_EXCEPTION', got '{event}'"
-            )
-
-        error_type = d.pop("error_type")
-
-        error_message = d.pop("error_message")
-
-        def _parse_traceback(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        traceback = _parse_traceback(d.pop("traceback", UNSET))
-
-        unhandled_exception_event = cls(
-            event_id=event_id,
-            event_session_index=event_session_index,
-            severity=severity,
-            timestamp=timestamp,
-            event=event,
-            error_type=error_type,
-            error_message=error_message,
-            traceback=traceback,
-        )
-
-        unhandled_exception_event.additional_properties = d
-        return unhandled_exception_event
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    traceback: str | None = None

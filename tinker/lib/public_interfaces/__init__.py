@@ -1,6 +1,7 @@
 """``tinker.lib.public_interfaces`` (official deep import path)."""
 
 from ..._backcompat import BackcompatSamplingClientFuture, BackcompatTrainingClientFuture
+from ..._custom_loss import LossHandle, PerDatumLossFn
 from ..._futures import APIFuture, AwaitableConcurrentFuture
 from ..._rest_client import AdminClient, RestClient
 from ..._sampling_client import SamplingClient
@@ -8,6 +9,15 @@ from ..._service_client import ServiceClient
 from ..._training_client import TrainingClient
 
 __all__ = [
-    "APIFuture", "AwaitableConcurrentFuture", "ServiceClient", "TrainingClient", "SamplingClient", "RestClient",
-    "AdminClient", "BackcompatTrainingClientFuture", "BackcompatSamplingClientFuture",
+    "APIFuture",
+    "AdminClient",
+    "AwaitableConcurrentFuture",
+    "BackcompatSamplingClientFuture",
+    "BackcompatTrainingClientFuture",
+    "LossHandle",
+    "PerDatumLossFn",
+    "RestClient",
+    "SamplingClient",
+    "ServiceClient",
+    "TrainingClient",
 ]

@@ -1,5 +1,6 @@
 """Official deep import path ``tinker.lib.public_interfaces.backcompat_client_future``."""
 
 from ..._backcompat import BackcompatSamplingClientFuture, BackcompatTrainingClientFuture
+from ..._backcompat import _BackcompatFuture as BackcompatClientFuture
 
-__all__ = ["BackcompatTrainingClientFuture", "BackcompatSamplingClientFuture"]
+__all__ = ["BackcompatClientFuture", "BackcompatSamplingClientFuture", "BackcompatTrainingClientFuture"]

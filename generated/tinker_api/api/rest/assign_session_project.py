@@ -1,212 +1,42 @@
-from http import HTTPStatus
+"""PUT /api/v1/sessions/{session_id}/project: Move a session into a project (SDK >= 0.22)."""
+
+from __future__ import annotations
+
 from typing import Any
-from urllib.parse import quote
 
-import httpx
+from pydantic import BaseModel as PydanticBaseModel
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
 from ...models.assign_project_request import AssignProjectRequest
 from ...models.empty_response import EmptyResponse
-from ...models.error_response import ErrorResponse
-from ...types import Response
+
+METHOD = "PUT"
+PATH = "/api/v1/sessions/{session_id}/project"
+OPERATION_ID = "assign_session_project"
+
+RESPONSE = EmptyResponse
 
 
-def _get_kwargs(
-    session_id: str,
-    *,
-    body: AssignProjectRequest,
-) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-
-    _kwargs: dict[str, Any] = {
-        "method": "put",
-        "url": "/api/v1/sessions/{session_id}/project".format(
-            session_id=quote(str(session_id), safe=""),
-        ),
+def build_request(*, body: AssignProjectRequest, session_id: str) -> dict[str, Any]:
+    """Method, URL, query parameters, headers and body of one call (httpx.Request keywords)."""
+    params: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    request: dict[str, Any] = {
+        "method": METHOD,
+        "url": f"/api/v1/sessions/{session_id}/project",
     }
-
-    _kwargs["json"] = body.to_dict()
-
-    headers["Content-Type"] = "application/json"
-
-    _kwargs["headers"] = headers
-    return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> EmptyResponse | ErrorResponse | None:
-    if response.status_code == 200:
-        response_200 = EmptyResponse.from_dict(response.json())
-
-        return response_200
-
-    if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 403:
-        response_403 = ErrorResponse.from_dict(response.json())
-
-        return response_403
-
-    if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 413:
-        response_413 = ErrorResponse.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 422:
-        response_422 = ErrorResponse.from_dict(response.json())
-
-        return response_422
-
-    if 500 <= response.status_code <= 599:
-        response_5xx = ErrorResponse.from_dict(response.json())
-
-        return response_5xx
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if isinstance(body, PydanticBaseModel):
+        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)
+        headers["Content-Type"] = "application/json"
+    elif body is not None:
+        request["json"] = body
+        headers["Content-Type"] = "application/json"
+    if params:
+        request["params"] = params
+    if headers:
+        request["headers"] = headers
+    return request
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[EmptyResponse | ErrorResponse]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    session_id: str,
-    *,
-    client: AuthenticatedClient | Client,
-    body: AssignProjectRequest,
-) -> Response[EmptyResponse | ErrorResponse]:
-    """Move a session into a project (SDK >= 0.22).
-
-    Args:
-        session_id (str):
-        body (AssignProjectRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[EmptyResponse | ErrorResponse]
-    """
-
-    kwargs = _get_kwargs(
-        session_id=session_id,
-        body=body,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    session_id: str,
-    *,
-    client: AuthenticatedClient | Client,
-    body: AssignProjectRequest,
-) -> EmptyResponse | ErrorResponse | None:
-    """Move a session into a project (SDK >= 0.22).
-
-    Args:
-        session_id (str):
-        body (AssignProjectRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        EmptyResponse | ErrorResponse
-    """
-
-    return sync_detailed(
-        session_id=session_id,
-        client=client,
-        body=body,
-    ).parsed
-
-
-async def asyncio_detailed(
-    session_id: str,
-    *,
-    client: AuthenticatedClient | Client,
-    body: AssignProjectRequest,
-) -> Response[EmptyResponse | ErrorResponse]:
-    """Move a session into a project (SDK >= 0.22).
-
-    Args:
-        session_id (str):
-        body (AssignProjectRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[EmptyResponse | ErrorResponse]
-    """
-
-    kwargs = _get_kwargs(
-        session_id=session_id,
-        body=body,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    session_id: str,
-    *,
-    client: AuthenticatedClient | Client,
-    body: AssignProjectRequest,
-) -> EmptyResponse | ErrorResponse | None:
-    """Move a session into a project (SDK >= 0.22).
-
-    Args:
-        session_id (str):
-        body (AssignProjectRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        EmptyResponse | ErrorResponse
-    """
-
-    return (
-        await asyncio_detailed(
-            session_id=session_id,
-            client=client,
-            body=body,
-        )
-    ).parsed
+def parse_response(data: Any) -> EmptyResponse:
+    """The 2xx JSON body as the contract's model."""
+    return EmptyResponse.model_validate(data)

@@ -1,213 +1,41 @@
-from http import HTTPStatus
-from typing import Any
+"""GET /api/v1/sessions: The caller's session ids, newest first."""
 
-import httpx
+from __future__ import annotations
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error_response import ErrorResponse
-from ...models.list_sessions_access_scope import (
-    ListSessionsAccessScope,
-)
+from typing import Any, Literal
+
 from ...models.list_sessions_response import ListSessionsResponse
-from ...types import UNSET, Response, Unset
+
+METHOD = "GET"
+PATH = "/api/v1/sessions"
+OPERATION_ID = "list_sessions"
+
+RESPONSE = ListSessionsResponse
 
 
-def _get_kwargs(
+def build_request(
     *,
-    limit: int | Unset = 20,
-    offset: int | Unset = 0,
-    access_scope: ListSessionsAccessScope | Unset = "owned",
+    access_scope: Literal["owned", "accessible"] | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
 ) -> dict[str, Any]:
-
+    """Method, URL, query parameters, headers and body of one call (httpx.Request keywords)."""
     params: dict[str, Any] = {}
-
-    params["limit"] = limit
-
-    params["offset"] = offset
-
-    json_access_scope: str | Unset = UNSET
-    if not isinstance(access_scope, Unset):
-        json_access_scope = access_scope
-
-    params["access_scope"] = json_access_scope
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
-
-    _kwargs: dict[str, Any] = {
-        "method": "get",
-        "url": "/api/v1/sessions",
-        "params": params,
-    }
-
-    return _kwargs
+    headers: dict[str, str] = {}
+    request: dict[str, Any] = {"method": METHOD, "url": PATH}
+    if access_scope is not None:
+        params["access_scope"] = access_scope
+    if limit is not None:
+        params["limit"] = limit
+    if offset is not None:
+        params["offset"] = offset
+    if params:
+        request["params"] = params
+    if headers:
+        request["headers"] = headers
+    return request
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | ListSessionsResponse | None:
-    if response.status_code == 200:
-        response_200 = ListSessionsResponse.from_dict(response.json())
-
-        return response_200
-
-    if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 422:
-        response_422 = ErrorResponse.from_dict(response.json())
-
-        return response_422
-
-    if 500 <= response.status_code <= 599:
-        response_5xx = ErrorResponse.from_dict(response.json())
-
-        return response_5xx
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | ListSessionsResponse]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = 20,
-    offset: int | Unset = 0,
-    access_scope: ListSessionsAccessScope | Unset = "owned",
-) -> Response[ErrorResponse | ListSessionsResponse]:
-    """The caller's session ids, newest first.
-
-    Args:
-        limit (int | Unset):  Default: 20.
-        offset (int | Unset):  Default: 0.
-        access_scope (ListSessionsAccessScope | Unset):  Default: 'owned'.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | ListSessionsResponse]
-    """
-
-    kwargs = _get_kwargs(
-        limit=limit,
-        offset=offset,
-        access_scope=access_scope,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = 20,
-    offset: int | Unset = 0,
-    access_scope: ListSessionsAccessScope | Unset = "owned",
-) -> ErrorResponse | ListSessionsResponse | None:
-    """The caller's session ids, newest first.
-
-    Args:
-        limit (int | Unset):  Default: 20.
-        offset (int | Unset):  Default: 0.
-        access_scope (ListSessionsAccessScope | Unset):  Default: 'owned'.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | ListSessionsResponse
-    """
-
-    return sync_detailed(
-        client=client,
-        limit=limit,
-        offset=offset,
-        access_scope=access_scope,
-    ).parsed
-
-
-async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = 20,
-    offset: int | Unset = 0,
-    access_scope: ListSessionsAccessScope | Unset = "owned",
-) -> Response[ErrorResponse | ListSessionsResponse]:
-    """The caller's session ids, newest first.
-
-    Args:
-        limit (int | Unset):  Default: 20.
-        offset (int | Unset):  Default: 0.
-        access_scope (ListSessionsAccessScope | Unset):  Default: 'owned'.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | ListSessionsResponse]
-    """
-
-    kwargs = _get_kwargs(
-        limit=limit,
-        offset=offset,
-        access_scope=access_scope,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    *,
-    client: AuthenticatedClient | Client,
-    limit: int | Unset = 20,
-    offset: int | Unset = 0,
-    access_scope: ListSessionsAccessScope | Unset = "owned",
-) -> ErrorResponse | ListSessionsResponse | None:
-    """The caller's session ids, newest first.
-
-    Args:
-        limit (int | Unset):  Default: 20.
-        offset (int | Unset):  Default: 0.
-        access_scope (ListSessionsAccessScope | Unset):  Default: 'owned'.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | ListSessionsResponse
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            limit=limit,
-            offset=offset,
-            access_scope=access_scope,
-        )
-    ).parsed
+def parse_response(data: Any) -> ListSessionsResponse:
+    """The 2xx JSON body as the contract's model."""
+    return ListSessionsResponse.model_validate(data)

@@ -1,215 +1,40 @@
-from http import HTTPStatus
+"""POST /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish: Make a checkpoint public (409 if it already is). No request body."""
+
+from __future__ import annotations
+
 from typing import Any
-from urllib.parse import quote
 
-import httpx
-
-from ... import errors
-from ...client import AuthenticatedClient, Client
 from ...models.checkpoint_kind import CheckpointKind
+from ...models.checkpoint_name import CheckpointName
 from ...models.empty_response import EmptyResponse
-from ...models.error_response import ErrorResponse
-from ...types import Response
+
+METHOD = "POST"
+PATH = "/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish"
+OPERATION_ID = "publish_checkpoint"
+
+RESPONSE = EmptyResponse
 
 
-def _get_kwargs(
-    training_run_id: str,
+def build_request(
+    *,
     checkpoint_kind: CheckpointKind,
-    checkpoint_name: str,
+    checkpoint_name: CheckpointName,
+    training_run_id: str,
 ) -> dict[str, Any]:
-
-    _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish".format(
-            training_run_id=quote(str(training_run_id), safe=""),
-            checkpoint_kind=quote(str(checkpoint_kind), safe=""),
-            checkpoint_name=quote(str(checkpoint_name), safe=""),
-        ),
+    """Method, URL, query parameters, headers and body of one call (httpx.Request keywords)."""
+    params: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    request: dict[str, Any] = {
+        "method": METHOD,
+        "url": f"/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish",
     }
-
-    return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> EmptyResponse | ErrorResponse | None:
-    if response.status_code == 200:
-        response_200 = EmptyResponse.from_dict(response.json())
-
-        return response_200
-
-    if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 409:
-        response_409 = ErrorResponse.from_dict(response.json())
-
-        return response_409
-
-    if response.status_code == 422:
-        response_422 = ErrorResponse.from_dict(response.json())
-
-        return response_422
-
-    if 500 <= response.status_code <= 599:
-        response_5xx = ErrorResponse.from_dict(response.json())
-
-        return response_5xx
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if params:
+        request["params"] = params
+    if headers:
+        request["headers"] = headers
+    return request
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[EmptyResponse | ErrorResponse]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    training_run_id: str,
-    checkpoint_kind: CheckpointKind,
-    checkpoint_name: str,
-    *,
-    client: AuthenticatedClient | Client,
-) -> Response[EmptyResponse | ErrorResponse]:
-    """Make a checkpoint public (409 if it already is). No request body.
-
-    Args:
-        training_run_id (str):
-        checkpoint_kind (CheckpointKind):
-        checkpoint_name (str): A checkpoint name; no slashes.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[EmptyResponse | ErrorResponse]
-    """
-
-    kwargs = _get_kwargs(
-        training_run_id=training_run_id,
-        checkpoint_kind=checkpoint_kind,
-        checkpoint_name=checkpoint_name,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    training_run_id: str,
-    checkpoint_kind: CheckpointKind,
-    checkpoint_name: str,
-    *,
-    client: AuthenticatedClient | Client,
-) -> EmptyResponse | ErrorResponse | None:
-    """Make a checkpoint public (409 if it already is). No request body.
-
-    Args:
-        training_run_id (str):
-        checkpoint_kind (CheckpointKind):
-        checkpoint_name (str): A checkpoint name; no slashes.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        EmptyResponse | ErrorResponse
-    """
-
-    return sync_detailed(
-        training_run_id=training_run_id,
-        checkpoint_kind=checkpoint_kind,
-        checkpoint_name=checkpoint_name,
-        client=client,
-    ).parsed
-
-
-async def asyncio_detailed(
-    training_run_id: str,
-    checkpoint_kind: CheckpointKind,
-    checkpoint_name: str,
-    *,
-    client: AuthenticatedClient | Client,
-) -> Response[EmptyResponse | ErrorResponse]:
-    """Make a checkpoint public (409 if it already is). No request body.
-
-    Args:
-        training_run_id (str):
-        checkpoint_kind (CheckpointKind):
-        checkpoint_name (str): A checkpoint name; no slashes.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[EmptyResponse | ErrorResponse]
-    """
-
-    kwargs = _get_kwargs(
-        training_run_id=training_run_id,
-        checkpoint_kind=checkpoint_kind,
-        checkpoint_name=checkpoint_name,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    training_run_id: str,
-    checkpoint_kind: CheckpointKind,
-    checkpoint_name: str,
-    *,
-    client: AuthenticatedClient | Client,
-) -> EmptyResponse | ErrorResponse | None:
-    """Make a checkpoint public (409 if it already is). No request body.
-
-    Args:
-        training_run_id (str):
-        checkpoint_kind (CheckpointKind):
-        checkpoint_name (str): A checkpoint name; no slashes.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        EmptyResponse | ErrorResponse
-    """
-
-    return (
-        await asyncio_detailed(
-            training_run_id=training_run_id,
-            checkpoint_kind=checkpoint_kind,
-            checkpoint_name=checkpoint_name,
-            client=client,
-        )
-    ).parsed
+def parse_response(data: Any) -> EmptyResponse:
+    """The 2xx JSON body as the contract's model."""
+    return EmptyResponse.model_validate(data)

@@ -1,236 +1,50 @@
-from http import HTTPStatus
+"""PUT /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/ttl: Set (seconds from now) or clear (null) a checkpoint's expiry (SDK >= 0.13)."""
+
+from __future__ import annotations
+
 from typing import Any
-from urllib.parse import quote
 
-import httpx
+from pydantic import BaseModel as PydanticBaseModel
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
 from ...models.checkpoint_kind import CheckpointKind
+from ...models.checkpoint_name import CheckpointName
 from ...models.empty_response import EmptyResponse
-from ...models.error_response import ErrorResponse
 from ...models.ttl_update_request import TtlUpdateRequest
-from ...types import Response
+
+METHOD = "PUT"
+PATH = "/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/ttl"
+OPERATION_ID = "set_checkpoint_ttl"
+
+RESPONSE = EmptyResponse
 
 
-def _get_kwargs(
-    training_run_id: str,
-    checkpoint_kind: CheckpointKind,
-    checkpoint_name: str,
+def build_request(
     *,
     body: TtlUpdateRequest,
+    checkpoint_kind: CheckpointKind,
+    checkpoint_name: CheckpointName,
+    training_run_id: str,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-
-    _kwargs: dict[str, Any] = {
-        "method": "put",
-        "url": "/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/ttl".format(
-            training_run_id=quote(str(training_run_id), safe=""),
-            checkpoint_kind=quote(str(checkpoint_kind), safe=""),
-            checkpoint_name=quote(str(checkpoint_name), safe=""),
-        ),
+    """Method, URL, query parameters, headers and body of one call (httpx.Request keywords)."""
+    params: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    request: dict[str, Any] = {
+        "method": METHOD,
+        "url": f"/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/ttl",
     }
-
-    _kwargs["json"] = body.to_dict()
-
-    headers["Content-Type"] = "application/json"
-
-    _kwargs["headers"] = headers
-    return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> EmptyResponse | ErrorResponse | None:
-    if response.status_code == 200:
-        response_200 = EmptyResponse.from_dict(response.json())
-
-        return response_200
-
-    if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 413:
-        response_413 = ErrorResponse.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 422:
-        response_422 = ErrorResponse.from_dict(response.json())
-
-        return response_422
-
-    if 500 <= response.status_code <= 599:
-        response_5xx = ErrorResponse.from_dict(response.json())
-
-        return response_5xx
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if isinstance(body, PydanticBaseModel):
+        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)
+        headers["Content-Type"] = "application/json"
+    elif body is not None:
+        request["json"] = body
+        headers["Content-Type"] = "application/json"
+    if params:
+        request["params"] = params
+    if headers:
+        request["headers"] = headers
+    return request
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[EmptyResponse | ErrorResponse]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    training_run_id: str,
-    checkpoint_kind: CheckpointKind,
-    checkpoint_name: str,
-    *,
-    client: AuthenticatedClient | Client,
-    body: TtlUpdateRequest,
-) -> Response[EmptyResponse | ErrorResponse]:
-    """Set (seconds from now) or clear (null) a checkpoint's expiry (SDK >= 0.13).
-
-    Args:
-        training_run_id (str):
-        checkpoint_kind (CheckpointKind):
-        checkpoint_name (str): A checkpoint name; no slashes.
-        body (TtlUpdateRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[EmptyResponse | ErrorResponse]
-    """
-
-    kwargs = _get_kwargs(
-        training_run_id=training_run_id,
-        checkpoint_kind=checkpoint_kind,
-        checkpoint_name=checkpoint_name,
-        body=body,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    training_run_id: str,
-    checkpoint_kind: CheckpointKind,
-    checkpoint_name: str,
-    *,
-    client: AuthenticatedClient | Client,
-    body: TtlUpdateRequest,
-) -> EmptyResponse | ErrorResponse | None:
-    """Set (seconds from now) or clear (null) a checkpoint's expiry (SDK >= 0.13).
-
-    Args:
-        training_run_id (str):
-        checkpoint_kind (CheckpointKind):
-        checkpoint_name (str): A checkpoint name; no slashes.
-        body (TtlUpdateRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        EmptyResponse | ErrorResponse
-    """
-
-    return sync_detailed(
-        training_run_id=training_run_id,
-        checkpoint_kind=checkpoint_kind,
-        checkpoint_name=checkpoint_name,
-        client=client,
-        body=body,
-    ).parsed
-
-
-async def asyncio_detailed(
-    training_run_id: str,
-    checkpoint_kind: CheckpointKind,
-    checkpoint_name: str,
-    *,
-    client: AuthenticatedClient | Client,
-    body: TtlUpdateRequest,
-) -> Response[EmptyResponse | ErrorResponse]:
-    """Set (seconds from now) or clear (null) a checkpoint's expiry (SDK >= 0.13).
-
-    Args:
-        training_run_id (str):
-        checkpoint_kind (CheckpointKind):
-        checkpoint_name (str): A checkpoint name; no slashes.
-        body (TtlUpdateRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[EmptyResponse | ErrorResponse]
-    """
-
-    kwargs = _get_kwargs(
-        training_run_id=training_run_id,
-        checkpoint_kind=checkpoint_kind,
-        checkpoint_name=checkpoint_name,
-        body=body,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    training_run_id: str,
-    checkpoint_kind: CheckpointKind,
-    checkpoint_name: str,
-    *,
-    client: AuthenticatedClient | Client,
-    body: TtlUpdateRequest,
-) -> EmptyResponse | ErrorResponse | None:
-    """Set (seconds from now) or clear (null) a checkpoint's expiry (SDK >= 0.13).
-
-    Args:
-        training_run_id (str):
-        checkpoint_kind (CheckpointKind):
-        checkpoint_name (str): A checkpoint name; no slashes.
-        body (TtlUpdateRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        EmptyResponse | ErrorResponse
-    """
-
-    return (
-        await asyncio_detailed(
-            training_run_id=training_run_id,
-            checkpoint_kind=checkpoint_kind,
-            checkpoint_name=checkpoint_name,
-            client=client,
-            body=body,
-        )
-    ).parsed
+def parse_response(data: Any) -> EmptyResponse:
+    """The 2xx JSON body as the contract's model."""
+    return EmptyResponse.model_validate(data)

@@ -1,232 +1,45 @@
-from http import HTTPStatus
-from typing import Any
+"""POST /api/v1/asample: Generate completions. Asynchronous; the future lists one sequence id per sample (SDK 0.38 requires it)."""
 
-import httpx
+from __future__ import annotations
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.asample_x_tinker_sampling_backpressure import (
-    AsampleXTinkerSamplingBackpressure,
-)
-from ...models.error_response import ErrorResponse
+from typing import Any, Literal
+
+from pydantic import BaseModel as PydanticBaseModel
+
 from ...models.sample_request import SampleRequest
 from ...models.untyped_api_future import UntypedAPIFuture
-from ...types import UNSET, Response, Unset
+
+METHOD = "POST"
+PATH = "/api/v1/asample"
+OPERATION_ID = "asample"
+
+RESPONSE = UntypedAPIFuture
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: SampleRequest,
-    x_tinker_sampling_backpressure: AsampleXTinkerSamplingBackpressure | Unset = UNSET,
+    x_tinker_sampling_backpressure: Literal["0", "1"] | None = None,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(x_tinker_sampling_backpressure, Unset):
+    """Method, URL, query parameters, headers and body of one call (httpx.Request keywords)."""
+    params: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    request: dict[str, Any] = {"method": METHOD, "url": PATH}
+    if x_tinker_sampling_backpressure is not None:
         headers["X-Tinker-Sampling-Backpressure"] = str(x_tinker_sampling_backpressure)
-
-    _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/api/v1/asample",
-    }
-
-    _kwargs["json"] = body.to_dict()
-
-    headers["Content-Type"] = "application/json"
-
-    _kwargs["headers"] = headers
-    return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | UntypedAPIFuture | None:
-    if response.status_code == 200:
-        response_200 = UntypedAPIFuture.from_dict(response.json())
-
-        return response_200
-
-    if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 402:
-        response_402 = ErrorResponse.from_dict(response.json())
-
-        return response_402
-
-    if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 409:
-        response_409 = ErrorResponse.from_dict(response.json())
-
-        return response_409
-
-    if response.status_code == 413:
-        response_413 = ErrorResponse.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 422:
-        response_422 = ErrorResponse.from_dict(response.json())
-
-        return response_422
-
-    if response.status_code == 429:
-        response_429 = ErrorResponse.from_dict(response.json())
-
-        return response_429
-
-    if 500 <= response.status_code <= 599:
-        response_5xx = ErrorResponse.from_dict(response.json())
-
-        return response_5xx
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    if isinstance(body, PydanticBaseModel):
+        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)
+        headers["Content-Type"] = "application/json"
+    elif body is not None:
+        request["json"] = body
+        headers["Content-Type"] = "application/json"
+    if params:
+        request["params"] = params
+    if headers:
+        request["headers"] = headers
+    return request
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | UntypedAPIFuture]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    body: SampleRequest,
-    x_tinker_sampling_backpressure: AsampleXTinkerSamplingBackpressure | Unset = UNSET,
-) -> Response[ErrorResponse | UntypedAPIFuture]:
-    """Generate completions. Asynchronous; the future lists one sequence id per sample (SDK 0.38 requires
-    it).
-
-    Args:
-        x_tinker_sampling_backpressure (AsampleXTinkerSamplingBackpressure | Unset):
-        body (SampleRequest): Addressed by `sampling_session_id` (+ `seq_id`), or directly by
-            `base_model` / `model_path`.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | UntypedAPIFuture]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-        x_tinker_sampling_backpressure=x_tinker_sampling_backpressure,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    *,
-    client: AuthenticatedClient | Client,
-    body: SampleRequest,
-    x_tinker_sampling_backpressure: AsampleXTinkerSamplingBackpressure | Unset = UNSET,
-) -> ErrorResponse | UntypedAPIFuture | None:
-    """Generate completions. Asynchronous; the future lists one sequence id per sample (SDK 0.38 requires
-    it).
-
-    Args:
-        x_tinker_sampling_backpressure (AsampleXTinkerSamplingBackpressure | Unset):
-        body (SampleRequest): Addressed by `sampling_session_id` (+ `seq_id`), or directly by
-            `base_model` / `model_path`.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | UntypedAPIFuture
-    """
-
-    return sync_detailed(
-        client=client,
-        body=body,
-        x_tinker_sampling_backpressure=x_tinker_sampling_backpressure,
-    ).parsed
-
-
-async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    body: SampleRequest,
-    x_tinker_sampling_backpressure: AsampleXTinkerSamplingBackpressure | Unset = UNSET,
-) -> Response[ErrorResponse | UntypedAPIFuture]:
-    """Generate completions. Asynchronous; the future lists one sequence id per sample (SDK 0.38 requires
-    it).
-
-    Args:
-        x_tinker_sampling_backpressure (AsampleXTinkerSamplingBackpressure | Unset):
-        body (SampleRequest): Addressed by `sampling_session_id` (+ `seq_id`), or directly by
-            `base_model` / `model_path`.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | UntypedAPIFuture]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-        x_tinker_sampling_backpressure=x_tinker_sampling_backpressure,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    *,
-    client: AuthenticatedClient | Client,
-    body: SampleRequest,
-    x_tinker_sampling_backpressure: AsampleXTinkerSamplingBackpressure | Unset = UNSET,
-) -> ErrorResponse | UntypedAPIFuture | None:
-    """Generate completions. Asynchronous; the future lists one sequence id per sample (SDK 0.38 requires
-    it).
-
-    Args:
-        x_tinker_sampling_backpressure (AsampleXTinkerSamplingBackpressure | Unset):
-        body (SampleRequest): Addressed by `sampling_session_id` (+ `seq_id`), or directly by
-            `base_model` / `model_path`.
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | UntypedAPIFuture
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            x_tinker_sampling_backpressure=x_tinker_sampling_backpressure,
-        )
-    ).parsed
+def parse_response(data: Any) -> UntypedAPIFuture:
+    """The 2xx JSON body as the contract's model."""
+    return UntypedAPIFuture.model_validate(data)

@@ -1,181 +1,39 @@
-from http import HTTPStatus
+"""POST /api/v1/telemetry: Client telemetry batch (opt out with TINKER_TELEMETRY=0)."""
+
+from __future__ import annotations
+
 from typing import Any
 
-import httpx
+from pydantic import BaseModel as PydanticBaseModel
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error_response import ErrorResponse
 from ...models.telemetry_response import TelemetryResponse
 from ...models.telemetry_send_request import TelemetrySendRequest
-from ...types import Response
+
+METHOD = "POST"
+PATH = "/api/v1/telemetry"
+OPERATION_ID = "send_telemetry"
+
+RESPONSE = TelemetryResponse
 
 
-def _get_kwargs(
-    *,
-    body: TelemetrySendRequest,
-) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-
-    _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/api/v1/telemetry",
-    }
-
-    _kwargs["json"] = body.to_dict()
-
-    headers["Content-Type"] = "application/json"
-
-    _kwargs["headers"] = headers
-    return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | TelemetryResponse | None:
-    if response.status_code == 200:
-        response_200 = TelemetryResponse.from_dict(response.json())
-
-        return response_200
-
-    if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 413:
-        response_413 = ErrorResponse.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 422:
-        response_422 = ErrorResponse.from_dict(response.json())
-
-        return response_422
-
-    if 500 <= response.status_code <= 599:
-        response_5xx = ErrorResponse.from_dict(response.json())
-
-        return response_5xx
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+def build_request(*, body: TelemetrySendRequest) -> dict[str, Any]:
+    """Method, URL, query parameters, headers and body of one call (httpx.Request keywords)."""
+    params: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    request: dict[str, Any] = {"method": METHOD, "url": PATH}
+    if isinstance(body, PydanticBaseModel):
+        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)
+        headers["Content-Type"] = "application/json"
+    elif body is not None:
+        request["json"] = body
+        headers["Content-Type"] = "application/json"
+    if params:
+        request["params"] = params
+    if headers:
+        request["headers"] = headers
+    return request
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | TelemetryResponse]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    body: TelemetrySendRequest,
-) -> Response[ErrorResponse | TelemetryResponse]:
-    """Client telemetry batch (opt out with TINKER_TELEMETRY=0).
-
-    Args:
-        body (TelemetrySendRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | TelemetryResponse]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    *,
-    client: AuthenticatedClient | Client,
-    body: TelemetrySendRequest,
-) -> ErrorResponse | TelemetryResponse | None:
-    """Client telemetry batch (opt out with TINKER_TELEMETRY=0).
-
-    Args:
-        body (TelemetrySendRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | TelemetryResponse
-    """
-
-    return sync_detailed(
-        client=client,
-        body=body,
-    ).parsed
-
-
-async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    body: TelemetrySendRequest,
-) -> Response[ErrorResponse | TelemetryResponse]:
-    """Client telemetry batch (opt out with TINKER_TELEMETRY=0).
-
-    Args:
-        body (TelemetrySendRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | TelemetryResponse]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    *,
-    client: AuthenticatedClient | Client,
-    body: TelemetrySendRequest,
-) -> ErrorResponse | TelemetryResponse | None:
-    """Client telemetry batch (opt out with TINKER_TELEMETRY=0).
-
-    Args:
-        body (TelemetrySendRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | TelemetryResponse
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+def parse_response(data: Any) -> TelemetryResponse:
+    """The 2xx JSON body as the contract's model."""
+    return TelemetryResponse.model_validate(data)

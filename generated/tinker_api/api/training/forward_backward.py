@@ -1,231 +1,32 @@
-from http import HTTPStatus
+"""POST /api/v1/forward_backward: Forward and backward pass; gradients are summed until the next optim_step. Asynchronous."""
+
+from __future__ import annotations
+
 from typing import Any
 
-import httpx
+from pydantic import BaseModel as PydanticBaseModel
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.error_response import ErrorResponse
-from ...models.forward_backward_request import ForwardBackwardRequest
-from ...models.untyped_api_future import UntypedAPIFuture
-from ...types import UNSET, File, Response, Unset
+METHOD = "POST"
+PATH = "/api/v1/forward_backward"
+OPERATION_ID = "forward_backward"
 
 
-def _get_kwargs(
-    *,
-    body: ForwardBackwardRequest | File | Unset = UNSET,
-) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-
-    _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/api/v1/forward_backward",
-    }
-
-    if isinstance(body, ForwardBackwardRequest):
-        _kwargs["json"] = body.to_dict()
-
+def build_request(*, body: Any | bytes) -> dict[str, Any]:
+    """Method, URL, query parameters, headers and body of one call (httpx.Request keywords)."""
+    params: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    request: dict[str, Any] = {"method": METHOD, "url": PATH}
+    if isinstance(body, PydanticBaseModel):
+        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)
         headers["Content-Type"] = "application/json"
-    if isinstance(body, File):
-        _kwargs["content"] = body.payload
+    elif isinstance(body, bytes):
+        request["content"] = body
         headers["Content-Type"] = "application/x-protobuf"
-
-    _kwargs["headers"] = headers
-    return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | UntypedAPIFuture | None:
-    if response.status_code == 200:
-        response_200 = UntypedAPIFuture.from_dict(response.json())
-
-        return response_200
-
-    if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 402:
-        response_402 = ErrorResponse.from_dict(response.json())
-
-        return response_402
-
-    if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 409:
-        response_409 = ErrorResponse.from_dict(response.json())
-
-        return response_409
-
-    if response.status_code == 413:
-        response_413 = ErrorResponse.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 415:
-        response_415 = ErrorResponse.from_dict(response.json())
-
-        return response_415
-
-    if response.status_code == 422:
-        response_422 = ErrorResponse.from_dict(response.json())
-
-        return response_422
-
-    if response.status_code == 429:
-        response_429 = ErrorResponse.from_dict(response.json())
-
-        return response_429
-
-    if 500 <= response.status_code <= 599:
-        response_5xx = ErrorResponse.from_dict(response.json())
-
-        return response_5xx
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | UntypedAPIFuture]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    body: ForwardBackwardRequest | File | Unset = UNSET,
-) -> Response[ErrorResponse | UntypedAPIFuture]:
-    """Forward and backward pass; gradients are summed until the next optim_step. Asynchronous.
-
-     JSON (SDK <= 0.22) or protobuf `tinker_public.ForwardBackwardRequest` (SDK >= 0.22.3), the latter
-    optionally with `Content-Encoding: zstd`. Requests of one model run in `seq_id` order.
-
-    Args:
-        body (ForwardBackwardRequest):
-        body (File):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | UntypedAPIFuture]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    *,
-    client: AuthenticatedClient | Client,
-    body: ForwardBackwardRequest | File | Unset = UNSET,
-) -> ErrorResponse | UntypedAPIFuture | None:
-    """Forward and backward pass; gradients are summed until the next optim_step. Asynchronous.
-
-     JSON (SDK <= 0.22) or protobuf `tinker_public.ForwardBackwardRequest` (SDK >= 0.22.3), the latter
-    optionally with `Content-Encoding: zstd`. Requests of one model run in `seq_id` order.
-
-    Args:
-        body (ForwardBackwardRequest):
-        body (File):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | UntypedAPIFuture
-    """
-
-    return sync_detailed(
-        client=client,
-        body=body,
-    ).parsed
-
-
-async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    body: ForwardBackwardRequest | File | Unset = UNSET,
-) -> Response[ErrorResponse | UntypedAPIFuture]:
-    """Forward and backward pass; gradients are summed until the next optim_step. Asynchronous.
-
-     JSON (SDK <= 0.22) or protobuf `tinker_public.ForwardBackwardRequest` (SDK >= 0.22.3), the latter
-    optionally with `Content-Encoding: zstd`. Requests of one model run in `seq_id` order.
-
-    Args:
-        body (ForwardBackwardRequest):
-        body (File):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[ErrorResponse | UntypedAPIFuture]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    *,
-    client: AuthenticatedClient | Client,
-    body: ForwardBackwardRequest | File | Unset = UNSET,
-) -> ErrorResponse | UntypedAPIFuture | None:
-    """Forward and backward pass; gradients are summed until the next optim_step. Asynchronous.
-
-     JSON (SDK <= 0.22) or protobuf `tinker_public.ForwardBackwardRequest` (SDK >= 0.22.3), the latter
-    optionally with `Content-Encoding: zstd`. Requests of one model run in `seq_id` order.
-
-    Args:
-        body (ForwardBackwardRequest):
-        body (File):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        ErrorResponse | UntypedAPIFuture
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    elif body is not None:
+        request["json"] = body
+        headers["Content-Type"] = "application/json"
+    if params:
+        request["params"] = params
+    if headers:
+        request["headers"] = headers
+    return request

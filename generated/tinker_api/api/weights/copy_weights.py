@@ -1,227 +1,48 @@
-from http import HTTPStatus
+"""POST /api/v1/copy_weights: Copy a checkpoint into a new, untrainable run (immediate; SDK >= 0.30)."""
+
+from __future__ import annotations
+
 from typing import Any
 
-import httpx
+from pydantic import BaseModel as PydanticBaseModel
 
-from ... import errors
-from ...client import AuthenticatedClient, Client
 from ...models.copy_weights_request import CopyWeightsRequest
 from ...models.copy_weights_response import CopyWeightsResponse
-from ...models.error_response import ErrorResponse
-from ...types import UNSET, Response, Unset
+
+METHOD = "POST"
+PATH = "/api/v1/copy_weights"
+OPERATION_ID = "copy_weights"
+
+RESPONSE = CopyWeightsResponse
 
 
-def _get_kwargs(
+def build_request(
     *,
     body: CopyWeightsRequest,
-    x_tinker_weights_access_token: str | Unset = UNSET,
-    x_idempotency_key: str | Unset = UNSET,
+    x_idempotency_key: str | None = None,
+    x_tinker_weights_access_token: str | None = None,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(x_tinker_weights_access_token, Unset):
-        headers["X-Tinker-Weights-Access-Token"] = x_tinker_weights_access_token
-
-    if not isinstance(x_idempotency_key, Unset):
-        headers["X-Idempotency-Key"] = x_idempotency_key
-
-    _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/api/v1/copy_weights",
-    }
-
-    _kwargs["json"] = body.to_dict()
-
-    headers["Content-Type"] = "application/json"
-
-    _kwargs["headers"] = headers
-    return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CopyWeightsResponse | ErrorResponse | None:
-    if response.status_code == 200:
-        response_200 = CopyWeightsResponse.from_dict(response.json())
-
-        return response_200
-
-    if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 403:
-        response_403 = ErrorResponse.from_dict(response.json())
-
-        return response_403
-
-    if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 413:
-        response_413 = ErrorResponse.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 422:
-        response_422 = ErrorResponse.from_dict(response.json())
-
-        return response_422
-
-    if 500 <= response.status_code <= 599:
-        response_5xx = ErrorResponse.from_dict(response.json())
-
-        return response_5xx
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    """Method, URL, query parameters, headers and body of one call (httpx.Request keywords)."""
+    params: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    request: dict[str, Any] = {"method": METHOD, "url": PATH}
+    if x_idempotency_key is not None:
+        headers["X-Idempotency-Key"] = str(x_idempotency_key)
+    if x_tinker_weights_access_token is not None:
+        headers["X-Tinker-Weights-Access-Token"] = str(x_tinker_weights_access_token)
+    if isinstance(body, PydanticBaseModel):
+        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)
+        headers["Content-Type"] = "application/json"
+    elif body is not None:
+        request["json"] = body
+        headers["Content-Type"] = "application/json"
+    if params:
+        request["params"] = params
+    if headers:
+        request["headers"] = headers
+    return request
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CopyWeightsResponse | ErrorResponse]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    body: CopyWeightsRequest,
-    x_tinker_weights_access_token: str | Unset = UNSET,
-    x_idempotency_key: str | Unset = UNSET,
-) -> Response[CopyWeightsResponse | ErrorResponse]:
-    """Copy a checkpoint into a new, untrainable run (immediate; SDK >= 0.30).
-
-    Args:
-        x_tinker_weights_access_token (str | Unset):
-        x_idempotency_key (str | Unset):
-        body (CopyWeightsRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[CopyWeightsResponse | ErrorResponse]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-        x_tinker_weights_access_token=x_tinker_weights_access_token,
-        x_idempotency_key=x_idempotency_key,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    *,
-    client: AuthenticatedClient | Client,
-    body: CopyWeightsRequest,
-    x_tinker_weights_access_token: str | Unset = UNSET,
-    x_idempotency_key: str | Unset = UNSET,
-) -> CopyWeightsResponse | ErrorResponse | None:
-    """Copy a checkpoint into a new, untrainable run (immediate; SDK >= 0.30).
-
-    Args:
-        x_tinker_weights_access_token (str | Unset):
-        x_idempotency_key (str | Unset):
-        body (CopyWeightsRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        CopyWeightsResponse | ErrorResponse
-    """
-
-    return sync_detailed(
-        client=client,
-        body=body,
-        x_tinker_weights_access_token=x_tinker_weights_access_token,
-        x_idempotency_key=x_idempotency_key,
-    ).parsed
-
-
-async def asyncio_detailed(
-    *,
-    client: AuthenticatedClient | Client,
-    body: CopyWeightsRequest,
-    x_tinker_weights_access_token: str | Unset = UNSET,
-    x_idempotency_key: str | Unset = UNSET,
-) -> Response[CopyWeightsResponse | ErrorResponse]:
-    """Copy a checkpoint into a new, untrainable run (immediate; SDK >= 0.30).
-
-    Args:
-        x_tinker_weights_access_token (str | Unset):
-        x_idempotency_key (str | Unset):
-        body (CopyWeightsRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[CopyWeightsResponse | ErrorResponse]
-    """
-
-    kwargs = _get_kwargs(
-        body=body,
-        x_tinker_weights_access_token=x_tinker_weights_access_token,
-        x_idempotency_key=x_idempotency_key,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    *,
-    client: AuthenticatedClient | Client,
-    body: CopyWeightsRequest,
-    x_tinker_weights_access_token: str | Unset = UNSET,
-    x_idempotency_key: str | Unset = UNSET,
-) -> CopyWeightsResponse | ErrorResponse | None:
-    """Copy a checkpoint into a new, untrainable run (immediate; SDK >= 0.30).
-
-    Args:
-        x_tinker_weights_access_token (str | Unset):
-        x_idempotency_key (str | Unset):
-        body (CopyWeightsRequest):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        CopyWeightsResponse | ErrorResponse
-    """
-
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            x_tinker_weights_access_token=x_tinker_weights_access_token,
-            x_idempotency_key=x_idempotency_key,
-        )
-    ).parsed
+def parse_response(data: Any) -> CopyWeightsResponse:
+    """The 2xx JSON body as the contract's model."""
+    return CopyWeightsResponse.model_validate(data)

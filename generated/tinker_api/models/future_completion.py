@@ -1,0 +1,36 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypeAlias
+
+from pydantic import Discriminator, Tag
+
+from ._base import BaseModel, discriminate
+
+__all__ = ["FutureCompletion", "FutureFailed", "FutureFinished"]
+
+
+class FutureFinished(BaseModel):
+    state: Literal["finished"] = "finished"
+    request_id: str
+    response_payload_uncompressed_size: int | None = None
+
+
+class FutureFailed(BaseModel):
+    state: Literal["failed"] = "failed"
+    request_id: str
+
+
+FutureCompletion: TypeAlias = Annotated[
+    Annotated[FutureFinished, Tag("finished")] | Annotated[FutureFailed, Tag("failed")],
+    Discriminator(
+        discriminate(
+            "state",
+            (
+                ("finished", ("request_id",)),
+                ("failed", ("request_id",)),
+            ),
+        )
+    ),
+]

@@ -1,0 +1,57 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypeAlias
+
+from pydantic import Discriminator, Tag
+
+from ._base import StrictBase, discriminate
+
+__all__ = [
+    "ActiveSessionStatusQuery",
+    "CancelledSessionStatusQuery",
+    "ClientFinishedSessionStatusQuery",
+    "ClientSessionFinishReasonType",
+    "FailedSessionStatusQuery",
+    "SessionStatusQuery",
+]
+
+
+ClientSessionFinishReasonType: TypeAlias = Literal["success", "errored", "interrupted"]
+
+
+class ActiveSessionStatusQuery(StrictBase):
+    type: Literal["active"] = "active"
+
+
+class CancelledSessionStatusQuery(StrictBase):
+    type: Literal["cancelled"] = "cancelled"
+
+
+class FailedSessionStatusQuery(StrictBase):
+    type: Literal["failed"] = "failed"
+
+
+class ClientFinishedSessionStatusQuery(StrictBase):
+    type: Literal["client_finished"] = "client_finished"
+    reasons: list[ClientSessionFinishReasonType] | None = None
+
+
+SessionStatusQuery: TypeAlias = Annotated[
+    Annotated[ActiveSessionStatusQuery, Tag("active")]
+    | Annotated[CancelledSessionStatusQuery, Tag("cancelled")]
+    | Annotated[ClientFinishedSessionStatusQuery, Tag("client_finished")]
+    | Annotated[FailedSessionStatusQuery, Tag("failed")],
+    Discriminator(
+        discriminate(
+            "type",
+            (
+                ("active", ()),
+                ("cancelled", ()),
+                ("client_finished", ()),
+                ("failed", ()),
+            ),
+        )
+    ),
+]

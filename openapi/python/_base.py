@@ -1,0 +1,102 @@
+"""Base classes and helpers of the generated models (copied into tinker_api/models by codegen.sh).
+
+Two flavours exist, mirroring how the service treats each direction:
+
+* :class:`RequestModel` -- bodies the client sends. Frozen, and unknown keyword arguments are rejected so
+  that a typo in a field name fails loudly at construction time.
+* :class:`ResponseModel` -- bodies the server returns. Frozen, and unknown fields are silently dropped so
+  that a newer server can add fields without breaking older clients.
+
+Both share the wire helpers :meth:`to_json_dict` / :meth:`from_json_dict`. The wire rule of SDK 0.38 is
+"every field, defaults included, but no field whose value is ``null``", which is exactly
+``model_dump(mode="json", exclude_none=True)``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Self
+
+import pydantic
+from pydantic import BeforeValidator, ConfigDict, PlainSerializer
+
+__all__ = ["Base64Bytes", "BaseModel", "RequestModel", "ResponseModel", "StrictBase", "discriminate"]
+
+
+class _WireModel(pydantic.BaseModel):
+    """Common wire helpers for every pydantic-backed type."""
+
+    # NaN/Infinity stay floats in the JSON-mode dump, so the wire encoder refuses them (pydantic would write null).
+    model_config = ConfigDict(frozen=True, populate_by_name=True, protected_namespaces=(), ser_json_inf_nan="constants")
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Return the JSON-ready dict sent on the wire (defaults included, ``None`` fields dropped)."""
+        return self.model_dump(mode="json", exclude_none=True, by_alias=True)
+
+    @classmethod
+    def from_json_dict(cls, data: Any) -> Self:
+        """Build an instance from a decoded JSON object (the inverse of :meth:`to_json_dict`)."""
+        return cls.model_validate(data)
+
+
+class RequestModel(_WireModel):
+    """Base class of request bodies: frozen, unknown fields forbidden."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ResponseModel(_WireModel):
+    """Base class of response bodies: frozen, unknown fields ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+# Names used by the official package for the same two roles.
+StrictBase = RequestModel
+BaseModel = ResponseModel
+
+
+def _decode_b64(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return base64.b64decode(value.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError) as exc:
+            raise ValueError(f"expected standard base64 text: {exc}") from None
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    return value
+
+
+def _encode_b64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+Base64Bytes = Annotated[
+    bytes,
+    BeforeValidator(_decode_b64),
+    PlainSerializer(_encode_b64, return_type=str, when_used="json"),
+]
+"""``bytes`` that travel as standard base64 text in JSON (a ``str`` input is decoded as base64)."""
+
+
+def discriminate(prop: str, arms: tuple[tuple[str, tuple[str, ...]], ...]) -> Callable[[Any], str | None]:
+    """A union discriminator: the arm named by ``prop``, else the first arm whose required fields are present.
+
+    Older clients omit the tag property on some unions; their bodies are still unambiguous by fields.
+    """
+
+    def tag(value: Any) -> str | None:
+        if isinstance(value, Mapping):
+            found = value.get(prop)
+            if found is not None:
+                return str(found)
+            for name, required in arms:
+                if required and all(key in value for key in required):
+                    return name
+            return None
+        found = getattr(value, prop, None)
+        return None if found is None else str(found)
+
+    return tag

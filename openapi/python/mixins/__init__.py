@@ -1,0 +1,1 @@
+"""Hand-written behaviour mixed into generated models (see openapi/python/generate.py)."""

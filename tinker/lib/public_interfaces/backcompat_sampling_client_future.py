@@ -1,0 +1,5 @@
+"""Official deep import path ``tinker.lib.public_interfaces.backcompat_sampling_client_future``."""
+
+from ..._backcompat import BackcompatSamplingClientFuture
+
+__all__ = ["BackcompatSamplingClientFuture"]

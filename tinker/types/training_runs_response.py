@@ -1,5 +1,0 @@
-"""Deep-import path kept for compatibility; the definitions live in ``tinker.types.training_runs``."""
-
-from .training_runs import TrainingRunsResponse
-
-__all__ = ["TrainingRunsResponse"]
