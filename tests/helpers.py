@@ -5,7 +5,7 @@
 * ``text_datum(text)``                      a next-byte cross-entropy ``Datum`` for the built-in byte tokenizer
 * ``make_service(base_url, ...)``           a ``ServiceClient`` with the caller's API key (and retry config)
 * ``start_local_server(**config)``          a started in-process ``LocalServer`` (stop it yourself)
-* ``local_server_fixture(...)``             a ``server`` fixture over ``start_local_server``, per folder or module
+* ``local_server_fixture(...)``             a LocalServer fixture (``server`` by default), per folder or module
 * ``ld(tag, payload)``                      a length-delimited protobuf field with a one-byte tag
 
 Imports of the SDK and the local server happen inside the functions: the wire tests import this module for
@@ -56,14 +56,20 @@ def clear_tinker_env(monkeypatch: pytest.MonkeyPatch) -> None:
 # ---------------------------------------------------------------------------------------------- SDK side
 
 
-def text_datum(text: str) -> types.Datum:
-    """Next-byte prediction over ``text`` with the built-in byte tokenizer (token id = byte value)."""
+def text_datum(text: str, weights: list[float] | None = None) -> types.Datum:
+    """Next-byte prediction over ``text`` with the built-in byte tokenizer (token id = byte value).
+
+    ``weights``: one per predicted byte (``len(text.encode()) - 1``); all 1.0 by default.
+    """
     from tinker import types
 
     tokens = list(text.encode("utf-8"))
     return types.Datum(
         model_input=types.ModelInput.from_ints(tokens[:-1]),
-        loss_fn_inputs={"target_tokens": tokens[1:], "weights": [1.0] * (len(tokens) - 1)},
+        loss_fn_inputs={
+            "target_tokens": tokens[1:],
+            "weights": [1.0] * (len(tokens) - 1) if weights is None else weights,
+        },
     )
 
 
@@ -95,15 +101,20 @@ def start_local_server(**config: Any) -> LocalServer:
 
 
 def local_server_fixture(
-    *, scope: Literal["function", "module", "session"] = "module", fresh_state_dir: bool = False, **config: Any
+    *,
+    scope: Literal["function", "module", "session"] = "module",
+    name: str = "server",
+    fresh_state_dir: bool = False,
+    **config: Any,
 ) -> Any:
-    """A fixture named ``server``: a started ``LocalServer(**config)``, stopped at the end of ``scope``.
+    """A fixture (named ``name``): a started ``LocalServer(**config)``, stopped at the end of ``scope``.
 
     ``fresh_state_dir=True`` passes a new empty temporary ``state_dir`` each time the fixture is set up.
-    Assign it in a conftest or test module: ``server = local_server_fixture(retrieve_timeout_s=2.0)``.
+    Assign it in a conftest or test module under the same name:
+    ``server = local_server_fixture(retrieve_timeout_s=2.0)``.
     """
 
-    @pytest.fixture(scope=scope)
+    @pytest.fixture(scope=scope, name=name)
     def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
         kwargs = dict(config)
         if fresh_state_dir:

@@ -19,7 +19,7 @@ from ._training_client import TrainingClient
 
 C = TypeVar("C")
 
-__all__ = ["BackcompatTrainingClientFuture", "BackcompatSamplingClientFuture"]
+__all__ = ["BackcompatSamplingClientFuture", "BackcompatTrainingClientFuture"]
 
 _MESSAGE = "using the future returned by {name} as the client is deprecated; call .result() or await it first"
 

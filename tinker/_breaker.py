@@ -17,7 +17,7 @@ import httpx
 
 from ._exceptions import APIConnectionError
 
-__all__ = ["CircuitBreakerConfig", "CircuitBreaker", "CircuitOpenError", "BreakerRegistry", "endpoint_group"]
+__all__ = ["BreakerRegistry", "CircuitBreaker", "CircuitBreakerConfig", "CircuitOpenError", "endpoint_group"]
 
 
 @dataclass(frozen=True)

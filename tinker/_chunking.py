@@ -22,7 +22,7 @@ from .types.forward_backward_output import ForwardBackwardOutput
 from .types.image_asset_pointer_chunk import ImageAssetPointerChunk
 from .types.image_chunk import ImageChunk
 
-__all__ = ["estimate_bytes", "split_batch", "merge_outputs", "merge_metrics"]
+__all__ = ["estimate_bytes", "merge_metrics", "merge_outputs", "split_batch"]
 
 logger = logging.getLogger("tinker")
 

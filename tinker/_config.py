@@ -16,7 +16,7 @@ import httpx
 from ._exceptions import TinkerError
 from ._version import __version__
 
-__all__ = ["ClientSettings", "DEFAULT_BASE_URL", "redact_headers", "SECRET_HEADERS"]
+__all__ = ["DEFAULT_BASE_URL", "SECRET_HEADERS", "ClientSettings", "redact_headers"]
 
 DEFAULT_BASE_URL = "https://tinker.thinkingmachines.dev/services/tinker-prod"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)

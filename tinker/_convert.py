@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 import tinker_wire as wire
+from tinker_wire.tensor import TensorData, checked_int64
 
 from .types.datum import KEY_TO_DTYPE, Datum
 from .types.dmel_chunk import DmelChunk
@@ -18,7 +19,6 @@ from .types.image_chunk import ImageChunk
 from .types.provenance_spans import PromptProvenanceSpan, SampledProvenanceSpan
 from .types.sample_response import PromptAltTokens, SampleResponse
 from .types.sampled_sequence import SampledSequence
-from tinker_wire.tensor import TensorData, checked_int64
 from .types.topk_logprobs import TopkLogprobs
 
 __all__ = [
@@ -70,8 +70,8 @@ def _chunk_to_wire(chunk: Any, index: int) -> wire.WireChunk:
         return wire.Image(data=chunk.data, format=chunk.format, expected_tokens=chunk.expected_tokens)
     if isinstance(chunk, DmelChunk):
         return wire.Dmel(data=chunk.dmel)
-    if isinstance(chunk, ImageAssetPointerChunk):
-        raise ValueError(
+    if isinstance(chunk, ImageAssetPointerChunk):  # a valid chunk, just not for training: ValueError, not TypeError
+        raise ValueError(  # noqa: TRY004
             f"model_input.chunks[{index}]: ImageAssetPointerChunk cannot be used for training or forward "
             "passes; load the image and pass its bytes as an ImageChunk"
         )

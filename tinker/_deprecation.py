@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["warn_deprecated", "deprecated_async"]
+__all__ = ["deprecated_async", "warn_deprecated"]
 
 
 def warn_deprecated(message: str, *, stacklevel: int = 3) -> None:

@@ -19,7 +19,7 @@ from . import _loop
 T = TypeVar("T")
 U = TypeVar("U")
 
-__all__ = ["APIFuture", "AwaitableConcurrentFuture", "spawn", "chain"]
+__all__ = ["APIFuture", "AwaitableConcurrentFuture", "chain", "spawn"]
 
 
 def _check_not_on_sdk_loop() -> None:

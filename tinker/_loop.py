@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["run_coroutine", "get_loop", "on_sdk_loop"]
+__all__ = ["get_loop", "on_sdk_loop", "run_coroutine"]
 
 _lock = threading.Lock()
 _loop: asyncio.AbstractEventLoop | None = None

@@ -27,7 +27,7 @@ from ._transport import Transport, decode_json, endpoint_request
 
 T = TypeVar("T")
 
-__all__ = ["PollSpec", "poll_future", "FutureExpiredError", "QueueStateObserver"]
+__all__ = ["FutureExpiredError", "PollSpec", "QueueStateObserver", "poll_future"]
 
 logger = logging.getLogger("tinker")
 

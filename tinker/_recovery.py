@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .types.forward_backward_output import ForwardBackwardOutput
     from .types.optimizer import OptimStepResponse
 
-__all__ = ["RecoveryPolicy", "RecoveryEvent", "RecoveringTrainingClient", "TrainingRunRecovered"]
+__all__ = ["RecoveringTrainingClient", "RecoveryEvent", "RecoveryPolicy", "TrainingRunRecovered"]
 
 logger = logging.getLogger("tinker")
 T = TypeVar("T")

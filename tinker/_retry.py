@@ -27,7 +27,7 @@ import httpx
 from ._breaker import CircuitBreakerConfig
 from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, TinkerError
 
-__all__ = ["RetryConfig", "RetryPolicy", "RetryableError", "RETRYABLE_STATUSES"]
+__all__ = ["RETRYABLE_STATUSES", "RetryConfig", "RetryPolicy", "RetryableError"]
 
 RETRYABLE_STATUSES = frozenset({408, 429}) | frozenset(range(500, 600))
 

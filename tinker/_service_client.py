@@ -27,7 +27,7 @@ from ._sampling_client import create_sampling_client
 from ._telemetry import Telemetry
 from ._training_client import TrainingClient
 from ._transport import decode_json
-from .types.get_info_response import GetInfoResponse
+from tinker_api.models import GetInfoResponse
 
 if TYPE_CHECKING:
     from tinker_api.models import GetServerCapabilitiesResponse

@@ -16,7 +16,7 @@ import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import orjson
 from tinker_api.api.sampling import stream_sample as _stream_sample
@@ -25,7 +25,7 @@ from tinker_api.models import SampleRequest
 from ._exceptions import APIStatusError, RequestFailedError
 from ._loop import get_loop
 from ._transport import endpoint_request
-from .types.request_error_category import RequestErrorCategory
+from .types import RequestErrorCategory
 
 if TYPE_CHECKING:
     from ._sampling_client import SamplingClient
@@ -75,7 +75,7 @@ async def _sse_events(lines: AsyncIterator[str]) -> AsyncIterator[tuple[str, str
             continue
         else:
             field, _, value = line.partition(":")
-            value = value[1:] if value.startswith(" ") else value
+            value = value.removeprefix(" ")
             if field == "event":
                 event = value
             elif field == "data":
@@ -223,14 +223,14 @@ class SampleStream:
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
-    def __enter__(self) -> SampleStream:
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    async def __aenter__(self) -> SampleStream:
+    async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(self, *exc: Any) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         self.close()

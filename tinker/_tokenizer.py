@@ -13,7 +13,7 @@ from ._holder import ClientHolder
 from ._loop import run_coroutine
 from ._transport import decode_json
 
-__all__ = ["load_tokenizer", "Tokenizer"]
+__all__ = ["Tokenizer", "load_tokenizer"]
 
 _cache: dict[tuple[str, str], Any] = {}
 _lock = threading.Lock()

@@ -20,12 +20,11 @@ from tinker_api.api.weights import save_weights_external as _save_weights_extern
 from tinker_api.api.weights import save_weights_for_sampler as _save_weights_for_sampler
 from tinker_api.models import (
     LoadWeightsRequest,
-    OptimStepRequest,
+    OptimStepResponse,
     SaveWeightsExternalRequest,
     SaveWeightsForSamplerRequest,
     SaveWeightsRequest,
 )
-
 
 import tinker_wire as wire
 
@@ -40,8 +39,8 @@ from ._telemetry import Telemetry
 from ._transport import decode_json
 from .types.datum import Datum
 from .types.forward_backward_output import ForwardBackwardOutput
+from tinker_api.models import GetInfoResponse
 from .types.tensor_data import TensorData
-from .types.get_info_response import GetInfoResponse
 
 if TYPE_CHECKING:
     from ._backcompat import BackcompatSamplingClientFuture
@@ -52,9 +51,9 @@ if TYPE_CHECKING:
         SaveWeightsForSamplerResponse,
         SaveWeightsResponse,
     )
-    from .types.optimizer import AdamParams, OptimStepResponse
+    from .types.optimizer import AdamParams
 
-__all__ = ["TrainingClient", "CustomLossFnV1"]
+__all__ = ["CustomLossFnV1", "TrainingClient"]
 
 logger = logging.getLogger("tinker")
 
@@ -267,7 +266,7 @@ class TrainingClient:
     def optim_step(self, optim_params: AdamParams | Any | None = None, *, adam_params: AdamParams | None = None
                    ) -> APIFuture[OptimStepResponse]:
         """Apply the accumulated gradients with AdamW (``AdamParams``) or another optimizer family."""
-        from .types.optimizer import AdamParams, OptimStepResponse
+        from .types.optimizer import AdamParams, OptimStepRequest
 
         self._check_usable()
         if (optim_params is None) == (adam_params is None):
@@ -282,9 +281,8 @@ class TrainingClient:
             raise TypeError(f"optim_step needs tinker.AdamParams or optimizer params, got {type(params).__name__}")
         # Checked on the Python values: JSON has no NaN/Infinity, and the JSON dump turns some of them into null.
         _validate.check_finite_fields(params.model_dump(), key)
-        body = {key: params.model_dump(mode="json", exclude_none=True)}
         seq = self._ids.reserve()
-        req = OptimStepRequest.model_validate({**body, "model_id": self.model_id, "seq_id": seq})
+        req = OptimStepRequest(optim_params=params, model_id=self.model_id, seq_id=seq)  # params: validated
         spec = _json_spec("OptimStep", lambda b: OptimStepResponse.model_validate(b))
         return spawn(self._ordered(_optim_step, seq, spec, body=req))
 

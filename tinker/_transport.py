@@ -27,7 +27,7 @@ from ._config import ClientSettings, redact_headers
 from ._exceptions import APIConnectionError, APIStatusError, status_error_for
 from ._retry import RetryPolicy, to_api_error
 
-__all__ = ["Transport", "endpoint_request", "decode_json"]
+__all__ = ["Transport", "decode_json", "endpoint_request"]
 
 logger = logging.getLogger("tinker")
 

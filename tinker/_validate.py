@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeGuard
+from typing import Any
 
 import tinker_wire as wire
 
@@ -29,7 +29,7 @@ __all__ = [
 _ADAM_FIELDS = ("learning_rate", "beta1", "beta2", "eps", "weight_decay", "grad_clip_norm")
 
 
-def _is_number(value: object) -> TypeGuard[numbers.Real]:
+def _is_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
@@ -47,7 +47,7 @@ def check_adam_params(params: Any) -> None:
     """AdamW bounds of the documented API: finite values, learning_rate >= 0, 0 <= beta < 1, eps > 0,
     weight_decay >= 0. ``grad_clip_norm`` only has to be finite (<= 0 means no clipping)."""
     for key in _ADAM_FIELDS:
-        value = getattr(params, key, None)
+        value: Any = getattr(params, key, None)  # whatever the caller's object holds, checked here
         if not _is_number(value) or not math.isfinite(value):
             raise ValueError(f"adam_params.{key}: expected a finite number, got {value!r}")
     if params.learning_rate < 0:
@@ -105,12 +105,11 @@ def check_ttl_seconds(ttl: Any) -> int | None:
         return None
     if not _is_number(ttl):
         raise TypeError(f"ttl_seconds must be a whole number of seconds or None, got {type(ttl).__name__}")
-    # math.trunc is what int() does to a float; every numbers.Real has it.
-    if not math.isfinite(ttl) or ttl != math.trunc(ttl):
+    if not math.isfinite(ttl) or ttl != int(ttl):
         raise ValueError(f"ttl_seconds must be a whole number of seconds, got {ttl!r}")
     if ttl <= 0:
         raise ValueError(f"ttl_seconds must be > 0 (None keeps the checkpoint forever), got {ttl!r}")
-    return int(math.trunc(ttl))
+    return int(ttl)
 
 
 def check_user_metadata(metadata: Any) -> dict[str, str] | None:

@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - the CLI prints every failure as one line
+    except Exception as exc:  # the CLI prints every failure as one line
         from tinker import TinkerError
 
         if isinstance(exc, (TinkerError, ValueError)):

@@ -108,7 +108,7 @@ def torch_to_numpy(tensor: torch.Tensor) -> np.ndarray:
         t = t.cpu()
     if t.dtype in (torch.bfloat16, torch.float16):
         t = t.to(torch.float32)
-    return cast(np.ndarray, t.numpy())
+    return t.numpy()
 
 
 def _validate_csr(shape: tuple[int, ...], crow: np.ndarray, col: np.ndarray, nnz: int) -> None:
@@ -247,7 +247,7 @@ class TensorData:
     @property
     def data(self) -> list[Any]:
         """The values as a flat Python list (row-major; for CSR only the listed values). A new list each call."""
-        return cast(list[Any], self._values.reshape(-1).tolist())
+        return self._values.reshape(-1).tolist()
 
     @property
     def shape(self) -> list[int] | None:

@@ -81,22 +81,25 @@ Base64Bytes = Annotated[
 """``bytes`` that travel as standard base64 text in JSON (a ``str`` input is decoded as base64)."""
 
 
-def discriminate(prop: str, arms: tuple[tuple[str, tuple[str, ...]], ...]) -> Callable[[Any], str | None]:
+def discriminate(
+    prop: str, arms: tuple[tuple[str, tuple[str, ...]], ...], other: str | None = None
+) -> Callable[[Any], str | None]:
     """A union discriminator: the arm named by ``prop``, else the first arm whose required fields are present.
 
-    Older clients omit the tag property on some unions; their bodies are still unambiguous by fields.
+    Older clients omit the tag property on some unions; their bodies are still unambiguous by fields. With
+    ``other``, a value of ``prop`` that names no arm selects that arm (an open union, e.g. optimizer families).
     """
+    known = {name for name, _ in arms}
 
     def tag(value: Any) -> str | None:
+        found = value.get(prop) if isinstance(value, Mapping) else getattr(value, prop, None)
+        if found is not None:
+            found = str(found)
+            return other if other is not None and found not in known else found
         if isinstance(value, Mapping):
-            found = value.get(prop)
-            if found is not None:
-                return str(found)
             for name, required in arms:
                 if required and all(key in value for key in required):
                     return name
-            return None
-        found = getattr(value, prop, None)
-        return None if found is None else str(found)
+        return other
 
     return tag

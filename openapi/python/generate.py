@@ -178,10 +178,18 @@ class Generator:
             target = self.resolved(arm)
             need = tuple(r for r in target.get("required", []) if r != prop)
             fallback.append(f"({tag!r}, {need!r})")
+        # An arm the mapping does not name takes every other value of the property (e.g. a newer family).
+        mapped = {ref_name(ref) for ref in disc["mapping"].values()}
+        other = [ref_name(arm["$ref"]) for arm in schema[key] if ref_name(arm["$ref"]) not in mapped]
+        if len(other) > 1:
+            raise SystemExit(f"{name}: at most one union arm may be left out of the discriminator mapping")
+        if other:
+            tags.append(f"Annotated[{self.use(mod, other[0])}, Tag({other[0]!r})]")
+        rest = f", other={other[0]!r}" if other else ""
         return [
             f"{name}: TypeAlias = Annotated[",
             f"    Union[{', '.join(tags)}],",
-            f"    Discriminator(discriminate({prop!r}, ({', '.join(fallback)},))),",
+            f"    Discriminator(discriminate({prop!r}, ({', '.join(fallback)},){rest})),",
             "]",
             *self.doc(schema, "", True),
         ]
@@ -200,14 +208,31 @@ class Generator:
         return merged
 
     def model(self, mod: Module, name: str, schema: dict[str, Any]) -> list[str]:
-        schema = self.resolved(name)
-        base = "StrictBase" if schema.get("x-python-base") == "strict" else "BaseModel"
-        mod.imports.add(("._base", base))
-        bases = [base]
+        parts = schema.get("allOf", [])
+        parent = ref_name(parts[0]["$ref"]) if parts and "$ref" in parts[0] else None
+        if parent is not None:  # `allOf: [$ref Parent, {...}]` is a subclass of Parent with the extra fields
+            own: dict[str, Any] = {"properties": {}, "required": []}
+            for part in parts[1:]:
+                own["properties"].update(part.get("properties", {}))
+                own["required"] += part.get("required", [])
+            schema = {**own, **{k: v for k, v in schema.items() if k.startswith(("x-", "description"))}}
+            bases = [self.use(mod, parent)]
+            config = ['extra="forbid"'] if schema.get("x-python-base") == "strict" else []
+        else:
+            schema = self.resolved(name)
+            base = "StrictBase" if schema.get("x-python-base") == "strict" else "BaseModel"
+            mod.imports.add(("._base", base))
+            bases = [base]
+            config = []
+        if schema.get("additionalProperties") is True:
+            config.append('extra="allow"')  # unknown keys are kept and sent back unchanged
         mixin = self.mixin(mod, name)
         if mixin:
             bases.insert(0, mixin)
         lines = [f"class {name}({', '.join(bases)}):", *self.doc(schema, "    ")]
+        if config:
+            mod.imports.add(("pydantic", "ConfigDict"))
+            lines += [f"    model_config = ConfigDict({', '.join(config)})", ""]
         required = set(schema.get("required", []))
         for prop, sub in schema.get("properties", {}).items():
             ann = self.annotation(mod, sub)
@@ -237,6 +262,8 @@ class Generator:
             lines += self.doc(sub, "    ")
         if len(lines) == 1 + len(self.doc(schema, "    ")):
             lines.append("    pass")
+        while lines[-1] == "":
+            lines.pop()
         return lines
 
     # ---- endpoints ---------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def served(tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.parametrize("python", PYTHONS)
 def test_official_sdk_trains_and_samples(python: str, served: str) -> None:
     proc = subprocess.run([python, str(HERE / "official_sdk_loop.py"), served], capture_output=True, text=True,
-                          timeout=600)
+                          timeout=600, check=False)
     print(proc.stdout)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.rstrip().endswith("OK")

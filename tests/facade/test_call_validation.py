@@ -293,9 +293,9 @@ def test_sample_refuses_non_finite_sampling_params(sampling, server: FakeServer,
 
 def test_json_bodies_never_carry_nan_as_null() -> None:
     from tinker_api.api.training import optim_step as optim_endpoint
-    from tinker_api.models import OptimStepRequest
 
     from tinker._transport import endpoint_request
+    from tinker.types import OptimStepRequest
 
     body = OptimStepRequest.model_validate({"adam_params": {"learning_rate": NAN}, "model_id": "m", "seq_id": 1})
     with pytest.raises(ValueError, match=r"NaN or Infinity.*learning_rate"):

@@ -217,12 +217,16 @@ def field_problems(key: str) -> list[str]:
         ours = _resolve(key)
     except (ImportError, AttributeError) as exc:
         return [f"{key} does not exist in ours ({type(exc).__name__}: {exc})"]
-    mine = tool._fields(ours)
-    if mine is None:  # not a model: accept constructor parameters
-        try:
-            mine = {p.name: p.default is p.empty for p in inspect.signature(ours).parameters.values()}
-        except (TypeError, ValueError):
-            mine = {}
+    # Ours: model/dataclass fields, overridden by what the constructor really requires (a class may declare
+    # fields and take them through its own __init__); constructor parameters count as fields too.
+    mine = dict(tool._fields(ours) or {})
+    try:
+        params = inspect.signature(ours).parameters.values()
+    except (TypeError, ValueError):
+        params = []
+    for p in params:
+        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            mine[p.name] = p.default is p.empty
     problems = []
     for name, required in official.items():
         if name not in mine:

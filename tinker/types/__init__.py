@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 
 # name -> defining submodule
 _EXPORTS: dict[str, str] = {
-    "GetInfoResponse": "get_info_response",
     "GetBillingUsageRequest": "billing_usage_request",
     "GetCurrentCheckpointStorageUsageRequest": "current_checkpoint_storage_usage_request",
     # checkpoint_type
@@ -87,7 +86,6 @@ _EXPORTS: dict[str, str] = {
     "OptimParams": "optimizer",
     "OptimParamsBase": "optimizer",
     "OptimStepRequest": "optimizer",
-    "OptimStepResponse": "optimizer",
     "OptimizerConfig": "optimizer",
     "OptimizerConfigBase": "optimizer",
     # provenance_spans
@@ -237,6 +235,7 @@ if TYPE_CHECKING:
     from .model_input_chunk import (
         ModelInputChunk,
     )
+    from tinker_api.models import OptimStepResponse as OptimStepResponse
     from .optimizer import (
         AdamOptimizerConfig,
         AdamParams,
@@ -247,7 +246,6 @@ if TYPE_CHECKING:
         OptimParams,
         OptimParamsBase,
         OptimStepRequest,
-        OptimStepResponse,
     )
     from .provenance_spans import (
         PromptProvenanceSpan,

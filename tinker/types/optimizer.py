@@ -7,8 +7,16 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AliasChoices, ConfigDict, Discriminator, Field, Tag, field_validator, model_serializer
+from tinker_api.models.optimizer import (
+    AdamOptimizerConfig,
+    AdamParams,
+    DimuonOptimizerConfig,
+    OptimizerConfig,
+    OptimizerConfigBase,
+    OptimParamsBase,
+)
 
-from ._base import RequestModel, ResponseModel
+from ._base import RequestModel
 from .model_id import ModelID
 
 __all__ = [
@@ -19,84 +27,15 @@ __all__ = [
     "OptimParams",
     "OptimParamsBase",
     "OptimStepRequest",
-    "OptimStepResponse",
     "OptimizerConfig",
     "OptimizerConfigBase",
 ]
 
 
-# --------------------------------------------------------------------------- optimizer families
-
-
-class OptimizerConfigBase(RequestModel):
-    """An optimizer family chosen when a model is created: ``{"type": <family>, ...options}``.
-
-    Unknown families and extra options are kept and sent back unchanged.
-    """
-
-    model_config = ConfigDict(extra="allow")
-
-    type: str
-
-
-class AdamOptimizerConfig(OptimizerConfigBase):
-    """AdamW (the default family): ``{"type": "adamw"}``."""
-
-    type: Literal["adamw"] = "adamw"
-
-
-class DimuonOptimizerConfig(OptimizerConfigBase):
-    """Dimuon: ``{"type": "dimuon", "version": 1}``."""
-
-    type: Literal["dimuon"] = "dimuon"
-    version: int = 1
-
-
-def _config_tag(value: Any) -> str:
-    tag: Any
-    if isinstance(value, OptimizerConfigBase):
-        tag = value.type
-    elif isinstance(value, Mapping):
-        tag = value.get("type")
-    else:
-        return "other"
-    return tag if tag in ("adamw", "dimuon") else "other"
-
-
-OptimizerConfig = Annotated[
-    Annotated[AdamOptimizerConfig, Tag("adamw")]
-    | Annotated[DimuonOptimizerConfig, Tag("dimuon")]
-    | Annotated[OptimizerConfigBase, Tag("other")],
-    Discriminator(_config_tag),
-]
-""":class:`AdamOptimizerConfig`, :class:`DimuonOptimizerConfig` or any other ``{"type": ...}`` object."""
-
-
-# --------------------------------------------------------------------------- per-step parameters
-
-
-class AdamParams(RequestModel):
-    """Adam(W) step parameters; weight decay is decoupled and ``grad_clip_norm=0`` disables clipping."""
-
-    learning_rate: float = 0.0001
-    beta1: float = 0.9
-    beta2: float = 0.95
-    eps: float = 1e-12
-    weight_decay: float = 0.0
-    """Decoupled weight decay."""
-    grad_clip_norm: float = 0.0
-    """Clip the global gradient norm to this value (0: no clipping)."""
-
-
-class OptimParamsBase(RequestModel):
-    """Step parameters of a non-Adam optimizer family: ``{"type": <family>, ...}``.
-
-    Subclass it (or use it directly with extra fields) for families this SDK does not model.
-    """
-
-    model_config = ConfigDict(extra="allow")
-
-    type: str
+# The optimizer families (OptimizerConfig and its classes), AdamParams and OptimParamsBase are generated
+# from the contract; this module adds what the generator cannot express: DimuonParams' checks, the OptimParams
+# union (Adam has no `type` tag on the wire) and OptimStepRequest, whose one Python field `optim_params` is
+# sent as `adam_params` or `optimizer_params`.
 
 
 class DimuonParams(OptimParamsBase):
@@ -190,9 +129,3 @@ class OptimStepRequest(RequestModel):
             key = "adam_params" if isinstance(self.optim_params, AdamParams) else "optimizer_params"
             data[key] = data.pop("optim_params")
         return data
-
-
-class OptimStepResponse(ResponseModel):
-    """Result of an optimizer step; ``metrics`` may be ``None`` or empty."""
-
-    metrics: dict[str, float] | None = None

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 _MODULES: dict[str, str] = {
     "AccessibleSearchOwner": "search_owner",
     "ActiveSessionStatusQuery": "session_status_query",
+    "AdamOptimizerConfig": "optimizer",
     "AdamParams": "optimizer",
     "ApiKeyInfoResponse": "api_key_info_response",
     "AssignProjectRequest": "assign_project_request",
@@ -57,6 +58,7 @@ _MODULES: dict[str, str] = {
     "CustomLossInputRank": "custom_loss_input",
     "CustomLossNode": "custom_loss_graph",
     "CustomLossNodeOp": "custom_loss_graph",
+    "DimuonOptimizerConfig": "optimizer",
     "DmelChunk": "dmel_chunk",
     "EmptyResponse": "empty_response",
     "EncodedTextChunk": "encoded_text_chunk",
@@ -75,6 +77,7 @@ _MODULES: dict[str, str] = {
     "FuturesRetrieveResponse": "futures_retrieve_response",
     "GenericEvent": "generic_event",
     "GetInfoRequest": "get_info_request",
+    "GetInfoResponse": "get_info_response",
     "GetSamplerResponse": "get_sampler_response",
     "GetServerCapabilitiesResponse": "get_server_capabilities_response",
     "GetSessionResponse": "get_session_response",
@@ -92,10 +95,10 @@ _MODULES: dict[str, str] = {
     "ModelData": "model_data",
     "ModelInput": "model_input",
     "ModelInputChunk": "model_input_chunk",
-    "OptimStepRequest": "optim_step_request",
+    "OptimParamsBase": "optimizer",
     "OptimStepResponse": "optim_step_response",
     "OptimizerConfig": "optimizer",
-    "OptimizerParams": "optimizer_params",
+    "OptimizerConfigBase": "optimizer",
     "OwnSearchOwner": "search_owner",
     "QueueState": "queue_state",
     "RequestErrorCategory": "request_error_category",
@@ -273,6 +276,7 @@ if TYPE_CHECKING:
     )
     from .generic_event import GenericEvent as GenericEvent
     from .get_info_request import GetInfoRequest as GetInfoRequest
+    from .get_info_response import GetInfoResponse as GetInfoResponse
     from .get_sampler_response import GetSamplerResponse as GetSamplerResponse
     from .get_server_capabilities_response import (
         GetServerCapabilitiesResponse as GetServerCapabilitiesResponse,
@@ -299,11 +303,13 @@ if TYPE_CHECKING:
     from .model_data import ModelData as ModelData
     from .model_input import ModelInput as ModelInput
     from .model_input_chunk import ModelInputChunk as ModelInputChunk
-    from .optim_step_request import OptimStepRequest as OptimStepRequest
     from .optim_step_response import OptimStepResponse as OptimStepResponse
+    from .optimizer import AdamOptimizerConfig as AdamOptimizerConfig
     from .optimizer import AdamParams as AdamParams
+    from .optimizer import DimuonOptimizerConfig as DimuonOptimizerConfig
     from .optimizer import OptimizerConfig as OptimizerConfig
-    from .optimizer_params import OptimizerParams as OptimizerParams
+    from .optimizer import OptimizerConfigBase as OptimizerConfigBase
+    from .optimizer import OptimParamsBase as OptimParamsBase
     from .queue_state import QueueState as QueueState
     from .request_error_category import RequestErrorCategory as RequestErrorCategory
     from .request_failed_response import RequestFailedResponse as RequestFailedResponse

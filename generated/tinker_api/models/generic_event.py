@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
-from ._base import StrictBase
-from .severity import Severity
+from pydantic import ConfigDict
+
+from .telemetry_event_common import TelemetryEventCommon
 
 __all__ = ["GenericEvent"]
 
 
-class GenericEvent(StrictBase):
-    event_id: str
-    event_session_index: int
-    severity: Severity
-    timestamp: datetime
+class GenericEvent(TelemetryEventCommon):
+    model_config = ConfigDict(extra="forbid")
+
     event: Literal["GENERIC_EVENT"] = "GENERIC_EVENT"
     event_name: str
     event_data: dict[str, Any] | None = None

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
-from ._base import StrictBase
-from .severity import Severity
+from pydantic import ConfigDict
+
+from .telemetry_event_common import TelemetryEventCommon
 
 __all__ = ["SessionEndEvent"]
 
 
-class SessionEndEvent(StrictBase):
-    event_id: str
-    event_session_index: int
-    severity: Severity
-    timestamp: datetime
+class SessionEndEvent(TelemetryEventCommon):
+    model_config = ConfigDict(extra="forbid")
+
     event: Literal["SESSION_END"] = "SESSION_END"
     duration: str
     """Python timedelta text, e.g. `0:01:02.500000`."""

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
-from ._base import StrictBase
-from .severity import Severity
+from pydantic import ConfigDict
+
+from .telemetry_event_common import TelemetryEventCommon
 
 __all__ = ["SessionStartEvent"]
 
 
-class SessionStartEvent(StrictBase):
-    event_id: str
-    event_session_index: int
-    severity: Severity
-    timestamp: datetime
+class SessionStartEvent(TelemetryEventCommon):
+    model_config = ConfigDict(extra="forbid")
+
     event: Literal["SESSION_START"] = "SESSION_START"

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
-from ._base import StrictBase
-from .severity import Severity
+from pydantic import ConfigDict
+
+from .telemetry_event_common import TelemetryEventCommon
 
 __all__ = ["UnhandledExceptionEvent"]
 
 
-class UnhandledExceptionEvent(StrictBase):
-    event_id: str
-    event_session_index: int
-    severity: Severity
-    timestamp: datetime
+class UnhandledExceptionEvent(TelemetryEventCommon):
+    model_config = ConfigDict(extra="forbid")
+
     event: Literal["UNHANDLED_EXCEPTION"] = "UNHANDLED_EXCEPTION"
     error_type: str
     error_message: str

@@ -7,10 +7,13 @@ from typing import Any
 from pydantic import BaseModel as PydanticBaseModel
 
 from ...models.get_info_request import GetInfoRequest
+from ...models.get_info_response import GetInfoResponse
 
 METHOD = "POST"
 PATH = "/api/v1/get_info"
 OPERATION_ID = "get_info"
+
+RESPONSE = GetInfoResponse
 
 
 def build_request(*, body: GetInfoRequest) -> dict[str, Any]:
@@ -29,3 +32,8 @@ def build_request(*, body: GetInfoRequest) -> dict[str, Any]:
     if headers:
         request["headers"] = headers
     return request
+
+
+def parse_response(data: Any) -> GetInfoResponse:
+    """The 2xx JSON body as the contract's model."""
+    return GetInfoResponse.model_validate(data)

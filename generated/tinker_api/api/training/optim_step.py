@@ -6,14 +6,12 @@ from typing import Any
 
 from pydantic import BaseModel as PydanticBaseModel
 
-from ...models.optim_step_request import OptimStepRequest
-
 METHOD = "POST"
 PATH = "/api/v1/optim_step"
 OPERATION_ID = "optim_step"
 
 
-def build_request(*, body: OptimStepRequest) -> dict[str, Any]:
+def build_request(*, body: Any) -> dict[str, Any]:
     """Method, URL, query parameters, headers and body of one call (httpx.Request keywords)."""
     params: dict[str, Any] = {}
     headers: dict[str, str] = {}

@@ -1,0 +1,25 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ._base import BaseModel
+from .model_data import ModelData
+from .optimizer import OptimizerConfig
+
+__all__ = ["GetInfoResponse"]
+
+
+class GetInfoResponse(BaseModel):
+    type: Literal["get_info"] | None = None
+    model_data: ModelData
+    model_id: str
+    is_lora: bool | None = None
+    lora_rank: int | None = None
+    model_name: str | None = None
+    optimizer_config: OptimizerConfig = Field(
+        default={"type": "adamw"}, validate_default=True
+    )
