@@ -31,8 +31,8 @@ def _warn(name: str) -> None:
 class _BackcompatFuture(APIFuture[C], Generic[C]):
     _inner: _TaskFuture[C]
 
-    def __init__(self, inner: _TaskFuture[C]) -> None:
-        object.__setattr__(self, "_inner", inner)
+    def __init__(self, future: _TaskFuture[C]) -> None:
+        object.__setattr__(self, "_inner", future)
 
     def result(self, timeout: float | None = None) -> C:
         return self._inner.result(timeout)

@@ -36,7 +36,7 @@ from ._polling import FutureExpiredError
 if TYPE_CHECKING:
     from ._service_client import ServiceClient
     from ._training_client import TrainingClient
-    from .types.checkpoints import SaveWeightsResponse
+    from tinker_api.models import SaveWeightsResponse
     from .types.datum import Datum
     from .types.forward_backward_output import ForwardBackwardOutput
     from .types.optimizer import OptimStepResponse

@@ -45,7 +45,7 @@ from .types.tensor_data import TensorData
 if TYPE_CHECKING:
     from ._backcompat import BackcompatSamplingClientFuture
     from ._retry import RetryConfig
-    from .types.checkpoints import (
+    from tinker_api.models import (
         LoadWeightsResponse,
         SaveWeightsExternalResponse,
         SaveWeightsForSamplerResponse,
@@ -92,7 +92,7 @@ class TrainingClient:
     call order and the server runs them in that order. Wait with ``.result()`` or ``await``.
     """
 
-    def __init__(self, holder: ClientHolder, *, model_seq_id: int, model_id: str, info: GetInfoResponse,
+    def __init__(self, holder: ClientHolder, model_seq_id: int, model_id: str, *, info: GetInfoResponse,
                  first_seq_id: int = 1) -> None:
         self.holder = holder
         self.model_seq_id = model_seq_id
@@ -273,13 +273,14 @@ class TrainingClient:
             raise TypeError("optim_step takes exactly one of optim_params (positional) or adam_params=")
         params: Any = optim_params if optim_params is not None else adam_params
         if isinstance(params, AdamParams):
-            _validate.check_adam_params(params)
             key = "adam_params"
         elif hasattr(params, "model_dump") and getattr(params, "type", None):
             key = "optimizer_params"
         else:
             raise TypeError(f"optim_step needs tinker.AdamParams or optimizer params, got {type(params).__name__}")
-        # Checked on the Python values: JSON has no NaN/Infinity, and the JSON dump turns some of them into null.
+        _validate.check_model(params, key)
+        # Extra keys of an open optimizer family are not typed: their floats are checked here (JSON has no
+        # NaN/Infinity, and the JSON dump would turn them into null).
         _validate.check_finite_fields(params.model_dump(), key)
         seq = self._ids.reserve()
         req = OptimStepRequest(optim_params=params, model_id=self.model_id, seq_id=seq)  # params: validated
@@ -291,7 +292,7 @@ class TrainingClient:
     def save_state(self, name: str, ttl_seconds: int | None = None, overwrite: bool = False,
                    user_metadata: Mapping[str, str] | None = None) -> APIFuture[SaveWeightsResponse]:
         """Save weights and optimizer state as ``tinker://<run>/weights/<name>``."""
-        from .types.checkpoints import SaveWeightsResponse
+        from tinker_api.models import SaveWeightsResponse
 
         self._check_usable()
         _validate.check_checkpoint_name(name)
@@ -307,7 +308,7 @@ class TrainingClient:
         return spawn(self._ordered(_save_weights, seq, spec, body=SaveWeightsRequest.model_validate(body)))
 
     def _load(self, path: str, optimizer: bool, weights_access_token: str | None) -> APIFuture[LoadWeightsResponse]:
-        from .types.checkpoints import LoadWeightsResponse
+        from tinker_api.models import LoadWeightsResponse
 
         self._check_usable()
         _validate.check_path(path)
@@ -334,7 +335,7 @@ class TrainingClient:
         return self._load(path, True, weights_access_token)
 
     def _save_for_sampler(self, body: dict[str, Any]) -> APIFuture[Any]:
-        from .types.checkpoints import SaveWeightsForSamplerResponseInternal
+        from tinker_api.models import SaveWeightsForSamplerResponseInternal
 
         self._check_usable()
         seq = self._ids.reserve()
@@ -348,7 +349,7 @@ class TrainingClient:
                                  ) -> APIFuture[SaveWeightsForSamplerResponse]:
         """Save an immutable sampler snapshot as ``tinker://<run>/sampler_weights/<name>``."""
         from ._futures import chain
-        from .types.checkpoints import SaveWeightsForSamplerResponse
+        from tinker_api.models import SaveWeightsForSamplerResponse
 
         body: dict[str, Any] = {"path": _validate.check_checkpoint_name(name), "kind": "snapshot"}
         ttl = _validate.check_ttl_seconds(ttl_seconds)
@@ -363,7 +364,7 @@ class TrainingClient:
                               age_encryption_recipients: Sequence[str] | None = None
                               ) -> APIFuture[SaveWeightsExternalResponse]:
         """Export the adapter as downloadable files (``tinker://<run>/external_weights/<name>``)."""
-        from .types.checkpoints import SaveWeightsExternalResponse
+        from tinker_api.models import SaveWeightsExternalResponse
 
         self._check_usable()
         _validate.check_checkpoint_name(name)

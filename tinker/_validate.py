@@ -13,21 +13,20 @@ import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pydantic
+
 import tinker_wire as wire
 
 __all__ = [
-    "check_adam_params",
     "check_checkpoint_name",
     "check_finite_fields",
     "check_loss_fn_config",
+    "check_model",
     "check_path",
     "check_string_list",
     "check_ttl_seconds",
     "check_user_metadata",
 ]
-
-_ADAM_FIELDS = ("learning_rate", "beta1", "beta2", "eps", "weight_decay", "grad_clip_norm")
-
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
@@ -43,23 +42,17 @@ def check_finite_fields(values: Mapping[str, Any], where: str) -> None:
         raise ValueError(f"{hit}: expected a finite number, got NaN or Infinity")
 
 
-def check_adam_params(params: Any) -> None:
-    """AdamW bounds of the documented API: finite values, learning_rate >= 0, 0 <= beta < 1, eps > 0,
-    weight_decay >= 0. ``grad_clip_norm`` only has to be finite (<= 0 means no clipping)."""
-    for key in _ADAM_FIELDS:
-        value: Any = getattr(params, key, None)  # whatever the caller's object holds, checked here
-        if not _is_number(value) or not math.isfinite(value):
-            raise ValueError(f"adam_params.{key}: expected a finite number, got {value!r}")
-    if params.learning_rate < 0:
-        raise ValueError(f"adam_params.learning_rate: expected >= 0, got {params.learning_rate!r}")
-    for key in ("beta1", "beta2"):
-        value = getattr(params, key)
-        if not 0 <= value < 1:
-            raise ValueError(f"adam_params.{key}: expected 0 <= {key} < 1, got {value!r}")
-    if params.eps <= 0:
-        raise ValueError(f"adam_params.eps: expected > 0 (e.g. 1e-12), got {params.eps!r}")
-    if params.weight_decay < 0:
-        raise ValueError(f"adam_params.weight_decay: expected >= 0 (0 disables it), got {params.weight_decay!r}")
+def check_model(params: Any, where: str) -> None:
+    """Hold a request model to its contract rules again, for objects built without validation.
+
+    ``model_copy(update=...)`` and ``model_construct`` skip pydantic's checks; the rules themselves come from
+    the contract (the generated model's constraints), so there is one place that states them."""
+    try:
+        type(params).model_validate(params.model_dump())
+    except pydantic.ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"])
+        raise ValueError(f"{where}.{field}: {error['msg']}, got {error.get('input')!r}") from None
 
 
 def check_loss_fn_config(config: Any) -> dict[str, float | str] | None:

@@ -136,7 +136,7 @@ def _fields(cls: type) -> dict[str, bool] | None:
         return {
             f.name: f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             for f in sorted(dataclasses.fields(cls), key=lambda f: f.name)
-            if f.init
+            if f.init and not f.name.startswith("_")  # private storage, never passed by users
         }
     return None
 

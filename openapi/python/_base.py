@@ -22,7 +22,16 @@ from typing import Annotated, Any, Self
 import pydantic
 from pydantic import BeforeValidator, ConfigDict, PlainSerializer
 
-__all__ = ["Base64Bytes", "BaseModel", "RequestModel", "ResponseModel", "StrictBase", "discriminate"]
+__all__ = [
+    "Base64Bytes",
+    "BaseModel",
+    "RequestModel",
+    "ResponseModel",
+    "StrictBase",
+    "decode_base64",
+    "discriminate",
+    "encode_base64",
+]
 
 
 class _WireModel(pydantic.BaseModel):
@@ -42,9 +51,9 @@ class _WireModel(pydantic.BaseModel):
 
 
 class RequestModel(_WireModel):
-    """Base class of request bodies: frozen, unknown fields forbidden."""
+    """Base class of request bodies: frozen, unknown fields forbidden, floats finite (JSON has no NaN)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class ResponseModel(_WireModel):
@@ -58,7 +67,7 @@ StrictBase = RequestModel
 BaseModel = ResponseModel
 
 
-def _decode_b64(value: Any) -> Any:
+def decode_base64(value: Any) -> Any:
     if isinstance(value, str):
         try:
             return base64.b64decode(value.encode("ascii"), validate=True)
@@ -69,14 +78,14 @@ def _decode_b64(value: Any) -> Any:
     return value
 
 
-def _encode_b64(value: bytes) -> str:
+def encode_base64(value: bytes) -> str:
     return base64.b64encode(value).decode("ascii")
 
 
 Base64Bytes = Annotated[
     bytes,
-    BeforeValidator(_decode_b64),
-    PlainSerializer(_encode_b64, return_type=str, when_used="json"),
+    BeforeValidator(decode_base64),
+    PlainSerializer(encode_base64, return_type=str, when_used="json"),
 ]
 """``bytes`` that travel as standard base64 text in JSON (a ``str`` input is decoded as base64)."""
 

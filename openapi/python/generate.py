@@ -22,6 +22,7 @@ import keyword
 import re
 import shutil
 import sys
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,7 @@ class Generator:
             return "dict[str, Any]"
         if kind == "string" and schema.get("format") == "date-time":
             return "datetime"
-        if kind == "string" and schema.get("format") == "byte":
+        if kind == "string" and (schema.get("format") == "byte" or schema.get("contentEncoding") == "base64"):
             mod.imports.add(("._base", "Base64Bytes"))
             return "Base64Bytes"
         return SCALARS[kind]
@@ -157,7 +158,21 @@ class Generator:
         if not text:
             return []
         text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-        return [f'{indent}"""{text}"""'] if "\n" not in text else [f'{indent}"""{text}\n{indent}"""']
+        width = 114 - len(indent)  # long contract lines are wrapped to the project's 120 columns
+        text = "\n".join("\n".join(textwrap.wrap(line, width)) if len(line) > width else line
+                         for line in text.split("\n"))
+        if "\n" not in text:
+            return [f'{indent}"""{text}"""']
+        first, *rest = text.split("\n")
+        return [f'{indent}"""{first}', *[(indent + line).rstrip() for line in rest], f'{indent}"""']
+
+    @staticmethod
+    def constraints(schema: dict[str, Any]) -> list[str]:
+        """pydantic Field arguments for the JSON Schema checks written directly on a property."""
+        names = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt",
+                 "minLength": "min_length", "maxLength": "max_length", "minItems": "min_length",
+                 "maxItems": "max_length", "pattern": "pattern"}
+        return [f"{arg}={schema[key]!r}" for key, arg in names.items() if key in schema]
 
     def union(self, mod: Module, name: str, schema: dict[str, Any]) -> list[str]:
         key = "oneOf" if "oneOf" in schema else "anyOf"
@@ -234,6 +249,9 @@ class Generator:
             mod.imports.add(("pydantic", "ConfigDict"))
             lines += [f"    model_config = ConfigDict({', '.join(config)})", ""]
         required = set(schema.get("required", []))
+        # Request bodies check the contract's ranges and lengths when built (before anything is sent);
+        # responses do not, so a newer server's values never break parsing.
+        strict = schema.get("x-python-base") == "strict"
         for prop, sub in schema.get("properties", {}).items():
             ann = self.annotation(mod, sub)
             attr = prop + "_" if keyword.iskeyword(prop) else prop
@@ -249,7 +267,12 @@ class Generator:
                 default = "None"
                 if not nullable:
                     ann = f"Optional[{ann}]" if ann.startswith('"') else f"{ann} | None"
-            if isinstance(sub.get("default"), (dict, list)):
+            checks = self.constraints(sub) if strict else []
+            if checks:
+                mod.imports.add(("pydantic", "Field"))
+                args = ([f"default={default}"] if default is not None else []) + checks
+                value = f"Field({', '.join(args)})" if not alias else f"{alias}, {', '.join(args)})"
+            elif isinstance(sub.get("default"), (dict, list)):
                 # A structured default is validated per instance (a fresh model/container each time).
                 mod.imports.add(("pydantic", "Field"))
                 value = f"Field(default={default}, validate_default=True)"
@@ -431,7 +454,7 @@ def lazy_init(exports: dict[str, str]) -> str:
              "from __future__ import annotations", "", "import importlib", "from typing import TYPE_CHECKING, Any",
              "", "_MODULES: dict[str, str] = {"]
     lines += [f"    {n!r}: {m!r}," for n, m in sorted(exports.items())]
-    lines += ["}", "", "__all__ = sorted(_MODULES)", "", "",
+    lines += ["}", "", f"__all__ = {sorted(exports)!r}", "", "",
               "def __getattr__(name: str) -> Any:",
               "    module = _MODULES.get(name)",
               "    if module is None:",

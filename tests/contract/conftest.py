@@ -769,8 +769,11 @@ def wire_body(name: str, body: Any) -> Any:
 
 def param_python_value(param: dict[str, Any], value: Any) -> Any:
     """The Python value a caller passes for a parameter's JSON value (a `datetime` for `date-time`)."""
-    if isinstance(value, str) and deref(SPEC, param["schema"]).get("format") == "date-time":
+    schema = deref(SPEC, param["schema"])
+    if isinstance(value, str) and schema.get("format") == "date-time":
         return _dt.datetime.fromisoformat(value)
+    if isinstance(value, float) and value.is_integer() and schema.get("type") == "integer":
+        return int(value)  # JSON Schema counts 1.0 as an integer; a Python caller passes 1
     return value
 
 
@@ -810,7 +813,8 @@ def _same_param_value(sent: str, given: Any, schema: dict[str, Any]) -> bool:
     if deref(SPEC, schema).get("format") == "date-time":
         a, b = _as_datetime(sent), _as_datetime(given)
         return a is not None and b is not None and _same_instant(a, b)
-    return _coerce_text(sent, schema) == given and type(_coerce_text(sent, schema)) is type(given)
+    value = _coerce_text(sent, schema)
+    return value == given and isinstance(value, bool) == isinstance(given, bool)
 
 
 def check_wire_request(operation_id: str, request: Any, params: dict[tuple[str, str], Any],

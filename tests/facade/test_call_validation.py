@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pydantic
 import pytest
 from fake_tinker import FakeServer, datum, decoded_fb, status
 
@@ -43,12 +44,15 @@ def _assert_nothing_sent_and_no_id_used(training: Any, server: FakeServer) -> No
     ("beta1", NAN), ("beta1", 1.0), ("beta1", -0.1), ("beta2", 1.5), ("beta2", -INF),
     ("eps", 0.0), ("eps", -1e-8), ("eps", NAN), ("eps", INF),
     ("weight_decay", -0.1), ("weight_decay", NAN),
-    ("grad_clip_norm", NAN), ("grad_clip_norm", INF),
+    ("grad_clip_norm", NAN), ("grad_clip_norm", INF), ("grad_clip_norm", -1.0),
 ])
 def test_optim_step_refuses_bad_adam_params(training, server: FakeServer, field: str, value: float) -> None:
-    params = tinker.AdamParams(**{field: value})
+    # The contract's ranges (generated into AdamParams) refuse the value when the params are built ...
+    with pytest.raises(pydantic.ValidationError, match=field):
+        tinker.AdamParams(**{field: value})
+    # ... and, for params built without validation, when the step is requested.
     with pytest.raises(ValueError, match=rf"adam_params\.{field}") as info:
-        training.optim_step(params)
+        training.optim_step(ADAM.model_copy(update={field: value}))
     assert repr(value) in str(info.value) or str(value) in str(info.value)
     _assert_nothing_sent_and_no_id_used(training, server)
 
@@ -63,18 +67,21 @@ def test_optim_step_checks_params_built_without_validation(training, server: Fak
 
 
 def test_optim_step_accepts_edge_values(training, server: FakeServer) -> None:
-    # The bounds are the documented ones; values at the edge (and a negative clip norm, "no clipping" for
-    # some optimizer families) must still reach the server.
+    # Values at the edge of the contract's ranges must still reach the server.
     edge = tinker.AdamParams(learning_rate=0.0, beta1=0.0, beta2=0.0, eps=1e-30, weight_decay=0.0,
-                             grad_clip_norm=-1.0)
+                             grad_clip_norm=0.0)
     training.optim_step(edge).result(timeout=10)
     body = server.op_calls("optim_step")[0].body
-    assert body["seq_id"] == 1 and body["adam_params"]["grad_clip_norm"] == -1.0
+    assert body["seq_id"] == 1 and body["adam_params"]["eps"] == 1e-30
 
 
 def test_optim_step_refuses_non_finite_other_optimizer_params(training, server: FakeServer) -> None:
+    with pytest.raises(pydantic.ValidationError, match="learning_rate"):
+        types.OptimParamsBase(type="lion", learning_rate=NAN)
     with pytest.raises(ValueError, match=r"optimizer_params\.learning_rate.*finite"):
-        training.optim_step(types.OptimParamsBase(type="lion", learning_rate=NAN))
+        training.optim_step(types.OptimParamsBase.model_construct(type="lion", learning_rate=NAN))
+    with pytest.raises(ValueError, match=r"optimizer_params\.momentum.*finite"):
+        training.optim_step(types.OptimParamsBase(type="lion", momentum=INF))  # an untyped extra key
     with pytest.raises(ValueError, match=r"optimizer_params\.grad_clip_norm"):
         training.optim_step(types.DimuonParams(learning_rate=0.02).model_copy(update={"grad_clip_norm": INF}))
     _assert_nothing_sent_and_no_id_used(training, server)
@@ -297,7 +304,8 @@ def test_json_bodies_never_carry_nan_as_null() -> None:
     from tinker._transport import endpoint_request
     from tinker.types import OptimStepRequest
 
-    body = OptimStepRequest.model_validate({"adam_params": {"learning_rate": NAN}, "model_id": "m", "seq_id": 1})
+    # The models refuse NaN when built; one built without validation must still not reach the wire as null.
+    body = OptimStepRequest(optim_params=tinker.AdamParams.model_construct(learning_rate=NAN), model_id="m", seq_id=1)
     with pytest.raises(ValueError, match=r"NaN or Infinity.*learning_rate"):
         endpoint_request(optim_endpoint, body=body)
     ok = endpoint_request(optim_endpoint, body=OptimStepRequest.model_validate(

@@ -44,42 +44,28 @@ def test_export_map_matches_modules() -> None:
 
     defined: dict[str, str] = {}
     hand_written = {info.name for info in pkgutil.iter_modules(T.__path__) if not info.name.startswith("_")}
-    for name in sorted(hand_written | set(tinker_api.models._MODULES.values())):
-        module = importlib.import_module(f"tinker.types.{name}")
+    assert set(tinker_api.models._MODULES.values()) <= hand_written, "a generated module has no public path"
+    for module_name in sorted(hand_written):
+        module = importlib.import_module(f"tinker.types.{module_name}")
         for name in module.__all__:
             obj = getattr(module, name)
             home = getattr(obj, "__module__", None)
             if home == module.__name__ or name not in defined:
-                defined.setdefault(name, module.__name__.rpartition(".")[2])
+                defined.setdefault(name, module_name)
     assert set(defined) == set(T.__all__)
     for name in T.__all__:
-        if name in STILL_HAND_DECLARED:
-            continue
         assert getattr(T, name) is getattr(importlib.import_module(f"tinker.types.{defined[name]}"), name)
     assert set(T.__all__) <= set(dir(T))
 
 
-# Public names still declared by hand although the contract generates a model of the same name (issue 10,
-# in progress: checkpoints, optimizer, telemetry and the model-input chunks). The list may only shrink.
-STILL_HAND_DECLARED = frozenset({
-    "Checkpoint", "CheckpointArchiveUrlResponse", "CheckpointsListResponse", "CopyWeightsRequest",
-    "CopyWeightsResponse", "Cursor", "DmelChunk", "EncodedTextChunk", "ExternalWeightsUrlsResponse",
-    "GenericEvent", "ImageAssetPointerChunk", "ImageChunk", "LoadWeightsRequest", "LoadWeightsResponse",
-    "ModelInput", "ModelInputChunk", "SampleRequest",
-    "SamplingParams", "SaveWeightsExternalRequest", "SaveWeightsExternalResponseInternal",
-    "SaveWeightsForSamplerRequest", "SaveWeightsForSamplerResponseInternal", "SaveWeightsRequest",
-    "SaveWeightsResponse", "SessionEndEvent", "SessionStartEvent", "TelemetryEvent", "TelemetryResponse",
-    "TelemetrySendRequest", "UnhandledExceptionEvent", "WeightsInfoRequest", "WeightsInfoResponse",
-})
-
-
-def test_every_other_public_model_is_the_generated_class() -> None:
+def test_one_model_set() -> None:
+    """A public type is the generated model of its name; nothing re-declares one by hand."""
     import tinker_api.models
 
-    duplicated = {name for name in T._EXPORTS if name in tinker_api.models._MODULES
-                  and getattr(T, name) is not getattr(tinker_api.models, name)}
-    assert duplicated == STILL_HAND_DECLARED, (
-        "a public type re-declares a generated model (or was converted: drop it from STILL_HAND_DECLARED)")
+    for name, module in tinker_api.models._MODULES.items():
+        assert getattr(T, name) is getattr(tinker_api.models, name), f"tinker.types.{name} is not the generated one"
+        assert getattr(importlib.import_module(f"tinker.types.{module}"), name) is getattr(tinker_api.models, name)
+    assert not set(T._HAND_WRITTEN) & set(tinker_api.models._MODULES), "a hand-written type shadows a generated one"
 
 
 def test_deep_paths_and_submodule_attributes() -> None:

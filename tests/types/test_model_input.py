@@ -17,7 +17,7 @@ from tinker.types import (
     ImageChunk,
     ModelInput,
 )
-from tinker.types._tensor_container import parse_tensor_container_shape
+from tinker_wire._tensor_container import parse_tensor_container_shape
 
 # Deterministic and quick; applied per test so other suites' hypothesis settings are untouched.
 FAST = settings(

@@ -1,5 +1,9 @@
-"""Deep-import path kept for compatibility; the definitions live in ``tinker.types.checkpoints``."""
+"""Public path of the generated `tinker_api.models.checkpoint` (written by codegen.sh; do not edit)."""
 
-from .checkpoints import Checkpoint
+from __future__ import annotations
 
-__all__ = ["Checkpoint"]
+from tinker_api.models.checkpoint import Checkpoint as Checkpoint
+from tinker_api.models.checkpoint import CheckpointType as CheckpointType
+from tinker_api.models.checkpoint import ParsedCheckpointTinkerPath as ParsedCheckpointTinkerPath
+
+__all__ = ['Checkpoint', 'CheckpointType', 'ParsedCheckpointTinkerPath']

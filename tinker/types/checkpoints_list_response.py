@@ -1,5 +1,7 @@
-"""Deep-import path kept for compatibility; the definitions live in ``tinker.types.checkpoints``."""
+"""Public path of the generated `tinker_api.models.checkpoints_list_response` (written by codegen.sh; do not edit)."""
 
-from .checkpoints import CheckpointsListResponse
+from __future__ import annotations
 
-__all__ = ["CheckpointsListResponse"]
+from tinker_api.models.checkpoints_list_response import CheckpointsListResponse as CheckpointsListResponse
+
+__all__ = ['CheckpointsListResponse']

@@ -1,5 +1,7 @@
-"""Deep-import path kept for compatibility; the definitions live in ``tinker.types.checkpoints``."""
+"""Public path of the generated `tinker_api.models.cursor` (written by codegen.sh; do not edit)."""
 
-from .checkpoints import Cursor
+from __future__ import annotations
 
-__all__ = ["Cursor"]
+from tinker_api.models.cursor import Cursor as Cursor
+
+__all__ = ['Cursor']

@@ -1,5 +1,7 @@
-"""Deep-import path kept for compatibility; the definitions live in ``tinker.types.checkpoints``."""
+"""Public path of the generated `tinker_api.models.external_weights_urls_response` (written by codegen.sh; do not edit)."""
 
-from .checkpoints import ExternalWeightsUrlsResponse
+from __future__ import annotations
 
-__all__ = ["ExternalWeightsUrlsResponse"]
+from tinker_api.models.external_weights_urls_response import ExternalWeightsUrlsResponse as ExternalWeightsUrlsResponse
+
+__all__ = ['ExternalWeightsUrlsResponse']

@@ -1,5 +1,7 @@
-"""Deep-import path kept for compatibility; the definitions live in ``tinker.types.checkpoints``."""
+"""Public path of the generated `tinker_api.models.load_weights_response` (written by codegen.sh; do not edit)."""
 
-from .checkpoints import LoadWeightsResponse
+from __future__ import annotations
 
-__all__ = ["LoadWeightsResponse"]
+from tinker_api.models.load_weights_response import LoadWeightsResponse as LoadWeightsResponse
+
+__all__ = ['LoadWeightsResponse']

@@ -1,19 +1,7 @@
-"""Names of the loss functions the service computes."""
+"""Public path of the generated `tinker_api.models.loss_fn_type` (written by codegen.sh; do not edit)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from tinker_api.models.loss_fn_type import LossFnType as LossFnType
 
-__all__ = ["LossFnType"]
-
-LossFnType = Literal[
-    "cross_entropy",
-    "importance_sampling",
-    "ppo",
-    "cispo",
-    "dro",
-    "gspo",
-    "stable_reinforce",
-    "custom",
-]
-"""A built-in loss (``cross_entropy`` ... ``stable_reinforce``) or ``custom`` for an uploaded loss graph."""
+__all__ = ['LossFnType']

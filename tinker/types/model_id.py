@@ -1,11 +1,7 @@
-"""Identifier aliases."""
+"""Public path of the generated `tinker_api.models.model_id` (written by codegen.sh; do not edit)."""
 
 from __future__ import annotations
 
-__all__ = ["ModelID", "RequestID"]
+from tinker_api.models.model_id import ModelID as ModelID
 
-ModelID = str
-"""Identifier of a training run (a.k.a. model id), e.g. ``"<session_id>:train:0"``; treat as opaque."""
-
-RequestID = str
-"""Opaque identifier of a server-side future."""
+__all__ = ['ModelID']

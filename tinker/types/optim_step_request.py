@@ -1,5 +1,5 @@
-"""Deep-import path kept for compatibility; the definitions live in ``tinker.types.optimizer``."""
+"""Public path of `OptimStepRequest` (defined with the optimizer types in ``tinker.types.optimizer``)."""
 
-from .optimizer import OptimStepRequest
+from .optimizer import AdamParams, OptimStepRequest
 
-__all__ = ["OptimStepRequest"]
+__all__ = ["AdamParams", "OptimStepRequest"]

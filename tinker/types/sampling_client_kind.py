@@ -1,12 +1,7 @@
-"""How a sampler obtained from a training client follows later weight saves."""
+"""Public path of the generated `tinker_api.models.sampling_client_kind` (written by codegen.sh; do not edit)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from tinker_api.models.sampling_client_kind import SamplingClientKind as SamplingClientKind
 
-__all__ = ["SamplingClientKind"]
-
-SamplingClientKind = Literal["snapshot", "inflight"]
-"""``snapshot``: the sampler keeps the weights it was created with. ``inflight``: every sampler of the
-same training model shares one mutable weights target that each later inflight save updates
-(asynchronously; a generation may span several weight versions)."""
+__all__ = ['SamplingClientKind']

@@ -1,5 +1,8 @@
-"""Deep-import path kept for compatibility; the definitions live in ``tinker.types.checkpoints``."""
+"""Public path of the generated `tinker_api.models.save_weights_external_response` (written by codegen.sh; do not edit)."""
 
-from .checkpoints import SaveWeightsExternalResponse
+from __future__ import annotations
 
-__all__ = ["SaveWeightsExternalResponse"]
+from tinker_api.models.save_weights_external_response import SaveWeightsExternalResponse as SaveWeightsExternalResponse
+from tinker_api.models.save_weights_external_response import SaveWeightsExternalResponseInternal as SaveWeightsExternalResponseInternal
+
+__all__ = ['SaveWeightsExternalResponse', 'SaveWeightsExternalResponseInternal']

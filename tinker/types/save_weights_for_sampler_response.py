@@ -1,5 +1,8 @@
-"""Deep-import path kept for compatibility; the definitions live in ``tinker.types.checkpoints``."""
+"""Public path of the generated `tinker_api.models.save_weights_for_sampler_response` (written by codegen.sh; do not edit)."""
 
-from .checkpoints import SaveWeightsForSamplerResponse
+from __future__ import annotations
 
-__all__ = ["SaveWeightsForSamplerResponse"]
+from tinker_api.models.save_weights_for_sampler_response import SaveWeightsForSamplerResponse as SaveWeightsForSamplerResponse
+from tinker_api.models.save_weights_for_sampler_response import SaveWeightsForSamplerResponseInternal as SaveWeightsForSamplerResponseInternal
+
+__all__ = ['SaveWeightsForSamplerResponse', 'SaveWeightsForSamplerResponseInternal']

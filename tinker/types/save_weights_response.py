@@ -1,5 +1,7 @@
-"""Deep-import path kept for compatibility; the definitions live in ``tinker.types.checkpoints``."""
+"""Public path of the generated `tinker_api.models.save_weights_response` (written by codegen.sh; do not edit)."""
 
-from .checkpoints import SaveWeightsResponse
+from __future__ import annotations
 
-__all__ = ["SaveWeightsResponse"]
+from tinker_api.models.save_weights_response import SaveWeightsResponse as SaveWeightsResponse
+
+__all__ = ['SaveWeightsResponse']

@@ -1,10 +1,7 @@
-"""Why a sampled sequence ended."""
+"""Public path of the generated `tinker_api.models.stop_reason` (written by codegen.sh; do not edit)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from tinker_api.models.stop_reason import StopReason as StopReason
 
-__all__ = ["StopReason"]
-
-StopReason = Literal["length", "stop"]
-"""``"length"``: ``max_tokens`` was reached; ``"stop"``: a stop string/token (or EOS) was produced."""
+__all__ = ['StopReason']

@@ -1,5 +1,7 @@
-"""Deep-import path kept for compatibility; the definitions live in ``tinker.types.checkpoints``."""
+"""Public path of the generated `tinker_api.models.weights_info_response` (written by codegen.sh; do not edit)."""
 
-from .checkpoints import WeightsInfoResponse
+from __future__ import annotations
 
-__all__ = ["WeightsInfoResponse"]
+from tinker_api.models.weights_info_response import WeightsInfoResponse as WeightsInfoResponse
+
+__all__ = ['WeightsInfoResponse']

@@ -63,6 +63,7 @@ _MODULES: dict[str, str] = {
     "EmptyResponse": "empty_response",
     "EncodedTextChunk": "encoded_text_chunk",
     "ErrorResponse": "error_response",
+    "EventType": "event_type",
     "ExternalWeightsUrlsResponse": "external_weights_urls_response",
     "FailedSessionStatusQuery": "session_status_query",
     "FinishSessionRequest": "finish_session_request",
@@ -92,7 +93,8 @@ _MODULES: dict[str, str] = {
     "LoraConfig": "lora_config",
     "LossFnConfig": "loss_fn_config",
     "LossFnType": "loss_fn_type",
-    "ModelData": "model_data",
+    "ModelData": "get_info_response",
+    "ModelID": "model_id",
     "ModelInput": "model_input",
     "ModelInputChunk": "model_input_chunk",
     "OptimParamsBase": "optimizer",
@@ -100,22 +102,27 @@ _MODULES: dict[str, str] = {
     "OptimizerConfig": "optimizer",
     "OptimizerConfigBase": "optimizer",
     "OwnSearchOwner": "search_owner",
+    "ParsedCheckpointTinkerPath": "checkpoint",
     "QueueState": "queue_state",
     "RequestErrorCategory": "request_error_category",
     "RequestFailedResponse": "request_failed_response",
+    "RequestID": "request_id",
     "SampleRequest": "sample_request",
     "SampleStreamDone": "sample_stream_done",
     "SampleStreamError": "sample_stream_error",
     "SampleStreamEvent": "sample_stream_event",
     "SampleStreamToken": "sample_stream_token",
+    "SamplingClientKind": "sampling_client_kind",
     "SamplingParams": "sampling_params",
     "SamplingPrefillBillingEvent": "billing_usage_response",
     "SamplingSampleBillingEvent": "billing_usage_response",
     "SamplingSessionFuturesTarget": "futures_retrieve_request",
     "SaveWeightsExternalRequest": "save_weights_external_request",
-    "SaveWeightsExternalResponseInternal": "save_weights_external_response_internal",
+    "SaveWeightsExternalResponse": "save_weights_external_response",
+    "SaveWeightsExternalResponseInternal": "save_weights_external_response",
     "SaveWeightsForSamplerRequest": "save_weights_for_sampler_request",
-    "SaveWeightsForSamplerResponseInternal": "save_weights_for_sampler_response_internal",
+    "SaveWeightsForSamplerResponse": "save_weights_for_sampler_response",
+    "SaveWeightsForSamplerResponseInternal": "save_weights_for_sampler_response",
     "SaveWeightsRequest": "save_weights_request",
     "SaveWeightsResponse": "save_weights_response",
     "SearchOwner": "search_owner",
@@ -165,7 +172,172 @@ _MODULES: dict[str, str] = {
     "WeightsInfoResponse": "weights_info_response",
 }
 
-__all__ = sorted(_MODULES)
+__all__ = [
+    "AccessibleSearchOwner",
+    "ActiveSessionStatusQuery",
+    "AdamOptimizerConfig",
+    "AdamParams",
+    "ApiKeyInfoResponse",
+    "AssignProjectRequest",
+    "AuditLogEntry",
+    "AuditLogResponse",
+    "AuthTokenRequest",
+    "AuthTokenResponse",
+    "BillingEventInfo",
+    "BillingUsageEvent",
+    "BillingUsageResponse",
+    "BillingUsageSession",
+    "CancelFutureRequest",
+    "CancelFutureResponse",
+    "CancelledSessionStatusQuery",
+    "Checkpoint",
+    "CheckpointArchiveUrlResponse",
+    "CheckpointBillingEvent",
+    "CheckpointKind",
+    "CheckpointName",
+    "CheckpointType",
+    "CheckpointsListResponse",
+    "ClientConfigRequest",
+    "ClientConfigResponse",
+    "ClientDynamicConfigResponse",
+    "ClientFinishedSessionStatusQuery",
+    "ClientSessionFinishErrored",
+    "ClientSessionFinishInterrupted",
+    "ClientSessionFinishReason",
+    "ClientSessionFinishReasonType",
+    "ClientSessionFinishSuccess",
+    "ClientSessionFinished",
+    "CopyWeightsRequest",
+    "CopyWeightsResponse",
+    "CreateCustomLossRequest",
+    "CreateCustomLossResponse",
+    "CreateModelRequest",
+    "CreateModelResponse",
+    "CreateSamplingSessionRequest",
+    "CreateSamplingSessionResponse",
+    "CreateSessionRequest",
+    "CreateSessionResponse",
+    "CurrentCheckpointStorageUsageItem",
+    "CurrentCheckpointStorageUsageResponse",
+    "Cursor",
+    "CustomLossGraph",
+    "CustomLossInput",
+    "CustomLossInputRank",
+    "CustomLossNode",
+    "CustomLossNodeOp",
+    "DimuonOptimizerConfig",
+    "DmelChunk",
+    "EmptyResponse",
+    "EncodedTextChunk",
+    "ErrorResponse",
+    "EventType",
+    "ExternalWeightsUrlsResponse",
+    "FailedSessionStatusQuery",
+    "FinishSessionRequest",
+    "FinishSessionResponse",
+    "FutureCompleteMetadata",
+    "FutureCompletion",
+    "FutureFailed",
+    "FutureFinished",
+    "FuturePendingResponse",
+    "FutureRetrieveRequest",
+    "FuturesRetrieveRequest",
+    "FuturesRetrieveResponse",
+    "GenericEvent",
+    "GetInfoRequest",
+    "GetInfoResponse",
+    "GetSamplerResponse",
+    "GetServerCapabilitiesResponse",
+    "GetSessionResponse",
+    "HealthResponse",
+    "ImageAssetPointerChunk",
+    "ImageChunk",
+    "JoinSamplingSessionRequest",
+    "JoinSamplingSessionResponse",
+    "ListSessionsResponse",
+    "LoadWeightsRequest",
+    "LoadWeightsResponse",
+    "LoraConfig",
+    "LossFnConfig",
+    "LossFnType",
+    "ModelData",
+    "ModelID",
+    "ModelInput",
+    "ModelInputChunk",
+    "OptimParamsBase",
+    "OptimStepResponse",
+    "OptimizerConfig",
+    "OptimizerConfigBase",
+    "OwnSearchOwner",
+    "ParsedCheckpointTinkerPath",
+    "QueueState",
+    "RequestErrorCategory",
+    "RequestFailedResponse",
+    "RequestID",
+    "SampleRequest",
+    "SampleStreamDone",
+    "SampleStreamError",
+    "SampleStreamEvent",
+    "SampleStreamToken",
+    "SamplingClientKind",
+    "SamplingParams",
+    "SamplingPrefillBillingEvent",
+    "SamplingSampleBillingEvent",
+    "SamplingSessionFuturesTarget",
+    "SaveWeightsExternalRequest",
+    "SaveWeightsExternalResponse",
+    "SaveWeightsExternalResponseInternal",
+    "SaveWeightsForSamplerRequest",
+    "SaveWeightsForSamplerResponse",
+    "SaveWeightsForSamplerResponseInternal",
+    "SaveWeightsRequest",
+    "SaveWeightsResponse",
+    "SearchOwner",
+    "SeqId",
+    "SessionActive",
+    "SessionCancelled",
+    "SessionEndEvent",
+    "SessionFailed",
+    "SessionFailedReason",
+    "SessionFailedRequestReason",
+    "SessionFailedSamplingSessionReason",
+    "SessionFailedTrainingRunReason",
+    "SessionHeartbeatRequest",
+    "SessionHeartbeatResponse",
+    "SessionSearchCursor",
+    "SessionSearchRequest",
+    "SessionSearchResponse",
+    "SessionStartEvent",
+    "SessionStatus",
+    "SessionStatusQuery",
+    "SessionSummary",
+    "SessionTraceExportPollResponse",
+    "Severity",
+    "StopReason",
+    "StorageBillingEvent",
+    "SupportedModel",
+    "TelemetryEvent",
+    "TelemetryEventCommon",
+    "TelemetryResponse",
+    "TelemetrySendRequest",
+    "TinkerPath",
+    "TokenizerResponse",
+    "TopkLogprobRow",
+    "TrainingBillingEvent",
+    "TrainingRun",
+    "TrainingRunsResponse",
+    "TryAgainResponse",
+    "TtlSeconds",
+    "TtlUpdateRequest",
+    "UnhandledExceptionEvent",
+    "UnloadModelRequest",
+    "UnloadModelResponse",
+    "UntypedAPIFuture",
+    "UserMetadata",
+    "UserSearchOwner",
+    "WeightsInfoRequest",
+    "WeightsInfoResponse",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -205,6 +377,7 @@ if TYPE_CHECKING:
     from .cancel_future_response import CancelFutureResponse as CancelFutureResponse
     from .checkpoint import Checkpoint as Checkpoint
     from .checkpoint import CheckpointType as CheckpointType
+    from .checkpoint import ParsedCheckpointTinkerPath as ParsedCheckpointTinkerPath
     from .checkpoint_archive_url_response import (
         CheckpointArchiveUrlResponse as CheckpointArchiveUrlResponse,
     )
@@ -252,6 +425,7 @@ if TYPE_CHECKING:
     from .empty_response import EmptyResponse as EmptyResponse
     from .encoded_text_chunk import EncodedTextChunk as EncodedTextChunk
     from .error_response import ErrorResponse as ErrorResponse
+    from .event_type import EventType as EventType
     from .external_weights_urls_response import (
         ExternalWeightsUrlsResponse as ExternalWeightsUrlsResponse,
     )
@@ -277,6 +451,7 @@ if TYPE_CHECKING:
     from .generic_event import GenericEvent as GenericEvent
     from .get_info_request import GetInfoRequest as GetInfoRequest
     from .get_info_response import GetInfoResponse as GetInfoResponse
+    from .get_info_response import ModelData as ModelData
     from .get_sampler_response import GetSamplerResponse as GetSamplerResponse
     from .get_server_capabilities_response import (
         GetServerCapabilitiesResponse as GetServerCapabilitiesResponse,
@@ -300,7 +475,7 @@ if TYPE_CHECKING:
     from .lora_config import LoraConfig as LoraConfig
     from .loss_fn_config import LossFnConfig as LossFnConfig
     from .loss_fn_type import LossFnType as LossFnType
-    from .model_data import ModelData as ModelData
+    from .model_id import ModelID as ModelID
     from .model_input import ModelInput as ModelInput
     from .model_input_chunk import ModelInputChunk as ModelInputChunk
     from .optim_step_response import OptimStepResponse as OptimStepResponse
@@ -313,22 +488,30 @@ if TYPE_CHECKING:
     from .queue_state import QueueState as QueueState
     from .request_error_category import RequestErrorCategory as RequestErrorCategory
     from .request_failed_response import RequestFailedResponse as RequestFailedResponse
+    from .request_id import RequestID as RequestID
     from .sample_request import SampleRequest as SampleRequest
     from .sample_stream_done import SampleStreamDone as SampleStreamDone
     from .sample_stream_error import SampleStreamError as SampleStreamError
     from .sample_stream_event import SampleStreamEvent as SampleStreamEvent
     from .sample_stream_token import SampleStreamToken as SampleStreamToken
+    from .sampling_client_kind import SamplingClientKind as SamplingClientKind
     from .sampling_params import SamplingParams as SamplingParams
     from .save_weights_external_request import (
         SaveWeightsExternalRequest as SaveWeightsExternalRequest,
     )
-    from .save_weights_external_response_internal import (
+    from .save_weights_external_response import (
+        SaveWeightsExternalResponse as SaveWeightsExternalResponse,
+    )
+    from .save_weights_external_response import (
         SaveWeightsExternalResponseInternal as SaveWeightsExternalResponseInternal,
     )
     from .save_weights_for_sampler_request import (
         SaveWeightsForSamplerRequest as SaveWeightsForSamplerRequest,
     )
-    from .save_weights_for_sampler_response_internal import (
+    from .save_weights_for_sampler_response import (
+        SaveWeightsForSamplerResponse as SaveWeightsForSamplerResponse,
+    )
+    from .save_weights_for_sampler_response import (
         SaveWeightsForSamplerResponseInternal as SaveWeightsForSamplerResponseInternal,
     )
     from .save_weights_request import SaveWeightsRequest as SaveWeightsRequest

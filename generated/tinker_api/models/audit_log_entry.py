@@ -13,6 +13,11 @@ __all__ = ["AuditLogEntry"]
 
 
 class AuditLogEntry(BaseModel):
+    """One audited action; ``event`` reads ``<resource>_<action>`` (e.g. ``checkpoint_read``).
+
+    ``model_id``, ``tinker_path`` and ``purpose`` are deprecated (checkpoint events only).
+    """
+
     timestamp: datetime
     event: str
     model_id: str | None = None

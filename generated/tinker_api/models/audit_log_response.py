@@ -9,4 +9,6 @@ __all__ = ["AuditLogResponse"]
 
 
 class AuditLogResponse(BaseModel):
+    """Audit entries sorted by time."""
+
     entries: list[AuditLogEntry]

@@ -8,4 +8,6 @@ __all__ = ["AuthTokenResponse"]
 
 
 class AuthTokenResponse(BaseModel):
+    """Result of ``POST /api/v1/auth/token``: a short-lived JWT."""
+
     jwt: str

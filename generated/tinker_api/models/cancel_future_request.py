@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from ._base import StrictBase
 
 __all__ = ["CancelFutureRequest"]
 
 
 class CancelFutureRequest(StrictBase):
-    request_id: str
+    """Body of ``POST /api/v1/cancel_future``."""
+
+    request_id: str = Field(min_length=1)

@@ -10,5 +10,7 @@ __all__ = ["CheckpointArchiveUrlResponse"]
 
 
 class CheckpointArchiveUrlResponse(BaseModel):
+    """Signed download address of a checkpoint archive (pre-0.36 servers; not in 0.38's ``tinker.types``)."""
+
     url: str
     expires: datetime

@@ -10,5 +10,7 @@ __all__ = ["CheckpointsListResponse"]
 
 
 class CheckpointsListResponse(BaseModel):
+    """A page of checkpoints (``cursor`` is ``None`` for the per-run listing)."""
+
     checkpoints: list[Checkpoint]
     cursor: Cursor | None = None

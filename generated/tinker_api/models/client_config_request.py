@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from ._base import StrictBase
 
 __all__ = ["ClientConfigRequest"]
 
 
 class ClientConfigRequest(StrictBase):
-    sdk_version: str
+    """Body of ``POST /api/v1/client/config`` and ``/client/dynamic_config``."""
+
+    sdk_version: str = Field(max_length=64)

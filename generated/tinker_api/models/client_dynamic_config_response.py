@@ -8,6 +8,8 @@ __all__ = ["ClientDynamicConfigResponse"]
 
 
 class ClientDynamicConfigResponse(BaseModel):
+    """Flags the client re-fetches periodically."""
+
     refresh_interval_sec: int = 300
     sample_cancel_enabled: bool = False
     sample_cancel_max_batch_size: int = 64

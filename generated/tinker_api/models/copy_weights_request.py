@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from ._base import StrictBase
 from .tinker_path import TinkerPath
 from .ttl_seconds import TtlSeconds
@@ -10,9 +12,11 @@ __all__ = ["CopyWeightsRequest"]
 
 
 class CopyWeightsRequest(StrictBase):
+    """Body of ``POST /api/v1/copy_weights``: copy a checkpoint into another project (or session)."""
+
     source_path: TinkerPath
-    destination_project_id: str | None = None
-    session_id: str | None = None
-    model_seq_id: int | None = None
+    destination_project_id: str | None = Field(default=None, min_length=1)
+    session_id: str | None = Field(default=None, min_length=1)
+    model_seq_id: int | None = Field(default=None, ge=0)
     ttl_seconds: TtlSeconds | None = None
     weights_access_token: str | None = None

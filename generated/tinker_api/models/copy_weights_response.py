@@ -8,4 +8,6 @@ __all__ = ["CopyWeightsResponse"]
 
 
 class CopyWeightsResponse(BaseModel):
+    """Result of ``copy_weights``: the new checkpoint's path."""
+
     tinker_path: str

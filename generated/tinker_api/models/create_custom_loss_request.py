@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from ._base import StrictBase
 from .custom_loss_graph import CustomLossGraph
 from .custom_loss_input import CustomLossInput
@@ -12,9 +14,11 @@ __all__ = ["CreateCustomLossRequest"]
 
 
 class CreateCustomLossRequest(StrictBase):
-    session_id: str
-    custom_loss_seq_id: int
-    name: str
-    inputs: list[CustomLossInput]
+    """Body of ``POST /api/v1/create_custom_loss``."""
+
+    session_id: str = Field(min_length=1)
+    custom_loss_seq_id: int = Field(ge=0, le=2147483647)
+    name: str = Field(min_length=1, max_length=128)
+    inputs: list[CustomLossInput] = Field(min_length=1, max_length=16)
     graph: CustomLossGraph
     type: Literal["create_custom_loss"] = "create_custom_loss"

@@ -10,5 +10,7 @@ __all__ = ["CreateCustomLossResponse"]
 
 
 class CreateCustomLossResponse(BaseModel):
+    """Result of ``create_custom_loss``: the id to pass as ``loss_fn_config={"loss_id": ...}``."""
+
     loss_id: str
     type: Literal["create_custom_loss"] = "create_custom_loss"

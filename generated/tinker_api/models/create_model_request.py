@@ -14,9 +14,11 @@ __all__ = ["CreateModelRequest"]
 
 
 class CreateModelRequest(StrictBase):
-    session_id: str
-    model_seq_id: int
-    base_model: str
+    """Body of ``POST /api/v1/create_model``."""
+
+    session_id: str = Field(min_length=1)
+    model_seq_id: int = Field(ge=0, le=2147483647)
+    base_model: str = Field(min_length=1, max_length=256)
     user_metadata: dict[str, Any] | None = None
     lora_config: LoraConfig | None = None
     optimizer_config: OptimizerConfig = Field(

@@ -10,5 +10,7 @@ __all__ = ["CreateModelResponse"]
 
 
 class CreateModelResponse(BaseModel):
+    """Result of ``create_model``."""
+
     model_id: str
     type: Literal["create_model"] = "create_model"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from ._base import StrictBase
 from .tinker_path import TinkerPath
 
@@ -13,8 +15,8 @@ __all__ = ["CreateSamplingSessionRequest"]
 class CreateSamplingSessionRequest(StrictBase):
     """Either `base_model` or `model_path` (a sampler checkpoint)."""
 
-    session_id: str
-    sampling_session_seq_id: int
-    base_model: str | None = None
+    session_id: str = Field(min_length=1)
+    sampling_session_seq_id: int = Field(ge=0, le=2147483647)
+    base_model: str | None = Field(default=None, min_length=1, max_length=256)
     model_path: TinkerPath | None = None
     type: Literal["create_sampling_session"] = "create_sampling_session"

@@ -10,5 +10,7 @@ __all__ = ["CreateSamplingSessionResponse"]
 
 
 class CreateSamplingSessionResponse(BaseModel):
+    """Result of ``create_sampling_session``."""
+
     sampling_session_id: str
     type: Literal["create_sampling_session"] = "create_sampling_session"

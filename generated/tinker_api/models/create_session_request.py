@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from pydantic import Field
+
 from ._base import StrictBase
 
 __all__ = ["CreateSessionRequest"]
 
 
 class CreateSessionRequest(StrictBase):
+    """Body of ``POST /api/v1/create_session``."""
+
     tags: list[str]
     user_metadata: dict[str, Any] | None = None
-    sdk_version: str
-    project_id: str | None = None
-    display_name: str | None = None
+    sdk_version: str = Field(max_length=64)
+    project_id: str | None = Field(default=None, max_length=256)
+    display_name: str | None = Field(default=None, max_length=256)
+    """Non-unique label, for display and search only."""
     type: Literal["create_session"] = "create_session"

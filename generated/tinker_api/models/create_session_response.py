@@ -10,6 +10,8 @@ __all__ = ["CreateSessionResponse"]
 
 
 class CreateSessionResponse(BaseModel):
+    """Result of ``create_session``; the messages are meant to be logged at their levels."""
+
     session_id: str
     info_message: str | None = None
     warning_message: str | None = None

@@ -19,5 +19,7 @@ class CurrentCheckpointStorageUsageItem(BaseModel):
 
 
 class CurrentCheckpointStorageUsageResponse(BaseModel):
+    """Current checkpoint storage, grouped by project and owner (may lag 1-2 h)."""
+
     effective_rate_usd_per_gigabyte_month: float | None = None
     data: list[CurrentCheckpointStorageUsageItem]

@@ -8,6 +8,8 @@ __all__ = ["Cursor"]
 
 
 class Cursor(BaseModel):
+    """Offset/limit page position; another page exists while ``offset + limit < total_count``."""
+
     offset: int
     limit: int
     total_count: int

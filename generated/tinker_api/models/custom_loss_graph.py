@@ -10,6 +10,14 @@ __all__ = ["CustomLossGraph", "CustomLossNode", "CustomLossNodeOp"]
 
 
 class CustomLossNode(StrictBase):
+    """One node of a traced loss graph (execution order).
+
+    ``args``/``kwargs`` use JSON scalars and lists as themselves and one-key objects for the rest:
+    ``{"ref": node}``, ``{"tuple": [...]}``, ``{"dict": {...}}``, ``{"slice": [a, b, c]}``,
+    ``{"ellipsis": true}``, ``{"float": "inf"|"-inf"|"nan"}``, ``{"dtype": ...}``, ``{"device": ...}``,
+    ``{"layout": ...}``, ``{"memory_format": ...}``.
+    """
+
     op: CustomLossNodeOp
     name: str
     target: str
@@ -23,5 +31,7 @@ CustomLossNodeOp: TypeAlias = Literal[
 
 
 class CustomLossGraph(StrictBase):
+    """A traced loss: nodes in execution order; the output node returns ``(loss, metrics)``."""
+
     format: Literal[1] = 1
     nodes: list[CustomLossNode]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+from pydantic import Field
+
 from ._base import StrictBase
 from ._mixins.custom_loss_input import CustomLossInputMixin
 
@@ -11,7 +13,12 @@ __all__ = ["CustomLossInput", "CustomLossInputRank"]
 
 
 class CustomLossInput(CustomLossInputMixin, StrictBase):
-    name: str
+    """One input of a custom loss: its name and rank (0 scalar, 1 ``[T]``, 2 ``[T, K]``).
+
+    The first input is always ``logprobs``; the others name ``loss_fn_inputs`` keys.
+    """
+
+    name: str = Field(pattern="^[a-z_][a-z0-9_]{0,63}$")
     rank: CustomLossInputRank
 
 

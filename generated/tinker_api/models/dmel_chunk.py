@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ._base import StrictBase
+from ._base import Base64Bytes, StrictBase
+from ._mixins.dmel_chunk import DmelChunkMixin
 
 __all__ = ["DmelChunk"]
 
 
-class DmelChunk(StrictBase):
-    dmel: str
-    """A serialized TensorContainer of DMel audio tokens"""
+class DmelChunk(DmelChunkMixin, StrictBase):
+    """Audio tokens as a serialized TensorContainer (base64 text in JSON, passed through opaquely)."""
+
+    dmel: Base64Bytes
+    """A serialized TensorContainer of DMel audio tokens, base64."""
     type: Literal["dmel"] = "dmel"

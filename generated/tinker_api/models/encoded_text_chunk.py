@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import StrictBase
+from ._mixins.encoded_text_chunk import EncodedTextChunkMixin
 
 __all__ = ["EncodedTextChunk"]
 
 
-class EncodedTextChunk(StrictBase):
+class EncodedTextChunk(EncodedTextChunkMixin, StrictBase):
+    """Token ids of a piece of text; its length is the number of tokens."""
+
     tokens: list[int]
+    """Token ids, in order."""
     type: Literal["encoded_text"] = "encoded_text"

@@ -10,5 +10,5 @@ __all__ = ["ErrorResponse"]
 
 class ErrorResponse(BaseModel):
     detail: str
-    """What went wrong"""
+    """What went wrong, naming the field and the fix."""
     category: RequestErrorCategory | None = None

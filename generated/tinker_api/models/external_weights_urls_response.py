@@ -10,6 +10,8 @@ __all__ = ["ExternalWeightsUrlsResponse"]
 
 
 class ExternalWeightsUrlsResponse(BaseModel):
+    """Signed download addresses of an external export's files, keyed by path relative to its root."""
+
     urls: dict[str, str]
     """Signed URL of each file, keyed by its path relative to the checkpoint root."""
     expires: datetime

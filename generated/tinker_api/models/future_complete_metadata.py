@@ -10,5 +10,7 @@ __all__ = ["FutureCompleteMetadata"]
 
 
 class FutureCompleteMetadata(BaseModel):
+    """Poll reply: done, but the payload is too large to inline; re-poll without ``allow_metadata_only``."""
+
     status: Literal["complete_metadata"] = "complete_metadata"
     response_payload_size: int

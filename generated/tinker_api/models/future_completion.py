@@ -12,12 +12,16 @@ __all__ = ["FutureCompletion", "FutureFailed", "FutureFinished"]
 
 
 class FutureFinished(BaseModel):
+    """A watched request finished; fetch its payload with ``retrieve_future``."""
+
     state: Literal["finished"] = "finished"
     request_id: str
     response_payload_uncompressed_size: int | None = None
 
 
 class FutureFailed(BaseModel):
+    """A watched request failed; ``retrieve_future`` returns the error."""
+
     state: Literal["failed"] = "failed"
     request_id: str
 

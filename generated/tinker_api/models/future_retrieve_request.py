@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from ._base import StrictBase
 
 __all__ = ["FutureRetrieveRequest"]
 
 
 class FutureRetrieveRequest(StrictBase):
-    request_id: str
+    """Body of ``POST /api/v1/retrieve_future``."""
+
+    request_id: str = Field(min_length=1)
     allow_metadata_only: bool = False
+    """Let the server answer with only the payload size when the result is large."""

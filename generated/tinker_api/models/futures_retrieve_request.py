@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from ._base import StrictBase
 
 __all__ = ["FuturesRetrieveRequest", "SamplingSessionFuturesTarget"]
 
 
 class SamplingSessionFuturesTarget(StrictBase):
+    """Which futures a ``retrieve_futures`` poll watches: those of one sampling-session clone."""
+
     type: Literal["sampling_session"] = "sampling_session"
-    sampling_session_id: str
-    cloned_sampler_id: int = 0
+    sampling_session_id: str = Field(min_length=1)
+    cloned_sampler_id: int = Field(default=0, ge=0)
 
 
 class FuturesRetrieveRequest(StrictBase):
+    """Body of ``POST /api/v1/retrieve_futures`` (session-wide completion long-poll).
+
+    ``timeout`` ``None`` long-polls with the server's default; ``0`` asks for an immediate answer.
+    ``retrieved_request_ids`` acknowledges results the client has read.
+    """
+
     target: SamplingSessionFuturesTarget
-    prev_cursor: int = 0
-    timeout: float | None = None
+    prev_cursor: int = Field(default=0, ge=0)
+    timeout: float | None = Field(default=None, ge=0, le=60)
     retrieved_request_ids: list[str] | None = None

@@ -9,5 +9,7 @@ __all__ = ["FuturesRetrieveResponse"]
 
 
 class FuturesRetrieveResponse(BaseModel):
+    """Completions newer than ``prev_cursor``, and the cursor to send next time."""
+
     completions: list[FutureCompletion]
     cursor: int

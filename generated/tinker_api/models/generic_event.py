@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from .telemetry_event_common import TelemetryEventCommon
 
@@ -12,8 +12,10 @@ __all__ = ["GenericEvent"]
 
 
 class GenericEvent(TelemetryEventCommon):
+    """A named event with free-form data."""
+
     model_config = ConfigDict(extra="forbid")
 
     event: Literal["GENERIC_EVENT"] = "GENERIC_EVENT"
     event_name: str
-    event_data: dict[str, Any] | None = None
+    event_data: dict[str, Any] = Field(default={}, validate_default=True)

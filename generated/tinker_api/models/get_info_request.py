@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from ._base import StrictBase
 
 __all__ = ["GetInfoRequest"]
 
 
 class GetInfoRequest(StrictBase):
-    model_id: str
+    """Body of ``POST /api/v1/get_info``."""
+
+    model_id: str = Field(min_length=1)
     type: Literal["get_info"] = "get_info"

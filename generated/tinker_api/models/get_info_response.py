@@ -7,13 +7,22 @@ from typing import Literal
 from pydantic import Field
 
 from ._base import BaseModel
-from .model_data import ModelData
 from .optimizer import OptimizerConfig
 
-__all__ = ["GetInfoResponse"]
+__all__ = ["GetInfoResponse", "ModelData"]
+
+
+class ModelData(BaseModel):
+    """Architecture facts of a model."""
+
+    arch: str | None = None
+    model_name: str | None = None
+    tokenizer_id: str | None = None
 
 
 class GetInfoResponse(BaseModel):
+    """Information about a training model."""
+
     type: Literal["get_info"] | None = None
     model_data: ModelData
     model_id: str

@@ -8,6 +8,8 @@ __all__ = ["GetSamplerResponse"]
 
 
 class GetSamplerResponse(BaseModel):
+    """Result of ``GET /api/v1/samplers/{id}``."""
+
     sampler_id: str
     base_model: str
     model_path: str | None = None

@@ -8,6 +8,8 @@ __all__ = ["GetServerCapabilitiesResponse", "SupportedModel"]
 
 
 class SupportedModel(BaseModel):
+    """A base model the service offers."""
+
     model_name: str | None = None
     max_context_length: int | None = None
     trainable: bool | None = None
@@ -15,4 +17,6 @@ class SupportedModel(BaseModel):
 
 
 class GetServerCapabilitiesResponse(BaseModel):
+    """Result of ``GET /api/v1/get_server_capabilities``."""
+
     supported_models: list[SupportedModel]

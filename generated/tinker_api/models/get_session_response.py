@@ -9,6 +9,8 @@ __all__ = ["GetSessionResponse"]
 
 
 class GetSessionResponse(BaseModel):
+    """Result of ``GET /api/v1/sessions/{id}``."""
+
     training_run_ids: list[str]
     sampler_ids: list[str]
     user_metadata: UserMetadata | None = None

@@ -8,4 +8,6 @@ __all__ = ["HealthResponse"]
 
 
 class HealthResponse(BaseModel):
+    """Result of ``GET /api/v1/healthz``."""
+
     status: str

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from ._base import StrictBase
 
 __all__ = ["JoinSamplingSessionRequest"]
 
 
 class JoinSamplingSessionRequest(StrictBase):
-    sampling_session_id: str
+    """Body of ``POST /api/v1/join_sampling_session`` (a restored sampling client asks for a clone id)."""
+
+    sampling_session_id: str = Field(min_length=1)
     type: Literal["join_sampling_session"] = "join_sampling_session"

@@ -10,5 +10,7 @@ __all__ = ["JoinSamplingSessionResponse"]
 
 
 class JoinSamplingSessionResponse(BaseModel):
+    """The clone id allocated within the sampling session (the original client is 0)."""
+
     client_counter: int
     type: Literal["join_sampling_session"] = "join_sampling_session"

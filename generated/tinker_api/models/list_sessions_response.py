@@ -8,4 +8,6 @@ __all__ = ["ListSessionsResponse"]
 
 
 class ListSessionsResponse(BaseModel):
+    """Result of ``GET /api/v1/sessions``: session ids."""
+
     sessions: list[str]

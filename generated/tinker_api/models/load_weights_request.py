@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from pydantic import Field
+
 from ._base import StrictBase
 from .optimizer import OptimizerConfig
 from .seq_id import SeqId
@@ -15,11 +17,11 @@ __all__ = ["LoadWeightsRequest"]
 class LoadWeightsRequest(StrictBase):
     """Addressed either by `model_id` (an existing model) or by `session_id` + `model_seq_id` (creates the model)."""
 
-    model_id: str | None = None
+    model_id: str | None = Field(default=None, min_length=1)
     seq_id: SeqId | None = None
-    session_id: str | None = None
-    model_seq_id: int | None = None
-    base_model: str | None = None
+    session_id: str | None = Field(default=None, min_length=1)
+    model_seq_id: int | None = Field(default=None, ge=0, le=2147483647)
+    base_model: str | None = Field(default=None, min_length=1, max_length=256)
     user_metadata: dict[str, Any] | None = None
     path: TinkerPath
     optimizer: bool

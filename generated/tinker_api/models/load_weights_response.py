@@ -10,6 +10,8 @@ __all__ = ["LoadWeightsResponse"]
 
 
 class LoadWeightsResponse(BaseModel):
+    """Result of ``load_weights``."""
+
     path: str | None = None
     model_id: str | None = None
     type: Literal["load_weights"] = "load_weights"

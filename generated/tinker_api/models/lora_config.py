@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from ._base import StrictBase
 
 __all__ = ["LoraConfig"]
 
 
 class LoraConfig(StrictBase):
-    rank: int
-    seed: int | None = None
+    """LoRA adapter settings. At least one ``train_*`` flag should be true; ``seed=None`` is random."""
+
+    rank: int = Field(ge=1, le=1024)
+    seed: int | None = Field(default=None, ge=0, le=9223372036854775807)
     train_unembed: bool = True
     train_mlp: bool = True
+    """Adapt the MLP layers (MoE experts included)."""
     train_attn: bool = True

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from ._base import StrictBase
+from ._mixins.model_input import ModelInputMixin
 from .model_input_chunk import ModelInputChunk
 
 __all__ = ["ModelInput"]
 
 
-class ModelInput(StrictBase):
+class ModelInput(ModelInputMixin, StrictBase):
+    """A model input made of chunks (text tokens, images, audio), concatenated in order.
+
+    Instances are immutable: :meth:`append` and :meth:`append_int` return new inputs.
+    """
+
     chunks: list[ModelInputChunk]
+    """The chunks, in order."""

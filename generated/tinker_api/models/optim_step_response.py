@@ -10,5 +10,7 @@ __all__ = ["OptimStepResponse"]
 
 
 class OptimStepResponse(BaseModel):
+    """Result of an optimizer step; ``metrics`` may be ``None`` or empty."""
+
     metrics: dict[str, float] | None = None
     type: Literal["optim_step"] = "optim_step"

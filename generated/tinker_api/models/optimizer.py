@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypeAlias
 
-from pydantic import ConfigDict, Discriminator, Tag
+from pydantic import ConfigDict, Discriminator, Field, Tag
 
 from ._base import StrictBase, discriminate
 
@@ -19,11 +19,13 @@ __all__ = [
 
 
 class OptimizerConfigBase(StrictBase):
-    """An optimizer family chosen when a model is created: `{"type": <family>, ...options}`. Unknown families and options are kept and sent back unchanged."""
+    """An optimizer family chosen when a model is created: `{"type": <family>, ...options}`. Unknown families and
+    options are kept and sent back unchanged.
+    """
 
     model_config = ConfigDict(extra="allow")
 
-    type: str
+    type: str = Field(min_length=1, max_length=64)
 
 
 class AdamOptimizerConfig(OptimizerConfigBase):
@@ -54,24 +56,32 @@ OptimizerConfig: TypeAlias = Annotated[
         )
     ),
 ]
-"""The optimizer family, fixed at model creation; a family this contract does not name is kept as OptimizerConfigBase."""
+"""The optimizer family, fixed at model creation; a family this contract does not name is kept as
+OptimizerConfigBase.
+"""
 
 
 class AdamParams(StrictBase):
-    learning_rate: float = 0.0001
-    beta1: float = 0.9
-    beta2: float = 0.95
-    eps: float = 1e-12
-    weight_decay: float = 0.0
-    grad_clip_norm: float = 0.0
+    """Adam(W) step parameters; weight decay is decoupled and ``grad_clip_norm=0`` disables clipping."""
+
+    learning_rate: float = Field(default=0.0001, ge=0)
+    beta1: float = Field(default=0.9, ge=0, lt=1)
+    beta2: float = Field(default=0.95, ge=0, lt=1)
+    eps: float = Field(default=1e-12, gt=0)
+    weight_decay: float = Field(default=0.0, ge=0)
+    """Decoupled weight decay."""
+    grad_clip_norm: float = Field(default=0.0, ge=0)
+    """Clip the global gradient norm to this value (0: no clipping)."""
 
 
 class OptimParamsBase(StrictBase):
-    """Step parameters of a non-Adam optimizer family, e.g. `{"type": "dimuon", "learning_rate": 0.02}`. Keys this contract does not name are kept and sent unchanged."""
+    """Step parameters of a non-Adam optimizer family, e.g. `{"type": "dimuon", "learning_rate": 0.02}`. Keys this
+    contract does not name are kept and sent unchanged.
+    """
 
     model_config = ConfigDict(extra="allow")
 
-    type: str
-    learning_rate: float | None = None
+    type: str = Field(min_length=1, max_length=64)
+    learning_rate: float | None = Field(default=None, ge=0)
     grad_clip_norm: float | None = None
-    beta1: float | None = None
+    beta1: float | None = Field(default=None, ge=0, lt=1)

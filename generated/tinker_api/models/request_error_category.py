@@ -10,6 +10,11 @@ __all__ = ["RequestErrorCategory"]
 
 
 class RequestErrorCategory(RequestErrorCategoryMixin, StrEnum):
+    """Category attached to a failed request: the caller's fault, the server's, or unknown.
+
+    Unrecognised values coming from a server are mapped to :attr:`unknown` by :meth:`parse`.
+    """
+
     unknown = "unknown"
     server = "server"
     user = "user"

@@ -10,7 +10,9 @@ __all__ = ["RequestFailedResponse"]
 
 
 class RequestFailedResponse(RequestFailedResponseMixin, BaseModel):
-    """A failed request. Clients treat any 2xx body with an `error` key as a failure (category `unknown` when absent)."""
+    """A failed request. Clients treat any 2xx body with an `error` key as a failure (category `unknown` when
+    absent).
+    """
 
     error: str
     category: RequestErrorCategory | None = None

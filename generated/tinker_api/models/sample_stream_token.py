@@ -13,4 +13,4 @@ class SampleStreamToken(BaseModel):
     token_id: int
     logprob: float
     text: str | None = None
-    """The decoded text this token adds"""
+    """The decoded text this token adds, when the server can decode."""

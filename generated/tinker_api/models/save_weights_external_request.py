@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from ._base import StrictBase
 from .checkpoint_name import CheckpointName
 from .seq_id import SeqId
@@ -13,9 +15,12 @@ __all__ = ["SaveWeightsExternalRequest"]
 
 
 class SaveWeightsExternalRequest(StrictBase):
-    model_id: str
+    """Body of ``POST /api/v1/save_weights_external`` (export in an external format, e.g. a PEFT adapter)."""
+
+    model_id: str = Field(min_length=1)
     path: CheckpointName
     seq_id: SeqId | None = None
     ttl_seconds: TtlSeconds | None = None
-    age_encryption_recipients: list[str] | None = None
+    age_encryption_recipients: list[str] | None = Field(default=None, max_length=10)
+    """``age1...`` or SSH public keys; when given every exported file is encrypted (``.age`` suffix)."""
     type: Literal["save_weights_external"] = "save_weights_external"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from ._base import StrictBase
 from .checkpoint_name import CheckpointName
 from .seq_id import SeqId
@@ -14,11 +16,14 @@ __all__ = ["SaveWeightsRequest"]
 
 
 class SaveWeightsRequest(StrictBase):
-    model_id: str
+    """Body of ``POST /api/v1/save_weights`` (a full training checkpoint; ``path`` is the name)."""
+
+    model_id: str = Field(min_length=1)
     path: CheckpointName | None = None
     """The checkpoint name (not a URI); generated when absent."""
     seq_id: SeqId | None = None
     ttl_seconds: TtlSeconds | None = None
+    """Lifetime in seconds (3600 s ... 10 years); ``None``: never expires."""
     overwrite: bool = False
     user_metadata: UserMetadata | None = None
     type: Literal["save_weights"] = "save_weights"

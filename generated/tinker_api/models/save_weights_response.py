@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._mixins.save_weights_response import SaveWeightsResponseMixin
 
 __all__ = ["SaveWeightsResponse"]
 
 
-class SaveWeightsResponse(BaseModel):
+class SaveWeightsResponse(SaveWeightsResponseMixin, BaseModel):
+    """Result of ``save_weights``: ``path`` is ``tinker://<run>/weights/<name>``."""
+
     path: str
     """`tinker://<run>/weights/<name>`"""
     type: Literal["save_weights"] = "save_weights"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypeAlias
 
-from pydantic import Discriminator, Tag
+from pydantic import Discriminator, Field, Tag
 
 from ._base import StrictBase, discriminate
 
@@ -21,7 +21,7 @@ class AccessibleSearchOwner(StrictBase):
 
 class UserSearchOwner(StrictBase):
     type: Literal["user"] = "user"
-    owner_urns: list[str]
+    owner_urns: list[str] = Field(min_length=1, max_length=10)
 
 
 SearchOwner: TypeAlias = Annotated[

@@ -12,6 +12,8 @@ __all__ = ["SessionEndEvent"]
 
 
 class SessionEndEvent(TelemetryEventCommon):
+    """The session ended after ``duration`` (free text, e.g. ``"0:01:02.500000"``)."""
+
     model_config = ConfigDict(extra="forbid")
 
     event: Literal["SESSION_END"] = "SESSION_END"

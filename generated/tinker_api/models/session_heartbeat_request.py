@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from ._base import StrictBase
 
 __all__ = ["SessionHeartbeatRequest"]
 
 
 class SessionHeartbeatRequest(StrictBase):
-    session_id: str
+    """Body of ``POST /api/v1/session_heartbeat``."""
+
+    session_id: str = Field(min_length=1)
     type: Literal["session_heartbeat"] = "session_heartbeat"

@@ -10,4 +10,6 @@ __all__ = ["SessionHeartbeatResponse"]
 
 
 class SessionHeartbeatResponse(BaseModel):
+    """Result of a heartbeat."""
+
     type: Literal["session_heartbeat"] = "session_heartbeat"

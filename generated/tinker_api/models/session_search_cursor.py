@@ -10,5 +10,7 @@ __all__ = ["SessionSearchCursor"]
 
 
 class SessionSearchCursor(BaseModel):
+    """Opaque-ish position for the next page of a search."""
+
     last_created_at: datetime
     last_session_id: str

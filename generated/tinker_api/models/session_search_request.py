@@ -14,11 +14,16 @@ __all__ = ["SessionSearchRequest"]
 
 
 class SessionSearchRequest(StrictBase):
+    """Search filters; all given filters must match. Results come newest first."""
+
     session_id: str | None = None
+    """Exact session id (OR-ed with ``display_name``)."""
     project_ids: list[str] | None = None
     user_metadata: UserMetadata = Field(default={}, validate_default=True)
+    """Every pair must match."""
     display_name: str | None = None
+    """Case-insensitive; every word must appear."""
     owner: SearchOwner = Field(default={"type": "own"}, validate_default=True)
-    statuses: list[SessionStatusQuery] | None = None
-    limit: int = 50
+    statuses: list[SessionStatusQuery] | None = Field(default=None, min_length=1)
+    limit: int = Field(default=50, ge=1, le=200)
     cursor: SessionSearchCursor | None = None

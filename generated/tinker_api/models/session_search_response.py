@@ -10,5 +10,7 @@ __all__ = ["SessionSearchResponse"]
 
 
 class SessionSearchResponse(BaseModel):
+    """A page of search hits; ``next_cursor`` is ``None`` when exhausted."""
+
     sessions: list[SessionSummary]
     next_cursor: SessionSearchCursor | None = None

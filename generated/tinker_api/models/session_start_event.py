@@ -12,6 +12,8 @@ __all__ = ["SessionStartEvent"]
 
 
 class SessionStartEvent(TelemetryEventCommon):
+    """The session started."""
+
     model_config = ConfigDict(extra="forbid")
 
     event: Literal["SESSION_START"] = "SESSION_START"

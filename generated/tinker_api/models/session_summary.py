@@ -12,6 +12,8 @@ __all__ = ["SessionSummary"]
 
 
 class SessionSummary(BaseModel):
+    """One search hit."""
+
     session_id: str
     created_at: datetime
     owner: str

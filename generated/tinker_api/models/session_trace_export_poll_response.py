@@ -10,6 +10,8 @@ __all__ = ["SessionTraceExportPollResponse"]
 
 
 class SessionTraceExportPollResponse(BaseModel):
+    """State of a session trace export (``url`` when ready, ``error`` when failed)."""
+
     status: Literal["pending", "ready", "failed"]
     url: str | None = None
     error: str | None = None

@@ -10,4 +10,6 @@ __all__ = ["TelemetryResponse"]
 
 
 class TelemetryResponse(BaseModel):
+    """Reply to a telemetry batch."""
+
     status: Literal["accepted"] = "accepted"

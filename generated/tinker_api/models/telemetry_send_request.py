@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from ._base import StrictBase
 from .telemetry_event import TelemetryEvent
 
@@ -9,7 +11,9 @@ __all__ = ["TelemetrySendRequest"]
 
 
 class TelemetrySendRequest(StrictBase):
-    events: list[TelemetryEvent]
+    """A batch of telemetry events."""
+
+    events: list[TelemetryEvent] = Field(max_length=1000)
     platform: str
     sdk_version: str
     session_id: str

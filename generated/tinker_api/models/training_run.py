@@ -12,6 +12,8 @@ __all__ = ["TrainingRun"]
 
 
 class TrainingRun(BaseModel):
+    """A training run (one trained model) and its latest checkpoints."""
+
     training_run_id: str
     base_model: str
     model_owner: str

@@ -10,5 +10,7 @@ __all__ = ["TrainingRunsResponse"]
 
 
 class TrainingRunsResponse(BaseModel):
+    """A page of training runs."""
+
     training_runs: list[TrainingRun]
     cursor: Cursor

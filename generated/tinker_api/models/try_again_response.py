@@ -11,7 +11,10 @@ __all__ = ["TryAgainResponse"]
 
 
 class TryAgainResponse(BaseModel):
+    """Poll reply: not done yet."""
+
     type: Literal["try_again"] = "try_again"
     request_id: str
     queue_state: QueueState
+    """A :data:`QueueState` value (other strings mean "unknown")."""
     queue_state_reason: str | None = None

@@ -12,6 +12,8 @@ __all__ = ["UnhandledExceptionEvent"]
 
 
 class UnhandledExceptionEvent(TelemetryEventCommon):
+    """An exception escaped the SDK."""
+
     model_config = ConfigDict(extra="forbid")
 
     event: Literal["UNHANDLED_EXCEPTION"] = "UNHANDLED_EXCEPTION"

@@ -10,5 +10,7 @@ __all__ = ["UnloadModelResponse"]
 
 
 class UnloadModelResponse(BaseModel):
+    """Result of ``unload_model``."""
+
     model_id: str
     type: Literal["unload_model"] = "unload_model"

@@ -8,6 +8,12 @@ __all__ = ["UntypedAPIFuture"]
 
 
 class UntypedAPIFuture(BaseModel):
+    """Reply of every call that starts server-side work; poll ``request_id`` for the result.
+
+    For ``asample`` the server also returns one ``sample_sequence_ids`` entry per requested sample, in the
+    order of the final ``SampleResponse.sequences``.
+    """
+
     request_id: str
     model_id: str | None = None
     sample_sequence_ids: list[str] | None = None

@@ -9,4 +9,6 @@ __all__ = ["WeightsInfoRequest"]
 
 
 class WeightsInfoRequest(StrictBase):
+    """Body of ``POST /api/v1/weights_info``."""
+
     tinker_path: TinkerPath

@@ -9,6 +9,8 @@ __all__ = ["WeightsInfoResponse"]
 
 
 class WeightsInfoResponse(BaseModel):
+    """What a checkpoint contains: base model, LoRA settings and optimizer family."""
+
     base_model: str
     is_lora: bool
     lora_rank: int | None = None

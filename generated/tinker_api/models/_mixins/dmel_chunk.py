@@ -1,0 +1,30 @@
+"""Behaviour of `DmelChunk`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tinker_wire._tensor_container import parse_tensor_container_shape
+
+from .._base import decode_base64, encode_base64
+
+
+class DmelChunkMixin:
+    @classmethod
+    def validate_dmel(cls, value: Any) -> bytes:
+        """The TensorContainer bytes from their JSON form (standard base64 text) or from bytes."""
+        return decode_base64(value)
+
+    def serialize_dmel(self, value: bytes) -> str:
+        """The JSON form of the TensorContainer bytes: standard base64 text."""
+        return encode_base64(value)
+
+    @property
+    def length(self) -> int:
+        """Number of positions: dimension 0 of the serialized tensor, read from its header."""
+        shape = parse_tensor_container_shape(self.dmel)
+        if not shape:
+            raise ValueError(
+                "DmelChunk holds a 0-dimensional tensor, which has no length"
+            )
+        return shape[0]

@@ -1,0 +1,12 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+__all__ = ["EventType"]
+
+
+EventType: TypeAlias = Literal[
+    "SESSION_START", "SESSION_END", "UNHANDLED_EXCEPTION", "GENERIC_EVENT"
+]

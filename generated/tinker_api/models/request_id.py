@@ -1,0 +1,11 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+__all__ = ["RequestID"]
+
+
+RequestID: TypeAlias = str
+"""Opaque identifier of a server-side future."""

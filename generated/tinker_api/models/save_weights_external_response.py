@@ -1,0 +1,25 @@
+"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ._base import BaseModel
+from ._mixins.save_weights_external_response import SaveWeightsExternalResponseMixin
+
+__all__ = ["SaveWeightsExternalResponse", "SaveWeightsExternalResponseInternal"]
+
+
+class SaveWeightsExternalResponseInternal(BaseModel):
+    """What the future of `save_weights_external` returns."""
+
+    path: str | None = None
+    size_bytes: int | None = None
+    type: Literal["save_weights_external"] = "save_weights_external"
+
+
+class SaveWeightsExternalResponse(SaveWeightsExternalResponseMixin, BaseModel):
+    """The result of an external export, as the SDK returns it: `path` is `tinker://<run>/external_weights/<name>`."""
+
+    path: str
+    type: Literal["save_weights_external"] = "save_weights_external"

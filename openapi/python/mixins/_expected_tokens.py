@@ -1,0 +1,13 @@
+"""The `length` of image chunks, whose token count the model decides (shared by both image chunk kinds)."""
+
+from __future__ import annotations
+
+
+class ExpectedTokensLength:
+    @property
+    def length(self) -> int:
+        """Token count of the image; raises ``ValueError`` unless ``expected_tokens`` was given."""
+        expected = getattr(self, "expected_tokens")
+        if expected is None:
+            raise ValueError(f"{type(self).__name__}.length is unknown: set expected_tokens to compute it")
+        return int(expected)

@@ -1,0 +1,7 @@
+"""Public path of the generated `tinker_api.models.client_config_response` (written by codegen.sh; do not edit)."""
+
+from __future__ import annotations
+
+from tinker_api.models.client_config_response import ClientConfigResponse as ClientConfigResponse
+
+__all__ = ['ClientConfigResponse']

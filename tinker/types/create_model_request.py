@@ -1,0 +1,7 @@
+"""Public path of the generated `tinker_api.models.create_model_request` (written by codegen.sh; do not edit)."""
+
+from __future__ import annotations
+
+from tinker_api.models.create_model_request import CreateModelRequest as CreateModelRequest
+
+__all__ = ['CreateModelRequest']

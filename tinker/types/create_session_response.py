@@ -1,0 +1,7 @@
+"""Public path of the generated `tinker_api.models.create_session_response` (written by codegen.sh; do not edit)."""
+
+from __future__ import annotations
+
+from tinker_api.models.create_session_response import CreateSessionResponse as CreateSessionResponse
+
+__all__ = ['CreateSessionResponse']

@@ -1,0 +1,9 @@
+"""Public path of the generated `tinker_api.models.future_completion` (written by codegen.sh; do not edit)."""
+
+from __future__ import annotations
+
+from tinker_api.models.future_completion import FutureCompletion as FutureCompletion
+from tinker_api.models.future_completion import FutureFailed as FutureFailed
+from tinker_api.models.future_completion import FutureFinished as FutureFinished
+
+__all__ = ['FutureCompletion', 'FutureFailed', 'FutureFinished']

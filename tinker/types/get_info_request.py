@@ -1,0 +1,7 @@
+"""Public path of the generated `tinker_api.models.get_info_request` (written by codegen.sh; do not edit)."""
+
+from __future__ import annotations
+
+from tinker_api.models.get_info_request import GetInfoRequest as GetInfoRequest
+
+__all__ = ['GetInfoRequest']

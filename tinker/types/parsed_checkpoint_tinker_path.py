@@ -1,5 +1,0 @@
-"""Deep-import path kept for compatibility; the definitions live in ``tinker.types.checkpoints``."""
-
-from .checkpoints import ParsedCheckpointTinkerPath
-
-__all__ = ["ParsedCheckpointTinkerPath"]

@@ -1,0 +1,7 @@
+"""Public path of the generated `tinker_api.models.sample_stream_error` (written by codegen.sh; do not edit)."""
+
+from __future__ import annotations
+
+from tinker_api.models.sample_stream_error import SampleStreamError as SampleStreamError
+
+__all__ = ['SampleStreamError']

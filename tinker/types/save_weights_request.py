@@ -1,0 +1,7 @@
+"""Public path of the generated `tinker_api.models.save_weights_request` (written by codegen.sh; do not edit)."""
+
+from __future__ import annotations
+
+from tinker_api.models.save_weights_request import SaveWeightsRequest as SaveWeightsRequest
+
+__all__ = ['SaveWeightsRequest']

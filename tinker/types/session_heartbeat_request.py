@@ -1,0 +1,7 @@
+"""Public path of the generated `tinker_api.models.session_heartbeat_request` (written by codegen.sh; do not edit)."""
+
+from __future__ import annotations
+
+from tinker_api.models.session_heartbeat_request import SessionHeartbeatRequest as SessionHeartbeatRequest
+
+__all__ = ['SessionHeartbeatRequest']

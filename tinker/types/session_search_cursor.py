@@ -1,0 +1,7 @@
+"""Public path of the generated `tinker_api.models.session_search_cursor` (written by codegen.sh; do not edit)."""
+
+from __future__ import annotations
+
+from tinker_api.models.session_search_cursor import SessionSearchCursor as SessionSearchCursor
+
+__all__ = ['SessionSearchCursor']

@@ -1,0 +1,7 @@
+"""Public path of the generated `tinker_api.models.severity` (written by codegen.sh; do not edit)."""
+
+from __future__ import annotations
+
+from tinker_api.models.severity import Severity as Severity
+
+__all__ = ['Severity']

@@ -1,0 +1,7 @@
+"""Public path of the generated `tinker_api.models.unload_model_response` (written by codegen.sh; do not edit)."""
+
+from __future__ import annotations
+
+from tinker_api.models.unload_model_response import UnloadModelResponse as UnloadModelResponse
+
+__all__ = ['UnloadModelResponse']
