@@ -1,52 +1,93 @@
-"""Import cost of the SDK, measured against baselines in the same run (fresh interpreter per sample).
+"""Import plus first use of the SDK, side by side with baselines in one run (fresh interpreter per sample).
 
-    python benchmarks/bench_import.py [--runs 15]
+    python benchmarks/bench_import.py [--runs 21] [--official-python /path/to/venv/bin/python]
+                                      [--baseline-tree /path/to/older/checkout]
 
-Reports medians of: a bare interpreter, `import httpx` (our one heavy core dependency), `import tinker`,
-and `import tinker` plus touching the client classes (what user code does first). Also checks that
-`import tinker` pulls in neither torch nor pydantic.
+Each sample is a new interpreter started outside any checkout (so `python -c` cannot pick up a stray
+package from the working directory). Reported: medians over ``--runs`` of
+* ``python -c pass``, ``import httpx`` (our heavy core dependency),
+* ``import tinker`` and ``first use``: import, touch the clients and build the three types every loop builds
+  (``ModelInput.from_ints``, ``SamplingParams``, ``Datum``) -- what user code pays before its first request,
+for this checkout, an optional older checkout (``--baseline-tree``) and the official SDK (``--official-python``).
+Targets (issue 10/12): ``first use`` not slower than the previous checkout and below the official SDK.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+FIRST_USE = """
+import tinker
+tinker.ServiceClient, tinker.TrainingClient, tinker.SamplingClient
+mi = tinker.types.ModelInput.from_ints([1, 2, 3, 4])
+sp = tinker.types.SamplingParams(max_tokens=8, temperature=0.7)
+d = tinker.types.Datum(model_input=mi, loss_fn_inputs={"target_tokens": [2, 3, 4, 5], "weights": [1.0, 1.0, 1.0, 1.0]})
+"""
 CASES = {
     "python -c pass": "pass",
     "import httpx": "import httpx",
     "import tinker": "import tinker",
-    "import tinker + clients": "import tinker; tinker.ServiceClient; tinker.types.Datum; tinker.SamplingParams",
+    "first use": FIRST_USE,
 }
 
 
-def measure(code: str, runs: int) -> float:
+def measure(python: str, code: str, env: dict[str, str], runs: int, cwd: str) -> float:
+    subprocess.run([python, "-c", code], check=True, env=env, cwd=cwd)  # warm the OS file cache once
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True)
+        subprocess.run([python, "-c", code], check=True, env=env, cwd=cwd)
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 
 
+def tree_env(tree: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), str(tree / "generated")])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--official-python", help="python of a virtualenv with the official tinker installed")
+    parser.add_argument("--baseline-tree", help="another checkout of this repository, e.g. a git worktree")
     args = parser.parse_args()
-    results = {name: measure(code, args.runs) for name, code in CASES.items()}
-    base = results["python -c pass"]
-    for name, seconds in results.items():
-        print(f"{name:28s} {seconds * 1000:7.1f} ms   (+{(seconds - base) * 1000:6.1f} ms over bare python)")
-    ratio = (results["import tinker"] - base) / max(results["import httpx"] - base, 1e-9)
-    print(f"import tinker costs {ratio:.2f}x the import of httpx")
-    leaked = subprocess.run(
-        [sys.executable, "-c", "import sys, tinker; print(sorted(m for m in ('torch', 'pydantic', 'tinker_local') if m in sys.modules))"],
-        check=True, capture_output=True, text=True,
-    ).stdout.strip()
-    print(f"heavy modules loaded by `import tinker`: {leaked}")
+    subjects = {"this checkout": (sys.executable, tree_env(ROOT))}
+    if args.baseline_tree:
+        subjects["baseline checkout"] = (sys.executable, tree_env(Path(args.baseline_tree)))
+    if args.official_python:
+        subjects["official SDK"] = (args.official_python, {k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    with tempfile.TemporaryDirectory() as cwd:
+        results: dict[str, dict[str, float]] = {}
+        # Interleave subjects per case so drift in machine load hits all of them alike.
+        for case, code in CASES.items():
+            for subject, (python, env) in subjects.items():
+                results.setdefault(subject, {})[case] = measure(python, code, env, args.runs, cwd)
+        for subject, row in results.items():
+            base = row["python -c pass"]
+            print(f"{subject}:")
+            for case, seconds in row.items():
+                print(f"  {case:16s} {seconds * 1000:7.1f} ms   (+{(seconds - base) * 1000:6.1f} ms over bare python)")
+        ours = results["this checkout"]
+        for other in ("baseline checkout", "official SDK"):
+            if other in results:
+                theirs = results[other]
+                ratio = (ours["first use"] - ours["python -c pass"]) / (theirs["first use"] - theirs["python -c pass"])
+                print(f"first use, this checkout / {other}: {ratio:.2f}x")
+        probe = (
+            "import sys, tinker; print(sorted(m for m in ('torch', 'pydantic', 'tinker_local') if m in sys.modules))"
+        )
+        leaked = subprocess.run(
+            [sys.executable, "-c", probe], check=True, capture_output=True, text=True, env=tree_env(ROOT), cwd=cwd
+        ).stdout.strip()
+        print(f"heavy modules loaded by `import tinker`: {leaked}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ What lives here:
 * zstd request bodies (:func:`decompress_zstd` with a hard size cap, :func:`compress_zstd`);
 * content-type constants.
 
-Runtime dependencies: numpy and orjson; ``zstandard`` only when the zstd helpers are called.
+Runtime dependencies: numpy and orjson; ``zstandard`` only when the zstd helpers are called. Names load
+lazily (PEP 562): ``import tinker_wire.tensor`` (the one tensor type, used by the generated models) does not
+pull in the protobuf codec.
 Every decoding problem raises :class:`WireError` (a ``ValueError``) naming the message and field.
 
 Conventions chosen where the references leave room:
@@ -39,52 +41,65 @@ Conventions chosen where the references leave room:
 
 from __future__ import annotations
 
-from ._codec import (
-    decode_forward_backward_output,
-    decode_forward_backward_request,
-    decode_sample_response,
-    encode_forward_backward_output,
-    encode_forward_backward_request,
-    encode_sample_response,
-)
-from ._content import JSON, PROTOBUF, ZSTD, is_json, is_protobuf, media_type
-from ._errors import WireError
-from ._json import dumps, find_non_finite, loads
-from ._lean_json import LeanDoc, lean_skeleton, loads_lean
-from ._sample import (
-    TOPK_SENTINEL_LOGPROB,
-    TOPK_SENTINEL_TOKEN,
-    forward_backward_output_from_json,
-    forward_backward_output_to_json,
-    logprobs_from_list,
-    logprobs_to_list,
-    sample_response_from_json,
-    sample_response_to_json,
-    topk_from_lists,
-    topk_to_lists,
-)
-from ._tensor import tensor_from_json, tensor_to_dense, tensor_to_json, validate_tensor
-from ._types import (
-    Dmel,
-    DTypeName,
-    EncodedText,
-    Image,
-    ImageDimensions,
-    PromptSpan,
-    SampledSpan,
-    StopReasonName,
-    WireChunk,
-    WireDatum,
-    WireForwardBackwardOutput,
-    WireForwardBackwardRequest,
-    WirePromptAltTokens,
-    WireSampledSequence,
-    WireSampleResponse,
-    WireSpan,
-    WireTensor,
-    WireTopk,
-)
-from ._zstd import compress_zstd, decompress_zstd
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# name -> submodule
+_EXPORTS: dict[str, str] = {
+    "decode_forward_backward_output": "_codec",
+    "decode_forward_backward_request": "_codec",
+    "decode_sample_response": "_codec",
+    "encode_forward_backward_output": "_codec",
+    "encode_forward_backward_request": "_codec",
+    "encode_sample_response": "_codec",
+    "JSON": "_content",
+    "PROTOBUF": "_content",
+    "ZSTD": "_content",
+    "is_json": "_content",
+    "is_protobuf": "_content",
+    "media_type": "_content",
+    "WireError": "_errors",
+    "dumps": "_json",
+    "find_non_finite": "_json",
+    "loads": "_json",
+    "LeanDoc": "_lean_json",
+    "lean_skeleton": "_lean_json",
+    "loads_lean": "_lean_json",
+    "TOPK_SENTINEL_LOGPROB": "_sample",
+    "TOPK_SENTINEL_TOKEN": "_sample",
+    "forward_backward_output_from_json": "_sample",
+    "forward_backward_output_to_json": "_sample",
+    "logprobs_from_list": "_sample",
+    "logprobs_to_list": "_sample",
+    "sample_response_from_json": "_sample",
+    "sample_response_to_json": "_sample",
+    "topk_from_lists": "_sample",
+    "topk_to_lists": "_sample",
+    "tensor_from_json": "_tensor",
+    "tensor_to_dense": "_tensor",
+    "tensor_to_json": "_tensor",
+    "validate_tensor": "_tensor",
+    "DTypeName": "_types",
+    "Dmel": "_types",
+    "EncodedText": "_types",
+    "Image": "_types",
+    "ImageDimensions": "_types",
+    "PromptSpan": "_types",
+    "SampledSpan": "_types",
+    "StopReasonName": "_types",
+    "WireChunk": "_types",
+    "WireDatum": "_types",
+    "WireForwardBackwardOutput": "_types",
+    "WireForwardBackwardRequest": "_types",
+    "WirePromptAltTokens": "_types",
+    "WireSampleResponse": "_types",
+    "WireSampledSequence": "_types",
+    "WireSpan": "_types",
+    "WireTensor": "_types",
+    "WireTopk": "_types",
+    "compress_zstd": "_zstd",
+    "decompress_zstd": "_zstd",
+}
 
 __all__ = [
     "JSON",
@@ -141,3 +156,72 @@ __all__ = [
     "topk_to_lists",
     "validate_tensor",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:
+    from ._codec import decode_forward_backward_output as decode_forward_backward_output
+    from ._codec import decode_forward_backward_request as decode_forward_backward_request
+    from ._codec import decode_sample_response as decode_sample_response
+    from ._codec import encode_forward_backward_output as encode_forward_backward_output
+    from ._codec import encode_forward_backward_request as encode_forward_backward_request
+    from ._codec import encode_sample_response as encode_sample_response
+    from ._content import JSON as JSON
+    from ._content import PROTOBUF as PROTOBUF
+    from ._content import ZSTD as ZSTD
+    from ._content import is_json as is_json
+    from ._content import is_protobuf as is_protobuf
+    from ._content import media_type as media_type
+    from ._errors import WireError as WireError
+    from ._json import dumps as dumps
+    from ._json import find_non_finite as find_non_finite
+    from ._json import loads as loads
+    from ._lean_json import LeanDoc as LeanDoc
+    from ._lean_json import lean_skeleton as lean_skeleton
+    from ._lean_json import loads_lean as loads_lean
+    from ._sample import TOPK_SENTINEL_LOGPROB as TOPK_SENTINEL_LOGPROB
+    from ._sample import TOPK_SENTINEL_TOKEN as TOPK_SENTINEL_TOKEN
+    from ._sample import forward_backward_output_from_json as forward_backward_output_from_json
+    from ._sample import forward_backward_output_to_json as forward_backward_output_to_json
+    from ._sample import logprobs_from_list as logprobs_from_list
+    from ._sample import logprobs_to_list as logprobs_to_list
+    from ._sample import sample_response_from_json as sample_response_from_json
+    from ._sample import sample_response_to_json as sample_response_to_json
+    from ._sample import topk_from_lists as topk_from_lists
+    from ._sample import topk_to_lists as topk_to_lists
+    from ._tensor import tensor_from_json as tensor_from_json
+    from ._tensor import tensor_to_dense as tensor_to_dense
+    from ._tensor import tensor_to_json as tensor_to_json
+    from ._tensor import validate_tensor as validate_tensor
+    from ._types import Dmel as Dmel
+    from ._types import DTypeName as DTypeName
+    from ._types import EncodedText as EncodedText
+    from ._types import Image as Image
+    from ._types import ImageDimensions as ImageDimensions
+    from ._types import PromptSpan as PromptSpan
+    from ._types import SampledSpan as SampledSpan
+    from ._types import StopReasonName as StopReasonName
+    from ._types import WireChunk as WireChunk
+    from ._types import WireDatum as WireDatum
+    from ._types import WireForwardBackwardOutput as WireForwardBackwardOutput
+    from ._types import WireForwardBackwardRequest as WireForwardBackwardRequest
+    from ._types import WirePromptAltTokens as WirePromptAltTokens
+    from ._types import WireSampledSequence as WireSampledSequence
+    from ._types import WireSampleResponse as WireSampleResponse
+    from ._types import WireSpan as WireSpan
+    from ._types import WireTensor as WireTensor
+    from ._types import WireTopk as WireTopk
+    from ._zstd import compress_zstd as compress_zstd
+    from ._zstd import decompress_zstd as decompress_zstd

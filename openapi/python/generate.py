@@ -87,8 +87,11 @@ class Generator:
         for key in ("anyOf", "oneOf"):
             if key in schema:
                 arms = [self.annotation(mod, arm) for arm in schema[key]]
-                return " | ".join(dict.fromkeys(arms)) if not any(a.startswith('"') for a in arms) else (
-                    "Union[" + ", ".join(dict.fromkeys(arms)) + "]")
+                return (
+                    " | ".join(dict.fromkeys(arms))
+                    if not any(a.startswith('"') for a in arms)
+                    else ("Union[" + ", ".join(dict.fromkeys(arms)) + "]")
+                )
         if "const" in schema:
             return f"Literal[{schema['const']!r}]"
         if "enum" in schema:
@@ -132,11 +135,16 @@ class Generator:
             lines += [f"    {v if str(v).isidentifier() else snake(str(v)).upper()} = {v!r}" for v in schema["enum"]]
         elif "oneOf" in schema or "anyOf" in schema:
             lines = self.union(mod, name, schema)
-        elif "allOf" in schema or "properties" in schema or (
-                schema.get("type") == "object" and "additionalProperties" not in schema):
+        elif (
+            "allOf" in schema
+            or "properties" in schema
+            or (schema.get("type") == "object" and "additionalProperties" not in schema)
+        ):
             lines = self.model(mod, name, schema)
         else:
-            lines = [f"{name}: TypeAlias = {self.annotation(mod, {k: v for k, v in schema.items() if k != 'description'})}"]
+            lines = [
+                f"{name}: TypeAlias = {self.annotation(mod, {k: v for k, v in schema.items() if k != 'description'})}"
+            ]
             lines += self.doc(schema, "", after=True)
         if lines[0].startswith("class "):
             self.class_names.add(name)
@@ -147,7 +155,7 @@ class Generator:
     def mixin(self, mod: Module, name: str) -> str | None:
         """``<Name>Mixin`` from ``openapi/python/mixins/<module>.py`` when that file defines it."""
         path = HERE / "mixins" / f"{mod.name}.py"
-        if not (path.is_file() and re.search(rf"^class {name}Mixin\b", path.read_text("utf-8"), re.M)):
+        if not (path.is_file() and re.search(rf"^class {name}Mixin\b", path.read_text("utf-8"), re.MULTILINE)):
             return None
         mod.imports.add((f"._mixins.{mod.name}", f"{name}Mixin"))
         return f"{name}Mixin"
@@ -159,8 +167,9 @@ class Generator:
             return []
         text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
         width = 114 - len(indent)  # long contract lines are wrapped to the project's 120 columns
-        text = "\n".join("\n".join(textwrap.wrap(line, width)) if len(line) > width else line
-                         for line in text.split("\n"))
+        text = "\n".join(
+            "\n".join(textwrap.wrap(line, width)) if len(line) > width else line for line in text.split("\n")
+        )
         if "\n" not in text:
             return [f'{indent}"""{text}"""']
         first, *rest = text.split("\n")
@@ -169,9 +178,17 @@ class Generator:
     @staticmethod
     def constraints(schema: dict[str, Any]) -> list[str]:
         """pydantic Field arguments for the JSON Schema checks written directly on a property."""
-        names = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt",
-                 "minLength": "min_length", "maxLength": "max_length", "minItems": "min_length",
-                 "maxItems": "max_length", "pattern": "pattern"}
+        names = {
+            "minimum": "ge",
+            "maximum": "le",
+            "exclusiveMinimum": "gt",
+            "exclusiveMaximum": "lt",
+            "minLength": "min_length",
+            "maxLength": "max_length",
+            "minItems": "min_length",
+            "maxItems": "max_length",
+            "pattern": "pattern",
+        }
         return [f"{arg}={schema[key]!r}" for key, arg in names.items() if key in schema]
 
     def union(self, mod: Module, name: str, schema: dict[str, Any]) -> list[str]:
@@ -339,17 +356,22 @@ class Generator:
             if json_schema is not None:
                 body_lines.append(
                     "    if isinstance(body, PydanticBaseModel):\n"
-                    "        request[\"json\"] = body.model_dump(mode=\"json\", exclude_none=True, by_alias=True)\n"
-                    "        headers[\"Content-Type\"] = \"application/json\"")
+                    '        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)\n'
+                    '        headers["Content-Type"] = "application/json"'
+                )
                 mod.imports.add(("pydantic", "BaseModel as PydanticBaseModel"))
             if binary:
                 kw = "elif" if json_schema is not None else "if"
-                body_lines.append(f"    {kw} isinstance(body, bytes):\n        request[\"content\"] = body\n"
-                                  f"        headers[\"Content-Type\"] = {binary[0]!r}")
+                body_lines.append(
+                    f'    {kw} isinstance(body, bytes):\n        request["content"] = body\n'
+                    f'        headers["Content-Type"] = {binary[0]!r}'
+                )
             if json_schema is not None:
                 # A facade type (not a generated model) arrives as its JSON-ready dict.
-                body_lines.append("    elif body is not None:\n        request[\"json\"] = body\n"
-                                  "        headers[\"Content-Type\"] = \"application/json\"")
+                body_lines.append(
+                    '    elif body is not None:\n        request["json"] = body\n'
+                    '        headers["Content-Type"] = "application/json"'
+                )
         ok = [(code, r) for code, r in sorted(op.get("responses", {}).items()) if str(code).startswith("2")]
         result = "Any"
         for _code, resp in ok:
@@ -371,33 +393,62 @@ class Generator:
         if is_model:
             lines += [f"RESPONSE = {result}", ""]
         sig = ", ".join(["*", *args]) if args else ""
-        lines += ["", f"def build_request({sig}) -> dict[str, Any]:",
-                  '    """Method, URL, query parameters, headers and body of one call (httpx.Request keywords)."""',
-                  "    params: dict[str, Any] = {}", "    headers: dict[str, str] = {}",
-                  f"    request: dict[str, Any] = {{\"method\": METHOD, \"url\": {url_expr}}}"]
+        lines += [
+            "",
+            f"def build_request({sig}) -> dict[str, Any]:",
+            '    """Method, URL, query parameters, headers and body of one call (httpx.Request keywords)."""',
+            "    params: dict[str, Any] = {}",
+            "    headers: dict[str, str] = {}",
+            f'    request: dict[str, Any] = {{"method": METHOD, "url": {url_expr}}}',
+        ]
         lines += build + body_lines
-        lines += ["    if params:", '        request["params"] = params', "    if headers:",
-                  '        request["headers"] = headers', "    return request", ""]
+        lines += [
+            "    if params:",
+            '        request["params"] = params',
+            "    if headers:",
+            '        request["headers"] = headers',
+            "    return request",
+            "",
+        ]
         if result != "Any":
-            lines += ["", f"def parse_response(data: Any) -> {result}:",
-                      '    """The 2xx JSON body as the contract\'s model."""']
+            lines += [
+                "",
+                f"def parse_response(data: Any) -> {result}:",
+                '    """The 2xx JSON body as the contract\'s model."""',
+            ]
             if is_model:
                 lines.append(f"    return {result}.model_validate(data)")
             else:
-                lines.insert(next(i for i, x in enumerate(lines) if x.startswith("from typing import")) + 1, "from pydantic import TypeAdapter")
-                lines.insert(next(i for i, x in enumerate(lines) if x.startswith("from typing import")), "from functools import cache")
+                lines.insert(
+                    next(i for i, x in enumerate(lines) if x.startswith("from typing import")) + 1,
+                    "from pydantic import TypeAdapter",
+                )
+                lines.insert(
+                    next(i for i, x in enumerate(lines) if x.startswith("from typing import")),
+                    "from functools import cache",
+                )
                 lines.append("    return _adapter().validate_python(data)")
-                lines += ["", "", "@cache", f"def _adapter() -> TypeAdapter[{result}]:",
-                          f"    return TypeAdapter({result})"]
+                lines += [
+                    "",
+                    "",
+                    "@cache",
+                    f"def _adapter() -> TypeAdapter[{result}]:",
+                    f"    return TypeAdapter({result})",
+                ]
         return "\n".join(lines) + "\n"
 
     # ---- output ------------------------------------------------------------------------------------
     def render_module(self, mod: Module) -> str:
         body = "\n\n\n".join(mod.body)
-        typing_names = sorted(n for n in ("Annotated", "Any", "Literal", "Optional", "TypeAlias", "Union")
-                              if re.search(rf"\b{n}\b", body))
-        lines = ['"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""', "",
-                 "from __future__ import annotations", ""]
+        typing_names = sorted(
+            n for n in ("Annotated", "Any", "Literal", "Optional", "TypeAlias", "Union") if re.search(rf"\b{n}\b", body)
+        )
+        lines = [
+            '"""Generated from openapi/tinker.yaml by codegen.sh; do not edit."""',
+            "",
+            "from __future__ import annotations",
+            "",
+        ]
         if re.search(r"\bdatetime\b", body):
             lines.append("from datetime import datetime")
         if "StrEnum):" in body:
@@ -438,11 +489,12 @@ class Generator:
             (api / tag / f"{op}.py").write_text(text, encoding="utf-8")
         for tag_dir in sorted(p for p in api.iterdir() if p.is_dir()):
             (tag_dir / "__init__.py").write_text(f'"""Endpoints tagged `{tag_dir.name}`."""\n', encoding="utf-8")
-        (api / "__init__.py").write_text('"""One module per operation: build_request() and parse_response()."""\n',
-                                         encoding="utf-8")
+        (api / "__init__.py").write_text(
+            '"""One module per operation: build_request() and parse_response()."""\n', encoding="utf-8"
+        )
         (out / "__init__.py").write_text(
-            '"""The Tinker HTTP API, generated from openapi/tinker.yaml (models and endpoints)."""\n',
-            encoding="utf-8")
+            '"""The Tinker HTTP API, generated from openapi/tinker.yaml (models and endpoints)."""\n', encoding="utf-8"
+        )
         (out / "py.typed").write_text("", encoding="utf-8")
         with open(out / "openapi.json", "w", encoding="utf-8") as f:
             json.dump(self.spec, f, indent=1, sort_keys=True)
@@ -450,21 +502,38 @@ class Generator:
 
 
 def lazy_init(exports: dict[str, str]) -> str:
-    lines = ['"""Every generated model, loaded lazily on first access (PEP 562)."""', "",
-             "from __future__ import annotations", "", "import importlib", "from typing import TYPE_CHECKING, Any",
-             "", "_MODULES: dict[str, str] = {"]
+    lines = [
+        '"""Every generated model, loaded lazily on first access (PEP 562)."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "import importlib",
+        "from typing import TYPE_CHECKING, Any",
+        "",
+        "_MODULES: dict[str, str] = {",
+    ]
     lines += [f"    {n!r}: {m!r}," for n, m in sorted(exports.items())]
-    lines += ["}", "", f"__all__ = {sorted(exports)!r}", "", "",
-              "def __getattr__(name: str) -> Any:",
-              "    module = _MODULES.get(name)",
-              "    if module is None:",
-              '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
-              '    value = getattr(importlib.import_module(f".{module}", __name__), name)',
-              "    globals()[name] = value",
-              "    return value", "", "",
-              "def __dir__() -> list[str]:",
-              "    return __all__", "", "",
-              "if TYPE_CHECKING:"]
+    lines += [
+        "}",
+        "",
+        f"__all__ = {sorted(exports)!r}",
+        "",
+        "",
+        "def __getattr__(name: str) -> Any:",
+        "    module = _MODULES.get(name)",
+        "    if module is None:",
+        '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
+        '    value = getattr(importlib.import_module(f".{module}", __name__), name)',
+        "    globals()[name] = value",
+        "    return value",
+        "",
+        "",
+        "def __dir__() -> list[str]:",
+        "    return __all__",
+        "",
+        "",
+        "if TYPE_CHECKING:",
+    ]
     lines += [f"    from .{m} import {n} as {n}" for n, m in sorted(exports.items())]
     return "\n".join(lines) + "\n"
 

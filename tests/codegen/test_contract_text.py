@@ -9,8 +9,20 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 # Containers whose keys are names (properties, schemas, status codes ...), not JSON Schema keywords.
-_NAME_MAPS = {"properties", "schemas", "paths", "responses", "content", "parameters", "mapping", "headers",
-              "securitySchemes", "examples", "patternProperties", "$defs"}
+_NAME_MAPS = {
+    "properties",
+    "schemas",
+    "paths",
+    "responses",
+    "content",
+    "parameters",
+    "mapping",
+    "headers",
+    "securitySchemes",
+    "examples",
+    "patternProperties",
+    "$defs",
+}
 
 
 def _null_keys(node: Any, path: tuple[str, ...] = ()) -> list[str]:

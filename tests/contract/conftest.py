@@ -20,6 +20,8 @@ Helpers:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 import datetime as _dt
 import functools
@@ -259,25 +261,29 @@ UNIONS: dict[str, dict[str, Any]] = collect_unions(SPEC)
 def expected_variant(union: str, fragment: Any) -> str:
     """The variant the contract's semantics select for `fragment`.
 
+    * anyOf: the first variant, in document order, that validates under Draft 2020-12 (with a
+      discriminator whose mapping names the value, that must be the mapped variant: the discriminator
+      only abbreviates the search, and a value the mapping does not name falls through to a catch-all);
     * discriminated oneOf with the discriminator present: the variant whose const equals the value
       (cross-checked against the discriminator mapping);
-    * otherwise (anyOf, or the discriminator is absent as in 0.7 bodies): the first variant, in document
-      order, that validates under Draft 2020-12. For a oneOf that must also be the only one.
+    * otherwise (the discriminator is absent, as in 0.7 bodies): the only variant that validates.
     """
     info = UNIONS[union]
     prop = info["discriminator"]
-    if prop and isinstance(fragment, dict) and prop in fragment:
-        by_const = [v for v, c in info["consts"].items() if c == fragment[prop]]
-        assert len(by_const) == 1, f"{union}: {prop}={fragment[prop]!r} matches variants {by_const}"
-        mapped = info["mapping"].get(fragment[prop])
+    tag = fragment.get(prop) if prop and isinstance(fragment, dict) else None
+    if info["kind"] == "oneOf" and tag is not None:
+        by_const = [v for v, c in info["consts"].items() if c == tag]
+        assert len(by_const) == 1, f"{union}: {prop}={tag!r} matches variants {by_const}"
+        mapped = info["mapping"].get(tag)
         assert mapped in (None, by_const[0]), f"{union}: mapping says {mapped}, const says {by_const[0]}"
         return by_const[0]
     valid = [v for v in info["variants"] if not validation_errors(v, fragment)]
     assert valid, f"{union}: no variant validates {fragment!r}"
     if info["kind"] == "oneOf":
         assert len(valid) == 1, f"{union} (oneOf): {fragment!r} validates against several variants {valid}"
+    mapped = info["mapping"].get(tag) if isinstance(tag, str) else None
+    assert mapped in (None, valid[0]), f"{union}: {prop}={tag!r} maps to {mapped}, but {valid[0]} validates first"
     return valid[0]
-
 
 
 # --------------------------------------------------------------------------------------------- Python layer
@@ -419,15 +425,18 @@ def is_valid(schema: Any, instance: Any) -> bool:
 
 
 def merged_object(name: str) -> dict[str, Any]:
-    """Component `name` as one object schema (`allOf` parts merged: properties in order, required united)."""
+    """Component `name` as one object schema (`allOf` parts merged: properties in order, required united,
+    the first explicit `additionalProperties`)."""
     schema = SCHEMAS[name]
     if "allOf" not in schema:
         return schema
     merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
-    for part in schema["allOf"]:
+    for part in [*schema["allOf"], schema]:
         part = merged_object(ref_name(part)) if ref_name(part) else part  # type: ignore[arg-type]
         merged["properties"].update(part.get("properties", {}))
         merged["required"] += [r for r in part.get("required", []) if r not in merged["required"]]
+        if "additionalProperties" in part:
+            merged.setdefault("additionalProperties", part["additionalProperties"])
     return merged
 
 
@@ -489,7 +498,9 @@ class BodyWalk:
     * every union position is checked: the parsed value's class must be the variant the contract selects
       (`expected_variant`); the choices are collected in `choices` ("Union.Variant").
     * `strict_extras`: undeclared keys in objects whose schema is `x-python-base: strict` (the Python layer
-      must refuse them), as paths; `unrepresentable`: TensorData bodies that are no tensor.
+      must refuse them), as paths; `unrepresentable`: values valid under the schema that its meaning
+      excludes (a TensorData that is no tensor, `contentEncoding: base64` text that is not base64); the
+      Python layer must refuse those too.
     """
 
     choices: list[str] = field(default_factory=list)
@@ -523,16 +534,23 @@ class BodyWalk:
         schema = merged_object(name)
         props = schema.get("properties", {})
         extras = [k for k in value if k not in props]
-        if SCHEMAS[name].get("x-python-base") == "strict":
+        extra_schema = schema.get("additionalProperties")
+        out: dict[str, Any] = {}
+        if extra_schema is True or isinstance(extra_schema, dict):
+            # Declared open (`additionalProperties: true` / a schema): unknown keys are kept and sent back.
+            sub = extra_schema if isinstance(extra_schema, dict) else {}
+            out = {k: self.expect(sub, value[k], _child(parsed, k), (*path, k)) for k in extras
+                   if value[k] is not None}
+        elif SCHEMAS[name].get("x-python-base") == "strict":
             self.strict_extras += [(path, k) for k in extras]
-        # Undeclared keys are dropped, unless the parsed class says it keeps them (pydantic extra="allow").
-        keeps = getattr(parsed, "model_config", {}).get("extra") == "allow"
-        out: dict[str, Any] = {k: copy.deepcopy(value[k]) for k in extras if keeps and value[k] is not None}
+        elif getattr(parsed, "model_config", {}).get("extra") == "allow":
+            # A hand-written class may keep undeclared keys (pydantic extra="allow"); else they are dropped.
+            out = {k: copy.deepcopy(value[k]) for k in extras if value[k] is not None}
         for prop, sub in props.items():
             if prop not in value:
                 default = sub.get("default", sub.get("const"))
-                if default is not None:
-                    out[prop] = copy.deepcopy(default)
+                if default is not None:  # the default's own defaults are filled in too
+                    out[prop] = BodyWalk().expect(sub, copy.deepcopy(default), NOTHING, (*path, prop))
             elif value[prop] is not None:
                 out[prop] = self.expect(sub, value[prop], _child(parsed, prop), (*path, prop))
         return out
@@ -555,6 +573,14 @@ class BodyWalk:
             if isinstance(extra, dict):
                 return {k: self.expect(extra, v, _child(parsed, k), (*path, k)) for k, v in value.items()}
             return copy.deepcopy(value)  # a free-form object travels as it is
+        if isinstance(value, str) and (schema.get("contentEncoding") == "base64" or schema.get("format") == "byte"):
+            # The string stands for bytes: it must be base64 (else it is refused), and comes back as the
+            # canonical encoding of the same bytes.
+            try:
+                return base64.b64encode(base64.b64decode(value.encode("ascii"), validate=True)).decode("ascii")
+            except (binascii.Error, UnicodeEncodeError) as exc:
+                self.unrepresentable.append(f"{_where(path)}: {value!r} is not base64 ({exc})")
+                return value
         return value
 
 
@@ -584,7 +610,7 @@ def check_body(name: str, body: Any, parse: Any = None) -> list[str]:
 
     * the body must be valid (else the test data is wrong);
     * a body the Python layer must refuse (undeclared keys in a strict model, a TensorData that is no
-      tensor) raises ValueError (pydantic's ValidationError is one); without the undeclared keys it must
+      tensor, base64 content that is not base64) raises ValueError (pydantic's ValidationError is one); without the undeclared keys it must
       then pass the checks below;
     * otherwise the parsed value holds the contract's variant at every union position, dumps to the JSON
       `BodyWalk.expect` derives from the contract, the dump is itself a valid body, and parsing the dump
@@ -822,8 +848,9 @@ def check_wire_request(operation_id: str, request: Any, params: dict[tuple[str, 
     """The request as it left the client matches the operation: method, path (each parameter segment
     percent-decodes to the given value), exactly the given query parameters and headers (valid under their
     schemas), and the body with its declared media type (`body`: the JSON the contract expects, or bytes)."""
-    from jsonschema import Draft202012Validator
     from urllib.parse import parse_qsl, unquote
+
+    from jsonschema import Draft202012Validator
 
     template, method, op = operations_by_id(SPEC)[operation_id]
     item = SPEC["paths"][template]

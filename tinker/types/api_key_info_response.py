@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.api_key_info_response import ApiKeyInfoResponse as ApiKeyInfoResponse
+from tinker_api.models.api_key_info_response import ApiKeyInfoResponse
 
-__all__ = ['ApiKeyInfoResponse']
+__all__ = ["ApiKeyInfoResponse"]

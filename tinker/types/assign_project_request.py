@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.assign_project_request import AssignProjectRequest as AssignProjectRequest
+from tinker_api.models.assign_project_request import AssignProjectRequest
 
-__all__ = ['AssignProjectRequest']
+__all__ = ["AssignProjectRequest"]

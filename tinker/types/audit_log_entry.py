@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.audit_log_entry import AuditLogEntry as AuditLogEntry
+from tinker_api.models.audit_log_entry import AuditLogEntry
 
-__all__ = ['AuditLogEntry']
+__all__ = ["AuditLogEntry"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.audit_log_response import AuditLogResponse as AuditLogResponse
+from tinker_api.models.audit_log_response import AuditLogResponse
 
-__all__ = ['AuditLogResponse']
+__all__ = ["AuditLogResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.auth_token_request import AuthTokenRequest as AuthTokenRequest
+from tinker_api.models.auth_token_request import AuthTokenRequest
 
-__all__ = ['AuthTokenRequest']
+__all__ = ["AuthTokenRequest"]

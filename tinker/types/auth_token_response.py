@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.auth_token_response import AuthTokenResponse as AuthTokenResponse
+from tinker_api.models.auth_token_response import AuthTokenResponse
 
-__all__ = ['AuthTokenResponse']
+__all__ = ["AuthTokenResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.cancel_future_request import CancelFutureRequest as CancelFutureRequest
+from tinker_api.models.cancel_future_request import CancelFutureRequest
 
-__all__ = ['CancelFutureRequest']
+__all__ = ["CancelFutureRequest"]

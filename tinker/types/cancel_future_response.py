@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.cancel_future_response import CancelFutureResponse as CancelFutureResponse
+from tinker_api.models.cancel_future_response import CancelFutureResponse
 
-__all__ = ['CancelFutureResponse']
+__all__ = ["CancelFutureResponse"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.checkpoint import Checkpoint as Checkpoint
-from tinker_api.models.checkpoint import CheckpointType as CheckpointType
-from tinker_api.models.checkpoint import ParsedCheckpointTinkerPath as ParsedCheckpointTinkerPath
+from tinker_api.models.checkpoint import Checkpoint, CheckpointType, ParsedCheckpointTinkerPath
 
-__all__ = ['Checkpoint', 'CheckpointType', 'ParsedCheckpointTinkerPath']
+__all__ = ["Checkpoint", "CheckpointType", "ParsedCheckpointTinkerPath"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.checkpoint_archive_url_response import CheckpointArchiveUrlResponse as CheckpointArchiveUrlResponse
+from tinker_api.models.checkpoint_archive_url_response import CheckpointArchiveUrlResponse
 
-__all__ = ['CheckpointArchiveUrlResponse']
+__all__ = ["CheckpointArchiveUrlResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.checkpoint_kind import CheckpointKind as CheckpointKind
+from tinker_api.models.checkpoint_kind import CheckpointKind
 
-__all__ = ['CheckpointKind']
+__all__ = ["CheckpointKind"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.checkpoint_name import CheckpointName as CheckpointName
+from tinker_api.models.checkpoint_name import CheckpointName
 
-__all__ = ['CheckpointName']
+__all__ = ["CheckpointName"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.checkpoints_list_response import CheckpointsListResponse as CheckpointsListResponse
+from tinker_api.models.checkpoints_list_response import CheckpointsListResponse
 
-__all__ = ['CheckpointsListResponse']
+__all__ = ["CheckpointsListResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.client_config_request import ClientConfigRequest as ClientConfigRequest
+from tinker_api.models.client_config_request import ClientConfigRequest
 
-__all__ = ['ClientConfigRequest']
+__all__ = ["ClientConfigRequest"]

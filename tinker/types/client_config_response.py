@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.client_config_response import ClientConfigResponse as ClientConfigResponse
+from tinker_api.models.client_config_response import ClientConfigResponse
 
-__all__ = ['ClientConfigResponse']
+__all__ = ["ClientConfigResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.client_dynamic_config_response import ClientDynamicConfigResponse as ClientDynamicConfigResponse
+from tinker_api.models.client_dynamic_config_response import ClientDynamicConfigResponse
 
-__all__ = ['ClientDynamicConfigResponse']
+__all__ = ["ClientDynamicConfigResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.copy_weights_request import CopyWeightsRequest as CopyWeightsRequest
+from tinker_api.models.copy_weights_request import CopyWeightsRequest
 
-__all__ = ['CopyWeightsRequest']
+__all__ = ["CopyWeightsRequest"]

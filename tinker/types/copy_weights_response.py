@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.copy_weights_response import CopyWeightsResponse as CopyWeightsResponse
+from tinker_api.models.copy_weights_response import CopyWeightsResponse
 
-__all__ = ['CopyWeightsResponse']
+__all__ = ["CopyWeightsResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.create_custom_loss_request import CreateCustomLossRequest as CreateCustomLossRequest
+from tinker_api.models.create_custom_loss_request import CreateCustomLossRequest
 
-__all__ = ['CreateCustomLossRequest']
+__all__ = ["CreateCustomLossRequest"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.create_custom_loss_response import CreateCustomLossResponse as CreateCustomLossResponse
+from tinker_api.models.create_custom_loss_response import CreateCustomLossResponse
 
-__all__ = ['CreateCustomLossResponse']
+__all__ = ["CreateCustomLossResponse"]

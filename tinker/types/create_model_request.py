@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.create_model_request import CreateModelRequest as CreateModelRequest
+from tinker_api.models.create_model_request import CreateModelRequest
 
-__all__ = ['CreateModelRequest']
+__all__ = ["CreateModelRequest"]

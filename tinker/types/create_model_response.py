@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.create_model_response import CreateModelResponse as CreateModelResponse
+from tinker_api.models.create_model_response import CreateModelResponse
 
-__all__ = ['CreateModelResponse']
+__all__ = ["CreateModelResponse"]

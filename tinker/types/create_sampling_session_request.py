@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.create_sampling_session_request import CreateSamplingSessionRequest as CreateSamplingSessionRequest
+from tinker_api.models.create_sampling_session_request import CreateSamplingSessionRequest
 
-__all__ = ['CreateSamplingSessionRequest']
+__all__ = ["CreateSamplingSessionRequest"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.create_sampling_session_response import CreateSamplingSessionResponse as CreateSamplingSessionResponse
+from tinker_api.models.create_sampling_session_response import CreateSamplingSessionResponse
 
-__all__ = ['CreateSamplingSessionResponse']
+__all__ = ["CreateSamplingSessionResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.create_session_request import CreateSessionRequest as CreateSessionRequest
+from tinker_api.models.create_session_request import CreateSessionRequest
 
-__all__ = ['CreateSessionRequest']
+__all__ = ["CreateSessionRequest"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.create_session_response import CreateSessionResponse as CreateSessionResponse
+from tinker_api.models.create_session_response import CreateSessionResponse
 
-__all__ = ['CreateSessionResponse']
+__all__ = ["CreateSessionResponse"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tinker_api.models.current_checkpoint_storage_usage_response import CurrentCheckpointStorageUsageItem as CurrentCheckpointStorageUsageItem
-from tinker_api.models.current_checkpoint_storage_usage_response import CurrentCheckpointStorageUsageResponse as CurrentCheckpointStorageUsageResponse
+from tinker_api.models.current_checkpoint_storage_usage_response import (
+    CurrentCheckpointStorageUsageItem,
+    CurrentCheckpointStorageUsageResponse,
+)
 
-__all__ = ['CurrentCheckpointStorageUsageItem', 'CurrentCheckpointStorageUsageResponse']
+__all__ = ["CurrentCheckpointStorageUsageItem", "CurrentCheckpointStorageUsageResponse"]

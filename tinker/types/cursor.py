@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.cursor import Cursor as Cursor
+from tinker_api.models.cursor import Cursor
 
-__all__ = ['Cursor']
+__all__ = ["Cursor"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.custom_loss_graph import CustomLossGraph as CustomLossGraph
-from tinker_api.models.custom_loss_graph import CustomLossNode as CustomLossNode
-from tinker_api.models.custom_loss_graph import CustomLossNodeOp as CustomLossNodeOp
+from tinker_api.models.custom_loss_graph import CustomLossGraph, CustomLossNode, CustomLossNodeOp
 
-__all__ = ['CustomLossGraph', 'CustomLossNode', 'CustomLossNodeOp']
+__all__ = ["CustomLossGraph", "CustomLossNode", "CustomLossNodeOp"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.custom_loss_input import CustomLossInput as CustomLossInput
-from tinker_api.models.custom_loss_input import CustomLossInputRank as CustomLossInputRank
+from tinker_api.models.custom_loss_input import CustomLossInput, CustomLossInputRank
 
-__all__ = ['CustomLossInput', 'CustomLossInputRank']
+__all__ = ["CustomLossInput", "CustomLossInputRank"]

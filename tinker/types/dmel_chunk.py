@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.dmel_chunk import DmelChunk as DmelChunk
+from tinker_api.models.dmel_chunk import DmelChunk
 
-__all__ = ['DmelChunk']
+__all__ = ["DmelChunk"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.empty_response import EmptyResponse as EmptyResponse
+from tinker_api.models.empty_response import EmptyResponse
 
-__all__ = ['EmptyResponse']
+__all__ = ["EmptyResponse"]

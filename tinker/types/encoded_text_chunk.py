@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.encoded_text_chunk import EncodedTextChunk as EncodedTextChunk
+from tinker_api.models.encoded_text_chunk import EncodedTextChunk
 
-__all__ = ['EncodedTextChunk']
+__all__ = ["EncodedTextChunk"]

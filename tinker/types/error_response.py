@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.error_response import ErrorResponse as ErrorResponse
+from tinker_api.models.error_response import ErrorResponse
 
-__all__ = ['ErrorResponse']
+__all__ = ["ErrorResponse"]

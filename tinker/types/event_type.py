@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.event_type import EventType as EventType
+from tinker_api.models.event_type import EventType
 
-__all__ = ['EventType']
+__all__ = ["EventType"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.external_weights_urls_response import ExternalWeightsUrlsResponse as ExternalWeightsUrlsResponse
+from tinker_api.models.external_weights_urls_response import ExternalWeightsUrlsResponse
 
-__all__ = ['ExternalWeightsUrlsResponse']
+__all__ = ["ExternalWeightsUrlsResponse"]

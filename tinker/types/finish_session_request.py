@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.finish_session_request import FinishSessionRequest as FinishSessionRequest
+from tinker_api.models.finish_session_request import FinishSessionRequest
 
-__all__ = ['FinishSessionRequest']
+__all__ = ["FinishSessionRequest"]

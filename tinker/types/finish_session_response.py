@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.finish_session_response import FinishSessionResponse as FinishSessionResponse
+from tinker_api.models.finish_session_response import FinishSessionResponse
 
-__all__ = ['FinishSessionResponse']
+__all__ = ["FinishSessionResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.future_complete_metadata import FutureCompleteMetadata as FutureCompleteMetadata
+from tinker_api.models.future_complete_metadata import FutureCompleteMetadata
 
-__all__ = ['FutureCompleteMetadata']
+__all__ = ["FutureCompleteMetadata"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.future_completion import FutureCompletion as FutureCompletion
-from tinker_api.models.future_completion import FutureFailed as FutureFailed
-from tinker_api.models.future_completion import FutureFinished as FutureFinished
+from tinker_api.models.future_completion import FutureCompletion, FutureFailed, FutureFinished
 
-__all__ = ['FutureCompletion', 'FutureFailed', 'FutureFinished']
+__all__ = ["FutureCompletion", "FutureFailed", "FutureFinished"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.future_pending_response import FuturePendingResponse as FuturePendingResponse
+from tinker_api.models.future_pending_response import FuturePendingResponse
 
-__all__ = ['FuturePendingResponse']
+__all__ = ["FuturePendingResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.future_retrieve_request import FutureRetrieveRequest as FutureRetrieveRequest
+from tinker_api.models.future_retrieve_request import FutureRetrieveRequest
 
-__all__ = ['FutureRetrieveRequest']
+__all__ = ["FutureRetrieveRequest"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.futures_retrieve_request import FuturesRetrieveRequest as FuturesRetrieveRequest
-from tinker_api.models.futures_retrieve_request import SamplingSessionFuturesTarget as SamplingSessionFuturesTarget
+from tinker_api.models.futures_retrieve_request import FuturesRetrieveRequest, SamplingSessionFuturesTarget
 
-__all__ = ['FuturesRetrieveRequest', 'SamplingSessionFuturesTarget']
+__all__ = ["FuturesRetrieveRequest", "SamplingSessionFuturesTarget"]

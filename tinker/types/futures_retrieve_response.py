@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.futures_retrieve_response import FuturesRetrieveResponse as FuturesRetrieveResponse
+from tinker_api.models.futures_retrieve_response import FuturesRetrieveResponse
 
-__all__ = ['FuturesRetrieveResponse']
+__all__ = ["FuturesRetrieveResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.generic_event import GenericEvent as GenericEvent
+from tinker_api.models.generic_event import GenericEvent
 
-__all__ = ['GenericEvent']
+__all__ = ["GenericEvent"]

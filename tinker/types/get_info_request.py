@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.get_info_request import GetInfoRequest as GetInfoRequest
+from tinker_api.models.get_info_request import GetInfoRequest
 
-__all__ = ['GetInfoRequest']
+__all__ = ["GetInfoRequest"]

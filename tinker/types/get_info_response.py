@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.get_info_response import GetInfoResponse as GetInfoResponse
-from tinker_api.models.get_info_response import ModelData as ModelData
+from tinker_api.models.get_info_response import GetInfoResponse, ModelData
 
-__all__ = ['GetInfoResponse', 'ModelData']
+__all__ = ["GetInfoResponse", "ModelData"]

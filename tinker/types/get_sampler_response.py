@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.get_sampler_response import GetSamplerResponse as GetSamplerResponse
+from tinker_api.models.get_sampler_response import GetSamplerResponse
 
-__all__ = ['GetSamplerResponse']
+__all__ = ["GetSamplerResponse"]

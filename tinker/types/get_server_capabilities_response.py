@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.get_server_capabilities_response import GetServerCapabilitiesResponse as GetServerCapabilitiesResponse
-from tinker_api.models.get_server_capabilities_response import SupportedModel as SupportedModel
+from tinker_api.models.get_server_capabilities_response import GetServerCapabilitiesResponse, SupportedModel
 
-__all__ = ['GetServerCapabilitiesResponse', 'SupportedModel']
+__all__ = ["GetServerCapabilitiesResponse", "SupportedModel"]

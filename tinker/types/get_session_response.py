@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.get_session_response import GetSessionResponse as GetSessionResponse
+from tinker_api.models.get_session_response import GetSessionResponse
 
-__all__ = ['GetSessionResponse']
+__all__ = ["GetSessionResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.health_response import HealthResponse as HealthResponse
+from tinker_api.models.health_response import HealthResponse
 
-__all__ = ['HealthResponse']
+__all__ = ["HealthResponse"]

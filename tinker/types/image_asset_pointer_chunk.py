@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.image_asset_pointer_chunk import ImageAssetPointerChunk as ImageAssetPointerChunk
+from tinker_api.models.image_asset_pointer_chunk import ImageAssetPointerChunk
 
-__all__ = ['ImageAssetPointerChunk']
+__all__ = ["ImageAssetPointerChunk"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.image_chunk import ImageChunk as ImageChunk
+from tinker_api.models.image_chunk import ImageChunk
 
-__all__ = ['ImageChunk']
+__all__ = ["ImageChunk"]

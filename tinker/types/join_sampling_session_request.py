@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.join_sampling_session_request import JoinSamplingSessionRequest as JoinSamplingSessionRequest
+from tinker_api.models.join_sampling_session_request import JoinSamplingSessionRequest
 
-__all__ = ['JoinSamplingSessionRequest']
+__all__ = ["JoinSamplingSessionRequest"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.join_sampling_session_response import JoinSamplingSessionResponse as JoinSamplingSessionResponse
+from tinker_api.models.join_sampling_session_response import JoinSamplingSessionResponse
 
-__all__ = ['JoinSamplingSessionResponse']
+__all__ = ["JoinSamplingSessionResponse"]

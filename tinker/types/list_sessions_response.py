@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.list_sessions_response import ListSessionsResponse as ListSessionsResponse
+from tinker_api.models.list_sessions_response import ListSessionsResponse
 
-__all__ = ['ListSessionsResponse']
+__all__ = ["ListSessionsResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.load_weights_request import LoadWeightsRequest as LoadWeightsRequest
+from tinker_api.models.load_weights_request import LoadWeightsRequest
 
-__all__ = ['LoadWeightsRequest']
+__all__ = ["LoadWeightsRequest"]

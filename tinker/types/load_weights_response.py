@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.load_weights_response import LoadWeightsResponse as LoadWeightsResponse
+from tinker_api.models.load_weights_response import LoadWeightsResponse
 
-__all__ = ['LoadWeightsResponse']
+__all__ = ["LoadWeightsResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.lora_config import LoraConfig as LoraConfig
+from tinker_api.models.lora_config import LoraConfig
 
-__all__ = ['LoraConfig']
+__all__ = ["LoraConfig"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.loss_fn_config import LossFnConfig as LossFnConfig
+from tinker_api.models.loss_fn_config import LossFnConfig
 
-__all__ = ['LossFnConfig']
+__all__ = ["LossFnConfig"]

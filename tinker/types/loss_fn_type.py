@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.loss_fn_type import LossFnType as LossFnType
+from tinker_api.models.loss_fn_type import LossFnType
 
-__all__ = ['LossFnType']
+__all__ = ["LossFnType"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.model_id import ModelID as ModelID
+from tinker_api.models.model_id import ModelID
 
-__all__ = ['ModelID']
+__all__ = ["ModelID"]

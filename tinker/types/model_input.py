@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.model_input import ModelInput as ModelInput
+from tinker_api.models.model_input import ModelInput
 
-__all__ = ['ModelInput']
+__all__ = ["ModelInput"]

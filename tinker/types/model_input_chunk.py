@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.model_input_chunk import ModelInputChunk as ModelInputChunk
+from tinker_api.models.model_input_chunk import ModelInputChunk
 
-__all__ = ['ModelInputChunk']
+__all__ = ["ModelInputChunk"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.optim_step_response import OptimStepResponse as OptimStepResponse
+from tinker_api.models.optim_step_response import OptimStepResponse
 
-__all__ = ['OptimStepResponse']
+__all__ = ["OptimStepResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.queue_state import QueueState as QueueState
+from tinker_api.models.queue_state import QueueState
 
-__all__ = ['QueueState']
+__all__ = ["QueueState"]

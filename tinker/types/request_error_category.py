@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.request_error_category import RequestErrorCategory as RequestErrorCategory
+from tinker_api.models.request_error_category import RequestErrorCategory
 
-__all__ = ['RequestErrorCategory']
+__all__ = ["RequestErrorCategory"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.request_failed_response import RequestFailedResponse as RequestFailedResponse
+from tinker_api.models.request_failed_response import RequestFailedResponse
 
-__all__ = ['RequestFailedResponse']
+__all__ = ["RequestFailedResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.request_id import RequestID as RequestID
+from tinker_api.models.request_id import RequestID
 
-__all__ = ['RequestID']
+__all__ = ["RequestID"]

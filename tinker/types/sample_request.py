@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.sample_request import SampleRequest as SampleRequest
+from tinker_api.models.sample_request import SampleRequest
 
-__all__ = ['SampleRequest']
+__all__ = ["SampleRequest"]

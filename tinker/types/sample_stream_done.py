@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.sample_stream_done import SampleStreamDone as SampleStreamDone
+from tinker_api.models.sample_stream_done import SampleStreamDone
 
-__all__ = ['SampleStreamDone']
+__all__ = ["SampleStreamDone"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.sample_stream_error import SampleStreamError as SampleStreamError
+from tinker_api.models.sample_stream_error import SampleStreamError
 
-__all__ = ['SampleStreamError']
+__all__ = ["SampleStreamError"]

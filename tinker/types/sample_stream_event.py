@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.sample_stream_event import SampleStreamEvent as SampleStreamEvent
+from tinker_api.models.sample_stream_event import SampleStreamEvent
 
-__all__ = ['SampleStreamEvent']
+__all__ = ["SampleStreamEvent"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.sample_stream_token import SampleStreamToken as SampleStreamToken
+from tinker_api.models.sample_stream_token import SampleStreamToken
 
-__all__ = ['SampleStreamToken']
+__all__ = ["SampleStreamToken"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.sampling_client_kind import SamplingClientKind as SamplingClientKind
+from tinker_api.models.sampling_client_kind import SamplingClientKind
 
-__all__ = ['SamplingClientKind']
+__all__ = ["SamplingClientKind"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.sampling_params import SamplingParams as SamplingParams
+from tinker_api.models.sampling_params import SamplingParams
 
-__all__ = ['SamplingParams']
+__all__ = ["SamplingParams"]

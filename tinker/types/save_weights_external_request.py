@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.save_weights_external_request import SaveWeightsExternalRequest as SaveWeightsExternalRequest
+from tinker_api.models.save_weights_external_request import SaveWeightsExternalRequest
 
-__all__ = ['SaveWeightsExternalRequest']
+__all__ = ["SaveWeightsExternalRequest"]

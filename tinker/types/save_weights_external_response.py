@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tinker_api.models.save_weights_external_response import SaveWeightsExternalResponse as SaveWeightsExternalResponse
-from tinker_api.models.save_weights_external_response import SaveWeightsExternalResponseInternal as SaveWeightsExternalResponseInternal
+from tinker_api.models.save_weights_external_response import (
+    SaveWeightsExternalResponse,
+    SaveWeightsExternalResponseInternal,
+)
 
-__all__ = ['SaveWeightsExternalResponse', 'SaveWeightsExternalResponseInternal']
+__all__ = ["SaveWeightsExternalResponse", "SaveWeightsExternalResponseInternal"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.save_weights_for_sampler_request import SaveWeightsForSamplerRequest as SaveWeightsForSamplerRequest
+from tinker_api.models.save_weights_for_sampler_request import SaveWeightsForSamplerRequest
 
-__all__ = ['SaveWeightsForSamplerRequest']
+__all__ = ["SaveWeightsForSamplerRequest"]

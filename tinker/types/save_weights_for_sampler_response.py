@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tinker_api.models.save_weights_for_sampler_response import SaveWeightsForSamplerResponse as SaveWeightsForSamplerResponse
-from tinker_api.models.save_weights_for_sampler_response import SaveWeightsForSamplerResponseInternal as SaveWeightsForSamplerResponseInternal
+from tinker_api.models.save_weights_for_sampler_response import (
+    SaveWeightsForSamplerResponse,
+    SaveWeightsForSamplerResponseInternal,
+)
 
-__all__ = ['SaveWeightsForSamplerResponse', 'SaveWeightsForSamplerResponseInternal']
+__all__ = ["SaveWeightsForSamplerResponse", "SaveWeightsForSamplerResponseInternal"]

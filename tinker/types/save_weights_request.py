@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.save_weights_request import SaveWeightsRequest as SaveWeightsRequest
+from tinker_api.models.save_weights_request import SaveWeightsRequest
 
-__all__ = ['SaveWeightsRequest']
+__all__ = ["SaveWeightsRequest"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.save_weights_response import SaveWeightsResponse as SaveWeightsResponse
+from tinker_api.models.save_weights_response import SaveWeightsResponse
 
-__all__ = ['SaveWeightsResponse']
+__all__ = ["SaveWeightsResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.seq_id import SeqId as SeqId
+from tinker_api.models.seq_id import SeqId
 
-__all__ = ['SeqId']
+__all__ = ["SeqId"]

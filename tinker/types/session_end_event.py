@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.session_end_event import SessionEndEvent as SessionEndEvent
+from tinker_api.models.session_end_event import SessionEndEvent
 
-__all__ = ['SessionEndEvent']
+__all__ = ["SessionEndEvent"]

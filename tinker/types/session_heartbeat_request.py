@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.session_heartbeat_request import SessionHeartbeatRequest as SessionHeartbeatRequest
+from tinker_api.models.session_heartbeat_request import SessionHeartbeatRequest
 
-__all__ = ['SessionHeartbeatRequest']
+__all__ = ["SessionHeartbeatRequest"]

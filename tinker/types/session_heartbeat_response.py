@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.session_heartbeat_response import SessionHeartbeatResponse as SessionHeartbeatResponse
+from tinker_api.models.session_heartbeat_response import SessionHeartbeatResponse
 
-__all__ = ['SessionHeartbeatResponse']
+__all__ = ["SessionHeartbeatResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.session_search_cursor import SessionSearchCursor as SessionSearchCursor
+from tinker_api.models.session_search_cursor import SessionSearchCursor
 
-__all__ = ['SessionSearchCursor']
+__all__ = ["SessionSearchCursor"]

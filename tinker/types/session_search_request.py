@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.session_search_request import SessionSearchRequest as SessionSearchRequest
+from tinker_api.models.session_search_request import SessionSearchRequest
 
-__all__ = ['SessionSearchRequest']
+__all__ = ["SessionSearchRequest"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.session_search_response import SessionSearchResponse as SessionSearchResponse
+from tinker_api.models.session_search_response import SessionSearchResponse
 
-__all__ = ['SessionSearchResponse']
+__all__ = ["SessionSearchResponse"]

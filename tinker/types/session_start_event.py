@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.session_start_event import SessionStartEvent as SessionStartEvent
+from tinker_api.models.session_start_event import SessionStartEvent
 
-__all__ = ['SessionStartEvent']
+__all__ = ["SessionStartEvent"]

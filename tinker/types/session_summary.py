@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.session_summary import SessionSummary as SessionSummary
+from tinker_api.models.session_summary import SessionSummary
 
-__all__ = ['SessionSummary']
+__all__ = ["SessionSummary"]

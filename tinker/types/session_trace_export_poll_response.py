@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.session_trace_export_poll_response import SessionTraceExportPollResponse as SessionTraceExportPollResponse
+from tinker_api.models.session_trace_export_poll_response import SessionTraceExportPollResponse
 
-__all__ = ['SessionTraceExportPollResponse']
+__all__ = ["SessionTraceExportPollResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.severity import Severity as Severity
+from tinker_api.models.severity import Severity
 
-__all__ = ['Severity']
+__all__ = ["Severity"]

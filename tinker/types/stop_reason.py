@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.stop_reason import StopReason as StopReason
+from tinker_api.models.stop_reason import StopReason
 
-__all__ = ['StopReason']
+__all__ = ["StopReason"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.telemetry_event import TelemetryEvent as TelemetryEvent
+from tinker_api.models.telemetry_event import TelemetryEvent
 
-__all__ = ['TelemetryEvent']
+__all__ = ["TelemetryEvent"]

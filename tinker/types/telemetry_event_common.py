@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.telemetry_event_common import TelemetryEventCommon as TelemetryEventCommon
+from tinker_api.models.telemetry_event_common import TelemetryEventCommon
 
-__all__ = ['TelemetryEventCommon']
+__all__ = ["TelemetryEventCommon"]

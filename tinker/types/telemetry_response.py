@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.telemetry_response import TelemetryResponse as TelemetryResponse
+from tinker_api.models.telemetry_response import TelemetryResponse
 
-__all__ = ['TelemetryResponse']
+__all__ = ["TelemetryResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.telemetry_send_request import TelemetrySendRequest as TelemetrySendRequest
+from tinker_api.models.telemetry_send_request import TelemetrySendRequest
 
-__all__ = ['TelemetrySendRequest']
+__all__ = ["TelemetrySendRequest"]

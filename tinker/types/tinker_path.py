@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.tinker_path import TinkerPath as TinkerPath
+from tinker_api.models.tinker_path import TinkerPath
 
-__all__ = ['TinkerPath']
+__all__ = ["TinkerPath"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.tokenizer_response import TokenizerResponse as TokenizerResponse
+from tinker_api.models.tokenizer_response import TokenizerResponse
 
-__all__ = ['TokenizerResponse']
+__all__ = ["TokenizerResponse"]

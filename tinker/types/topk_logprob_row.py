@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.topk_logprob_row import TopkLogprobRow as TopkLogprobRow
+from tinker_api.models.topk_logprob_row import TopkLogprobRow
 
-__all__ = ['TopkLogprobRow']
+__all__ = ["TopkLogprobRow"]

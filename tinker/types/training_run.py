@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.training_run import TrainingRun as TrainingRun
+from tinker_api.models.training_run import TrainingRun
 
-__all__ = ['TrainingRun']
+__all__ = ["TrainingRun"]

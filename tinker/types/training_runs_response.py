@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.training_runs_response import TrainingRunsResponse as TrainingRunsResponse
+from tinker_api.models.training_runs_response import TrainingRunsResponse
 
-__all__ = ['TrainingRunsResponse']
+__all__ = ["TrainingRunsResponse"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.try_again_response import TryAgainResponse as TryAgainResponse
+from tinker_api.models.try_again_response import TryAgainResponse
 
-__all__ = ['TryAgainResponse']
+__all__ = ["TryAgainResponse"]

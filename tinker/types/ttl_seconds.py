@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.ttl_seconds import TtlSeconds as TtlSeconds
+from tinker_api.models.ttl_seconds import TtlSeconds
 
-__all__ = ['TtlSeconds']
+__all__ = ["TtlSeconds"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.ttl_update_request import TtlUpdateRequest as TtlUpdateRequest
+from tinker_api.models.ttl_update_request import TtlUpdateRequest
 
-__all__ = ['TtlUpdateRequest']
+__all__ = ["TtlUpdateRequest"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.unhandled_exception_event import UnhandledExceptionEvent as UnhandledExceptionEvent
+from tinker_api.models.unhandled_exception_event import UnhandledExceptionEvent
 
-__all__ = ['UnhandledExceptionEvent']
+__all__ = ["UnhandledExceptionEvent"]

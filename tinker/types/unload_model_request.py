@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.unload_model_request import UnloadModelRequest as UnloadModelRequest
+from tinker_api.models.unload_model_request import UnloadModelRequest
 
-__all__ = ['UnloadModelRequest']
+__all__ = ["UnloadModelRequest"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.unload_model_response import UnloadModelResponse as UnloadModelResponse
+from tinker_api.models.unload_model_response import UnloadModelResponse
 
-__all__ = ['UnloadModelResponse']
+__all__ = ["UnloadModelResponse"]

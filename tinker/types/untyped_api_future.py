@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.untyped_api_future import UntypedAPIFuture as UntypedAPIFuture
+from tinker_api.models.untyped_api_future import UntypedAPIFuture
 
-__all__ = ['UntypedAPIFuture']
+__all__ = ["UntypedAPIFuture"]

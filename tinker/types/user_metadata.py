@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.user_metadata import UserMetadata as UserMetadata
+from tinker_api.models.user_metadata import UserMetadata
 
-__all__ = ['UserMetadata']
+__all__ = ["UserMetadata"]

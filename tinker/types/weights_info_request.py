@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.weights_info_request import WeightsInfoRequest as WeightsInfoRequest
+from tinker_api.models.weights_info_request import WeightsInfoRequest
 
-__all__ = ['WeightsInfoRequest']
+__all__ = ["WeightsInfoRequest"]

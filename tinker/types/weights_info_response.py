@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tinker_api.models.weights_info_response import WeightsInfoResponse as WeightsInfoResponse
+from tinker_api.models.weights_info_response import WeightsInfoResponse
 
-__all__ = ['WeightsInfoResponse']
+__all__ = ["WeightsInfoResponse"]

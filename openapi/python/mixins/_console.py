@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 CONSOLE_BASE_URL = "https://tinker.thinkingmachines.ai"
@@ -36,6 +37,9 @@ def console_url(tinker_path: str) -> str:
 
 
 class ConsoleUrl:
+    if TYPE_CHECKING:  # fields of the generated model this is mixed into
+        path: str
+
     def get_console_url(self) -> str:
         """The web-console page of this checkpoint."""
-        return console_url(getattr(self, "path"))
+        return console_url(self.path)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import field_validator
 
 
 class EncodedTextChunkMixin:
+    if TYPE_CHECKING:  # fields of the generated model this is mixed into
+        tokens: list[int]
+
     @field_validator("tokens", mode="before")
     @classmethod
     def _tokens_as_list(cls, value: Any) -> Any:
@@ -27,4 +30,4 @@ class EncodedTextChunkMixin:
     @property
     def length(self) -> int:
         """Number of tokens."""
-        return len(getattr(self, "tokens"))
+        return len(self.tokens)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..dmel_chunk import DmelChunk
 from ..encoded_text_chunk import EncodedTextChunk
@@ -14,6 +14,9 @@ CHUNK_TYPES = (EncodedTextChunk, ImageChunk, ImageAssetPointerChunk, DmelChunk)
 
 
 class ModelInputMixin:
+    if TYPE_CHECKING:  # fields of the generated model this is mixed into
+        chunks: list[Any]
+
     @classmethod
     def from_ints(cls, tokens: Iterable[int]) -> Any:
         """An input holding one text chunk with the given token ids."""
@@ -27,7 +30,7 @@ class ModelInputMixin:
     def to_ints(self) -> list[int]:
         """All token ids, in order; raises ``ValueError`` if any chunk is not text."""
         out: list[int] = []
-        for chunk in getattr(self, "chunks"):
+        for chunk in self.chunks:
             if not isinstance(chunk, EncodedTextChunk):
                 raise ValueError(  # noqa: TRY004 - the official SDK raises ValueError here
                     f"ModelInput.to_ints() only works for text chunks, found a {type(chunk).__name__}"
@@ -38,13 +41,13 @@ class ModelInputMixin:
     @property
     def length(self) -> int:
         """Total number of positions (sum of the chunk lengths)."""
-        return sum(chunk.length for chunk in getattr(self, "chunks"))
+        return sum(chunk.length for chunk in self.chunks)
 
     def append(self, chunk: Any) -> Any:
         """A new input with ``chunk`` (a chunk or its dict form) added at the end."""
         if not isinstance(chunk, CHUNK_TYPES):
             chunk = type(self).model_validate({"chunks": [chunk]}).chunks[0]  # type: ignore[attr-defined]
-        return self.model_copy(update={"chunks": [*getattr(self, "chunks"), chunk]})  # type: ignore[attr-defined]
+        return self.model_copy(update={"chunks": [*self.chunks, chunk]})  # type: ignore[attr-defined]
 
     def append_int(self, token: int) -> Any:
         """A new input with a one-token text chunk holding ``token`` added at the end."""

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 
 class ExpectedTokensLength:
+    if TYPE_CHECKING:  # fields of the generated model this is mixed into
+        expected_tokens: int | None
+
     @property
     def length(self) -> int:
         """Token count of the image; raises ``ValueError`` unless ``expected_tokens`` was given."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinker_wire._tensor_container import parse_tensor_container_shape
 
@@ -10,6 +10,9 @@ from .._base import decode_base64, encode_base64
 
 
 class DmelChunkMixin:
+    if TYPE_CHECKING:  # fields of the generated model this is mixed into
+        dmel: bytes
+
     @classmethod
     def validate_dmel(cls, value: Any) -> bytes:
         """The TensorContainer bytes from their JSON form (standard base64 text) or from bytes."""

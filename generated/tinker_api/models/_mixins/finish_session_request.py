@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 class FinishSessionRequestMixin:
+    if TYPE_CHECKING:  # fields of the generated model this is mixed into
+        reason: Any
+        detail: str | None
+
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON body, always with a ``detail`` key (``null`` when there is none)."""
         reason = self.reason

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..dmel_chunk import DmelChunk
 from ..encoded_text_chunk import EncodedTextChunk
@@ -14,6 +14,9 @@ CHUNK_TYPES = (EncodedTextChunk, ImageChunk, ImageAssetPointerChunk, DmelChunk)
 
 
 class ModelInputMixin:
+    if TYPE_CHECKING:  # fields of the generated model this is mixed into
+        chunks: list[Any]
+
     @classmethod
     def from_ints(cls, tokens: Iterable[int]) -> Any:
         """An input holding one text chunk with the given token ids."""
