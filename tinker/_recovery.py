@@ -34,12 +34,12 @@ from ._futures import APIFuture, spawn
 from ._polling import FutureExpiredError
 
 if TYPE_CHECKING:
+    from tinker_api.models import OptimStepResponse, SaveWeightsResponse
+
     from ._service_client import ServiceClient
     from ._training_client import TrainingClient
-    from tinker_api.models import SaveWeightsResponse
     from .types.datum import Datum
     from .types.forward_backward_output import ForwardBackwardOutput
-    from .types.optimizer import OptimStepResponse
 
 __all__ = ["RecoveringTrainingClient", "RecoveryEvent", "RecoveryPolicy", "TrainingRunRecovered"]
 

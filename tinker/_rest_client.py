@@ -68,15 +68,17 @@ def _checkpoint_ref(tinker_path: str) -> tuple[str, str, str]:
 
 def _split_checkpoint_id(checkpoint_id: str) -> tuple[str, str]:
     if "/" not in checkpoint_id:
-        raise ValueError(f"checkpoint_id must look like 'weights/<name>' or 'sampler_weights/<name>', "
-                         f"got {checkpoint_id!r}")
+        raise ValueError(
+            f"checkpoint_id must look like 'weights/<name>' or 'sampler_weights/<name>', got {checkpoint_id!r}"
+        )
     kind, name = checkpoint_id.split("/", 1)
     return kind, name
 
 
 class _RestBase:
-    def __init__(self, _holder: ClientHolder | None = None, *, base_url: str | None = None,
-                 api_key: str | None = None) -> None:
+    def __init__(
+        self, _holder: ClientHolder | None = None, *, base_url: str | None = None, api_key: str | None = None
+    ) -> None:
         if _holder is not None and (base_url is not None or api_key is not None):
             raise ValueError("pass either a holder or base_url/api_key, not both")
         self.holder = _holder or shared_rest_holder(ClientSettings.resolve(base_url=base_url, api_key=api_key))
@@ -84,10 +86,13 @@ class _RestBase:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self.holder.settings.base_url!r}>"
 
-    def _get(self, endpoint: Any, parse: Callable[[Any], T], **kwargs: Any) -> APIFuture[T]:
+    def _get(self, endpoint: Any, parse: Callable[[Any], T] | None = None, **kwargs: Any) -> APIFuture[T]:
+        """Call a generated endpoint; its 2xx body is parsed by the endpoint's own ``parse_response``."""
+        parse_body: Callable[[Any], T] = parse if parse is not None else endpoint.parse_response
+
         async def run() -> T:
             resp = await self.holder.transport.call(endpoint, **kwargs)
-            return parse(decode_json(resp))
+            return parse_body(decode_json(resp))
 
         return spawn(run())
 
@@ -123,7 +128,7 @@ class RestClient(_RestBase):
                     raise
                 logger.warning("Could not refresh server capabilities (%s); using the last known answer", exc)
                 return last
-            caps = types.GetServerCapabilitiesResponse.model_validate(decode_json(resp))
+            caps = _get_server_capabilities.parse_response(decode_json(resp))
             holder.last_capabilities = caps
             return caps
 
@@ -131,41 +136,41 @@ class RestClient(_RestBase):
 
     # ---------------------------------------------------------------- training runs
 
-    def get_training_run(self, training_run_id: str, access_scope: AccessScope = "owned"
-                         ) -> APIFuture[types.TrainingRun]:
-        return self._get(_get_training_run, types.TrainingRun.model_validate, training_run_id=training_run_id,
-                         access_scope=access_scope)
+    def get_training_run(
+        self, training_run_id: str, access_scope: AccessScope = "owned"
+    ) -> APIFuture[types.TrainingRun]:
+        return self._get(_get_training_run, training_run_id=training_run_id, access_scope=access_scope)
 
-    def get_training_run_by_tinker_path(self, tinker_path: str, access_scope: AccessScope = "owned"
-                                        ) -> APIFuture[types.TrainingRun]:
+    def get_training_run_by_tinker_path(
+        self, tinker_path: str, access_scope: AccessScope = "owned"
+    ) -> APIFuture[types.TrainingRun]:
         run_id, _, _ = _checkpoint_ref(tinker_path)
         return self.get_training_run(run_id, access_scope)
 
-    def list_training_runs(self, limit: int = 20, offset: int = 0, access_scope: AccessScope = "owned",
-                           project_id: str | None = None) -> APIFuture[types.TrainingRunsResponse]:
+    def list_training_runs(
+        self, limit: int = 20, offset: int = 0, access_scope: AccessScope = "owned", project_id: str | None = None
+    ) -> APIFuture[types.TrainingRunsResponse]:
         kwargs: dict[str, Any] = {"limit": limit, "offset": offset, "access_scope": access_scope}
         if project_id is not None:
             kwargs["project_id"] = project_id
-        return self._get(_list_training_runs, types.TrainingRunsResponse.model_validate, **kwargs)
+        return self._get(_list_training_runs, **kwargs)
 
     def get_weights_info_by_tinker_path(self, tinker_path: str) -> APIFuture[types.WeightsInfoResponse]:
-        return self._get(_get_weights_info, types.WeightsInfoResponse.model_validate,
-                         body=WeightsInfoRequest(tinker_path=tinker_path))
+        return self._get(_get_weights_info, body=WeightsInfoRequest(tinker_path=tinker_path))
 
     # ---------------------------------------------------------------- checkpoints
 
     def list_checkpoints(self, training_run_id: str) -> APIFuture[types.CheckpointsListResponse]:
-        return self._get(_list_checkpoints, types.CheckpointsListResponse.model_validate,
-                         training_run_id=training_run_id)
+        return self._get(_list_checkpoints, training_run_id=training_run_id)
 
     def list_user_checkpoints(self, limit: int = 100, offset: int = 0) -> APIFuture[types.CheckpointsListResponse]:
-        return self._get(_list_user_checkpoints, types.CheckpointsListResponse.model_validate, limit=limit,
-                         offset=offset)
+        return self._get(_list_user_checkpoints, limit=limit, offset=offset)
 
     def delete_checkpoint(self, training_run_id: str, checkpoint_id: str) -> APIFuture[None]:
         kind, name = _split_checkpoint_id(checkpoint_id)
-        return self._none(_delete_checkpoint, training_run_id=training_run_id, checkpoint_kind=kind,
-                          checkpoint_name=name)
+        return self._none(
+            _delete_checkpoint, training_run_id=training_run_id, checkpoint_kind=kind, checkpoint_name=name
+        )
 
     def delete_checkpoint_from_tinker_path(self, tinker_path: str) -> APIFuture[None]:
         run_id, kind, name = _checkpoint_ref(tinker_path)
@@ -182,12 +187,18 @@ class RestClient(_RestBase):
     def set_checkpoint_ttl_from_tinker_path(self, tinker_path: str, ttl_seconds: int | None) -> APIFuture[None]:
         """Expire the checkpoint ``ttl_seconds`` from now, or never (``None``)."""
         run_id, kind, name = _checkpoint_ref(tinker_path)
-        return self._none(_set_checkpoint_ttl, training_run_id=run_id, checkpoint_kind=kind, checkpoint_name=name,
-                          # A dict, not the model: `"ttl_seconds": null` (never expire) must reach the wire.
-                          body={"ttl_seconds": ttl_seconds})
+        return self._none(
+            _set_checkpoint_ttl,
+            training_run_id=run_id,
+            checkpoint_kind=kind,
+            checkpoint_name=name,
+            # A dict, not the model: `"ttl_seconds": null` (never expire) must reach the wire.
+            body={"ttl_seconds": ttl_seconds},
+        )
 
-    def get_checkpoint_archive_url(self, training_run_id: str, checkpoint_id: str
-                                   ) -> APIFuture[types.CheckpointArchiveUrlResponse]:
+    def get_checkpoint_archive_url(
+        self, training_run_id: str, checkpoint_id: str
+    ) -> APIFuture[types.CheckpointArchiveUrlResponse]:
         """Signed URL of a checkpoint tarball (servers of the 0.25 era; newer ones use external weights)."""
         kind, name = _split_checkpoint_id(checkpoint_id)
 
@@ -195,20 +206,25 @@ class RestClient(_RestBase):
             req = self.holder.transport
             from ._transport import endpoint_request
 
-            args = endpoint_request(_get_archive_url, training_run_id=training_run_id, checkpoint_kind=kind,
-                                    checkpoint_name=name)
+            args = endpoint_request(
+                _get_archive_url, training_run_id=training_run_id, checkpoint_kind=kind, checkpoint_name=name
+            )
             resp = await req.request("GET", args["url"], headers={"Accept": "application/json"})
             if resp.status_code == 302:
                 expires = resp.headers.get("expires")
-                when = (dt.datetime.strptime(expires, "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=dt.UTC)
-                        if expires else dt.datetime.now(dt.UTC) + dt.timedelta(minutes=15))
+                when = (
+                    dt.datetime.strptime(expires, "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=dt.UTC)
+                    if expires
+                    else dt.datetime.now(dt.UTC) + dt.timedelta(minutes=15)
+                )
                 return types.CheckpointArchiveUrlResponse(url=resp.headers["location"], expires=when)
-            return types.CheckpointArchiveUrlResponse.model_validate(decode_json(resp))
+            return _get_archive_url.parse_response(decode_json(resp))
 
         return spawn(run())
 
-    def get_checkpoint_archive_url_from_tinker_path(self, tinker_path: str
-                                                    ) -> APIFuture[types.CheckpointArchiveUrlResponse]:
+    def get_checkpoint_archive_url_from_tinker_path(
+        self, tinker_path: str
+    ) -> APIFuture[types.CheckpointArchiveUrlResponse]:
         run_id, kind, name = _checkpoint_ref(tinker_path)
         return self.get_checkpoint_archive_url(run_id, f"{kind}/{name}")
 
@@ -217,11 +233,16 @@ class RestClient(_RestBase):
         run_id, kind, name = _checkpoint_ref(tinker_path)
         if kind != "external_weights":
             raise ValueError(f"get_external_weights_urls needs an external_weights path, got {tinker_path!r}")
-        return self._get(_get_external_weights_urls, types.ExternalWeightsUrlsResponse.model_validate,
-                         training_run_id=run_id, checkpoint_kind=kind, checkpoint_name=name)
+        return self._get(_get_external_weights_urls, training_run_id=run_id, checkpoint_kind=kind, checkpoint_name=name)
 
-    def copy_weights(self, path: str, destination_project_id: str | None = None, *, ttl_seconds: int | None = None,
-                     weights_access_token: str | None = None) -> APIFuture[str]:
+    def copy_weights(
+        self,
+        path: str,
+        destination_project_id: str | None = None,
+        *,
+        ttl_seconds: int | None = None,
+        weights_access_token: str | None = None,
+    ) -> APIFuture[str]:
         """Copy a checkpoint into a project; returns the copy's tinker path."""
         project = destination_project_id or os.environ.get("TINKER_PROJECT_ID")
         if not project:
@@ -234,8 +255,9 @@ class RestClient(_RestBase):
             headers["X-Tinker-Weights-Access-Token"] = weights_access_token
 
         async def run() -> str:
-            resp = await self.holder.transport.call(_copy_weights, body=CopyWeightsRequest.model_validate(body),
-                                                    extra_headers=headers)
+            resp = await self.holder.transport.call(
+                _copy_weights, body=CopyWeightsRequest.model_validate(body), extra_headers=headers
+            )
             return str(decode_json(resp)["tinker_path"])
 
         return spawn(run())
@@ -243,26 +265,27 @@ class RestClient(_RestBase):
     # ---------------------------------------------------------------- sessions and samplers
 
     def get_session(self, session_id: str, access_scope: AccessScope = "owned") -> APIFuture[types.GetSessionResponse]:
-        return self._get(_get_session, types.GetSessionResponse.model_validate, session_id=session_id,
-                         access_scope=access_scope)
+        return self._get(_get_session, session_id=session_id, access_scope=access_scope)
 
-    def list_sessions(self, limit: int = 20, offset: int = 0, access_scope: AccessScope = "owned"
-                      ) -> APIFuture[types.ListSessionsResponse]:
-        return self._get(_list_sessions, types.ListSessionsResponse.model_validate, limit=limit, offset=offset,
-                         access_scope=access_scope)
+    def list_sessions(
+        self, limit: int = 20, offset: int = 0, access_scope: AccessScope = "owned"
+    ) -> APIFuture[types.ListSessionsResponse]:
+        return self._get(_list_sessions, limit=limit, offset=offset, access_scope=access_scope)
 
-    def search_sessions(self, request: types.SessionSearchRequest | None = None
-                        ) -> APIFuture[types.SessionSearchResponse]:
+    def search_sessions(
+        self, request: types.SessionSearchRequest | None = None
+    ) -> APIFuture[types.SessionSearchResponse]:
         """Search sessions (experimental)."""
         import warnings
 
         warnings.warn("RestClient.search_sessions is experimental", ExperimentalWarning, stacklevel=2)
         req = request or types.SessionSearchRequest()
-        return self._get(_search_sessions, types.SessionSearchResponse.model_validate, body=req)
+        return self._get(_search_sessions, body=req)
 
     def assign_session_project(self, session_id: str, project_id: str) -> APIFuture[None]:
-        return self._none(_assign_session_project, session_id=session_id,
-                          body=AssignProjectRequest(project_id=project_id))
+        return self._none(
+            _assign_session_project, session_id=session_id, body=AssignProjectRequest(project_id=project_id)
+        )
 
     def export_session_trace(self, session_id: str, poll_interval: float = 5.0) -> APIFuture[str]:
         """Export a session's trace; returns a signed URL once the server has built it."""
@@ -279,7 +302,7 @@ class RestClient(_RestBase):
         return spawn(run())
 
     def get_sampler(self, sampler_id: str) -> APIFuture[types.GetSamplerResponse]:
-        return self._get(_get_sampler, types.GetSamplerResponse.model_validate, sampler_id=sampler_id)
+        return self._get(_get_sampler, sampler_id=sampler_id)
 
     def whoami(self) -> APIFuture[types.WhoamiResponse]:
         """Who the credential belongs to, read from its JWT claims (no request is made)."""
@@ -290,8 +313,11 @@ class RestClient(_RestBase):
                 raise RuntimeError("whoami needs a JWT credential; this client uses a plain API key")
             payload = key.split(".")[1]
             claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-            return types.WhoamiResponse(user_urn=str(claims.get("sub", "")), email=claims.get("email"),
-                                        org_urn=f"tml:organization:{claims.get('org_id', '')}")
+            return types.WhoamiResponse(
+                user_urn=str(claims.get("sub", "")),
+                email=claims.get("email"),
+                org_urn=f"tml:organization:{claims.get('org_id', '')}",
+            )
 
         return spawn(run())
 
@@ -301,32 +327,40 @@ class RestClient(_RestBase):
         warn_deprecated("RestClient.get_audit_log is deprecated; use AdminClient().get_audit_log")
         return AdminClient(self.holder).get_audit_log(event_type, day)
 
-    def get_billing_usage(self, starting_on: dt.datetime | str, ending_before: dt.datetime | str
-                          ) -> APIFuture[types.BillingUsageResponse]:
+    def get_billing_usage(
+        self, starting_on: dt.datetime | str, ending_before: dt.datetime | str
+    ) -> APIFuture[types.BillingUsageResponse]:
         warn_deprecated("RestClient.get_billing_usage is deprecated; use AdminClient().get_billing_usage")
         return AdminClient(self.holder).get_billing_usage(starting_on, ending_before)
 
-    def get_current_checkpoint_storage_usage(self, project_id: str | None = None
-                                             ) -> APIFuture[types.CurrentCheckpointStorageUsageResponse]:
-        warn_deprecated("RestClient.get_current_checkpoint_storage_usage is deprecated; use "
-                        "AdminClient().get_current_checkpoint_storage_usage")
+    def get_current_checkpoint_storage_usage(
+        self, project_id: str | None = None
+    ) -> APIFuture[types.CurrentCheckpointStorageUsageResponse]:
+        warn_deprecated(
+            "RestClient.get_current_checkpoint_storage_usage is deprecated; use "
+            "AdminClient().get_current_checkpoint_storage_usage"
+        )
         return AdminClient(self.holder).get_current_checkpoint_storage_usage(project_id)
 
-    async def get_audit_log_async(self, event_type: str = "all", day: dt.date | None = None
-                                  ) -> types.AuditLogResponse:
+    async def get_audit_log_async(self, event_type: str = "all", day: dt.date | None = None) -> types.AuditLogResponse:
         warn_deprecated("RestClient.get_audit_log_async is deprecated; use `await AdminClient().get_audit_log(...)`")
         return await AdminClient(self.holder).get_audit_log(event_type, day)
 
-    async def get_billing_usage_async(self, starting_on: dt.datetime | str, ending_before: dt.datetime | str
-                                      ) -> types.BillingUsageResponse:
-        warn_deprecated("RestClient.get_billing_usage_async is deprecated; use "
-                        "`await AdminClient().get_billing_usage(...)`")
+    async def get_billing_usage_async(
+        self, starting_on: dt.datetime | str, ending_before: dt.datetime | str
+    ) -> types.BillingUsageResponse:
+        warn_deprecated(
+            "RestClient.get_billing_usage_async is deprecated; use `await AdminClient().get_billing_usage(...)`"
+        )
         return await AdminClient(self.holder).get_billing_usage(starting_on, ending_before)
 
-    async def get_current_checkpoint_storage_usage_async(self, project_id: str | None = None
-                                                         ) -> types.CurrentCheckpointStorageUsageResponse:
-        warn_deprecated("RestClient.get_current_checkpoint_storage_usage_async is deprecated; use "
-                        "`await AdminClient().get_current_checkpoint_storage_usage(...)`")
+    async def get_current_checkpoint_storage_usage_async(
+        self, project_id: str | None = None
+    ) -> types.CurrentCheckpointStorageUsageResponse:
+        warn_deprecated(
+            "RestClient.get_current_checkpoint_storage_usage_async is deprecated; use "
+            "`await AdminClient().get_current_checkpoint_storage_usage(...)`"
+        )
         return await AdminClient(self.holder).get_current_checkpoint_storage_usage(project_id)
 
     # ---------------------------------------------------------------- deprecated async twins
@@ -336,10 +370,17 @@ class RestClient(_RestBase):
         return await self.get_external_weights_urls(tinker_path)
 
     @deprecated_async("copy_weights")
-    async def copy_weights_async(self, path: str, destination_project_id: str | None = None, *,
-                                 ttl_seconds: int | None = None, weights_access_token: str | None = None) -> str:
-        return await self.copy_weights(path, destination_project_id, ttl_seconds=ttl_seconds,
-                                       weights_access_token=weights_access_token)
+    async def copy_weights_async(
+        self,
+        path: str,
+        destination_project_id: str | None = None,
+        *,
+        ttl_seconds: int | None = None,
+        weights_access_token: str | None = None,
+    ) -> str:
+        return await self.copy_weights(
+            path, destination_project_id, ttl_seconds=ttl_seconds, weights_access_token=weights_access_token
+        )
 
     @deprecated_async("assign_session_project")
     async def assign_session_project_async(self, session_id: str, project_id: str) -> None:
@@ -354,13 +395,13 @@ class RestClient(_RestBase):
         return await self.get_training_run(training_run_id, access_scope)
 
     @deprecated_async("get_training_run_by_tinker_path")
-    async def get_training_run_by_tinker_path_async(self, tinker_path: str, access_scope: AccessScope = "owned"
-                                                    ) -> Any:
+    async def get_training_run_by_tinker_path_async(self, tinker_path: str, access_scope: AccessScope = "owned") -> Any:
         return await self.get_training_run_by_tinker_path(tinker_path, access_scope)
 
     @deprecated_async("list_training_runs")
-    async def list_training_runs_async(self, limit: int = 20, offset: int = 0, access_scope: AccessScope = "owned",
-                                       project_id: str | None = None) -> Any:
+    async def list_training_runs_async(
+        self, limit: int = 20, offset: int = 0, access_scope: AccessScope = "owned", project_id: str | None = None
+    ) -> Any:
         return await self.list_training_runs(limit, offset, access_scope, project_id)
 
     @deprecated_async("list_checkpoints")
@@ -411,22 +452,23 @@ class AdminClient(_RestBase):
         kwargs: dict[str, Any] = {"event_type": event_type}
         if day is not None:
             kwargs["day"] = day
-        return self._get(_get_audit_log, types.AuditLogResponse.model_validate, **kwargs)
+        return self._get(_get_audit_log, **kwargs)
 
-    def get_billing_usage(self, starting_on: dt.datetime | str, ending_before: dt.datetime | str
-                          ) -> APIFuture[types.BillingUsageResponse]:
+    def get_billing_usage(
+        self, starting_on: dt.datetime | str, ending_before: dt.datetime | str
+    ) -> APIFuture[types.BillingUsageResponse]:
         def as_dt(v: dt.datetime | str) -> dt.datetime:
             return v if isinstance(v, dt.datetime) else dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
 
-        return self._get(_get_billing_usage, types.BillingUsageResponse.model_validate,
-                         starting_on=as_dt(starting_on), ending_before=as_dt(ending_before))
+        return self._get(_get_billing_usage, starting_on=as_dt(starting_on), ending_before=as_dt(ending_before))
 
-    def get_current_checkpoint_storage_usage(self, project_id: str | None = None
-                                             ) -> APIFuture[types.CurrentCheckpointStorageUsageResponse]:
+    def get_current_checkpoint_storage_usage(
+        self, project_id: str | None = None
+    ) -> APIFuture[types.CurrentCheckpointStorageUsageResponse]:
         kwargs: dict[str, Any] = {}
         if project_id is not None:
             kwargs["project_id"] = project_id
-        return self._get(_get_storage_usage, types.CurrentCheckpointStorageUsageResponse.model_validate, **kwargs)
+        return self._get(_get_storage_usage, **kwargs)
 
     @deprecated_async("get_audit_log")
     async def get_audit_log_async(self, event_type: str = "all", day: dt.date | None = None) -> Any:
@@ -437,6 +479,7 @@ class AdminClient(_RestBase):
         return await self.get_billing_usage(starting_on, ending_before)
 
     @deprecated_async("get_current_checkpoint_storage_usage")
-    async def get_current_checkpoint_storage_usage_async(self, project_id: str | None = None
-                                                         ) -> types.CurrentCheckpointStorageUsageResponse:
+    async def get_current_checkpoint_storage_usage_async(
+        self, project_id: str | None = None
+    ) -> types.CurrentCheckpointStorageUsageResponse:
         return await self.get_current_checkpoint_storage_usage(project_id)

@@ -164,7 +164,7 @@ class ServiceClient:
 
     async def _get_info(self, model_id: str) -> GetInfoResponse:
         resp = await self.holder.transport.call(_get_info, body=GetInfoRequest(model_id=model_id))
-        return GetInfoResponse.model_validate(decode_json(resp))
+        return _get_info.parse_response(decode_json(resp))
 
     def _from_state(self, path: str, optimizer: bool, base_model: str | None, user_metadata: Mapping[str, str] | None,
                     weights_access_token: str | None, optimizer_config: Any) -> BackcompatTrainingClientFuture:

@@ -19,6 +19,7 @@ from tinker_api.api.weights import save_weights as _save_weights
 from tinker_api.api.weights import save_weights_external as _save_weights_external
 from tinker_api.api.weights import save_weights_for_sampler as _save_weights_for_sampler
 from tinker_api.models import (
+    GetInfoResponse,
     LoadWeightsRequest,
     OptimStepResponse,
     SaveWeightsExternalRequest,
@@ -39,18 +40,18 @@ from ._telemetry import Telemetry
 from ._transport import decode_json
 from .types.datum import Datum
 from .types.forward_backward_output import ForwardBackwardOutput
-from tinker_api.models import GetInfoResponse
 from .types.tensor_data import TensorData
 
 if TYPE_CHECKING:
-    from ._backcompat import BackcompatSamplingClientFuture
-    from ._retry import RetryConfig
     from tinker_api.models import (
         LoadWeightsResponse,
         SaveWeightsExternalResponse,
         SaveWeightsForSamplerResponse,
         SaveWeightsResponse,
     )
+
+    from ._backcompat import BackcompatSamplingClientFuture
+    from ._retry import RetryConfig
     from .types.optimizer import AdamParams
 
 __all__ = ["CustomLossFnV1", "TrainingClient"]
@@ -348,8 +349,9 @@ class TrainingClient:
                                  user_metadata: Mapping[str, str] | None = None
                                  ) -> APIFuture[SaveWeightsForSamplerResponse]:
         """Save an immutable sampler snapshot as ``tinker://<run>/sampler_weights/<name>``."""
-        from ._futures import chain
         from tinker_api.models import SaveWeightsForSamplerResponse
+
+        from ._futures import chain
 
         body: dict[str, Any] = {"path": _validate.check_checkpoint_name(name), "kind": "snapshot"}
         ttl = _validate.check_ttl_seconds(ttl_seconds)

@@ -13,9 +13,16 @@ Helpers:
 * `jsonschema_validator(schema)`        a Draft 2020-12 validator whose `$ref`s resolve inside the document
 * `UNIONS`                              every component that is a oneOf/anyOf of `$ref`s, with its variants
 * `expected_variant(union, fragment)`   which variant the schema semantics select for a JSON value
+* `python_impl(name)`, `parse_as`, `dump_as`
+                                        a component's Python type (generated in `tinker_api.models`, or the
+                                        hand-written `x-python-type`) and its JSON read/write
+* `check_body(name, body, parse)`       the round-trip, union-choice and refusal checks of one body
 * `body_strategy(key)`                  hypothesis strategy of JSON bodies (schemathesis trick, tooling §2.6)
 * `assert_json_equivalent(a, b)`        structural equality modulo datetime rendering and int/float
 * `endpoint_module(operation_id)`       the generated `tinker_api.api.<tag>.<operationId>` module
+* `send(endpoint, ...)`, `check_wire_request(...)`
+                                        a `build_request` sent through httpx.MockTransport, and the request
+                                        as sent checked against the operation
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import re
 import shutil
 import subprocess
 
@@ -33,6 +34,12 @@ def _missing_tools() -> list[str]:
         if have != want:
             missing.append(f"{dist}=={want} needed (found {have})")
     return missing
+
+
+def test_pins_match_codegen_sh():
+    text = (ROOT / "codegen.sh").read_text(encoding="utf-8")
+    wanted = dict(re.findall(r'\bwant_(\w+)="([^"]+)"', text))
+    assert wanted == {"ruff": PINS["ruff"], "grpc": PINS["grpcio-tools"]}, wanted
 
 
 @pytest.mark.ci
