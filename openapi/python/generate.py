@@ -47,8 +47,7 @@ class Module:
     imports: set[tuple[str, str]] = field(default_factory=set)  # (from, name)
     body: list[str] = field(default_factory=list)
     exports: list[str] = field(default_factory=list)
-    local: set[str] = field(default_factory=set)
-    deferred: set[str] = field(default_factory=set)  # names referenced before their definition here
+    local: set[str] = field(default_factory=set)  # names defined so far (later ones are quoted forward refs)
 
 
 class Generator:
@@ -74,10 +73,7 @@ class Generator:
         if home.split(".")[0] == "tinker":
             return "Any"  # a facade type (tinker.types): the generated layer never imports the facade
         if home == f".{mod.name}":
-            if py not in mod.local:
-                mod.deferred.add(py)
-                return f'"{py}"'
-            return py
+            return py if py in mod.local else f'"{py}"'
         mod.imports.add((home, py))
         return py
 
@@ -145,7 +141,7 @@ class Generator:
             lines = [
                 f"{name}: TypeAlias = {self.annotation(mod, {k: v for k, v in schema.items() if k != 'description'})}"
             ]
-            lines += self.doc(schema, "", after=True)
+            lines += self.doc(schema, "")
         if lines[0].startswith("class "):
             self.class_names.add(name)
         mod.body.append("\n".join(lines))
@@ -161,7 +157,7 @@ class Generator:
         return f"{name}Mixin"
 
     @staticmethod
-    def doc(schema: dict[str, Any], indent: str, after: bool = False) -> list[str]:
+    def doc(schema: dict[str, Any], indent: str) -> list[str]:
         text = (schema.get("description") or "").strip()
         if not text:
             return []
@@ -199,8 +195,8 @@ class Generator:
             mode = ', Field(union_mode="left_to_right")' if key == "anyOf" and len(arms) > 2 else ""
             if mode:
                 mod.imports.add(("pydantic", "Field"))
-                return [f"{name}: TypeAlias = Annotated[Union[{', '.join(arms)}]{mode}]", *self.doc(schema, "", True)]
-            return [f"{name}: TypeAlias = Union[{', '.join(arms)}]", *self.doc(schema, "", True)]
+                return [f"{name}: TypeAlias = Annotated[Union[{', '.join(arms)}]{mode}]", *self.doc(schema, "")]
+            return [f"{name}: TypeAlias = Union[{', '.join(arms)}]", *self.doc(schema, "")]
         mod.imports.update({("pydantic", "Discriminator"), ("pydantic", "Tag"), ("._base", "discriminate")})
         prop = disc["propertyName"]
         tags, fallback = [], []
@@ -223,7 +219,7 @@ class Generator:
             f"    Union[{', '.join(tags)}],",
             f"    Discriminator(discriminate({prop!r}, ({', '.join(fallback)},){rest})),",
             "]",
-            *self.doc(schema, "", True),
+            *self.doc(schema, ""),
         ]
 
     def resolved(self, name: str) -> dict[str, Any]:
