@@ -16,7 +16,10 @@ class DmelChunkMixin:
     @classmethod
     def validate_dmel(cls, value: Any) -> bytes:
         """The TensorContainer bytes from their JSON form (standard base64 text) or from bytes."""
-        return decode_base64(value)
+        decoded = decode_base64(value)
+        if not isinstance(decoded, bytes):
+            raise TypeError(f"expected base64 text or bytes, got {type(value).__name__}")
+        return decoded
 
     def serialize_dmel(self, value: bytes) -> str:
         """The JSON form of the TensorContainer bytes: standard base64 text."""

@@ -12,7 +12,10 @@ class ImageChunkMixin(ExpectedTokensLength):
     @classmethod
     def validate_data(cls, value: Any) -> bytes:
         """The image bytes from their JSON form (standard base64 text) or from bytes."""
-        return decode_base64(value)
+        decoded = decode_base64(value)
+        if not isinstance(decoded, bytes):
+            raise TypeError(f"expected base64 text or bytes, got {type(value).__name__}")
+        return decoded
 
     def serialize_data(self, value: bytes) -> str:
         """The JSON form of the image bytes: standard base64 text."""

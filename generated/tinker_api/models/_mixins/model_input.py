@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from ..dmel_chunk import DmelChunk
 from ..encoded_text_chunk import EncodedTextChunk
 from ..image_asset_pointer_chunk import ImageAssetPointerChunk
 from ..image_chunk import ImageChunk
+from ._typing import ModelBase
 
 CHUNK_TYPES = (EncodedTextChunk, ImageChunk, ImageAssetPointerChunk, DmelChunk)
 
 
-class ModelInputMixin:
+class ModelInputMixin(ModelBase):
     if TYPE_CHECKING:  # fields of the generated model this is mixed into
         chunks: list[Any]
 
     @classmethod
-    def from_ints(cls, tokens: Iterable[int]) -> Any:
+    def from_ints(cls, tokens: Iterable[int]) -> Self:
         """An input holding one text chunk with the given token ids."""
         return cls(
             chunks=[
@@ -29,7 +30,7 @@ class ModelInputMixin:
         )
 
     @classmethod
-    def empty(cls) -> Any:
+    def empty(cls) -> Self:
         """An input with no chunks (length 0)."""
         return cls(chunks=[])
 
@@ -49,12 +50,12 @@ class ModelInputMixin:
         """Total number of positions (sum of the chunk lengths)."""
         return sum(chunk.length for chunk in self.chunks)
 
-    def append(self, chunk: Any) -> Any:
+    def append(self, chunk: Any) -> Self:
         """A new input with ``chunk`` (a chunk or its dict form) added at the end."""
         if not isinstance(chunk, CHUNK_TYPES):
-            chunk = type(self).model_validate({"chunks": [chunk]}).chunks[0]  # type: ignore[attr-defined]
-        return self.model_copy(update={"chunks": [*self.chunks, chunk]})  # type: ignore[attr-defined]
+            chunk = type(self).model_validate({"chunks": [chunk]}).chunks[0]
+        return self.model_copy(update={"chunks": [*self.chunks, chunk]})
 
-    def append_int(self, token: int) -> Any:
+    def append_int(self, token: int) -> Self:
         """A new input with a one-token text chunk holding ``token`` added at the end."""
         return self.append(EncodedTextChunk(tokens=[int(token)]))
