@@ -155,18 +155,11 @@ class SamplingClient:
     def _sample_body(self, prompt: ModelInput, num_samples: int, sampling_params: SamplingParams,
                      include_prompt_logprobs: bool, topk_prompt_logprobs: int, topk_sample_logprobs: int,
                      target_prompt_logprobs: TensorData | None, prompt_alt_tokens_k: int,
-                     prompt_logprobs_last_n: int | None) -> dict[str, Any]:
+                     prompt_logprobs_last_n: int | None) -> SampleRequest:
         if not isinstance(prompt, ModelInput):
             raise TypeError(f"prompt must be a tinker.ModelInput, got {type(prompt).__name__}")
         if not isinstance(sampling_params, SamplingParams):
             raise TypeError(f"sampling_params must be a tinker.SamplingParams, got {type(sampling_params).__name__}")
-        if not isinstance(num_samples, int) or num_samples < 1:
-            raise ValueError(f"num_samples must be a positive int, got {num_samples!r}")
-        for name, value in (("topk_prompt_logprobs", topk_prompt_logprobs),
-                            ("topk_sample_logprobs", topk_sample_logprobs),
-                            ("prompt_alt_tokens_k", prompt_alt_tokens_k)):
-            if value < 0:
-                raise ValueError(f"{name} must be >= 0, got {value}")
         if prompt_logprobs_last_n is not None:
             if not include_prompt_logprobs:
                 raise ValueError("prompt_logprobs_last_n needs include_prompt_logprobs=True")
@@ -175,25 +168,21 @@ class SamplingClient:
                                  f"got {prompt_logprobs_last_n}")
         # Checked on the Python values: JSON has no NaN/Infinity, and the JSON dump may turn them into null.
         _validate.check_finite_fields(sampling_params.model_dump(), "sampling_params")
-        body: dict[str, Any] = {
-            "num_samples": num_samples,
-            "prompt": prompt.model_dump(mode="json", exclude_none=True),
-            "sampling_params": sampling_params.model_dump(mode="json", exclude_none=True),
-            "sampling_session_id": self.sampling_session_id,
-            "prompt_logprobs": bool(include_prompt_logprobs),
-            "topk_prompt_logprobs": topk_prompt_logprobs,
-            "topk_sample_logprobs": topk_sample_logprobs,
-            "prompt_alt_tokens_k": prompt_alt_tokens_k,
-            "record_stability_info": self.record_stability_info,
-            "type": "sample",
-        }
-        if target_prompt_logprobs is not None:
-            if target_prompt_logprobs.dtype != "int64" or len(target_prompt_logprobs.shape or []) != 2:
-                raise ValueError("target_prompt_logprobs must be a 2-D int64 TensorData of shape [len(prompt)-1, K]")
-            body["target_prompt_logprobs"] = target_prompt_logprobs.to_json_dict()
-        if prompt_logprobs_last_n is not None:
-            body["prompt_logprobs_last_n"] = prompt_logprobs_last_n
-        return body
+        # Built from the caller's validated models as they are (no dump and re-parse); seq_id is set per send.
+        # The contract's rules (num_samples 1..1024, top-k >= 0, int64 2-D targets ...) are checked here.
+        return SampleRequest(
+            num_samples=num_samples,
+            prompt=prompt,
+            sampling_params=sampling_params,
+            sampling_session_id=self.sampling_session_id,
+            prompt_logprobs=bool(include_prompt_logprobs),
+            topk_prompt_logprobs=topk_prompt_logprobs,
+            topk_sample_logprobs=topk_sample_logprobs,
+            prompt_alt_tokens_k=prompt_alt_tokens_k,
+            record_stability_info=self.record_stability_info,
+            target_prompt_logprobs=target_prompt_logprobs,
+            prompt_logprobs_last_n=prompt_logprobs_last_n,
+        )
 
     def _concurrency(self) -> asyncio.Semaphore | None:
         limit = self.retry_config.max_connections
@@ -204,18 +193,18 @@ class SamplingClient:
             self._semaphore = asyncio.Semaphore(min(limit, cfg.sample_max_concurrent_requests) if cfg.raw else limit)
         return self._semaphore
 
-    async def _sample(self, body: dict[str, Any], alt_k: int) -> SampleResponse:
+    async def _sample(self, body: SampleRequest, alt_k: int) -> SampleResponse:
         sem = self._concurrency()
         if sem is None:
             return await self._sample_unlimited(body, alt_k)
         async with sem:
             return await self._sample_unlimited(body, alt_k)
 
-    async def _sample_unlimited(self, body: dict[str, Any], alt_k: int) -> SampleResponse:
+    async def _sample_unlimited(self, body: SampleRequest, alt_k: int) -> SampleResponse:
         transport = self.holder.transport
         # 429 is answered by the client-wide backoff below, not by per-request retries.
         policy = RetryPolicy(self.retry_config, retry_statuses=RETRYABLE_STATUSES - {429})
-        prompt_bytes = 4 * sum(len(c.get("tokens", ())) for c in body["prompt"]["chunks"])
+        prompt_bytes = 4 * sum(len(getattr(c, "tokens", ())) for c in body.prompt.chunks)
         resubmits = 0
         started_call = time.monotonic()
         backpressured = 0
@@ -223,7 +212,7 @@ class SamplingClient:
             now = time.monotonic()
             if now < self._backoff_until:
                 await asyncio.sleep(self._backoff_until - now)
-            request = SampleRequest.model_validate({**body, "seq_id": self._next_seq()})
+            request = body.model_copy(update={"seq_id": self._next_seq()})
             started = time.monotonic()
             try:
                 resp = await transport.call(_asample, body=request,

@@ -106,7 +106,7 @@ class _TextDecoder:
 class SampleStream:
     """Events of one streamed sample request. Iterate once, synchronously or asynchronously."""
 
-    def __init__(self, client: SamplingClient, body: dict[str, Any], decode: Callable[[list[int]], str] | None) -> None:
+    def __init__(self, client: SamplingClient, body: SampleRequest, decode: Callable[[list[int]], str] | None) -> None:
         self._client = client
         self._body = body
         self._decoder = _TextDecoder(decode) if decode is not None else None
@@ -128,8 +128,7 @@ class SampleStream:
 
     async def _stream(self, emit: Callable[[Any], None]) -> None:
         transport = self._client.holder.transport
-        body = {**self._body, "seq_id": self._client._next_seq()}
-        req = endpoint_request(_stream_sample, body=SampleRequest.model_validate(body))
+        req = endpoint_request(_stream_sample, body=self._body.model_copy(update={"seq_id": self._client._next_seq()}))
         headers = {**req["headers"], "Accept": "text/event-stream"}
         try:
             async with transport.open_stream("POST", req["url"], headers=headers, content=req["content"]) as resp:

@@ -311,3 +311,20 @@ def test_json_bodies_never_carry_nan_as_null() -> None:
     ok = endpoint_request(optim_endpoint, body=OptimStepRequest.model_validate(
         {"adam_params": {"learning_rate": 1e-4}, "model_id": "m", "seq_id": 1}))
     assert b"null" not in ok["content"] and np.isclose(wire.loads(ok["content"])["adam_params"]["learning_rate"], 1e-4)
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    ({"num_samples": 0}, "num_samples"), ({"num_samples": 1025}, "num_samples"),
+    ({"topk_prompt_logprobs": -1}, "topk_prompt_logprobs"), ({"topk_sample_logprobs": -2}, "topk_sample_logprobs"),
+    ({"prompt_alt_tokens_k": -1}, "prompt_alt_tokens_k"),
+    ({"target_prompt_logprobs": tinker.TensorData.from_numpy(np.zeros((2, 3), dtype=np.float32))},
+     "target_prompt_logprobs"),
+])
+def test_sample_refuses_requests_outside_the_contract(sampling, server: FakeServer, kwargs: dict[str, Any],
+                                                      field: str) -> None:
+    # The generated SampleRequest holds the contract's rules; the call fails before anything is sent.
+    args: dict[str, Any] = {"prompt": tinker.ModelInput.from_ints([1, 2, 3]), "num_samples": 1,
+                            "sampling_params": tinker.SamplingParams(max_tokens=2), **kwargs}
+    with pytest.raises(ValueError, match=field):
+        sampling.sample(**args)
+    assert server.op_calls("asample") == []
