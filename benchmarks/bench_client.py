@@ -57,10 +57,10 @@ print(json.dumps(out))
 
 
 def run(tree: Path) -> dict[str, float]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), str(tree / "generated")]),
-           "TINKER_TELEMETRY": "0"}
-    done = subprocess.run([sys.executable, "-c", WORKER], env=env, cwd=tree, capture_output=True, text=True,
-                          check=True, timeout=600)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), str(tree / "generated")]), "TINKER_TELEMETRY": "0"}
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER], env=env, cwd=tree, capture_output=True, text=True, check=True, timeout=600
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -76,8 +76,9 @@ def main() -> None:
     for _ in range(args.rounds):
         for name, tree in trees.items():
             samples[name].append(run(tree))
-    medians = {name: {case: statistics.median(s[case] for s in rows) for case in rows[0]}
-               for name, rows in samples.items()}
+    medians = {
+        name: {case: statistics.median(s[case] for s in rows) for case in rows[0]} for name, rows in samples.items()
+    }
     cases = list(medians["this checkout"])
     print(f"{'us per call (median of round means)':42s}" + "".join(f"{name:>20s}" for name in trees))
     for case in cases:

@@ -57,8 +57,10 @@ def main(repeats: int = 5) -> dict[str, tuple[float, float, float]]:
     prompt = rng.integers(0, 256, size=32).astype(np.int64)
     cfg = SamplingConfig(max_tokens=64, temperature=1.0, seed=0, stop=[])
     figures["sample 8x64 (prompt 32)"] = _timed(lambda: sample(weights, prompt, cfg, num_samples=8), repeats)
-    print(f"{'benchmark':26s} {'best s':>7s} {'median s':>9s} {'cpu s':>7s}"
-          f"   ({repeats} runs, load avg {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores)")
+    print(
+        f"{'benchmark':26s} {'best s':>7s} {'median s':>9s} {'cpu s':>7s}"
+        f"   ({repeats} runs, load avg {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores)"
+    )
     for k, (best, med, cpu) in figures.items():
         print(f"{k:26s} {best:7.3f} {med:9.3f} {cpu:7.3f}")
     return figures

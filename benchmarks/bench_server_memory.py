@@ -38,8 +38,18 @@ def _peak_rss_mib(pid: int) -> float:
 def _start() -> tuple[subprocess.Popen[bytes], str]:
     port_file = Path(tempfile.mkdtemp()) / "url"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tinker_local", "serve", "--port", "0", "--port-file", str(port_file),
-         "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "tinker_local",
+            "serve",
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            "--log-level",
+            "warning",
+        ],
         stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
@@ -53,9 +63,16 @@ def _start() -> tuple[subprocess.Popen[bytes], str]:
 def _model(client: httpx.Client) -> str:
     s = client.post("/api/v1/create_session", json={"tags": [], "user_metadata": None, "sdk_version": "bench"})
     sid = s.json()["session_id"]
-    r = client.post("/api/v1/create_model", json={
-        "session_id": sid, "model_seq_id": 0, "base_model": "tinker-local/tiny-byte",
-        "lora_config": {"rank": 8}, "type": "create_model"})
+    r = client.post(
+        "/api/v1/create_model",
+        json={
+            "session_id": sid,
+            "model_seq_id": 0,
+            "base_model": "tinker-local/tiny-byte",
+            "lora_config": {"rank": 8},
+            "type": "create_model",
+        },
+    )
     rid = r.json()["request_id"]
     while True:
         f = client.post("/api/v1/retrieve_future", json={"request_id": rid})
@@ -75,8 +92,11 @@ def _bomb(model_id: str, target_mib: int = 31) -> bytes:
         },
     }
     one = len(orjson.dumps(datum))
-    body = {"forward_backward_input": {"data": [datum] * (target_mib * 2**20 // one), "loss_fn": "cross_entropy"},
-            "model_id": model_id, "seq_id": None}
+    body = {
+        "forward_backward_input": {"data": [datum] * (target_mib * 2**20 // one), "loss_fn": "cross_entropy"},
+        "model_id": model_id,
+        "seq_id": None,
+    }
     return zstandard.ZstdCompressor(level=19).compress(orjson.dumps(body))
 
 
@@ -116,8 +136,11 @@ def _zstd_json(concurrency: int) -> Callable[[httpx.Client, str], str]:
         results: list[int] = []
 
         def send() -> None:
-            rr = client.post("/api/v1/forward_backward", content=bomb,
-                             headers={"Content-Type": "application/json", "Content-Encoding": "zstd"})
+            rr = client.post(
+                "/api/v1/forward_backward",
+                content=bomb,
+                headers={"Content-Type": "application/json", "Content-Encoding": "zstd"},
+            )
             results.append(rr.status_code)
 
         threads = [threading.Thread(target=send) for _ in range(concurrency)]

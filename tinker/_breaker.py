@@ -58,8 +58,9 @@ class CircuitBreaker:
 
     CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
 
-    def __init__(self, name: str, config: CircuitBreakerConfig | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, name: str, config: CircuitBreakerConfig | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.name = name
         self.config = config or CircuitBreakerConfig()
         self._clock = clock
@@ -143,8 +144,18 @@ def endpoint_group(path: str) -> str:
         return "futures"
     if tail.startswith(("asample", "stream_sample", "create_sampling_session", "join_sampling_session")):
         return "sampling"
-    if tail.startswith(("forward", "optim_step", "save_weights", "load_weights", "create_model", "get_info",
-                        "unload_model", "create_custom_loss")):
+    if tail.startswith(
+        (
+            "forward",
+            "optim_step",
+            "save_weights",
+            "load_weights",
+            "create_model",
+            "get_info",
+            "unload_model",
+            "create_custom_loss",
+        )
+    ):
         return "training"
     if tail.startswith(("create_session", "session_heartbeat", "client/", "telemetry", "auth/")):
         return "session"

@@ -115,8 +115,9 @@ class ClientSettings:
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"base_url must start with http:// or https://, got {url!r}")
         headers: dict[str, str] = {}
-        cf_id, cf_secret = os.environ.get("CLOUDFLARE_ACCESS_CLIENT_ID"), os.environ.get(
-            "CLOUDFLARE_ACCESS_CLIENT_SECRET"
+        cf_id, cf_secret = (
+            os.environ.get("CLOUDFLARE_ACCESS_CLIENT_ID"),
+            os.environ.get("CLOUDFLARE_ACCESS_CLIENT_SECRET"),
         )
         if cf_id:
             headers["CF-Access-Client-Id"] = cf_id

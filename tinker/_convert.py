@@ -35,16 +35,20 @@ __all__ = [
 def tensor_to_wire(t: TensorData) -> wire.WireTensor:
     """A TensorData as the codec's value type (no copy of the values)."""
     if t._crow is not None:
-        return wire.WireTensor(dtype=t.dtype, shape=t._shape, values=t._values, crow_indices=t._crow, col_indices=t._col)
-    return wire.WireTensor(dtype=t.dtype, shape=t._shape if t._shape is not None else t._values.shape,
-                           values=t._values.reshape(-1))
+        return wire.WireTensor(
+            dtype=t.dtype, shape=t._shape, values=t._values, crow_indices=t._crow, col_indices=t._col
+        )
+    return wire.WireTensor(
+        dtype=t.dtype, shape=t._shape if t._shape is not None else t._values.shape, values=t._values.reshape(-1)
+    )
 
 
 def tensor_from_wire(t: wire.WireTensor) -> TensorData:
     """A decoded tensor as TensorData (keeps CSR layout)."""
     if t.crow_indices is not None:
-        return TensorData(t.values, dtype=t.dtype, shape=t.shape, sparse_crow_indices=t.crow_indices,
-                          sparse_col_indices=t.col_indices)
+        return TensorData(
+            t.values, dtype=t.dtype, shape=t.shape, sparse_crow_indices=t.crow_indices, sparse_col_indices=t.col_indices
+        )
     return TensorData(t.values, dtype=t.dtype, shape=t.shape)
 
 
@@ -59,7 +63,9 @@ def _token_array(tokens: Sequence[int], index: int) -> np.ndarray:
     if arr.size:
         lo, hi = int(arr.min()), int(arr.max())
         if lo < _INT32_MIN or hi > _INT32_MAX:  # the protobuf field is int32
-            raise ValueError(f"model_input.chunks[{index}]: token id {lo if lo < _INT32_MIN else hi} does not fit int32")
+            raise ValueError(
+                f"model_input.chunks[{index}]: token id {lo if lo < _INT32_MIN else hi} does not fit int32"
+            )
     return arr
 
 
@@ -92,8 +98,9 @@ def _loss_input_to_wire(key: str, t: TensorData) -> wire.WireTensor:
         # e.g. a float32 TensorData of target tokens: integral values travel as int64, others are refused.
         expected = "integer token ids" if key == "target_tokens" else "integer values"
         values = checked_int64(out.values, f"loss_fn_inputs[{key!r}]", expected)
-        out = wire.WireTensor(dtype="int64", shape=out.shape, values=values, crow_indices=out.crow_indices,
-                              col_indices=out.col_indices)
+        out = wire.WireTensor(
+            dtype="int64", shape=out.shape, values=values, crow_indices=out.crow_indices, col_indices=out.col_indices
+        )
     return out
 
 
@@ -112,7 +119,9 @@ def _datum_to_wire(datum: Datum) -> wire.WireDatum:
     return wire.WireDatum(
         chunks=[_chunk_to_wire(c, i) for i, c in enumerate(datum.model_input.chunks)],
         loss_fn_inputs={k: _loss_input_to_wire(k, v) for k, v in datum.loss_fn_inputs.items()},
-        model_input_spans=None if datum.model_input_spans is None else [_span_to_wire(s) for s in datum.model_input_spans],
+        model_input_spans=None
+        if datum.model_input_spans is None
+        else [_span_to_wire(s) for s in datum.model_input_spans],
         loss_fn_input_spans=None
         if datum.loss_fn_input_spans is None
         else [_span_to_wire(s) for s in datum.loss_fn_input_spans],
@@ -128,8 +137,9 @@ def forward_backward_request_bytes(
     forward_only: bool,
 ) -> bytes:
     """The protobuf ``ForwardBackwardRequest`` body."""
-    return forward_backward_wire_request_bytes(model_id, seq_id, [datum_to_wire(d) for d in data], loss_fn,
-                                               loss_fn_config, forward_only)
+    return forward_backward_wire_request_bytes(
+        model_id, seq_id, [datum_to_wire(d) for d in data], loss_fn, loss_fn_config, forward_only
+    )
 
 
 def forward_backward_wire_request_bytes(
@@ -182,13 +192,17 @@ def sample_response_from_wire(resp: wire.WireSampleResponse, sequence_ids: Seque
     ]
     alt = None
     if resp.prompt_alt_tokens is not None:
-        alt = PromptAltTokens(tokens=tensor_from_wire(resp.prompt_alt_tokens.tokens),
-                              logprobs=tensor_from_wire(resp.prompt_alt_tokens.logprobs))
+        alt = PromptAltTokens(
+            tokens=tensor_from_wire(resp.prompt_alt_tokens.tokens),
+            logprobs=tensor_from_wire(resp.prompt_alt_tokens.logprobs),
+        )
     return SampleResponse(
         sequences=seqs,
         prompt_logprobs_np=resp.prompt_logprobs,
         topk_prompt_logprobs_np=_topk(resp.topk_prompt_logprobs),
-        target_prompt_logprobs=None if resp.target_prompt_logprobs is None else tensor_from_wire(resp.target_prompt_logprobs),
+        target_prompt_logprobs=None
+        if resp.target_prompt_logprobs is None
+        else tensor_from_wire(resp.target_prompt_logprobs),
         prompt_cache_hit_tokens=resp.prompt_cache_hit_tokens,
         prompt_alt_tokens=alt,
     )
@@ -200,10 +214,16 @@ def sample_response_from_json(body: Mapping[str, Any], sequence_ids: Sequence[st
     ids = list(sequence_ids or [])
     if ids:
         seqs = [
-            SampledSequence(stop_reason=s.stop_reason, sequence_id=ids[i] if i < len(ids) else s.sequence_id,
-                            tokens_np=s.tokens_np, logprobs_np=s.logprobs_np, topk_logprobs_np=s.topk_logprobs_np,
-                            _tokens_list=s._tokens_list, _logprobs_list=s._logprobs_list,
-                            _topk_logprobs_list=s._topk_logprobs_list)
+            SampledSequence(
+                stop_reason=s.stop_reason,
+                sequence_id=ids[i] if i < len(ids) else s.sequence_id,
+                tokens_np=s.tokens_np,
+                logprobs_np=s.logprobs_np,
+                topk_logprobs_np=s.topk_logprobs_np,
+                _tokens_list=s._tokens_list,
+                _logprobs_list=s._logprobs_list,
+                _topk_logprobs_list=s._topk_logprobs_list,
+            )
             for i, s in enumerate(resp.sequences)
         ]
         object.__setattr__(resp, "sequences", seqs)

@@ -77,11 +77,14 @@ class LossHandle:
                     raise ValueError(f"loss {self.name!r} reads loss_fn_inputs[{key!r}], which datum {i} lacks")
                 rank = len(tensor.shape) if tensor.shape is not None else 1
                 if rank != spec.rank:
-                    raise ValueError(f"loss {self.name!r} declares {spec.name} with rank {spec.rank}, but datum "
-                                     f"{i} has loss_fn_inputs[{key!r}] of rank {rank}")
+                    raise ValueError(
+                        f"loss {self.name!r} declares {spec.name} with rank {spec.rank}, but datum "
+                        f"{i} has loss_fn_inputs[{key!r}] of rank {rank}"
+                    )
 
-    def __call__(self, data: Sequence[Datum], logprobs: Sequence[torch.Tensor]
-                 ) -> tuple[torch.Tensor, dict[str, float]]:
+    def __call__(
+        self, data: Sequence[Datum], logprobs: Sequence[torch.Tensor]
+    ) -> tuple[torch.Tensor, dict[str, float]]:
         """Run the traced loss on each datum: the summed loss and the combined metrics."""
         import torch
 
@@ -118,25 +121,36 @@ def _declared_inputs(fn: Callable[..., Any], input_ranks: Mapping[str, int]) -> 
     except (TypeError, ValueError) as exc:
         raise ValueError(f"create_custom_loss: cannot read the parameters of {name}: {exc}") from None
     if not params or params[0].name != "logprobs":
-        raise ValueError(f"create_custom_loss: the first parameter of {name} must be `logprobs`, followed by "
-                         "the loss_fn_inputs keys it reads, e.g. `def loss(logprobs, weights)`")
+        raise ValueError(
+            f"create_custom_loss: the first parameter of {name} must be `logprobs`, followed by "
+            "the loss_fn_inputs keys it reads, e.g. `def loss(logprobs, weights)`"
+        )
     if len(params) > _MAX_PARAMS:
-        raise ValueError(f"create_custom_loss: {name} has {len(params)} parameters; at most {_MAX_PARAMS} "
-                         "(logprobs included) are allowed")
+        raise ValueError(
+            f"create_custom_loss: {name} has {len(params)} parameters; at most {_MAX_PARAMS} "
+            "(logprobs included) are allowed"
+        )
     for p in params:
         if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-            raise ValueError(f"create_custom_loss: parameter {p.name!r} of {name} must be a plain positional "
-                             "parameter (no *args, **kwargs or keyword-only parameters)")
+            raise ValueError(
+                f"create_custom_loss: parameter {p.name!r} of {name} must be a plain positional "
+                "parameter (no *args, **kwargs or keyword-only parameters)"
+            )
         if p.default is not p.empty:
-            raise ValueError(f"create_custom_loss: parameter {p.name!r} of {name} has a default; each parameter "
-                             "after logprobs is a required loss_fn_inputs key")
+            raise ValueError(
+                f"create_custom_loss: parameter {p.name!r} of {name} has a default; each parameter "
+                "after logprobs is a required loss_fn_inputs key"
+            )
         if not _PARAM.fullmatch(p.name):
-            raise ValueError(f"create_custom_loss: parameter {p.name!r} of {name} must be lowercase letters, "
-                             "digits and underscores")
+            raise ValueError(
+                f"create_custom_loss: parameter {p.name!r} of {name} must be lowercase letters, digits and underscores"
+            )
     names = [p.name for p in params]
     if set(input_ranks) != set(names):
-        raise ValueError(f"create_custom_loss: input_ranks must have exactly the parameters of {name} "
-                         f"({', '.join(names)}) as keys, got {sorted(input_ranks)}")
+        raise ValueError(
+            f"create_custom_loss: input_ranks must have exactly the parameters of {name} "
+            f"({', '.join(names)}) as keys, got {sorted(input_ranks)}"
+        )
     for key, rank in input_ranks.items():
         if rank not in (0, 1, 2):
             raise ValueError(f"create_custom_loss: the rank of {key!r} must be 0, 1 or 2, got {rank!r}")
@@ -152,25 +166,35 @@ def _check_node(name: str, node: torch.fx.Node) -> None:
         target = node.target
         module = (getattr(target, "__module__", None) or "").split(".")[0]
         if target is not builtins.getattr and module not in _FUNCTION_MODULES:
-            raise ValueError(f"create_custom_loss: {name} calls {getattr(target, '__qualname__', target)!r} "
-                             f"from {getattr(target, '__module__', None) or 'an unknown module'}; only torch and "
-                             "math functions are allowed")
+            raise ValueError(
+                f"create_custom_loss: {name} calls {getattr(target, '__qualname__', target)!r} "
+                f"from {getattr(target, '__module__', None) or 'an unknown module'}; only torch and "
+                "math functions are allowed"
+            )
     elif node.op == "call_method":
         method = str(node.target)
         if method == "backward":
-            raise ValueError(f"create_custom_loss: {name} calls backward(); return the loss instead and "
-                             "forward_backward_custom differentiates it")
+            raise ValueError(
+                f"create_custom_loss: {name} calls backward(); return the loss instead and "
+                "forward_backward_custom differentiates it"
+            )
         if method in _LEAVES_TORCH:
-            raise ValueError(f"create_custom_loss: {name} calls .{method}(), which leaves torch; keep every value, "
-                             "metrics included, a tensor")
+            raise ValueError(
+                f"create_custom_loss: {name} calls .{method}(), which leaves torch; keep every value, "
+                "metrics included, a tensor"
+            )
         if not hasattr(torch.Tensor, method):
             raise ValueError(f"create_custom_loss: {name} calls .{method}(), which is not a torch.Tensor method")
     elif node.op == "call_module":
-        raise ValueError(f"create_custom_loss: {name} uses the module {node.target!r}; use functions such as "
-                         "torch.nn.functional instead of torch.nn modules")
+        raise ValueError(
+            f"create_custom_loss: {name} uses the module {node.target!r}; use functions such as "
+            "torch.nn.functional instead of torch.nn modules"
+        )
     elif node.op == "get_attr":
-        raise ValueError(f"create_custom_loss: {name} captures the tensor {node.target!r} from outside; a loss "
-                         "may read only logprobs and the loss_fn_inputs it names")
+        raise ValueError(
+            f"create_custom_loss: {name} captures the tensor {node.target!r} from outside; a loss "
+            "may read only logprobs and the loss_fn_inputs it names"
+        )
     elif node.op == "output":
         _check_output(name, node.args[0])
 
@@ -181,17 +205,22 @@ def _check_output(name: str, out: Any) -> None:
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         raise ValueError(f"create_custom_loss: {name} must return a (loss, metrics) pair")
     loss, metrics = out
+    # ValueError throughout (trace_loss documents it): a traced value of the wrong kind is a bad loss, not a
+    # bad argument type.
     if not isinstance(loss, torch.fx.Node):
-        raise ValueError(f"create_custom_loss: {name} must return its loss as a tensor computed from its inputs, "
-                         f"got {loss!r}")
+        raise ValueError(  # noqa: TRY004
+            f"create_custom_loss: {name} must return its loss as a tensor computed from its inputs, got {loss!r}"
+        )
     if not isinstance(metrics, dict):
-        raise ValueError(f"create_custom_loss: {name} must return its metrics as a dict")
+        raise ValueError(f"create_custom_loss: {name} must return its metrics as a dict")  # noqa: TRY004
     for key, value in metrics.items():
         if not isinstance(key, str) or not _METRIC.fullmatch(key):
-            raise ValueError(f"create_custom_loss: metric {key!r} of {name} must be named custom/<name>:sum or "
-                             "custom/<name>:mean (lowercase)")
+            raise ValueError(
+                f"create_custom_loss: metric {key!r} of {name} must be named custom/<name>:sum or "
+                "custom/<name>:mean (lowercase)"
+            )
         if not isinstance(value, torch.fx.Node):
-            raise ValueError(f"create_custom_loss: metric {key!r} of {name} must be a tensor, got {value!r}")
+            raise ValueError(f"create_custom_loss: metric {key!r} of {name} must be a tensor, got {value!r}")  # noqa: TRY004
 
 
 def trace_loss(fn: PerDatumLossFn, input_ranks: Mapping[str, int]) -> tuple[tuple[CustomLossInput, ...], Any]:
@@ -209,9 +238,11 @@ def trace_loss(fn: PerDatumLossFn, input_ranks: Mapping[str, int]) -> tuple[tupl
     try:
         graph = torch.fx.symbolic_trace(fn)
     except Exception as exc:
-        raise ValueError(f"create_custom_loss: torch.fx cannot trace {name} ({type(exc).__name__}: {exc}); a "
-                         "custom loss cannot branch on tensor values or call libraries other than torch and "
-                         "math") from exc
+        raise ValueError(
+            f"create_custom_loss: torch.fx cannot trace {name} ({type(exc).__name__}: {exc}); a "
+            "custom loss cannot branch on tensor values or call libraries other than torch and "
+            "math"
+        ) from exc
     for node in graph.graph.nodes:
         _check_node(name, node)
     return inputs, graph
@@ -248,12 +279,17 @@ def _encode_value(loss: str, value: Any) -> Any:
         return {"slice": [_encode_value(loss, v) for v in (value.start, value.stop, value.step)]}
     if value is Ellipsis:
         return {"ellipsis": True}
-    for cls, tag in ((torch.dtype, "dtype"), (torch.device, "device"), (torch.layout, "layout"),
-                     (torch.memory_format, "memory_format")):
+    for cls, tag in (
+        (torch.dtype, "dtype"),
+        (torch.device, "device"),
+        (torch.layout, "layout"),
+        (torch.memory_format, "memory_format"),
+    ):
         if isinstance(value, cls):
             return {tag: str(value).removeprefix("torch.")}
-    raise ValueError(f"create_custom_loss: {loss} uses a {type(value).__name__} constant, which cannot be sent "
-                     "to the server")
+    raise ValueError(
+        f"create_custom_loss: {loss} uses a {type(value).__name__} constant, which cannot be sent to the server"
+    )
 
 
 def encode_graph(name: str, graph: Any) -> dict[str, Any]:
@@ -261,11 +297,13 @@ def encode_graph(name: str, graph: Any) -> dict[str, Any]:
     nodes = []
     for node in graph.graph.nodes:
         target = _qualified_name(node.target) if node.op == "call_function" else str(node.target)
-        nodes.append({
-            "op": node.op,
-            "name": node.name,
-            "target": target,
-            "args": [_encode_value(name, a) for a in node.args],
-            "kwargs": {k: _encode_value(name, v) for k, v in node.kwargs.items()},
-        })
+        nodes.append(
+            {
+                "op": node.op,
+                "name": node.name,
+                "target": target,
+                "args": [_encode_value(name, a) for a in node.args],
+                "kwargs": {k: _encode_value(name, v) for k, v in node.kwargs.items()},
+            }
+        )
     return {"format": 1, "nodes": nodes}

@@ -175,49 +175,49 @@ class APIStatusError(APIError):
 class BadRequestError(APIStatusError):
     """HTTP 400."""
 
-    status_code: Literal[400] = 400  # type: ignore[assignment]
+    status_code: Literal[400] = 400
 
 
 class AuthenticationError(APIStatusError):
     """HTTP 401: missing, invalid or expired credential."""
 
-    status_code: Literal[401] = 401  # type: ignore[assignment]
+    status_code: Literal[401] = 401
 
 
 class BillingError(APIStatusError):
     """HTTP 402: a billing problem (the SDK pauses and retries for a while before raising it)."""
 
-    status_code: Literal[402] = 402  # type: ignore[assignment]
+    status_code: Literal[402] = 402
 
 
 class PermissionDeniedError(APIStatusError):
     """HTTP 403."""
 
-    status_code: Literal[403] = 403  # type: ignore[assignment]
+    status_code: Literal[403] = 403
 
 
 class NotFoundError(APIStatusError):
     """HTTP 404."""
 
-    status_code: Literal[404] = 404  # type: ignore[assignment]
+    status_code: Literal[404] = 404
 
 
 class ConflictError(APIStatusError):
     """HTTP 409 (e.g. a checkpoint name already in use)."""
 
-    status_code: Literal[409] = 409  # type: ignore[assignment]
+    status_code: Literal[409] = 409
 
 
 class UnprocessableEntityError(APIStatusError):
     """HTTP 422: the request body failed validation."""
 
-    status_code: Literal[422] = 422  # type: ignore[assignment]
+    status_code: Literal[422] = 422
 
 
 class RateLimitError(APIStatusError):
     """HTTP 429."""
 
-    status_code: Literal[429] = 429  # type: ignore[assignment]
+    status_code: Literal[429] = 429
 
 
 class InternalServerError(APIStatusError):
@@ -236,9 +236,7 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 }
 
 
-def status_error_for(
-    status_code: int, message: str, response: httpx.Response, body: object | None
-) -> APIStatusError:
+def status_error_for(status_code: int, message: str, response: httpx.Response, body: object | None) -> APIStatusError:
     """Build the :class:`APIStatusError` subclass matching ``status_code``.
 
     Statuses without a dedicated class (e.g. 405, 410) give a plain :class:`APIStatusError`.
@@ -297,8 +295,7 @@ class RequestFailedError(TinkerError):
 
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}({self.message!r}, request_id={self.request_id!r}, "
-            f"category={self.category.value!r})"
+            f"{type(self).__name__}({self.message!r}, request_id={self.request_id!r}, category={self.category.value!r})"
         )
 
 

@@ -26,6 +26,7 @@ from tinker_api.models import (
     ClientConfigRequest,
     CreateSessionRequest,
     FinishSessionRequest,
+    GetServerCapabilitiesResponse,
     SessionHeartbeatRequest,
 )
 
@@ -95,7 +96,7 @@ class ClientHolder:
         self._sampler_seq = itertools.count()
         self._closed = False
         self.telemetry: Telemetry | None = None
-        self.last_capabilities: Any = None  # last good get_server_capabilities answer
+        self.last_capabilities: GetServerCapabilitiesResponse | None = None  # last good capabilities answer
 
     # ------------------------------------------------------------------ counters
 
@@ -123,7 +124,9 @@ class ClientHolder:
         async with self._config_lock:
             if self._server_config is None:
                 try:
-                    resp = await self.transport.call(_get_client_config, body=ClientConfigRequest(sdk_version=__version__))
+                    resp = await self.transport.call(
+                        _get_client_config, body=ClientConfigRequest(sdk_version=__version__)
+                    )
                     self._server_config = ServerConfig.from_json(decode_json(resp))
                 except APIStatusError as exc:
                     if exc.status_code not in (404, 405):
@@ -160,13 +163,20 @@ class ClientHolder:
                     }
                 )
                 resp = decode_json(await self.transport.call(_create_session, body=body))
-                for level, key in ((logging.INFO, "info_message"), (logging.WARNING, "warning_message"),
-                                   (logging.ERROR, "error_message")):
+                for level, key in (
+                    (logging.INFO, "info_message"),
+                    (logging.WARNING, "warning_message"),
+                    (logging.ERROR, "error_message"),
+                ):
                     if resp.get(key):
                         logger.log(level, "Server: %s", resp[key])
                 if self.session_lost is not None:
-                    logger.warning("Previous session %s was lost (%s); started session %s",
-                                   self.session_id, self.session_lost, resp["session_id"])
+                    logger.warning(
+                        "Previous session %s was lost (%s); started session %s",
+                        self.session_id,
+                        self.session_lost,
+                        resp["session_id"],
+                    )
                 self.session_id = str(resp["session_id"])
                 self.session_lost = None
                 if self.settings.telemetry_enabled:
@@ -200,7 +210,9 @@ class ClientHolder:
             await asyncio.sleep(HEARTBEAT_INTERVAL)
             try:
                 await self.transport.call(
-                    _session_heartbeat, body=SessionHeartbeatRequest(session_id=session_id), retry=False,
+                    _session_heartbeat,
+                    body=SessionHeartbeatRequest(session_id=session_id),
+                    retry=False,
                     timeout=HEARTBEAT_TIMEOUT,
                 )
                 last_ok = time.monotonic()
@@ -209,8 +221,11 @@ class ClientHolder:
                     reason = "finished" if exc.status_code == 410 else "unknown to the server"
                     if self.session_id == session_id:
                         self.session_lost = f"session {reason} (heartbeat HTTP {exc.status_code})"
-                    logger.warning("Session %s is %s; heartbeats stopped. New clients will start a new session.",
-                                   session_id, reason)
+                    logger.warning(
+                        "Session %s is %s; heartbeats stopped. New clients will start a new session.",
+                        session_id,
+                        reason,
+                    )
                     return
                 self._warn_if_stale(session_id, last_ok)
             except APIConnectionError:
@@ -220,7 +235,9 @@ class ClientHolder:
     def _warn_if_stale(session_id: str, last_ok: float) -> None:
         silent = time.monotonic() - last_ok
         if silent > HEARTBEAT_WARN_AFTER:
-            logger.warning("No successful heartbeat for session %s in %.0f s; the server may end it", session_id, silent)
+            logger.warning(
+                "No successful heartbeat for session %s in %.0f s; the server may end it", session_id, silent
+            )
 
     async def finish(self, status: str, detail: str | None = None) -> None:
         """Finish the session (if one was created) and close connections. Idempotent."""

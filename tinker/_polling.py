@@ -78,7 +78,11 @@ def _category(value: Any) -> Any:
     try:
         return RequestErrorCategory(value)
     except ValueError:
-        return RequestErrorCategory.Unknown if hasattr(RequestErrorCategory, "Unknown") else RequestErrorCategory("unknown")
+        return (
+            RequestErrorCategory.Unknown
+            if hasattr(RequestErrorCategory, "Unknown")
+            else RequestErrorCategory("unknown")
+        )
 
 
 async def poll_future(
@@ -119,8 +123,11 @@ async def poll_future(
         iteration += 1
         try:
             response = await transport.send_once(
-                req["method"].upper(), req["url"], headers={**req["headers"], **headers},
-                content=req["content"], timeout=POLL_TIMEOUT,
+                req["method"].upper(),
+                req["url"],
+                headers={**req["headers"], **headers},
+                content=req["content"],
+                timeout=POLL_TIMEOUT,
             )
         except CircuitOpenError as exc:
             # The server keeps failing: wait for the breaker's next probe, but not forever.
@@ -140,7 +147,9 @@ async def poll_future(
                     await asyncio.sleep(_MIN_POLL_INTERVAL - elapsed)
                 continue
             if status == 410:
-                raise FutureExpiredError(f"Future {request_id} expired on the server (HTTP 410); resubmit the request") from exc
+                raise FutureExpiredError(
+                    f"Future {request_id} expired on the server (HTTP 410); resubmit the request"
+                ) from exc
             if status == 402:
                 billing_started = billing_started or time.monotonic()
                 if time.monotonic() - billing_started > policy.config.billing_pause_max:

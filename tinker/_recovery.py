@@ -112,8 +112,9 @@ def is_terminal(exc: BaseException) -> bool:
 class RecoveringTrainingClient:
     """A TrainingClient that restores its latest saved state after terminal failures (see module docs)."""
 
-    def __init__(self, service: ServiceClient, client: TrainingClient, policy: RecoveryPolicy | None = None,
-                 *, step: int = 0) -> None:
+    def __init__(
+        self, service: ServiceClient, client: TrainingClient, policy: RecoveryPolicy | None = None, *, step: int = 0
+    ) -> None:
         self._service = service
         self._client = client
         self.policy = policy or RecoveryPolicy()
@@ -167,15 +168,27 @@ class RecoveringTrainingClient:
             if generation != self._generation:
                 # Another call already restored the run; this call belonged to the lost model.
                 step, path = self._checkpoints[-1]
-                return TrainingRunRecovered(f"training run was restored from {path} at step {step}; resubmit",
-                                            step=step, checkpoint_path=path, lost_steps=0, cause=exc)
+                return TrainingRunRecovered(
+                    f"training run was restored from {path} at step {step}; resubmit",
+                    step=step,
+                    checkpoint_path=path,
+                    lost_steps=0,
+                    cause=exc,
+                )
             checkpoint = self._checkpoints[-1] if self._checkpoints else None
             self.attempts += 1
             attempt = self.attempts
             old_id = self._client.model_id
         lost = self.step - (checkpoint[0] if checkpoint else 0)
-        event = RecoveryEvent(attempt, exc, checkpoint[1] if checkpoint else None,
-                              checkpoint[0] if checkpoint else None, lost, old_id, None)
+        event = RecoveryEvent(
+            attempt,
+            exc,
+            checkpoint[1] if checkpoint else None,
+            checkpoint[0] if checkpoint else None,
+            lost,
+            old_id,
+            None,
+        )
         if checkpoint is None or attempt > self.policy.max_attempts:
             why = "no saved state to restore" if checkpoint is None else f"{self.policy.max_attempts} recoveries used"
             logger.error("Training run %s failed terminally (%s); not recovering: %s", old_id, exc, why)
@@ -183,8 +196,14 @@ class RecoveringTrainingClient:
                 self.policy.on_give_up(event)
             return exc
         step, path = checkpoint
-        logger.warning("Training run %s failed terminally (%s); restoring %s (step %d, %d steps lost)",
-                       old_id, exc, path, step, lost)
+        logger.warning(
+            "Training run %s failed terminally (%s); restoring %s (step %d, %d steps lost)",
+            old_id,
+            exc,
+            path,
+            step,
+            lost,
+        )
         try:
             new_client = await self._service.create_training_client_from_state_with_optimizer(path).result_async()
         except BaseException as restore_exc:  # noqa: BLE001 - reported, then the original failure is raised
@@ -203,17 +222,22 @@ class RecoveringTrainingClient:
         return TrainingRunRecovered(
             f"training run {old_id} failed ({type(exc).__name__}: {exc}); restored {path} into "
             f"{new_client.model_id}: resume at step {step} ({lost} completed steps were lost)",
-            step=step, checkpoint_path=path, lost_steps=lost, cause=exc,
+            step=step,
+            checkpoint_path=path,
+            lost_steps=lost,
+            cause=exc,
         )
 
     # ------------------------------------------------------------------ the training surface
 
-    def forward(self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, float | str] | None = None
-                ) -> APIFuture[ForwardBackwardOutput]:
+    def forward(
+        self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, float | str] | None = None
+    ) -> APIFuture[ForwardBackwardOutput]:
         return self._guard(self._client.forward(data, loss_fn, loss_fn_config))
 
-    def forward_backward(self, data: Sequence[Datum], loss_fn: str,
-                         loss_fn_config: Mapping[str, float | str] | None = None) -> APIFuture[ForwardBackwardOutput]:
+    def forward_backward(
+        self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, float | str] | None = None
+    ) -> APIFuture[ForwardBackwardOutput]:
         return self._guard(self._client.forward_backward(data, loss_fn, loss_fn_config))
 
     def optim_step(self, optim_params: Any = None, *, adam_params: Any = None) -> APIFuture[OptimStepResponse]:
@@ -226,8 +250,13 @@ class RecoveringTrainingClient:
 
         return self._guard(self._client.optim_step(optim_params, adam_params=adam_params), done)
 
-    def save_state(self, name: str, ttl_seconds: int | None = None, overwrite: bool = False,
-                   user_metadata: Mapping[str, str] | None = None) -> APIFuture[SaveWeightsResponse]:
+    def save_state(
+        self,
+        name: str,
+        ttl_seconds: int | None = None,
+        overwrite: bool = False,
+        user_metadata: Mapping[str, str] | None = None,
+    ) -> APIFuture[SaveWeightsResponse]:
         with self._lock:
             at_step = self._submitted_steps  # requests run in order: the save follows every step submitted
 

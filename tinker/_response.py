@@ -53,8 +53,17 @@ def _convert(raw: httpx.Response, content: bytes, to: Any) -> Any:
 
 
 class _BaseResponse(Generic[R]):
-    def __init__(self, *, raw: httpx.Response, cast_to: Any = object, client: Any = None, stream: bool = False,
-                 stream_cls: Any = None, options: Any = None, retries_taken: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        raw: httpx.Response,
+        cast_to: Any = object,
+        client: Any = None,
+        stream: bool = False,
+        stream_cls: Any = None,
+        options: Any = None,
+        retries_taken: int = 0,
+    ) -> None:
         self.http_response = raw
         self.retries_taken = retries_taken
         self._cast_to = cast_to

@@ -52,7 +52,7 @@ from ._holder import ClientHolder, shared_rest_holder
 from ._telemetry import Telemetry
 from ._transport import decode_json
 
-__all__ = ["RestClient", "AdminClient"]
+__all__ = ["AdminClient", "RestClient"]
 
 logger = logging.getLogger("tinker")
 T = TypeVar("T")
@@ -123,7 +123,7 @@ class RestClient(_RestBase):
             try:
                 resp = await holder.transport.call(_get_server_capabilities)
             except (APIStatusError, APIConnectionError) as exc:
-                last = getattr(holder, "last_capabilities", None)
+                last = holder.last_capabilities
                 if last is None or (isinstance(exc, APIStatusError) and exc.status_code < 500):
                     raise
                 logger.warning("Could not refresh server capabilities (%s); using the last known answer", exc)
@@ -458,7 +458,7 @@ class AdminClient(_RestBase):
         self, starting_on: dt.datetime | str, ending_before: dt.datetime | str
     ) -> APIFuture[types.BillingUsageResponse]:
         def as_dt(v: dt.datetime | str) -> dt.datetime:
-            return v if isinstance(v, dt.datetime) else dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
+            return v if isinstance(v, dt.datetime) else dt.datetime.fromisoformat(v)
 
         return self._get(_get_billing_usage, starting_on=as_dt(starting_on), ending_before=as_dt(ending_before))
 

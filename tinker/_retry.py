@@ -115,8 +115,13 @@ def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> f
 class RetryPolicy:
     """Decides, per failure, whether to retry and how long to wait. Stateless apart from its RNG."""
 
-    def __init__(self, config: RetryConfig | None = None, *, rng: random.Random | None = None,
-                 retry_statuses: frozenset[int] = RETRYABLE_STATUSES) -> None:
+    def __init__(
+        self,
+        config: RetryConfig | None = None,
+        *,
+        rng: random.Random | None = None,
+        retry_statuses: frozenset[int] = RETRYABLE_STATUSES,
+    ) -> None:
         self.config = config or RetryConfig()
         self._rng = rng or random.Random()
         self._retry_statuses = retry_statuses

@@ -53,8 +53,16 @@ class SamplingClient:
     ``sample`` returns at once with an :class:`APIFuture` that is also a ``concurrent.futures.Future``.
     """
 
-    def __init__(self, holder: ClientHolder, *, sampling_session_id: str, base_model: str, shadow: bool = False,
-                 retry_config: RetryConfig | None = None, record_stability_info: bool = False) -> None:
+    def __init__(
+        self,
+        holder: ClientHolder,
+        *,
+        sampling_session_id: str,
+        base_model: str,
+        shadow: bool = False,
+        retry_config: RetryConfig | None = None,
+        record_stability_info: bool = False,
+    ) -> None:
         self.holder = holder
         self.sampling_session_id = sampling_session_id
         self._base_model = base_model
@@ -71,13 +79,21 @@ class SamplingClient:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The credential is not pickled: the receiving process resolves its own (api key / environment).
-        return (_restore, (self.holder.settings.base_url, self.sampling_session_id, self._base_model,
-                           self.record_stability_info))
+        return (
+            _restore,
+            (self.holder.settings.base_url, self.sampling_session_id, self._base_model, self.record_stability_info),
+        )
 
     @staticmethod
-    def create(holder: ClientHolder, *, model_path: str | None = None, base_model: str | None = None,
-               sampling_session_id: str | None = None, retry_config: RetryConfig | None = None,
-               record_stability_info: bool = False) -> APIFuture[SamplingClient]:
+    def create(
+        holder: ClientHolder,
+        *,
+        model_path: str | None = None,
+        base_model: str | None = None,
+        sampling_session_id: str | None = None,
+        retry_config: RetryConfig | None = None,
+        record_stability_info: bool = False,
+    ) -> APIFuture[SamplingClient]:
         """A future of a client on ``holder``: for an existing sampler (``sampling_session_id``), else for a
         new sampling session on ``model_path`` (a ``tinker://`` sampler path) or ``base_model``."""
         if sampling_session_id is None and model_path is None and base_model is None:
@@ -94,16 +110,24 @@ class SamplingClient:
                     body["model_path"] = model_path
                 if base_model is not None:
                     body["base_model"] = base_model
-                resp = decode_json(await holder.transport.call(
-                    _create_sampling_session, body=CreateSamplingSessionRequest.model_validate(body)))
+                resp = decode_json(
+                    await holder.transport.call(
+                        _create_sampling_session, body=CreateSamplingSessionRequest.model_validate(body)
+                    )
+                )
                 sampler_id = str(resp["sampling_session_id"])
             assert sampler_id is not None
             resolved = base_model
             if resolved is None:
                 info = decode_json(await holder.transport.call(_get_sampler, sampler_id=sampler_id))
                 resolved = str(info["base_model"])
-            return SamplingClient(holder, sampling_session_id=sampler_id, base_model=resolved,
-                                  retry_config=retry_config, record_stability_info=record_stability_info)
+            return SamplingClient(
+                holder,
+                sampling_session_id=sampler_id,
+                base_model=resolved,
+                retry_config=retry_config,
+                record_stability_info=record_stability_info,
+            )
 
         return spawn(make())
 
@@ -113,8 +137,13 @@ class SamplingClient:
         :meth:`from_sampler_handle` turns it into a new client for the same sampler, any number of
         times. It holds the server URL and sampler, never the credential.
         """
-        state = {"v": 1, "base_url": self.holder.settings.base_url, "sampling_session_id": self.sampling_session_id,
-                 "base_model": self._base_model, "record_stability_info": self.record_stability_info}
+        state = {
+            "v": 1,
+            "base_url": self.holder.settings.base_url,
+            "sampling_session_id": self.sampling_session_id,
+            "base_model": self._base_model,
+            "record_stability_info": self.record_stability_info,
+        }
         return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode()
 
     @staticmethod
@@ -128,8 +157,12 @@ class SamplingClient:
             state = json.loads(base64.urlsafe_b64decode(handle.encode()))
             if state.get("v") != 1:
                 raise ValueError(f"unsupported version {state.get('v')!r}")
-            args = (str(state["base_url"]), str(state["sampling_session_id"]), str(state["base_model"]),
-                    bool(state["record_stability_info"]))
+            args = (
+                str(state["base_url"]),
+                str(state["sampling_session_id"]),
+                str(state["base_model"]),
+                bool(state["record_stability_info"]),
+            )
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise ValueError(f"not a sampler handle from SamplingClient.get_sampler_handle(): {exc}") from None
         return _restore(*args, api_key=api_key)
@@ -142,20 +175,44 @@ class SamplingClient:
 
     # ------------------------------------------------------------------ sampling
 
-    def sample(self, prompt: ModelInput, num_samples: int, sampling_params: SamplingParams,
-               include_prompt_logprobs: bool = False, topk_prompt_logprobs: int = 0, topk_sample_logprobs: int = 0,
-               target_prompt_logprobs: TensorData | None = None, prompt_alt_tokens_k: int = 0,
-               prompt_logprobs_last_n: int | None = None) -> APIFuture[SampleResponse]:
+    def sample(
+        self,
+        prompt: ModelInput,
+        num_samples: int,
+        sampling_params: SamplingParams,
+        include_prompt_logprobs: bool = False,
+        topk_prompt_logprobs: int = 0,
+        topk_sample_logprobs: int = 0,
+        target_prompt_logprobs: TensorData | None = None,
+        prompt_alt_tokens_k: int = 0,
+        prompt_logprobs_last_n: int | None = None,
+    ) -> APIFuture[SampleResponse]:
         """Generate ``num_samples`` continuations of ``prompt``."""
-        body = self._sample_body(prompt, num_samples, sampling_params, include_prompt_logprobs, topk_prompt_logprobs,
-                                 topk_sample_logprobs, target_prompt_logprobs, prompt_alt_tokens_k,
-                                 prompt_logprobs_last_n)
+        body = self._sample_body(
+            prompt,
+            num_samples,
+            sampling_params,
+            include_prompt_logprobs,
+            topk_prompt_logprobs,
+            topk_sample_logprobs,
+            target_prompt_logprobs,
+            prompt_alt_tokens_k,
+            prompt_logprobs_last_n,
+        )
         return spawn(self._sample(body, prompt_alt_tokens_k))
 
-    def _sample_body(self, prompt: ModelInput, num_samples: int, sampling_params: SamplingParams,
-                     include_prompt_logprobs: bool, topk_prompt_logprobs: int, topk_sample_logprobs: int,
-                     target_prompt_logprobs: TensorData | None, prompt_alt_tokens_k: int,
-                     prompt_logprobs_last_n: int | None) -> SampleRequest:
+    def _sample_body(
+        self,
+        prompt: ModelInput,
+        num_samples: int,
+        sampling_params: SamplingParams,
+        include_prompt_logprobs: bool,
+        topk_prompt_logprobs: int,
+        topk_sample_logprobs: int,
+        target_prompt_logprobs: TensorData | None,
+        prompt_alt_tokens_k: int,
+        prompt_logprobs_last_n: int | None,
+    ) -> SampleRequest:
         if not isinstance(prompt, ModelInput):
             raise TypeError(f"prompt must be a tinker.ModelInput, got {type(prompt).__name__}")
         if not isinstance(sampling_params, SamplingParams):
@@ -164,8 +221,10 @@ class SamplingClient:
             if not include_prompt_logprobs:
                 raise ValueError("prompt_logprobs_last_n needs include_prompt_logprobs=True")
             if not 1 <= prompt_logprobs_last_n <= prompt.length - 1:
-                raise ValueError(f"prompt_logprobs_last_n must be in [1, {prompt.length - 1}] for this prompt, "
-                                 f"got {prompt_logprobs_last_n}")
+                raise ValueError(
+                    f"prompt_logprobs_last_n must be in [1, {prompt.length - 1}] for this prompt, "
+                    f"got {prompt_logprobs_last_n}"
+                )
         # Checked on the Python values: JSON has no NaN/Infinity, and the JSON dump may turn them into null.
         _validate.check_finite_fields(sampling_params.model_dump(), "sampling_params")
         # Built from the caller's validated models as they are (no dump and re-parse); seq_id is set per send.
@@ -215,9 +274,7 @@ class SamplingClient:
             request = body.model_copy(update={"seq_id": self._next_seq()})
             started = time.monotonic()
             try:
-                resp = await transport.call(_asample, body=request,
-                                            x_tinker_sampling_backpressure="1",
-                                            policy=policy)
+                resp = await transport.call(_asample, body=request, x_tinker_sampling_backpressure="1", policy=policy)
             except APIStatusError as exc:
                 if exc.status_code == 429:
                     # Backpressure: every request of this client waits, then resubmits (within the deadline).
@@ -234,8 +291,13 @@ class SamplingClient:
             future = decode_json(resp)
             ids = future.get("sample_sequence_ids")
             try:
-                result = await poll_future(transport, str(future["request_id"]), _sample_spec(ids), observer=self,
-                                           submit_rtt=time.monotonic() - started)
+                result = await poll_future(
+                    transport,
+                    str(future["request_id"]),
+                    _sample_spec(ids),
+                    observer=self,
+                    submit_rtt=time.monotonic() - started,
+                )
             except FutureExpiredError:
                 resubmits += 1
                 if resubmits > _MAX_RESUBMITS:
@@ -243,12 +305,20 @@ class SamplingClient:
                 logger.info("Sample future expired on the server; resubmitting (%d/%d)", resubmits, _MAX_RESUBMITS)
                 continue
             if alt_k > 0 and result.prompt_alt_tokens is None:
-                raise RuntimeError("prompt_alt_tokens_k was requested but the server returned no prompt_alt_tokens; "
-                                   "the server may predate this feature")
+                raise RuntimeError(
+                    "prompt_alt_tokens_k was requested but the server returned no prompt_alt_tokens; "
+                    "the server may predate this feature"
+                )
             return result
 
-    def sample_stream(self, prompt: ModelInput, num_samples: int = 1, sampling_params: SamplingParams | None = None,
-                      *, tokenizer: Any = None) -> SampleStream:
+    def sample_stream(
+        self,
+        prompt: ModelInput,
+        num_samples: int = 1,
+        sampling_params: SamplingParams | None = None,
+        *,
+        tokenizer: Any = None,
+    ) -> SampleStream:
         """Stream sampled tokens as they are generated (``for ev in ...`` or ``async for ev in ...``).
 
         Token events carry the token id, its logprob, the sample index and the decoded text delta (from
@@ -262,11 +332,12 @@ class SamplingClient:
         body = self._sample_body(prompt, num_samples, params, False, 0, 0, None, 0, None)
         decode = None
         if tokenizer is not None:
-            decode = lambda toks: tokenizer.decode(toks)  # noqa: E731
+            decode = lambda toks: tokenizer.decode(toks)
         return SampleStream(self, body, decode)
 
-    def compute_logprobs(self, prompt: ModelInput, prompt_logprobs_last_n: int | None = None
-                         ) -> APIFuture[list[float | None]]:
+    def compute_logprobs(
+        self, prompt: ModelInput, prompt_logprobs_last_n: int | None = None
+    ) -> APIFuture[list[float | None]]:
         """Log-probabilities of each prompt token given its prefix (the first entry is None)."""
         body = self._sample_body(prompt, 1, SamplingParams(max_tokens=1), True, 0, 0, None, 0, prompt_logprobs_last_n)
 
@@ -294,24 +365,41 @@ class SamplingClient:
 
     def on_queue_state_change(self, queue_state: str, queue_state_reason: str | None) -> None:
         if queue_state != "active":
-            logger.warning("Sampling is paused for sampler %s: %s", self.sampling_session_id,
-                           queue_state_reason or queue_state)
+            logger.warning(
+                "Sampling is paused for sampler %s: %s", self.sampling_session_id, queue_state_reason or queue_state
+            )
 
     # ------------------------------------------------------------------ deprecated async twins
 
     @deprecated_async("sample")
-    async def sample_async(self, prompt: ModelInput, num_samples: int, sampling_params: SamplingParams,
-                           include_prompt_logprobs: bool = False, topk_prompt_logprobs: int = 0,
-                           topk_sample_logprobs: int = 0, target_prompt_logprobs: TensorData | None = None,
-                           prompt_alt_tokens_k: int = 0, prompt_logprobs_last_n: int | None = None
-                           ) -> SampleResponse:
-        return await self.sample(prompt, num_samples, sampling_params, include_prompt_logprobs,
-                                 topk_prompt_logprobs, topk_sample_logprobs, target_prompt_logprobs,
-                                 prompt_alt_tokens_k, prompt_logprobs_last_n)
+    async def sample_async(
+        self,
+        prompt: ModelInput,
+        num_samples: int,
+        sampling_params: SamplingParams,
+        include_prompt_logprobs: bool = False,
+        topk_prompt_logprobs: int = 0,
+        topk_sample_logprobs: int = 0,
+        target_prompt_logprobs: TensorData | None = None,
+        prompt_alt_tokens_k: int = 0,
+        prompt_logprobs_last_n: int | None = None,
+    ) -> SampleResponse:
+        return await self.sample(
+            prompt,
+            num_samples,
+            sampling_params,
+            include_prompt_logprobs,
+            topk_prompt_logprobs,
+            topk_sample_logprobs,
+            target_prompt_logprobs,
+            prompt_alt_tokens_k,
+            prompt_logprobs_last_n,
+        )
 
     @deprecated_async("compute_logprobs")
-    async def compute_logprobs_async(self, prompt: ModelInput, prompt_logprobs_last_n: int | None = None
-                                     ) -> list[float | None]:
+    async def compute_logprobs_async(
+        self, prompt: ModelInput, prompt_logprobs_last_n: int | None = None
+    ) -> list[float | None]:
         return await self.compute_logprobs(prompt, prompt_logprobs_last_n)
 
     @deprecated_async("get_base_model")
@@ -328,24 +416,40 @@ def _sample_spec(sequence_ids: Sequence[str] | None) -> PollSpec[SampleResponse]
     return PollSpec(request_type="Sample", parse=parse, accept_proto=True)
 
 
-def create_sampling_client(holder: ClientHolder, *, model_path: str | None, base_model: str | None,
-                           retry_config: RetryConfig | None, record_stability_info: bool
-                           ) -> BackcompatSamplingClientFuture:
+def create_sampling_client(
+    holder: ClientHolder,
+    *,
+    model_path: str | None,
+    base_model: str | None,
+    retry_config: RetryConfig | None,
+    record_stability_info: bool,
+) -> BackcompatSamplingClientFuture:
     """Open a sampling session on the server and wrap it in a SamplingClient (as a backcompat future)."""
     from ._backcompat import BackcompatSamplingClientFuture
 
     if model_path is None and base_model is None:
         raise ValueError("create_sampling_client needs model_path= (a tinker:// sampler path) or base_model=")
-    future = SamplingClient.create(holder, model_path=model_path, base_model=base_model, retry_config=retry_config,
-                                   record_stability_info=record_stability_info)
+    future = SamplingClient.create(
+        holder,
+        model_path=model_path,
+        base_model=base_model,
+        retry_config=retry_config,
+        record_stability_info=record_stability_info,
+    )
     return BackcompatSamplingClientFuture(future)  # type: ignore[arg-type]
 
 
-def _restore(base_url: str, sampling_session_id: str, base_model: str, record_stability_info: bool, *,
-             api_key: str | None = None) -> SamplingClient:
+def _restore(
+    base_url: str, sampling_session_id: str, base_model: str, record_stability_info: bool, *, api_key: str | None = None
+) -> SamplingClient:
     from ._config import ClientSettings
     from ._holder import shared_rest_holder
 
     holder = shared_rest_holder(ClientSettings.resolve(base_url=base_url, api_key=api_key))
-    return SamplingClient(holder, sampling_session_id=sampling_session_id, base_model=base_model, shadow=True,
-                          record_stability_info=record_stability_info)
+    return SamplingClient(
+        holder,
+        sampling_session_id=sampling_session_id,
+        base_model=base_model,
+        shadow=True,
+        record_stability_info=record_stability_info,
+    )

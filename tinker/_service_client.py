@@ -5,14 +5,21 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 from tinker_api.api.models import create_model as _create_model
 from tinker_api.api.models import get_info as _get_info
 from tinker_api.api.training import create_custom_loss as _create_custom_loss
 from tinker_api.api.weights import load_weights as _load_weights
-from tinker_api.models import CreateCustomLossRequest, CreateModelRequest, GetInfoRequest, LoadWeightsRequest
+from tinker_api.models import (
+    CreateCustomLossRequest,
+    CreateModelRequest,
+    GetInfoRequest,
+    GetInfoResponse,
+    LoadWeightsRequest,
+)
 
 from ._backcompat import BackcompatSamplingClientFuture, BackcompatTrainingClientFuture
 from ._config import ClientSettings
@@ -27,7 +34,6 @@ from ._sampling_client import create_sampling_client
 from ._telemetry import Telemetry
 from ._training_client import TrainingClient
 from ._transport import decode_json
-from tinker_api.models import GetInfoResponse
 
 if TYPE_CHECKING:
     from tinker_api.models import GetServerCapabilitiesResponse
@@ -60,20 +66,36 @@ class ServiceClient:
         retry_config: The retry policy for this client's requests.
     """
 
-    def __init__(self, user_metadata: Mapping[str, str] | None = None, project_id: str | None = None, *,
-                 display_name: str | None = None, base_url: str | None = None, api_key: str | None = None,
-                 default_headers_overrides: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        user_metadata: Mapping[str, str] | None = None,
+        project_id: str | None = None,
+        *,
+        display_name: str | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        default_headers_overrides: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         unknown = set(kwargs) - _KNOWN_KWARGS
         if unknown:
             warn_deprecated(f"ServiceClient ignores unknown keyword arguments: {sorted(unknown)}")
         self._settings = ClientSettings.resolve(
-            base_url=base_url, api_key=api_key, project_id=project_id,
-            default_headers=default_headers_overrides, timeout=kwargs.get("timeout"),
+            base_url=base_url,
+            api_key=api_key,
+            project_id=project_id,
+            default_headers=default_headers_overrides,
+            timeout=kwargs.get("timeout"),
         )
         self._retry_config: RetryConfig | None = kwargs.get("retry_config")
         self._http_transport: httpx.AsyncBaseTransport | None = kwargs.get("_http_transport")
-        self.holder = ClientHolder(self._settings, retry_config=self._retry_config, user_metadata=user_metadata,
-                                   display_name=display_name, http_transport=self._http_transport)
+        self.holder = ClientHolder(
+            self._settings,
+            retry_config=self._retry_config,
+            user_metadata=user_metadata,
+            display_name=display_name,
+            http_transport=self._http_transport,
+        )
         self._rest_holder: ClientHolder | None = None  # session-less, shared by this client's RestClients
         self._closed = False
         self._custom_losses: dict[str, LossHandle] = {}  # by LossHandle.key: each loss is created once
@@ -84,10 +106,12 @@ class ServiceClient:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def __enter__(self) -> ServiceClient:
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if exc_type is None:
             status = "success"
         elif issubclass(exc_type, Exception):
@@ -115,10 +139,17 @@ class ServiceClient:
 
     # ------------------------------------------------------------------ training clients
 
-    def create_lora_training_client(self, base_model: str, rank: int = 32, seed: int | None = None,
-                                    train_mlp: bool = True, train_attn: bool = True, train_unembed: bool = True,
-                                    user_metadata: Mapping[str, str] | None = None, optimizer: Any = None
-                                    ) -> BackcompatTrainingClientFuture:
+    def create_lora_training_client(
+        self,
+        base_model: str,
+        rank: int = 32,
+        seed: int | None = None,
+        train_mlp: bool = True,
+        train_attn: bool = True,
+        train_unembed: bool = True,
+        user_metadata: Mapping[str, str] | None = None,
+        optimizer: Any = None,
+    ) -> BackcompatTrainingClientFuture:
         """Create a LoRA model on ``base_model`` and return (a future of) its :class:`TrainingClient`."""
         self._check_open()
         if not (train_mlp or train_attn or train_unembed):
@@ -126,8 +157,12 @@ class ServiceClient:
         if not isinstance(rank, int) or rank < 1:
             raise ValueError(f"rank must be a positive int, got {rank!r}")
         model_seq_id = self.holder.next_model_seq_id()
-        lora: dict[str, Any] = {"rank": rank, "train_unembed": train_unembed, "train_mlp": train_mlp,
-                                "train_attn": train_attn}
+        lora: dict[str, Any] = {
+            "rank": rank,
+            "train_unembed": train_unembed,
+            "train_mlp": train_mlp,
+            "train_attn": train_attn,
+        }
         if seed is not None:
             lora["seed"] = seed
         optimizer_config = _optimizer_json(optimizer)
@@ -137,17 +172,28 @@ class ServiceClient:
 
         async def create() -> TrainingClient:
             session_id = await self.holder.ensure_session()
-            body: dict[str, Any] = {"session_id": session_id, "model_seq_id": model_seq_id, "base_model": base_model,
-                                    "lora_config": lora, "optimizer_config": optimizer_config}
+            body: dict[str, Any] = {
+                "session_id": session_id,
+                "model_seq_id": model_seq_id,
+                "base_model": base_model,
+                "lora_config": lora,
+                "optimizer_config": optimizer_config,
+            }
             if user_metadata is not None:
                 body["user_metadata"] = dict(user_metadata)
-            resp = decode_json(await self.holder.transport.call(_create_model, body=CreateModelRequest.model_validate(body)))
-            result = await poll_future(self.holder.transport, str(resp["request_id"]),
-                                       PollSpec("CreateModel", lambda r: decode_json(r)),
-                                       observer=QueueStateLogger("Model creation"))
+            resp = decode_json(
+                await self.holder.transport.call(_create_model, body=CreateModelRequest.model_validate(body))
+            )
+            result = await poll_future(
+                self.holder.transport,
+                str(resp["request_id"]),
+                PollSpec("CreateModel", lambda r: decode_json(r)),
+                observer=QueueStateLogger("Model creation"),
+            )
             model_id = str(result["model_id"])
-            return TrainingClient(self.holder, model_seq_id=model_seq_id, model_id=model_id,
-                                  info=await self._get_info(model_id))
+            return TrainingClient(
+                self.holder, model_seq_id=model_seq_id, model_id=model_id, info=await self._get_info(model_id)
+            )
 
         return BackcompatTrainingClientFuture(spawn(make()))
 
@@ -166,8 +212,15 @@ class ServiceClient:
         resp = await self.holder.transport.call(_get_info, body=GetInfoRequest(model_id=model_id))
         return _get_info.parse_response(decode_json(resp))
 
-    def _from_state(self, path: str, optimizer: bool, base_model: str | None, user_metadata: Mapping[str, str] | None,
-                    weights_access_token: str | None, optimizer_config: Any) -> BackcompatTrainingClientFuture:
+    def _from_state(
+        self,
+        path: str,
+        optimizer: bool,
+        base_model: str | None,
+        user_metadata: Mapping[str, str] | None,
+        weights_access_token: str | None,
+        optimizer_config: Any,
+    ) -> BackcompatTrainingClientFuture:
         self._check_open()
         if not path.startswith("tinker://"):
             raise ValueError(f"path must be a tinker:// training checkpoint path, got {path!r}")
@@ -178,8 +231,12 @@ class ServiceClient:
 
         async def load() -> TrainingClient:
             session_id = await self.holder.ensure_session()
-            body: dict[str, Any] = {"session_id": session_id, "model_seq_id": model_seq_id, "path": path,
-                                    "optimizer": optimizer}
+            body: dict[str, Any] = {
+                "session_id": session_id,
+                "model_seq_id": model_seq_id,
+                "path": path,
+                "optimizer": optimizer,
+            }
             if base_model is not None:
                 body["base_model"] = base_model
             if user_metadata is not None:
@@ -188,39 +245,58 @@ class ServiceClient:
                 body["weights_access_token"] = weights_access_token
             if not optimizer:
                 body["optimizer_config"] = _optimizer_json(optimizer_config)
-            resp = decode_json(await self.holder.transport.call(_load_weights, body=LoadWeightsRequest.model_validate(body)))
-            result = await poll_future(self.holder.transport, str(resp["request_id"]),
-                                       PollSpec("LoadWeights", lambda r: decode_json(r)))
+            resp = decode_json(
+                await self.holder.transport.call(_load_weights, body=LoadWeightsRequest.model_validate(body))
+            )
+            result = await poll_future(
+                self.holder.transport, str(resp["request_id"]), PollSpec("LoadWeights", lambda r: decode_json(r))
+            )
             model_id = str(result.get("model_id") or f"{session_id}:train:{model_seq_id}")
-            return TrainingClient(self.holder, model_seq_id=model_seq_id, model_id=model_id,
-                                  info=await self._get_info(model_id))
+            return TrainingClient(
+                self.holder, model_seq_id=model_seq_id, model_id=model_id, info=await self._get_info(model_id)
+            )
 
         return BackcompatTrainingClientFuture(spawn(make()))
 
-    def create_training_client_from_state(self, path: str, base_model: str | None = None,
-                                          user_metadata: Mapping[str, str] | None = None,
-                                          weights_access_token: str | None = None, optimizer: Any = None
-                                          ) -> BackcompatTrainingClientFuture:
+    def create_training_client_from_state(
+        self,
+        path: str,
+        base_model: str | None = None,
+        user_metadata: Mapping[str, str] | None = None,
+        weights_access_token: str | None = None,
+        optimizer: Any = None,
+    ) -> BackcompatTrainingClientFuture:
         """A new model initialised with the weights of a training checkpoint (fresh optimizer state)."""
         return self._from_state(path, False, base_model, user_metadata, weights_access_token, optimizer)
 
-    def create_training_client_from_state_with_optimizer(self, path: str, base_model: str | None = None,
-                                                         user_metadata: Mapping[str, str] | None = None,
-                                                         weights_access_token: str | None = None
-                                                         ) -> BackcompatTrainingClientFuture:
+    def create_training_client_from_state_with_optimizer(
+        self,
+        path: str,
+        base_model: str | None = None,
+        user_metadata: Mapping[str, str] | None = None,
+        weights_access_token: str | None = None,
+    ) -> BackcompatTrainingClientFuture:
         """A new model resuming a training checkpoint: weights and optimizer state."""
         return self._from_state(path, True, base_model, user_metadata, weights_access_token, None)
 
     # ------------------------------------------------------------------ sampling and REST
 
-    def create_sampling_client(self, model_path: str | None = None, base_model: str | None = None,
-                               retry_config: RetryConfig | None = None, record_stability_info: bool = False
-                               ) -> BackcompatSamplingClientFuture:
+    def create_sampling_client(
+        self,
+        model_path: str | None = None,
+        base_model: str | None = None,
+        retry_config: RetryConfig | None = None,
+        record_stability_info: bool = False,
+    ) -> BackcompatSamplingClientFuture:
         """A sampling client for a sampler checkpoint (``model_path``) or a base model (``base_model``)."""
         self._check_open()
-        return create_sampling_client(self.holder, model_path=model_path, base_model=base_model,
-                                      retry_config=retry_config or self._retry_config,
-                                      record_stability_info=record_stability_info)
+        return create_sampling_client(
+            self.holder,
+            model_path=model_path,
+            base_model=base_model,
+            retry_config=retry_config or self._retry_config,
+            record_stability_info=record_stability_info,
+        )
 
     def create_custom_loss(self, fn: PerDatumLossFn, input_ranks: Mapping[str, int]) -> APIFuture[LossHandle]:
         """Trace a per-datum loss into a :class:`LossHandle` for ``TrainingClient.forward_backward_custom``.
@@ -243,25 +319,38 @@ class ServiceClient:
             handle = LossHandle(name=name, inputs=inputs, session_id=session_id, graph=graph)
             existing = self._custom_losses.get(handle.key)
             if existing is not None:
-                raise ValueError(f"create_custom_loss: this session already created {existing.name!r} with the "
-                                 "same traced loss; reuse its LossHandle")
+                raise ValueError(
+                    f"create_custom_loss: this session already created {existing.name!r} with the "
+                    "same traced loss; reuse its LossHandle"
+                )
             self._custom_losses[handle.key] = handle
             config = await self.holder.server_config()
             if not (config.raw or {}).get("custom_loss_server_side"):
                 return handle
             try:
-                body = {"session_id": session_id, "custom_loss_seq_id": next(self._custom_loss_seq), "name": name,
-                        "inputs": [{"name": i.name, "rank": i.rank} for i in inputs],
-                        "graph": encode_graph(name, graph)}
-                resp = decode_json(await self.holder.transport.call(
-                    _create_custom_loss, body=CreateCustomLossRequest.model_validate(body)))
-                result = await poll_future(self.holder.transport, str(resp["request_id"]),
-                                           PollSpec("CreateCustomLoss", lambda r: decode_json(r)))
+                body = {
+                    "session_id": session_id,
+                    "custom_loss_seq_id": next(self._custom_loss_seq),
+                    "name": name,
+                    "inputs": [{"name": i.name, "rank": i.rank} for i in inputs],
+                    "graph": encode_graph(name, graph),
+                }
+                resp = decode_json(
+                    await self.holder.transport.call(
+                        _create_custom_loss, body=CreateCustomLossRequest.model_validate(body)
+                    )
+                )
+                result = await poll_future(
+                    self.holder.transport,
+                    str(resp["request_id"]),
+                    PollSpec("CreateCustomLoss", lambda r: decode_json(r)),
+                )
             except BaseException:
                 del self._custom_losses[handle.key]  # not created: the caller may try again
                 raise
-            uploaded = LossHandle(name=name, inputs=inputs, session_id=session_id, graph=graph,
-                                  loss_id=str(result["loss_id"]))
+            uploaded = LossHandle(
+                name=name, inputs=inputs, session_id=session_id, graph=graph, loss_id=str(result["loss_id"])
+            )
             self._custom_losses[handle.key] = uploaded
             return uploaded
 
@@ -272,19 +361,22 @@ class ServiceClient:
         from ._rest_client import RestClient
 
         if self._rest_holder is None:
-            self._rest_holder = ClientHolder(self._settings, retry_config=self._retry_config,
-                                             http_transport=self._http_transport)
+            self._rest_holder = ClientHolder(
+                self._settings, retry_config=self._retry_config, http_transport=self._http_transport
+            )
         return RestClient(_holder=self._rest_holder)
 
     def get_server_capabilities(self) -> GetServerCapabilitiesResponse:
         """The base models the server serves (blocks)."""
         return self.create_rest_client().get_server_capabilities().result()
 
-    def copy_weights(self, path: str, *, ttl_seconds: int | None = None, weights_access_token: str | None = None
-                     ) -> APIFuture[str]:
+    def copy_weights(
+        self, path: str, *, ttl_seconds: int | None = None, weights_access_token: str | None = None
+    ) -> APIFuture[str]:
         """Copy a checkpoint into this client's project; returns the copy's tinker path."""
-        return self.create_rest_client().copy_weights(path, self._settings.project_id, ttl_seconds=ttl_seconds,
-                                                      weights_access_token=weights_access_token)
+        return self.create_rest_client().copy_weights(
+            path, self._settings.project_id, ttl_seconds=ttl_seconds, weights_access_token=weights_access_token
+        )
 
     def get_console_url(self) -> str:
         base = "https://tinker.thinkingmachines.ai"
@@ -297,33 +389,54 @@ class ServiceClient:
     # ------------------------------------------------------------------ deprecated async twins
 
     @deprecated_async("create_lora_training_client")
-    async def create_lora_training_client_async(self, base_model: str, rank: int = 32, seed: int | None = None,
-                                                train_mlp: bool = True, train_attn: bool = True,
-                                                train_unembed: bool = True,
-                                                user_metadata: Mapping[str, str] | None = None,
-                                                optimizer: Any = None) -> TrainingClient:
-        return await self.create_lora_training_client(base_model, rank, seed, train_mlp, train_attn, train_unembed,
-                                                      user_metadata, optimizer)
+    async def create_lora_training_client_async(
+        self,
+        base_model: str,
+        rank: int = 32,
+        seed: int | None = None,
+        train_mlp: bool = True,
+        train_attn: bool = True,
+        train_unembed: bool = True,
+        user_metadata: Mapping[str, str] | None = None,
+        optimizer: Any = None,
+    ) -> TrainingClient:
+        return await self.create_lora_training_client(
+            base_model, rank, seed, train_mlp, train_attn, train_unembed, user_metadata, optimizer
+        )
 
     @deprecated_async("create_training_client_from_state")
-    async def create_training_client_from_state_async(self, path: str, base_model: str | None = None,
-                                                      user_metadata: Mapping[str, str] | None = None,
-                                                      weights_access_token: str | None = None,
-                                                      optimizer: Any = None) -> TrainingClient:
-        return await self.create_training_client_from_state(path, base_model, user_metadata, weights_access_token,
-                                                            optimizer)
+    async def create_training_client_from_state_async(
+        self,
+        path: str,
+        base_model: str | None = None,
+        user_metadata: Mapping[str, str] | None = None,
+        weights_access_token: str | None = None,
+        optimizer: Any = None,
+    ) -> TrainingClient:
+        return await self.create_training_client_from_state(
+            path, base_model, user_metadata, weights_access_token, optimizer
+        )
 
     @deprecated_async("create_training_client_from_state_with_optimizer")
     async def create_training_client_from_state_with_optimizer_async(
-            self, path: str, base_model: str | None = None, user_metadata: Mapping[str, str] | None = None,
-            weights_access_token: str | None = None) -> TrainingClient:
-        return await self.create_training_client_from_state_with_optimizer(path, base_model, user_metadata,
-                                                                           weights_access_token)
+        self,
+        path: str,
+        base_model: str | None = None,
+        user_metadata: Mapping[str, str] | None = None,
+        weights_access_token: str | None = None,
+    ) -> TrainingClient:
+        return await self.create_training_client_from_state_with_optimizer(
+            path, base_model, user_metadata, weights_access_token
+        )
 
     @deprecated_async("create_sampling_client")
-    async def create_sampling_client_async(self, model_path: str | None = None, base_model: str | None = None,
-                                           retry_config: RetryConfig | None = None,
-                                           record_stability_info: bool = False) -> Any:
+    async def create_sampling_client_async(
+        self,
+        model_path: str | None = None,
+        base_model: str | None = None,
+        retry_config: RetryConfig | None = None,
+        record_stability_info: bool = False,
+    ) -> Any:
         return await self.create_sampling_client(model_path, base_model, retry_config, record_stability_info)
 
     @deprecated_async("get_server_capabilities")

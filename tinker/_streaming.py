@@ -135,8 +135,11 @@ class SampleStream:
                 async for event, data in _sse_events(resp.aiter_lines()):
                     payload = orjson.loads(data) if data else {}
                     if event == "error":
-                        raise RequestFailedError(f"Streaming sample failed: {payload.get('error')}", request_id="stream",
-                                                 category=RequestErrorCategory(payload.get("category", "unknown")))
+                        raise RequestFailedError(
+                            f"Streaming sample failed: {payload.get('error')}",
+                            request_id="stream",
+                            category=RequestErrorCategory(payload.get("category", "unknown")),
+                        )
                     ev = self._event(event, payload)
                     if ev is not None:
                         emit(ev)
@@ -158,8 +161,13 @@ class SampleStream:
                 text = self._decoder.feed(index, token)
             return SampleStreamEvent("token", index, token_id=token, logprob=float(payload["logprob"]), text=text)
         if event == "done":
-            return SampleStreamEvent("done", int(payload["index"]), stop_reason=payload.get("stop_reason"),
-                                     num_tokens=payload.get("num_tokens"), sequence_id=payload.get("sequence_id"))
+            return SampleStreamEvent(
+                "done",
+                int(payload["index"]),
+                stop_reason=payload.get("stop_reason"),
+                num_tokens=payload.get("num_tokens"),
+                sequence_id=payload.get("sequence_id"),
+            )
         return None
 
     def _events_from_result(self, result: SampleResponse) -> Iterator[SampleStreamEvent]:
@@ -168,8 +176,9 @@ class SampleStream:
             for token, lp in zip(seq.tokens, logprobs):
                 text = self._decoder.feed(index, int(token)) if self._decoder is not None else None
                 yield SampleStreamEvent("token", index, token_id=int(token), logprob=lp, text=text)
-            yield SampleStreamEvent("done", index, stop_reason=seq.stop_reason, num_tokens=len(seq.tokens),
-                                    sequence_id=seq.sequence_id)
+            yield SampleStreamEvent(
+                "done", index, stop_reason=seq.stop_reason, num_tokens=len(seq.tokens), sequence_id=seq.sequence_id
+            )
 
     def _start(self, emit: Callable[[Any], None]) -> None:
         if self._task is not None or self._closed:
@@ -195,6 +204,7 @@ class SampleStream:
     async def _aiter(self) -> AsyncIterator[SampleStreamEvent]:
         loop = asyncio.get_running_loop()
         items: asyncio.Queue[Any] = asyncio.Queue()
+
         def emit(item: Any) -> None:
             try:
                 loop.call_soon_threadsafe(items.put_nowait, item)

@@ -39,14 +39,16 @@ class Telemetry:
 
     def _record(self, event: str, severity: str = "INFO", **fields: Any) -> None:
         self._index += 1
-        self._events.append({
-            "event": event,
-            "event_id": str(uuid.uuid4()),
-            "event_session_index": self._index,
-            "severity": severity,
-            "timestamp": dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z"),
-            **fields,
-        })
+        self._events.append(
+            {
+                "event": event,
+                "event_id": str(uuid.uuid4()),
+                "event_session_index": self._index,
+                "severity": severity,
+                "timestamp": dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z"),
+                **fields,
+            }
+        )
 
     def session_start(self) -> None:
         self._record("SESSION_START")
@@ -68,10 +70,15 @@ class Telemetry:
         """Send what was recorded; failures drop the batch."""
         while self._events:
             batch, self._events = self._events[:_MAX_BATCH], self._events[_MAX_BATCH:]
-            body = TelemetrySendRequest.model_validate({
-                "events": batch, "platform": platform.system() or "Unknown", "sdk_version": __version__,
-                "session_id": self.session_id, "process_uuid": _PROCESS_UUID,
-            })
+            body = TelemetrySendRequest.model_validate(
+                {
+                    "events": batch,
+                    "platform": platform.system() or "Unknown",
+                    "sdk_version": __version__,
+                    "session_id": self.session_id,
+                    "process_uuid": _PROCESS_UUID,
+                }
+            )
             try:
                 await self._transport.call(_send_telemetry, body=body, retry=False)
             except (APIStatusError, APIConnectionError, ValueError) as exc:  # ValueError: unencodable, e.g. NaN

@@ -93,8 +93,9 @@ class TrainingClient:
     call order and the server runs them in that order. Wait with ``.result()`` or ``await``.
     """
 
-    def __init__(self, holder: ClientHolder, model_seq_id: int, model_id: str, *, info: GetInfoResponse,
-                 first_seq_id: int = 1) -> None:
+    def __init__(
+        self, holder: ClientHolder, model_seq_id: int, model_id: str, *, info: GetInfoResponse, first_seq_id: int = 1
+    ) -> None:
         self.holder = holder
         self.model_seq_id = model_seq_id
         self.model_id = model_id
@@ -133,25 +134,34 @@ class TrainingClient:
 
     # ------------------------------------------------------------------ forward / backward
 
-    def forward(self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, float | str] | None = None
-                ) -> APIFuture[ForwardBackwardOutput]:
+    def forward(
+        self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, float | str] | None = None
+    ) -> APIFuture[ForwardBackwardOutput]:
         """Compute the loss and per-datum outputs (e.g. ``logprobs``) without accumulating gradients."""
         return self._forward_backward(data, loss_fn, loss_fn_config, forward_only=True)
 
-    def forward_backward(self, data: Sequence[Datum], loss_fn: str,
-                         loss_fn_config: Mapping[str, float | str] | None = None) -> APIFuture[ForwardBackwardOutput]:
+    def forward_backward(
+        self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, float | str] | None = None
+    ) -> APIFuture[ForwardBackwardOutput]:
         """Compute the loss and add its gradients (summed over datums) to the accumulated gradients."""
         return self._forward_backward(data, loss_fn, loss_fn_config, forward_only=False)
 
-    def _forward_backward(self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, float | str] | None,
-                          *, forward_only: bool) -> APIFuture[ForwardBackwardOutput]:
+    def _forward_backward(
+        self,
+        data: Sequence[Datum],
+        loss_fn: str,
+        loss_fn_config: Mapping[str, float | str] | None,
+        *,
+        forward_only: bool,
+    ) -> APIFuture[ForwardBackwardOutput]:
         self._check_usable()
         chunks, config = self._prepare_batch(data, loss_fn, loss_fn_config)
         first = self._ids.reserve(len(chunks))
         return spawn(self._run_chunks(chunks, first, loss_fn, config, forward_only))
 
-    def _prepare_batch(self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Any
-                       ) -> tuple[list[list[wire.WireDatum]], dict[str, float | str] | None]:
+    def _prepare_batch(
+        self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Any
+    ) -> tuple[list[list[wire.WireDatum]], dict[str, float | str] | None]:
         """Check and convert a batch before any seq_id is reserved; returns the chunks in wire form."""
         if not isinstance(loss_fn, str) or not loss_fn:
             raise TypeError(f"loss_fn must be a loss name such as 'cross_entropy', got {loss_fn!r}")
@@ -165,15 +175,22 @@ class TrainingClient:
             index += len(chunk)
         return wire_chunks, config
 
-    async def _run_chunks(self, chunks: list[list[wire.WireDatum]], first: int, loss_fn: str,
-                          config: dict[str, float | str] | None, forward_only: bool) -> ForwardBackwardOutput:
+    async def _run_chunks(
+        self,
+        chunks: list[list[wire.WireDatum]],
+        first: int,
+        loss_fn: str,
+        config: dict[str, float | str] | None,
+        forward_only: bool,
+    ) -> ForwardBackwardOutput:
         spec = _fbo_spec("Forward" if forward_only else "ForwardBackward")
         transport = self.holder.transport
         try:
             cfg = await self.holder.server_config()
             bodies = [
-                _convert.forward_backward_wire_request_bytes(self.model_id, first + i, chunk, loss_fn, config,
-                                                             forward_only)
+                _convert.forward_backward_wire_request_bytes(
+                    self.model_id, first + i, chunk, loss_fn, config, forward_only
+                )
                 for i, chunk in enumerate(chunks)
             ]
             headers: dict[str, str] = {}
@@ -183,8 +200,7 @@ class TrainingClient:
 
             async def submit(i: int) -> tuple[str, float]:
                 started = time.monotonic()
-                resp = await transport.call(_forward_backward, body=bodies[i],
-                                            extra_headers=headers)
+                resp = await transport.call(_forward_backward, body=bodies[i], extra_headers=headers)
                 return str(decode_json(resp)["request_id"]), time.monotonic() - started
 
             await self._gate.wait(first)
@@ -202,8 +218,9 @@ class TrainingClient:
         )
         return merge_outputs(outputs)
 
-    def forward_backward_custom(self, data: Sequence[Datum], loss_fn: CustomLossFnV1, *,
-                                loss_type_input: str | None = None) -> APIFuture[ForwardBackwardOutput]:
+    def forward_backward_custom(
+        self, data: Sequence[Datum], loss_fn: CustomLossFnV1, *, loss_type_input: str | None = None
+    ) -> APIFuture[ForwardBackwardOutput]:
         """Train on a loss computed client-side from the per-token logprobs (needs torch).
 
         ``loss_fn(data, logprobs)`` gets one ``torch.Tensor`` of logprobs per datum (with
@@ -213,8 +230,11 @@ class TrainingClient:
         """
         self._check_usable()
         if loss_type_input is not None:
-            warnings.warn("forward_backward_custom(loss_type_input=...) is deprecated and ignored",
-                          DeprecationWarning, stacklevel=2)
+            warnings.warn(
+                "forward_backward_custom(loss_type_input=...) is deprecated and ignored",
+                DeprecationWarning,
+                stacklevel=2,
+            )
             if loss_type_input != "logprobs":
                 raise ValueError(f"loss_type_input must be 'logprobs', got {loss_type_input!r}")
         if not callable(loss_fn):
@@ -230,9 +250,14 @@ class TrainingClient:
             weights = d.loss_fn_inputs.get("weights")
             if weights is None:
                 weights = TensorData(np.zeros(targets.to_numpy().shape, dtype=np.float32), dtype="float32")
-            forward_data.append(Datum(model_input=d.model_input,
-                                      loss_fn_inputs={"target_tokens": targets, "weights": weights},
-                                      model_input_spans=d.model_input_spans, loss_fn_input_spans=d.loss_fn_input_spans))
+            forward_data.append(
+                Datum(
+                    model_input=d.model_input,
+                    loss_fn_inputs={"target_tokens": targets, "weights": weights},
+                    model_input_spans=d.model_input_spans,
+                    loss_fn_input_spans=d.loss_fn_input_spans,
+                )
+            )
         forward_chunks, _ = self._prepare_batch(forward_data, "cross_entropy", None)
         n = len(forward_chunks)
         # Reserve forward and backward ids now so later calls cannot slip in between.
@@ -245,8 +270,9 @@ class TrainingClient:
                 linear_data, loss_value, user_metrics = _custom_loss_surrogate(forward_data, fwd, loss_fn)
                 backward_chunks, _ = self._prepare_batch(linear_data, "cross_entropy", None)
                 if len(backward_chunks) != n:  # same inputs and shapes as the forward pass: cannot differ
-                    raise RuntimeError(f"forward_backward_custom: {len(backward_chunks)} backward chunks for "
-                                       f"{n} forward chunks")
+                    raise RuntimeError(
+                        f"forward_backward_custom: {len(backward_chunks)} backward chunks for {n} forward chunks"
+                    )
             except BaseException as exc:
                 self._poisoned = exc
                 await self._gate.release(first + n, n)
@@ -257,15 +283,17 @@ class TrainingClient:
                 metrics["surrogate_loss:sum"] = metrics.pop("loss:sum")
             metrics["loss:sum"] = loss_value
             metrics.update(user_metrics)
-            return ForwardBackwardOutput(loss_fn_output_type=out.loss_fn_output_type,
-                                         loss_fn_outputs=out.loss_fn_outputs, metrics=metrics)
+            return ForwardBackwardOutput(
+                loss_fn_output_type=out.loss_fn_output_type, loss_fn_outputs=out.loss_fn_outputs, metrics=metrics
+            )
 
         return spawn(run())
 
     # ------------------------------------------------------------------ optimizer
 
-    def optim_step(self, optim_params: AdamParams | Any | None = None, *, adam_params: AdamParams | None = None
-                   ) -> APIFuture[OptimStepResponse]:
+    def optim_step(
+        self, optim_params: AdamParams | Any | None = None, *, adam_params: AdamParams | None = None
+    ) -> APIFuture[OptimStepResponse]:
         """Apply the accumulated gradients with AdamW (``AdamParams``) or another optimizer family."""
         from .types.optimizer import AdamParams, OptimStepRequest
 
@@ -290,8 +318,13 @@ class TrainingClient:
 
     # ------------------------------------------------------------------ checkpoints
 
-    def save_state(self, name: str, ttl_seconds: int | None = None, overwrite: bool = False,
-                   user_metadata: Mapping[str, str] | None = None) -> APIFuture[SaveWeightsResponse]:
+    def save_state(
+        self,
+        name: str,
+        ttl_seconds: int | None = None,
+        overwrite: bool = False,
+        user_metadata: Mapping[str, str] | None = None,
+    ) -> APIFuture[SaveWeightsResponse]:
         """Save weights and optimizer state as ``tinker://<run>/weights/<name>``."""
         from tinker_api.models import SaveWeightsResponse
 
@@ -327,12 +360,15 @@ class TrainingClient:
         warn_deprecated("TrainingClient.load_state is deprecated; use ServiceClient.create_training_client_from_state")
         return self._load(path, False, weights_access_token)
 
-    def load_state_with_optimizer(self, path: str, weights_access_token: str | None = None
-                                  ) -> APIFuture[LoadWeightsResponse]:
+    def load_state_with_optimizer(
+        self, path: str, weights_access_token: str | None = None
+    ) -> APIFuture[LoadWeightsResponse]:
         """Load weights and optimizer state. Deprecated: prefer
         ``ServiceClient.create_training_client_from_state_with_optimizer``."""
-        warn_deprecated("TrainingClient.load_state_with_optimizer is deprecated; use "
-                        "ServiceClient.create_training_client_from_state_with_optimizer")
+        warn_deprecated(
+            "TrainingClient.load_state_with_optimizer is deprecated; use "
+            "ServiceClient.create_training_client_from_state_with_optimizer"
+        )
         return self._load(path, True, weights_access_token)
 
     def _save_for_sampler(self, body: dict[str, Any]) -> APIFuture[Any]:
@@ -342,12 +378,13 @@ class TrainingClient:
         seq = self._ids.reserve()
         body = {"model_id": self.model_id, "seq_id": seq, **body}
         spec = _json_spec("SaveWeightsForSampler", lambda b: SaveWeightsForSamplerResponseInternal.model_validate(b))
-        return spawn(self._ordered(_save_weights_for_sampler, seq, spec,
-                                   body=SaveWeightsForSamplerRequest.model_validate(body)))
+        return spawn(
+            self._ordered(_save_weights_for_sampler, seq, spec, body=SaveWeightsForSamplerRequest.model_validate(body))
+        )
 
-    def save_weights_for_sampler(self, name: str, ttl_seconds: int | None = None,
-                                 user_metadata: Mapping[str, str] | None = None
-                                 ) -> APIFuture[SaveWeightsForSamplerResponse]:
+    def save_weights_for_sampler(
+        self, name: str, ttl_seconds: int | None = None, user_metadata: Mapping[str, str] | None = None
+    ) -> APIFuture[SaveWeightsForSamplerResponse]:
         """Save an immutable sampler snapshot as ``tinker://<run>/sampler_weights/<name>``."""
         from tinker_api.models import SaveWeightsForSamplerResponse
 
@@ -362,9 +399,9 @@ class TrainingClient:
             body["user_metadata"] = metadata
         return chain(self._save_for_sampler(body), lambda r: SaveWeightsForSamplerResponse(path=r.path))
 
-    def save_weights_external(self, name: str, ttl_seconds: int | None = None,
-                              age_encryption_recipients: Sequence[str] | None = None
-                              ) -> APIFuture[SaveWeightsExternalResponse]:
+    def save_weights_external(
+        self, name: str, ttl_seconds: int | None = None, age_encryption_recipients: Sequence[str] | None = None
+    ) -> APIFuture[SaveWeightsExternalResponse]:
         """Export the adapter as downloadable files (``tinker://<run>/external_weights/<name>``)."""
         from tinker_api.models import SaveWeightsExternalResponse
 
@@ -385,20 +422,30 @@ class TrainingClient:
             return SaveWeightsExternalResponse(path=b["path"])
 
         spec = _json_spec("SaveWeightsExternal", parse)
-        return spawn(self._ordered(_save_weights_external, seq, spec, body=SaveWeightsExternalRequest.model_validate(body)))
+        return spawn(
+            self._ordered(_save_weights_external, seq, spec, body=SaveWeightsExternalRequest.model_validate(body))
+        )
 
     # ------------------------------------------------------------------ sampling clients
 
-    def save_weights_and_get_sampling_client(self, name: str | None = None, retry_config: RetryConfig | None = None,
-                                             record_stability_info: bool = False, kind: str = "snapshot"
-                                             ) -> BackcompatSamplingClientFuture:
+    def save_weights_and_get_sampling_client(
+        self,
+        name: str | None = None,
+        retry_config: RetryConfig | None = None,
+        record_stability_info: bool = False,
+        kind: str = "snapshot",
+    ) -> BackcompatSamplingClientFuture:
         """Snapshot the current weights (ephemerally) and return a sampling client for them."""
         from ._backcompat import BackcompatSamplingClientFuture
         from ._sampling_client import SamplingClient
 
         if name is not None:
-            warnings.warn("save_weights_and_get_sampling_client(name=...) is deprecated and ignored; "
-                          "snapshots made here are always ephemeral", DeprecationWarning, stacklevel=2)
+            warnings.warn(
+                "save_weights_and_get_sampling_client(name=...) is deprecated and ignored; "
+                "snapshots made here are always ephemeral",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         if kind not in ("snapshot", "inflight"):
             raise ValueError(f"kind must be 'snapshot' or 'inflight', got {kind!r}")
         sampler_seq = self.holder.next_sampling_session_seq_id()
@@ -408,19 +455,29 @@ class TrainingClient:
             result = await save.result_async()
             if not result.sampling_session_id:
                 raise ValueError("save_weights_for_sampler returned no sampling_session_id")
-            return SamplingClient(self.holder, sampling_session_id=result.sampling_session_id,
-                                  base_model=self._info.model_data.model_name or "", retry_config=retry_config,
-                                  record_stability_info=record_stability_info)
+            return SamplingClient(
+                self.holder,
+                sampling_session_id=result.sampling_session_id,
+                base_model=self._info.model_data.model_name or "",
+                retry_config=retry_config,
+                record_stability_info=record_stability_info,
+            )
 
         return BackcompatSamplingClientFuture(spawn(make()))
 
-    def create_sampling_client(self, model_path: str, retry_config: RetryConfig | None = None,
-                               record_stability_info: bool = False) -> BackcompatSamplingClientFuture:
+    def create_sampling_client(
+        self, model_path: str, retry_config: RetryConfig | None = None, record_stability_info: bool = False
+    ) -> BackcompatSamplingClientFuture:
         """A sampling client for a saved sampler checkpoint (``tinker://.../sampler_weights/...``)."""
         from ._sampling_client import create_sampling_client
 
-        return create_sampling_client(self.holder, model_path=model_path, base_model=None, retry_config=retry_config,
-                                      record_stability_info=record_stability_info)
+        return create_sampling_client(
+            self.holder,
+            model_path=model_path,
+            base_model=None,
+            retry_config=retry_config,
+            record_stability_info=record_stability_info,
+        )
 
     # ------------------------------------------------------------------ info
 
@@ -445,19 +502,21 @@ class TrainingClient:
     # ------------------------------------------------------------------ deprecated async twins
 
     @deprecated_async("forward")
-    async def forward_async(self, data: Sequence[Datum], loss_fn: str,
-                            loss_fn_config: Mapping[str, float | str] | None = None) -> APIFuture[ForwardBackwardOutput]:
+    async def forward_async(
+        self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, float | str] | None = None
+    ) -> APIFuture[ForwardBackwardOutput]:
         return self.forward(data, loss_fn, loss_fn_config)
 
     @deprecated_async("forward_backward")
-    async def forward_backward_async(self, data: Sequence[Datum], loss_fn: str,
-                                     loss_fn_config: Mapping[str, float | str] | None = None
-                                     ) -> APIFuture[ForwardBackwardOutput]:
+    async def forward_backward_async(
+        self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, float | str] | None = None
+    ) -> APIFuture[ForwardBackwardOutput]:
         return self.forward_backward(data, loss_fn, loss_fn_config)
 
     @deprecated_async("forward_backward_custom")
-    async def forward_backward_custom_async(self, data: Sequence[Datum], loss_fn: CustomLossFnV1, *,
-                                            loss_type_input: str | None = None) -> APIFuture[ForwardBackwardOutput]:
+    async def forward_backward_custom_async(
+        self, data: Sequence[Datum], loss_fn: CustomLossFnV1, *, loss_type_input: str | None = None
+    ) -> APIFuture[ForwardBackwardOutput]:
         return self.forward_backward_custom(data, loss_fn, loss_type_input=loss_type_input)
 
     @deprecated_async("optim_step")
@@ -465,8 +524,13 @@ class TrainingClient:
         return self.optim_step(optim_params, adam_params=adam_params)
 
     @deprecated_async("save_state")
-    async def save_state_async(self, name: str, ttl_seconds: int | None = None, overwrite: bool = False,
-                               user_metadata: Mapping[str, str] | None = None) -> APIFuture[Any]:
+    async def save_state_async(
+        self,
+        name: str,
+        ttl_seconds: int | None = None,
+        overwrite: bool = False,
+        user_metadata: Mapping[str, str] | None = None,
+    ) -> APIFuture[Any]:
         return self.save_state(name, ttl_seconds, overwrite, user_metadata)
 
     @deprecated_async("load_state")
@@ -474,18 +538,21 @@ class TrainingClient:
         return self._load(path, False, weights_access_token)
 
     @deprecated_async("load_state_with_optimizer")
-    async def load_state_with_optimizer_async(self, path: str, weights_access_token: str | None = None
-                                              ) -> APIFuture[Any]:
+    async def load_state_with_optimizer_async(
+        self, path: str, weights_access_token: str | None = None
+    ) -> APIFuture[Any]:
         return self._load(path, True, weights_access_token)
 
     @deprecated_async("save_weights_for_sampler")
-    async def save_weights_for_sampler_async(self, name: str, ttl_seconds: int | None = None,
-                                             user_metadata: Mapping[str, str] | None = None) -> APIFuture[Any]:
+    async def save_weights_for_sampler_async(
+        self, name: str, ttl_seconds: int | None = None, user_metadata: Mapping[str, str] | None = None
+    ) -> APIFuture[Any]:
         return self.save_weights_for_sampler(name, ttl_seconds, user_metadata)
 
     @deprecated_async("save_weights_external")
-    async def save_weights_external_async(self, name: str, ttl_seconds: int | None = None,
-                                          age_encryption_recipients: Sequence[str] | None = None) -> APIFuture[Any]:
+    async def save_weights_external_async(
+        self, name: str, ttl_seconds: int | None = None, age_encryption_recipients: Sequence[str] | None = None
+    ) -> APIFuture[Any]:
         return self.save_weights_external(name, ttl_seconds, age_encryption_recipients)
 
     @deprecated_async("get_info")
@@ -493,20 +560,25 @@ class TrainingClient:
         return self._info
 
     @deprecated_async("create_sampling_client")
-    async def create_sampling_client_async(self, model_path: str, retry_config: RetryConfig | None = None,
-                                           record_stability_info: bool = False) -> Any:
+    async def create_sampling_client_async(
+        self, model_path: str, retry_config: RetryConfig | None = None, record_stability_info: bool = False
+    ) -> Any:
         return await self.create_sampling_client(model_path, retry_config, record_stability_info)
 
     @deprecated_async("save_weights_and_get_sampling_client")
-    async def save_weights_and_get_sampling_client_async(self, name: str | None = None,
-                                                         retry_config: RetryConfig | None = None,
-                                                         record_stability_info: bool = False,
-                                                         kind: str = "snapshot") -> Any:
+    async def save_weights_and_get_sampling_client_async(
+        self,
+        name: str | None = None,
+        retry_config: RetryConfig | None = None,
+        record_stability_info: bool = False,
+        kind: str = "snapshot",
+    ) -> Any:
         return await self.save_weights_and_get_sampling_client(name, retry_config, record_stability_info, kind)
 
 
-def _custom_loss_surrogate(data: list[Datum], fwd: ForwardBackwardOutput, loss_fn: CustomLossFnV1
-                           ) -> tuple[list[Datum], float, dict[str, float]]:
+def _custom_loss_surrogate(
+    data: list[Datum], fwd: ForwardBackwardOutput, loss_fn: CustomLossFnV1
+) -> tuple[list[Datum], float, dict[str, float]]:
     """Run the user's loss on the forward logprobs; return datums whose cross-entropy has the same gradient."""
     try:
         import torch
@@ -528,7 +600,12 @@ def _custom_loss_surrogate(data: list[Datum], fwd: ForwardBackwardOutput, loss_f
         if lp.grad is None:
             raise ValueError(f"the custom loss does not depend on the logprobs of datum {i}")
         weights = TensorData((-lp.grad).detach().numpy().astype("float32"), dtype="float32")
-        linear.append(Datum(model_input=d.model_input,
-                            loss_fn_inputs={"target_tokens": d.loss_fn_inputs["target_tokens"], "weights": weights},
-                            model_input_spans=d.model_input_spans, loss_fn_input_spans=d.loss_fn_input_spans))
+        linear.append(
+            Datum(
+                model_input=d.model_input,
+                loss_fn_inputs={"target_tokens": d.loss_fn_inputs["target_tokens"], "weights": weights},
+                model_input_spans=d.model_input_spans,
+                loss_fn_input_spans=d.loss_fn_input_spans,
+            )
+        )
     return linear, float(loss.detach()), {k: float(v) for k, v in (metrics or {}).items()}

@@ -133,9 +133,7 @@ class Transport:
         )
         started = time.monotonic()
         response = await self._send_guarded(client, request, stream=False)
-        logger.debug(
-            "%s %s -> %d in %.3fs", method, request.url.path, response.status_code, time.monotonic() - started
-        )
+        logger.debug("%s %s -> %d in %.3fs", method, request.url.path, response.status_code, time.monotonic() - started)
         note = response.headers.get("x-deprecation-note")
         if note:
             level = logging.ERROR if response.headers.get("x-deprecation-level") == "error" else logging.WARNING
@@ -172,8 +170,13 @@ class Transport:
 
         Failures map like :meth:`send_once`; leaving the context closes the connection."""
         client = self._get_client()
-        request = client.build_request(method, url, headers=dict(headers or {}), content=content,
-                                       timeout=httpx.Timeout(self.settings.timeout.connect, read=None))
+        request = client.build_request(
+            method,
+            url,
+            headers=dict(headers or {}),
+            content=content,
+            timeout=httpx.Timeout(self.settings.timeout.connect, read=None),
+        )
         response = await self._send_guarded(client, request, stream=True)
         try:
             if response.status_code >= 400:
@@ -207,8 +210,16 @@ class Transport:
             future.add_done_callback(lambda f: f.cancelled() or f.exception())  # consumed even if unshared
             self._inflight[key] = future
             try:
-                response = await self._request(method, url, headers=headers, content=content, params=params,
-                                               timeout=timeout, retry=retry, policy=policy)
+                response = await self._request(
+                    method,
+                    url,
+                    headers=headers,
+                    content=content,
+                    params=params,
+                    timeout=timeout,
+                    retry=retry,
+                    policy=policy,
+                )
             except BaseException as exc:
                 future.set_exception(exc)
                 raise
@@ -217,8 +228,9 @@ class Transport:
                 return response
             finally:
                 del self._inflight[key]
-        return await self._request(method, url, headers=headers, content=content, params=params, timeout=timeout,
-                                   retry=retry, policy=policy)
+        return await self._request(
+            method, url, headers=headers, content=content, params=params, timeout=timeout, retry=retry, policy=policy
+        )
 
     async def _request(
         self,
@@ -271,14 +283,26 @@ class Transport:
                 if left is not None:
                     delay = min(delay, left)
                 logger.info(
-                    "Retrying %s %s after %s (attempt %d, waiting %.2fs)", method, url, _describe(exc), attempt + 1, delay
+                    "Retrying %s %s after %s (attempt %d, waiting %.2fs)",
+                    method,
+                    url,
+                    _describe(exc),
+                    attempt + 1,
+                    delay,
                 )
                 await asyncio.sleep(delay)
                 attempt += 1
 
-    async def call(self, endpoint: ModuleType, *, retry: bool = True, timeout: httpx.Timeout | None = None,
-                   extra_headers: Mapping[str, str] | None = None, policy: RetryPolicy | None = None,
-                   **kwargs: Any) -> httpx.Response:
+    async def call(
+        self,
+        endpoint: ModuleType,
+        *,
+        retry: bool = True,
+        timeout: httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        policy: RetryPolicy | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
         """Call a generated endpoint (``tinker_api.api.<tag>.<op>``) with its keyword arguments."""
         req = endpoint_request(endpoint, **kwargs)
         headers = {**req.get("headers", {}), **(extra_headers or {})}
@@ -294,7 +318,9 @@ class Transport:
         )
 
     def __repr__(self) -> str:
-        return f"<Transport base_url={self.settings.base_url!r} headers={redact_headers(self.settings.default_headers)}>"
+        return (
+            f"<Transport base_url={self.settings.base_url!r} headers={redact_headers(self.settings.default_headers)}>"
+        )
 
 
 def _describe(exc: BaseException) -> str:

@@ -28,6 +28,7 @@ __all__ = [
     "check_user_metadata",
 ]
 
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
@@ -60,8 +61,7 @@ def check_loss_fn_config(config: Any) -> dict[str, float | str] | None:
     if config is None:
         return None
     if not isinstance(config, Mapping):
-        raise TypeError(f"loss_fn_config must be a mapping of names to numbers or strings, "
-                        f"got {type(config).__name__}")
+        raise TypeError(f"loss_fn_config must be a mapping of names to numbers or strings, got {type(config).__name__}")
     out: dict[str, float | str] = {}
     for key, value in config.items():
         if not isinstance(key, str):
@@ -84,8 +84,10 @@ def check_checkpoint_name(name: Any, what: str = "name") -> str:
     if name in ("", ".", ".."):
         raise ValueError(f"{what}: {name!r} is not a valid checkpoint name; use e.g. 'step-000100'")
     if "/" in name:
-        raise ValueError(f"{what}: checkpoint names cannot contain '/', got {name!r} (it becomes the last segment "
-                         "of the tinker:// path); use '-' or '_' instead")
+        raise ValueError(
+            f"{what}: checkpoint names cannot contain '/', got {name!r} (it becomes the last segment "
+            "of the tinker:// path); use '-' or '_' instead"
+        )
     bad = next((c for c in name if ord(c) < 0x20 or ord(c) == 0x7F), None)
     if bad is not None:
         raise ValueError(f"{what}: checkpoint names cannot contain control characters, found {bad!r} in {name!r}")
@@ -113,8 +115,9 @@ def check_user_metadata(metadata: Any) -> dict[str, str] | None:
         raise TypeError(f"user_metadata must be a dict of str to str, got {type(metadata).__name__}")
     for key, value in metadata.items():
         if not isinstance(key, str) or not isinstance(value, str):
-            raise TypeError(f"user_metadata must map str to str, got {key!r}: {value!r} "
-                            "(convert values with str() first)")
+            raise TypeError(
+                f"user_metadata must map str to str, got {key!r}: {value!r} (convert values with str() first)"
+            )
     return dict(metadata)
 
 

@@ -56,13 +56,17 @@ def _cmd_runs(args: argparse.Namespace) -> int:
         return 0
     for run in runs.training_runs:
         last = run.last_checkpoint.tinker_path if run.last_checkpoint else "-"
-        print(f"{run.training_run_id}\t{run.base_model}\trank={run.lora_rank}\t{run.last_request_time:%Y-%m-%d %H:%M}\t{last}")
+        print(
+            f"{run.training_run_id}\t{run.base_model}\trank={run.lora_rank}\t{run.last_request_time:%Y-%m-%d %H:%M}\t{last}"
+        )
     return 0
 
 
 def _cmd_checkpoints(args: argparse.Namespace) -> int:
     rest = _client()
-    resp = rest.list_checkpoints(args.run_id).result() if args.run_id else rest.list_user_checkpoints(args.limit).result()
+    resp = (
+        rest.list_checkpoints(args.run_id).result() if args.run_id else rest.list_user_checkpoints(args.limit).result()
+    )
     if args.format == "json":
         _emit(resp, "json")
         return 0

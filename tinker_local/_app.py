@@ -36,8 +36,15 @@ __all__ = ["create_app"]
 
 #: Operations a model runs in seq_id order.
 ORDERED_OPS = frozenset(
-    {"forward", "forward_backward", "optim_step", "save_weights", "load_weights", "save_weights_for_sampler",
-     "save_weights_external"}
+    {
+        "forward",
+        "forward_backward",
+        "optim_step",
+        "save_weights",
+        "load_weights",
+        "save_weights_for_sampler",
+        "save_weights_external",
+    }
 )
 
 log = logging.getLogger("tinker_local")
@@ -190,9 +197,7 @@ class App:
                 resp = _json(e.body(), status, headers=headers)
             except Exception as e:  # a bug: answer 500 JSON, log the traceback
                 log.warning("%s %s failed", request.method, request.url.path, exc_info=True)
-                resp = _json(
-                    {"detail": f"internal server error: {type(e).__name__}: {e}", "category": "server"}, 500
-                )
+                resp = _json({"detail": f"internal server error: {type(e).__name__}: {e}", "category": "server"}, 500)
             finally:
                 held.release()
             status = resp.status_code
@@ -222,11 +227,16 @@ class App:
         """The owner id of a request's API key; 401 for a missing key, or (with --api-key) an unknown one."""
         keys = self.service.keys
         if key is None or not key.strip():
-            hint = "send one of the server's API keys" if keys else "send any non-empty key (this server runs without accounts)"
+            hint = (
+                "send one of the server's API keys"
+                if keys
+                else "send any non-empty key (this server runs without accounts)"
+            )
             raise ApiError(401, f"missing X-API-Key header: {hint}", category="user")
         if keys and not keys.accepts(key):
-            raise ApiError(401, "X-API-Key: this key is not accepted by the server; check TINKER_API_KEY",
-                           category="user")
+            raise ApiError(
+                401, "X-API-Key: this key is not accepted by the server; check TINKER_API_KEY", category="user"
+            )
         return owner_of(key)
 
     def _release_seq(
@@ -306,9 +316,7 @@ class App:
         url, exp = ctx.service.archive_url(
             p["training_run_id"], p["checkpoint_kind"], p["checkpoint_name"], ctx.base_url
         )
-        return RedirectResponse(
-            url, status_code=302, headers={"Expires": email.utils.formatdate(exp, usegmt=True)}
-        )
+        return RedirectResponse(url, status_code=302, headers={"Expires": email.utils.formatdate(exp, usegmt=True)})
 
     async def stream_sample(self, ctx: Ctx) -> Any:
         s = ctx.service
@@ -552,9 +560,7 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
             "GET",
             f"{V}/training_runs",
             "list_training_runs",
-            _sync(
-                lambda c: S.op_list_training_runs(p(c, "limit", 20), p(c, "offset", 0), p(c, "project_id"))
-            ),
+            _sync(lambda c: S.op_list_training_runs(p(c, "limit", 20), p(c, "offset", 0), p(c, "project_id"))),
             True,
         ),
         (

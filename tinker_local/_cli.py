@@ -108,9 +108,7 @@ def read_api_keys(args: argparse.Namespace, environ: Mapping[str, str]) -> tuple
 def main(argv: Sequence[str] | None = None, prog: str = "tinker local") -> int:
     args = build_parser(prog).parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.command == "serve":
-        logging.basicConfig(
-            level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         try:
             config = ServerConfig(
                 host=args.host,

@@ -67,12 +67,17 @@ class Reservation:
 
 
 def _too_large(what: str) -> ApiError:
-    return ApiError(413, f"body: {what}; send a smaller request (split the batch) or start the server with a "
-                         "larger --max-body-bytes")
+    return ApiError(
+        413,
+        f"body: {what}; send a smaller request (split the batch) or start the server with a larger --max-body-bytes",
+    )
 
 
 async def read_body(
-    stream: AsyncIterator[bytes], content_length: str | None, content_encoding: str | None, cap: int,
+    stream: AsyncIterator[bytes],
+    content_length: str | None,
+    content_encoding: str | None,
+    cap: int,
     held: Reservation,
 ) -> bytes:
     """Read a body of at most ``cap`` bytes (also after decompression), charging ``held`` as it arrives.

@@ -83,9 +83,7 @@ def _uvicorn_server(app: Any, log_level: str) -> Any:
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
 
-    cfg = uvicorn.Config(
-        app, log_level=log_level, access_log=False, lifespan="on", timeout_graceful_shutdown=5
-    )
+    cfg = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", timeout_graceful_shutdown=5)
     return _Server(cfg)
 
 
@@ -153,9 +151,7 @@ class LocalServer:
         self._thread.start()
         if not _wait_healthy(self.base_url, self.startup_timeout, self._thread.is_alive):
             self.stop()
-            raise RuntimeError(
-                f"the local Tinker server did not become healthy within {self.startup_timeout} s"
-            )
+            raise RuntimeError(f"the local Tinker server did not become healthy within {self.startup_timeout} s")
         return self
 
     def stop(self) -> None:

@@ -235,14 +235,10 @@ class Service:
 
     def _base(self, name: str, field_name: str = "base_model") -> eng.BaseModel:
         if name not in self.registry:
-            raise bad_request(
-                f"{field_name}: unknown base model {name!r}; this server serves {self.served()}"
-            )
+            raise bad_request(f"{field_name}: unknown base model {name!r}; this server serves {self.served()}")
         return self.registry.get(name)
 
-    def _session(
-        self, session_id: str, *, for_work: bool = False, field_name: str = "session_id"
-    ) -> SessionRec:
+    def _session(self, session_id: str, *, for_work: bool = False, field_name: str = "session_id") -> SessionRec:
         rec = self.store.sessions.get(session_id)
         if rec is None or not visible(rec.owner):
             raise not_found(f"{field_name}: session {session_id!r} not found")
@@ -269,9 +265,7 @@ class Service:
         if lm.run.session_id is not None:
             s = self.store.sessions.get(lm.run.session_id)
             if s is not None and s.finished is not None:
-                raise gone(
-                    f"{field_name}: the session of model {model_id!r} is finished; start a new session"
-                )
+                raise gone(f"{field_name}: the session of model {model_id!r} is finished; start a new session")
         return lm
 
     @staticmethod
@@ -314,9 +308,7 @@ class Service:
     def _touch(self, run: RunRec) -> None:
         run.last_request_time = now()
 
-    def _span(
-        self, session_id: str | None, name: str, start: float, end: float, lane: str, **args: Any
-    ) -> None:
+    def _span(self, session_id: str | None, name: str, start: float, end: float, lane: str, **args: Any) -> None:
         if session_id is None:
             return
         with self.lock:
@@ -462,12 +454,7 @@ class Service:
         with self.lock:
             for c in self.store.checkpoints.values():
                 run = self.store.runs.get(c.run_id)
-                if (
-                    run is not None
-                    and run.session_id == rec.session_id
-                    and c.status == "ready"
-                    and not c.expired()
-                ):
+                if run is not None and run.session_id == rec.session_id and c.status == "ready" and not c.expired():
                     count += 1
                     size += c.size_bytes
         if rec.finished is not None:
@@ -541,9 +528,7 @@ class Service:
                 if t.tzinfo is None:
                     raise ValueError("naive")
             except (ValueError, AttributeError):
-                raise bad_request(
-                    "cursor.last_created_at: expected a timezone-aware RFC 3339 date-time"
-                ) from None
+                raise bad_request("cursor.last_created_at: expected a timezone-aware RFC 3339 date-time") from None
             cur_key = (t.timestamp(), cursor["last_session_id"])
         words = want_name.lower().split() if isinstance(want_name, str) else None
 
@@ -604,9 +589,7 @@ class Service:
             train_unembed=bool(cfg.get("train_unembed", True)),
         )
         if not (lora.train_attn or lora.train_mlp or lora.train_unembed):
-            raise bad_request(
-                "lora_config: at least one of train_attn, train_mlp, train_unembed must be true"
-            )
+            raise bad_request("lora_config: at least one of train_attn, train_mlp, train_unembed must be true")
         return lora
 
     @staticmethod
@@ -622,9 +605,7 @@ class Service:
         return {"type": "adamw"}
 
     def _new_live_model(self, run: RunRec, base: eng.BaseModel, lora: eng.LoraConfig) -> LiveModel:
-        lm = LiveModel(
-            run=run, base=base, lora=lora, worker=ModelWorker(run.run_id, self.config.seq_gap_timeout_s)
-        )
+        lm = LiveModel(run=run, base=base, lora=lora, worker=ModelWorker(run.run_id, self.config.seq_gap_timeout_s))
         self.models[run.run_id] = lm
         self.store.runs[run.run_id] = run
         self.store.save_run(run)
@@ -753,14 +734,8 @@ class Service:
                     raise prev_rid  # a retry of a refused request gets the same answer
                 if prev_h == h:
                     prev = self.futures.get(prev_rid)
-                    return (
-                        prev.describe()
-                        if prev is not None
-                        else {"request_id": prev_rid, "model_id": model_id}
-                    )
-                raise conflict(
-                    f"seq_id: seq_id {seq} of model {model_id!r} was already used by a different request"
-                )
+                    return prev.describe() if prev is not None else {"request_id": prev_rid, "model_id": model_id}
+                raise conflict(f"seq_id: seq_id {seq} of model {model_id!r} was already used by a different request")
             if seq is not None and lm.worker.seq_status(seq) == "past":
                 raise bad_request(
                     f"seq_id: seq_id {seq} of model {model_id!r} is behind the model's next expected seq_id "
@@ -836,9 +811,7 @@ class Service:
                 parts.append(np.asarray(c["tokens"], dtype=np.int64).reshape(-1))
             else:
                 kind = t or ("image" if "data" in c else "image_asset_pointer" if "location" in c else "dmel")
-                raise bad_request(
-                    f"{where}[{j}]: {kind} chunks are not supported; the local model is text-only"
-                )
+                raise bad_request(f"{where}[{j}]: {kind} chunks are not supported; the local model is text-only")
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     @staticmethod
@@ -849,9 +822,7 @@ class Service:
                 parts.append(c.tokens)
             else:
                 kind = "image" if isinstance(c, wire.Image) else "dmel"
-                raise bad_request(
-                    f"{where}[{j}]: {kind} chunks are not supported; the local model is text-only"
-                )
+                raise bad_request(f"{where}[{j}]: {kind} chunks are not supported; the local model is text-only")
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def parse_fb_json(self, fbi: dict[str, Any], key: str) -> tuple[list[eng.Datum], str, dict[str, Any]]:
@@ -928,14 +899,10 @@ class Service:
             assert lm.model is not None
             fn = lm.model.forward if forward_only else lm.model.forward_backward
             res = fn(datums, loss_fn, cfg or None)
-            outputs = [
-                {k: wire.WireTensor.from_array(np.asarray(v)) for k, v in o.items()} for o in res.outputs
-            ]
+            outputs = [{k: wire.WireTensor.from_array(np.asarray(v)) for k, v in o.items()} for o in res.outputs]
             ntok = sum(len(d.tokens) for d in datums)
             self.store.count_usage("training", ntok, lm.run.session_id, lm.base.name)
-            return wire.WireForwardBackwardOutput(
-                "ArrayRecord", outputs, {k: float(v) for k, v in res.metrics.items()}
-            )
+            return wire.WireForwardBackwardOutput("ArrayRecord", outputs, {k: float(v) for k, v in res.metrics.items()})
 
         return self._submit_model_op(op, model_id, seq_id, h, validate, work)
 
@@ -972,9 +939,7 @@ class Service:
             metrics = lm.model.optim_step(cfg)
             return {"metrics": {k: float(v) for k, v in metrics.items()}, "type": "optim_step"}
 
-        return self._submit_model_op(
-            "optim_step", body["model_id"], _int(body.get("seq_id")), h, lambda lm: None, work
-        )
+        return self._submit_model_op("optim_step", body["model_id"], _int(body.get("seq_id")), h, lambda lm: None, work)
 
     # ---------------------------------------------------------------- checkpoints
     def _reserve(self, run_id: str, kind: str, name: str, overwrite: bool) -> CheckpointRec | None:
@@ -1026,9 +991,7 @@ class Service:
                 self.store.save_run(run)
         self.store.save_checkpoint_index(run_id)
         self.store.audit(event, model_id=run_id, tinker_path=rec.tinker_path, size_bytes=rec.size_bytes)
-        self.store.count_usage(
-            "checkpoint", 1, run.session_id if run else None, run.base_model if run else None
-        )
+        self.store.count_usage("checkpoint", 1, run.session_id if run else None, run.base_model if run else None)
         return rec
 
     def _release(self, run_id: str, kind: str, name: str) -> None:
@@ -1160,9 +1123,7 @@ class Service:
 
     def op_save_weights_external(self, body: dict[str, Any]) -> dict[str, Any]:
         if body.get("age_encryption_recipients"):
-            raise bad_request(
-                "age_encryption_recipients: encrypted exports are not supported by the local server"
-            )
+            raise bad_request("age_encryption_recipients: encrypted exports are not supported by the local server")
 
         def writer(lm: LiveModel, path: Path) -> None:
             assert lm.model is not None
@@ -1253,9 +1214,7 @@ class Service:
             return {"path": path, "model_id": run_id, "type": "load_weights"}
 
         self._submit_creation(lm, rec, create)
-        self.store.audit(
-            "checkpoint_read", model_id=ck.run_id, tinker_path=path, purpose="load_weights", into=run_id
-        )
+        self.store.audit("checkpoint_read", model_id=ck.run_id, tinker_path=path, purpose="load_weights", into=run_id)
         return rec.describe()
 
     def _load_into(self, body: dict[str, Any], optimizer: bool) -> dict[str, Any]:
@@ -1283,9 +1242,7 @@ class Service:
         def work(lm: LiveModel, _p: Any) -> Any:
             assert lm.model is not None
             lm.model.load(src, with_optimizer=optimizer)
-            self.store.audit(
-                "checkpoint_read", model_id=ck.run_id, tinker_path=path, purpose="load_weights", into=mid
-            )
+            self.store.audit("checkpoint_read", model_id=ck.run_id, tinker_path=path, purpose="load_weights", into=mid)
             return {"path": path, "model_id": mid, "type": "load_weights"}
 
         return self._submit_model_op("load_weights", mid, _int(body.get("seq_id")), h, lambda lm: None, work)
@@ -1390,9 +1347,7 @@ class Service:
         rec = self._checkpoint(run_id, kind, name, "checkpoint_id", write=True)
         with self.lock:
             if rec.public == public:
-                raise conflict(
-                    f"checkpoint_id: {rec.tinker_path} is already {'public' if public else 'private'}"
-                )
+                raise conflict(f"checkpoint_id: {rec.tinker_path} is already {'public' if public else 'private'}")
             rec.public = public
         self.store.save_checkpoint_index(run_id)
         self.store.audit(
@@ -1447,11 +1402,7 @@ class Service:
             if run_id in self.store.runs:
                 raise bad_request(f"model_seq_id: model {run_id!r} already exists")
             t = now()
-            base = (
-                src_run.base_model
-                if src_run
-                else self._adapter_config(ck, "source_path")["base_model_name_or_path"]
-            )
+            base = src_run.base_model if src_run else self._adapter_config(ck, "source_path")["base_model_name_or_path"]
             run = RunRec(
                 run_id=run_id,
                 base_model=base,
@@ -1466,11 +1417,7 @@ class Service:
                 train_mlp=src_run.train_mlp if src_run else True,
                 train_unembed=src_run.train_unembed if src_run else True,
                 user_metadata={"copied_from": ck.tinker_path}
-                | (
-                    {"project_id": body["destination_project_id"]}
-                    if body.get("destination_project_id")
-                    else {}
-                ),
+                | ({"project_id": body["destination_project_id"]} if body.get("destination_project_id") else {}),
             )
             self.store.runs[run_id] = run
             self.store.save_run(run)
@@ -1644,9 +1591,7 @@ class Service:
                     f"base_model: {model_path} is a checkpoint of {weights.base.name!r}, not {base_model!r}"
                 )
             name = weights.base.name
-            self.store.audit(
-                "checkpoint_read", model_id=ck.run_id, tinker_path=ck.tinker_path, purpose="sampling"
-            )
+            self.store.audit("checkpoint_read", model_id=ck.run_id, tinker_path=ck.tinker_path, purpose="sampling")
         elif base_model is not None:
             weights = eng.SamplerWeights.from_base(self._base(base_model))
             name = base_model
@@ -1707,9 +1652,7 @@ class Service:
         elif body.get("model_path") is not None:
             ck = self._checkpoint_by_path(body["model_path"], "model_path")
             w = self._load_sampler_weights(ck)
-            sampler = SamplerRec(
-                f"direct:{ck.tinker_path}", None, w.base.name, ck.tinker_path, now(), weights=w
-            )
+            sampler = SamplerRec(f"direct:{ck.tinker_path}", None, w.base.name, ck.tinker_path, now(), weights=w)
             sampler.ready.set()
         elif body.get("base_model") is not None:
             base = self._base(body["base_model"])
@@ -1723,9 +1666,7 @@ class Service:
             )
             sampler.ready.set()
         else:
-            raise bad_request(
-                "sampling_session_id: required (or base_model / model_path for direct sampling)"
-            )
+            raise bad_request("sampling_session_id: required (or base_model / model_path for direct sampling)")
         base = self.registry.get(sampler.base_model)
         chunks = body["prompt"]["chunks"]
         prompt = self._tokens_from_json_chunks(chunks, "prompt.chunks")
@@ -1767,9 +1708,7 @@ class Service:
             )
         decode = self._decoder(base.name)
         try:  # validates every argument without running anything
-            gen = eng.sample_stream(
-                eng.SamplerWeights.from_base(base), prompt, cfg, n, want_plp, topk, decode
-            )
+            gen = eng.sample_stream(eng.SamplerWeights.from_base(base), prompt, cfg, n, want_plp, topk, decode)
             gen.close()
         except eng.EngineInputError as e:
             msg = str(e)
@@ -1864,9 +1803,7 @@ class Service:
             self.futures.fail(rec, f"internal error during sampling: {type(e).__name__}: {e}", "server")
             return
         self.store.count_usage("sampling_prefill", len(plan.prompt), plan.session_id, plan.sampler.base_model)
-        self.store.count_usage(
-            "sampling_sample", sum(len(t) for t in toks), plan.session_id, plan.sampler.base_model
-        )
+        self.store.count_usage("sampling_sample", sum(len(t) for t in toks), plan.session_id, plan.sampler.base_model)
         self.futures.complete(rec, result)
 
     def _sample_response(self, plan: SamplePlan, toks, lps, reasons, prompt_ev) -> Any:
@@ -1877,11 +1814,7 @@ class Service:
         plp = None
         topk = None
         if plan.prompt_logprobs or plan.topk_prompt:
-            vals = (
-                list(prompt_ev.prompt_logprobs)
-                if prompt_ev and prompt_ev.prompt_logprobs is not None
-                else None
-            )
+            vals = list(prompt_ev.prompt_logprobs) if prompt_ev and prompt_ev.prompt_logprobs is not None else None
             rows = (
                 list(prompt_ev.topk_prompt_logprobs)
                 if prompt_ev and prompt_ev.topk_prompt_logprobs is not None
@@ -1941,7 +1874,7 @@ class Service:
 
         def fresh() -> list[dict[str, Any]]:
             with self.lock:
-                return [e for e in s.events[max(prev - s.events_base, 0):] if e["clone"] == clone]
+                return [e for e in s.events[max(prev - s.events_base, 0) :] if e["clone"] == clone]
 
         await s.signal.wait(timeout, lambda: bool(fresh()))
         items = fresh()
@@ -2029,9 +1962,7 @@ class Service:
                     )
         finally:
             gen.close()
-            self.store.count_usage(
-                "sampling_prefill", len(plan.prompt), plan.session_id, plan.sampler.base_model
-            )
+            self.store.count_usage("sampling_prefill", len(plan.prompt), plan.session_id, plan.sampler.base_model)
             self.store.count_usage("sampling_sample", sum(counts), plan.session_id, plan.sampler.base_model)
 
     # ================================================================ telemetry, auth, admin
@@ -2171,8 +2102,16 @@ class Service:
         return {"data": data}
 
 
-def _new_run(run_id: str, base_model: str, owner: str, session_id: str, model_seq_id: int, lora: Any,
-             body: dict[str, Any], optimizer_config: Any) -> RunRec:
+def _new_run(
+    run_id: str,
+    base_model: str,
+    owner: str,
+    session_id: str,
+    model_seq_id: int,
+    lora: Any,
+    body: dict[str, Any],
+    optimizer_config: Any,
+) -> RunRec:
     """The record of a new training run (created by create_model or by a session-addressed load_weights)."""
     t = now()
     return RunRec(

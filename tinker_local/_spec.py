@@ -127,9 +127,7 @@ class Operation:
                     raise ApiError(422, f"{p.where}.{p.name}: required parameter is missing")
                 continue
             value = _coerce(raw, p.kind)
-            self._spec.check(
-                f"#/x-ops/{self.operation_id}/params/{p.where}:{p.name}", value, f"{p.where}.{p.name}"
-            )
+            self._spec.check(f"#/x-ops/{self.operation_id}/params/{p.where}:{p.name}", value, f"{p.where}.{p.name}")
             out[p.name] = value
         return out
 
@@ -172,9 +170,7 @@ class Spec:
                 for pr in list(common) + list(op.get("parameters", [])):
                     pr = self._resolve(pr)
                     schema = pr.get("schema", {})
-                    params.append(
-                        Param(pr["name"], pr["in"], bool(pr.get("required")), schema, self._kind(schema))
-                    )
+                    params.append(Param(pr["name"], pr["in"], bool(pr.get("required")), schema, self._kind(schema)))
                     pschemas[f"{pr['in']}:{pr['name']}"] = schema
                 ops_schemas[oid] = {
                     "body": body_schema if body_schema is not None else {},

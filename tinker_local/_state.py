@@ -240,10 +240,7 @@ class StateStore:
                         rec = CheckpointRec(**c)
                     except TypeError:
                         continue
-                    if (
-                        rec.status != "ready"
-                        or not self.checkpoint_dir(rec.run_id, rec.kind, rec.name).is_dir()
-                    ):
+                    if rec.status != "ready" or not self.checkpoint_dir(rec.run_id, rec.kind, rec.name).is_dir():
                         continue
                     self.checkpoints[(rec.run_id, rec.kind, rec.name)] = rec
         upath = self.root / "usage.json"
@@ -293,9 +290,7 @@ class StateStore:
     def save_checkpoint_index(self, run_id: str) -> None:
         with self.lock:  # snapshot and write together, so concurrent saves never write a stale index
             recs = [
-                asdict(c)
-                for (r, _k, _n), c in sorted(self.checkpoints.items())
-                if r == run_id and c.status == "ready"
+                asdict(c) for (r, _k, _n), c in sorted(self.checkpoints.items()) if r == run_id and c.status == "ready"
             ]
             write_json_atomic(self.run_dir(run_id) / "checkpoints.json", recs)
 
@@ -305,9 +300,7 @@ class StateStore:
         write_json_atomic(self.root / "usage.json", data)
 
     # -- audit ------------------------------------------------------------------------------------
-    def audit(
-        self, event: str, *, model_id: str | None = None, tinker_path: str | None = None, **details: Any
-    ) -> None:
+    def audit(self, event: str, *, model_id: str | None = None, tinker_path: str | None = None, **details: Any) -> None:
         entry = {
             "timestamp": now(),
             "event": event,

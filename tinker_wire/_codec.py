@@ -168,9 +168,7 @@ _PROMPT_SPAN = MessageSpec(
 _SAMPLED_SPAN = MessageSpec(
     "SampledProvenanceSpan", {1: ("sequence_id", LEN), 2: ("offset", VARINT), 3: ("length", VARINT)}
 )
-_TENSOR = MessageSpec(
-    "Tensor", {1: ("dense", LEN), 2: ("sparse_csr", LEN), 3: ("dtype", VARINT), 4: ("shape", LEN)}
-)
+_TENSOR = MessageSpec("Tensor", {1: ("dense", LEN), 2: ("sparse_csr", LEN), 3: ("dtype", VARINT), 4: ("shape", LEN)})
 _CSR = MessageSpec("SparseCsr", {1: ("values", LEN), 2: ("crow_indices", LEN), 3: ("col_indices", LEN)})
 _LCV = MessageSpec("LossConfigValue", {1: ("number", I64), 2: ("text", LEN)})
 _TMAP = MessageSpec("Datum.LossFnInputsEntry", {1: ("key", LEN), 2: ("value", LEN)})
@@ -333,9 +331,7 @@ def _dec_tensor(buf: bytes, pos: int, end: int, path: str, key: str | None = Non
         else:
             values = _widen(np.frombuffer(buf, dtype=np_dt, count=n, offset=dense_a), code)
         if shp is None or (math.prod(shp) == n and min(shp) >= 0):
-            return _fast(
-                WireTensor, dtype=label, shape=shp, values=values, crow_indices=None, col_indices=None
-            )
+            return _fast(WireTensor, dtype=label, shape=shp, values=values, crow_indices=None, col_indices=None)
         t = WireTensor(label, shp, values)  # type: ignore[arg-type]
         _validate(t, _tpath(path, key), _PROTO_NAMES)
         return t
@@ -524,9 +520,7 @@ def _dec_chunk(buf: bytes, pos: int, end: int, parent: str, index: int) -> WireC
             )
         if size == 0:
             return _fast(EncodedText, tokens=np.zeros(0, dtype=np.int64))
-        return _fast(
-            EncodedText, tokens=np.frombuffer(buf, dtype=_I4, count=size >> 2, offset=tok_a).astype(np.int64)
-        )
+        return _fast(EncodedText, tokens=np.frombuffer(buf, dtype=_I4, count=size >> 2, offset=tok_a).astype(np.int64))
     path = f"{parent}.model_input[{index}]"
     if arm == 2:
         cpath = f"{path}.image"
@@ -571,9 +565,7 @@ def _dec_chunk(buf: bytes, pos: int, end: int, parent: str, index: int) -> WireC
 def _put_chunk(parts: Parts, c: WireChunk, path: str, index: int) -> int:
     """Append ``Datum.model_input`` (field 1) holding one chunk; return the bytes appended."""
     if type(c) is EncodedText:
-        toks = (
-            _int32(c.tokens, f"{path}.model_input[{index}]", "encoded_text.tokens") if c.tokens.size else None
-        )
+        toks = _int32(c.tokens, f"{path}.model_input[{index}]", "encoded_text.tokens") if c.tokens.size else None
         if toks is not None:
             nb = toks.nbytes
             inner_h = _hdr(K1L, nb)
@@ -687,9 +679,7 @@ def _dec_datum(buf: bytes, pos: int, end: int, path: str) -> WireDatum:
                 pos = skip_field(buf, pos, end, tag, _DATUM)
     except _DecodeErrors as e:
         raise context_error(path, _DATUM, tag, e) from None
-    return _fast(
-        WireDatum, chunks=chunks, loss_fn_inputs=inputs, model_input_spans=mspans, loss_fn_input_spans=lspans
-    )
+    return _fast(WireDatum, chunks=chunks, loss_fn_inputs=inputs, model_input_spans=mspans, loss_fn_input_spans=lspans)
 
 
 def _put_datum_body(parts: Parts, d: WireDatum, path: str) -> int:
@@ -824,9 +814,7 @@ def encode_forward_backward_request(req: WireForwardBackwardRequest) -> bytes:
     mid = _str_bytes(req.model_id, f"{path}.model_id")
     if mid:
         parts.append(_hdr(K1L, len(mid)) + mid)
-    seq = pb.check_int(
-        req.seq_id if req.seq_id is not None else 0, pb.INT32_MIN, pb.INT32_MAX, f"{path}.seq_id"
-    )
+    seq = pb.check_int(req.seq_id if req.seq_id is not None else 0, pb.INT32_MIN, pb.INT32_MAX, f"{path}.seq_id")
     if seq:
         parts.append(K2V + varint(seq))
     for i, d in enumerate(req.data):
@@ -851,9 +839,7 @@ def encode_forward_backward_request(req: WireForwardBackwardRequest) -> bytes:
             parts.append(_hdr(K5L, len(entry)) + entry)
             lcv = K1D + num
         else:
-            raise WireError(
-                f"{cpath}: loss_fn_config values must be numbers or strings, got {type(v).__name__}"
-            )
+            raise WireError(f"{cpath}: loss_fn_config values must be numbers or strings, got {type(v).__name__}")
         entry = kf + _hdr(K2L, len(lcv)) + lcv
         v2.append(_hdr(K7L, len(entry)) + entry)
     if req.forward_only:
@@ -867,9 +853,7 @@ def encode_forward_backward_request(req: WireForwardBackwardRequest) -> bytes:
 # ======================================================================================================
 
 
-def _dec_batched(
-    buf: bytes, pos: int, end: int, path: str
-) -> tuple[int, tuple[int, int], np.ndarray, tuple[int, ...]]:
+def _dec_batched(buf: bytes, pos: int, end: int, path: str) -> tuple[int, tuple[int, int], np.ndarray, tuple[int, ...]]:
     data_ab = (0, 0)
     off_ab = (0, 0)
     code = DTYPE_UNSPECIFIED
@@ -938,9 +922,7 @@ def _split_batched(
                     f"{path}: datum {i} has {numel} elements, not a multiple of trailing_shape {list(trailing)}"
                 )
         elif numel:
-            raise WireError(
-                f"{path}: datum {i} has {numel} elements but trailing_shape {list(trailing)} holds none"
-            )
+            raise WireError(f"{path}: datum {i} has {numel} elements but trailing_shape {list(trailing)} holds none")
         else:
             lead = 0
         out.append(
@@ -1026,9 +1008,7 @@ def decode_forward_backward_output(data: bytes | bytearray | memoryview) -> Wire
 
 def _output_signature(d: Any, i: int) -> tuple[tuple[str, str, tuple[int, ...]], ...]:
     if not isinstance(d, Mapping):
-        raise WireError(
-            f"ForwardBackwardOutput.loss_fn_outputs[{i}]: expected a dict, got {type(d).__name__}"
-        )
+        raise WireError(f"ForwardBackwardOutput.loss_fn_outputs[{i}]: expected a dict, got {type(d).__name__}")
     sig = []
     for k, t in d.items():
         if not isinstance(t, WireTensor):
@@ -1079,9 +1059,7 @@ def encode_forward_backward_output(out: WireForwardBackwardOutput) -> bytes:
     return b"".join(parts)
 
 
-def _put_record_body(
-    parts: Parts, group: list[Mapping[str, WireTensor]], tag_field: bytes, rpath: str
-) -> int:
+def _put_record_body(parts: Parts, group: list[Mapping[str, WireTensor]], tag_field: bytes, rpath: str) -> int:
     n = 0
     if tag_field:
         parts.append(tag_field)
@@ -1341,9 +1319,7 @@ def encode_sample_response(resp: WireSampleResponse) -> bytes:
         parts.append(lp)
     if resp.topk_prompt_logprobs is not None:
         _put_topk(parts, K3L, resp.topk_prompt_logprobs, f"{path}.topk_prompt_logprobs")
-    hits = pb.check_int(
-        resp.prompt_cache_hit_tokens, pb.INT32_MIN, pb.INT32_MAX, f"{path}.prompt_cache_hit_tokens"
-    )
+    hits = pb.check_int(resp.prompt_cache_hit_tokens, pb.INT32_MIN, pb.INT32_MAX, f"{path}.prompt_cache_hit_tokens")
     if hits:
         parts.append(K4V + varint(hits))
     if resp.target_prompt_logprobs is not None:

@@ -167,9 +167,7 @@ def skip_field(buf: bytes, pos: int, end: int, tag: int, spec: MessageSpec) -> i
         if pos + 4 > end:
             raise Truncated("fixed32 value is truncated")
         return pos + 4
-    raise Truncated(
-        f"unsupported wire type {wt} ({WIRE_TYPE_NAMES.get(wt, 'invalid')}); the input is corrupt"
-    )
+    raise Truncated(f"unsupported wire type {wt} ({WIRE_TYPE_NAMES.get(wt, 'invalid')}); the input is corrupt")
 
 
 def context_error(path: str, spec: MessageSpec, tag: int, exc: Exception) -> WireError:
@@ -201,9 +199,7 @@ class MessageSpec:
         return self.fields.get(number, f"<unknown field {number}>")
 
 
-def iter_fields(
-    buf: bytes, pos: int, end: int, path: str, spec: MessageSpec
-) -> Iterator[tuple[int, int, int, int]]:
+def iter_fields(buf: bytes, pos: int, end: int, path: str, spec: MessageSpec) -> Iterator[tuple[int, int, int, int]]:
     """Yield ``(field_number, wire_type, a, b)`` for each field of a message in ``buf[pos:end]``.
 
     For varints ``a`` is the value; for the other wire types ``buf[a:b]`` is the payload. Truncated

@@ -119,9 +119,7 @@ def _json_array(data: Any, dtype: DTypeName, what: str) -> np.ndarray:
     if kind == "b":
         raise WireError(f"{what}: booleans are not numbers")
     if kind == "O" or kind not in "iuf":
-        raise WireError(
-            f"{what}: every element must be a number (found null, a string or an out-of-range integer)"
-        )
+        raise WireError(f"{what}: every element must be a number (found null, a string or an out-of-range integer)")
     if dtype == "int64":
         if kind == "u":
             if int(arr.max()) > _INT64_MAX:

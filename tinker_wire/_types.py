@@ -135,9 +135,7 @@ class WireTensor(_ArrayEq):
                 dtype = "float32"
             else:
                 raise WireError(f"WireTensor.from_array: cannot infer a tensor dtype from {arr.dtype}")
-        return cls(
-            dtype, tuple(int(d) for d in arr.shape), arr.astype(_NP_DTYPES[dtype], copy=False).reshape(-1)
-        )
+        return cls(dtype, tuple(int(d) for d in arr.shape), arr.astype(_NP_DTYPES[dtype], copy=False).reshape(-1))
 
     def to_numpy(self, pad_value: float = 0) -> np.ndarray:
         """Dense numpy view/copy of the tensor; see :func:`tinker_wire.tensor_to_dense`."""
@@ -307,9 +305,7 @@ class WireSampledSequence(_ArrayEq):
 
     def __post_init__(self) -> None:
         if self.stop_reason not in ("stop", "length"):
-            raise WireError(
-                f"WireSampledSequence.stop_reason: must be 'stop' or 'length', got {self.stop_reason!r}"
-            )
+            raise WireError(f"WireSampledSequence.stop_reason: must be 'stop' or 'length', got {self.stop_reason!r}")
         t = self.tokens
         if not (isinstance(t, np.ndarray) and t.dtype == np.int64 and t.ndim == 1):
             arr = np.asarray(t)

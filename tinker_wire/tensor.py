@@ -228,9 +228,7 @@ class TensorData:
             _validate_csr(shape_t, crow, col, arr.shape[0])
         elif shape_t is not None:
             if arr.size != math.prod(shape_t):
-                raise ValueError(
-                    f"TensorData has {arr.size} values, which does not match shape {list(shape_t)}"
-                )
+                raise ValueError(f"TensorData has {arr.size} values, which does not match shape {list(shape_t)}")
             if arr.shape != shape_t:
                 arr = arr.reshape(shape_t)
         elif arr.ndim != 1:

@@ -40,10 +40,22 @@ from typing import Any
 __all__ = ["class_surface", "collect", "main", "signature_params"]
 
 # Dunder members that are part of how a class is used, not of how it is implemented.
-PUBLIC_DUNDERS = frozenset({
-    "__init__", "__call__", "__enter__", "__exit__", "__aenter__", "__aexit__", "__await__", "__iter__",
-    "__aiter__", "__len__", "__getitem__", "__contains__",
-})
+PUBLIC_DUNDERS = frozenset(
+    {
+        "__init__",
+        "__call__",
+        "__enter__",
+        "__exit__",
+        "__aenter__",
+        "__aexit__",
+        "__await__",
+        "__iter__",
+        "__aiter__",
+        "__len__",
+        "__getitem__",
+        "__contains__",
+    }
+)
 
 # Classes reachable only through a deep import path that real code uses (cookbook and others).
 DEEP_CLASSES = (

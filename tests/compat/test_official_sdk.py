@@ -24,7 +24,9 @@ def served(tmp_path_factory: pytest.TempPathFactory):
     port_file = tmp_path_factory.mktemp("serve") / "url"
     proc = subprocess.Popen(
         [sys.executable, "-m", "tinker_cli", "local", "serve", "--port", "0", "--port-file", str(port_file)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
         url = proc.stdout.readline().strip()  # the server prints its base URL once healthy
@@ -38,8 +40,9 @@ def served(tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.skipif(not PYTHONS, reason="set TINKER_COMPAT_PYTHONS to virtualenv pythons holding the official tinker")
 @pytest.mark.parametrize("python", PYTHONS)
 def test_official_sdk_trains_and_samples(python: str, served: str) -> None:
-    proc = subprocess.run([python, str(HERE / "official_sdk_loop.py"), served], capture_output=True, text=True,
-                          timeout=600, check=False)
+    proc = subprocess.run(
+        [python, str(HERE / "official_sdk_loop.py"), served], capture_output=True, text=True, timeout=600, check=False
+    )
     print(proc.stdout)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.rstrip().endswith("OK")

@@ -33,6 +33,7 @@ import copy
 import datetime as _dt
 import functools
 import importlib
+import itertools
 import json
 import re
 import sys
@@ -335,7 +336,7 @@ def python_impl(name: str) -> Any:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise AssertionError(f"{name}: x-python-type {ext!r}: module {module_name} cannot be imported ({exc})")
+        raise AssertionError(f"{name}: x-python-type {ext!r}: module {module_name} cannot be imported ({exc})") from None
     assert hasattr(module, attr), f"{name}: x-python-type {ext!r}: {module_name} has no {attr}"
     return getattr(module, attr)
 
@@ -473,7 +474,8 @@ def tensor_problem(tensor: dict[str, Any]) -> str | None:
                 return f"int64 value {v!r} is out of range"
         else:
             try:
-                ok = math.isfinite(float(numpy.float32(float(v))))
+                with numpy.errstate(over="ignore"):
+                    ok = math.isfinite(float(numpy.float32(float(v))))
             except OverflowError:
                 ok = False
             if not ok:
@@ -485,7 +487,7 @@ def tensor_problem(tensor: dict[str, Any]) -> str | None:
         rows, cols = shape
         if len(crow) != rows + 1 or crow[0] != 0 or crow[-1] != len(data):
             return f"CSR row pointers {crow} do not fit shape {shape} and {len(data)} values"
-        if any(b < a for a, b in zip(crow, crow[1:])):
+        if any(b < a for a, b in itertools.pairwise(crow)):
             return f"CSR row pointers {crow} decrease"
         if len(col) != len(data) or any(c >= cols for c in col):
             return f"CSR column indices {col} do not fit shape {shape} and {len(data)} values"
@@ -499,9 +501,10 @@ class BodyWalk:
     """Walks a contract-valid body along its schema (and, when given, the parsed value alongside).
 
     * `expect(...)` returns the JSON the Python layer must dump for the body: the wire rule of SDK 0.38
-      ("every field, defaults included, no field whose value is null") applied to the fields the contract
-      declares; undeclared keys of a modelled object are dropped, free-form objects kept as they are;
-      float32 tensor values are compared as float32.
+      ("every field, defaults included, no field whose value is null"; a required field keeps its null,
+      else the body would be invalid) applied to the fields the contract declares; undeclared keys of a
+      modelled object are dropped (kept where the schema says `additionalProperties: true`), free-form
+      objects travel as they are; float32 tensor values compare as float32, base64 text as its bytes.
     * every union position is checked: the parsed value's class must be the variant the contract selects
       (`expected_variant`); the choices are collected in `choices` ("Union.Variant").
     * `strict_extras`: undeclared keys in objects whose schema is `x-python-base: strict` (the Python layer
@@ -553,12 +556,13 @@ class BodyWalk:
         elif getattr(parsed, "model_config", {}).get("extra") == "allow":
             # A hand-written class may keep undeclared keys (pydantic extra="allow"); else they are dropped.
             out = {k: copy.deepcopy(value[k]) for k in extras if value[k] is not None}
+        required = set(schema.get("required", []))
         for prop, sub in props.items():
             if prop not in value:
                 default = sub.get("default", sub.get("const"))
                 if default is not None:  # the default's own defaults are filled in too
                     out[prop] = BodyWalk().expect(sub, copy.deepcopy(default), NOTHING, (*path, prop))
-            elif value[prop] is not None:
+            elif value[prop] is not None or prop in required:  # a required null must stay on the wire
                 out[prop] = self.expect(sub, value[prop], _child(parsed, prop), (*path, prop))
         return out
 
@@ -594,7 +598,8 @@ class BodyWalk:
 def _float32(value: Any) -> float:
     import numpy
 
-    return float(numpy.float32(value))
+    with numpy.errstate(over="ignore"):
+        return float(numpy.float32(value))
 
 
 def _where(path: tuple[str | int, ...]) -> str:
@@ -613,6 +618,15 @@ def without_paths(body: Any, extras: list[tuple[tuple[str | int, ...], str]]) ->
 
 
 def check_body(name: str, body: Any, parse: Any = None) -> list[str]:
+    """See `_check_body`; a failure carries the body (as JSON) in a note."""
+    try:
+        return _check_body(name, body, parse)
+    except (AssertionError, ValueError, TypeError, ArithmeticError, pytest.fail.Exception) as exc:
+        exc.add_note(f"{name} body: {json.dumps(body, ensure_ascii=True)[:3000]}")
+        raise
+
+
+def _check_body(name: str, body: Any, parse: Any = None) -> list[str]:
     """Parse a contract-valid `body` as component `name` (or with `parse`) and check the Python layer.
 
     * the body must be valid (else the test data is wrong);
@@ -638,7 +652,7 @@ def check_body(name: str, body: Any, parse: Any = None) -> list[str]:
             pytest.fail(f"{name}: the Python layer accepted a body it must refuse ({'; '.join(reasons)})")
         if dry.unrepresentable:
             return []
-        return check_body(name, without_paths(body, dry.strict_extras), parse)
+        return _check_body(name, without_paths(body, dry.strict_extras), parse)
     parsed = parse(copy.deepcopy(body))
     assert parsed is not None or body is None, f"{name}: the parser returned None for {body!r}"
     walk = BodyWalk()
@@ -899,7 +913,7 @@ def check_wire_request(operation_id: str, request: Any, params: dict[tuple[str, 
     problems += [f"query parameter {n} sent {names.count(n)} times" for n in sorted(set(names)) if names.count(n) > 1]
     for name, text in pairs:
         check_value("query", name, text)
-    for (loc, name), _value in params.items():
+    for loc, name in params:
         if loc == "query" and name not in names:
             problems.append(f"query parameter {name} given but not sent")
         if loc == "header":

@@ -145,10 +145,43 @@ def test_endpoint_roundtrip_through_mock_transport(operation_id):
         elif media is not None:
             kwargs["body"] = body
         status, reply_body = reply
-        request, response = send(module, reply_body, status, **kwargs)
-        check_wire_request(operation_id, request, values, expected_body, media)
+        try:
+            request, response = send(module, reply_body, status, **kwargs)
+            check_wire_request(operation_id, request, values, expected_body, media)
+        except Exception as exc:
+            exc.add_note(f"build_request arguments: {kwargs!r}")
+            raise
         assert response.status_code == status
         if hasattr(module, "parse_response"):
             check_body(ref_name(JSON_2XX[operation_id][1]), response.json(), module.parse_response)
 
     run()
+
+
+# --------------------------------------------------------------------------------------------- the checks can fail
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "headers", "content", "message"),
+    [
+        ("GET", "/api/v1/sessions/S", {}, b"", "sent GET, expected PUT"),
+        ("PUT", "/api/v1/sessions/a?b=1/project", {}, b'{"project_id":"P"}', "does not have the segments"),
+        ("PUT", "/api/v1/sessions/S/project?limit=1", {"content-type": "application/json"},
+         b'{"project_id":"P"}', "query parameter limit is not declared"),
+        ("PUT", "/api/v1/sessions/S/project", {"content-type": "text/plain"}, b'{"project_id":"P"}',
+         "JSON body sent as 'text/plain'"),
+        ("PUT", "/api/v1/sessions/S/project", {"content-type": "application/json"}, b'{"project_id":""}',
+         r"\$\(request body\).project_id"),
+        ("PUT", "/api/v1/sessions/S%2F/project", {"content-type": "application/json"}, b'{"project_id":"P"}',
+         "decodes to 'S/'"),
+    ],
+)
+def test_wire_check_catches_wrong_requests(method, url, headers, content, message):
+    import httpx
+
+    from .conftest import BASE_URL
+
+    request = httpx.Request(method, BASE_URL + url, headers=headers, content=content)
+    with pytest.raises(AssertionError, match=message):
+        check_wire_request("assign_session_project", request, {("path", "session_id"): "S"},
+                           {"project_id": "P"}, "application/json")

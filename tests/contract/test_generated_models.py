@@ -130,6 +130,19 @@ def test_x_python_type_targets_exist(name):
         TypeAdapter(impl)
 
 
+@pytest.mark.parametrize("name", X_PYTHON_TYPES)
+def test_x_python_type_roundtrip(name):
+    """The hand-written types read (`from_json_dict`) and write back (`to_json_dict`) every body the
+    contract allows for their schema (`check_body`), as the generated models do."""
+
+    @given(body=body_strategy(f"component/{name}"))
+    @fuzz_settings(CONTAINER_EXAMPLES)
+    def run(body: Any) -> None:
+        check_body(name, body)
+
+    run()
+
+
 def test_x_python_types_are_not_generated():
     import tinker_api.models
 
@@ -275,8 +288,12 @@ def _chunk(body: dict[str, Any]) -> Any:
     return model_class("ModelInput").model_validate({"chunks": [copy.deepcopy(body)]}).chunks[0]
 
 
-CHUNK_TAGS = {"EncodedTextChunk": "encoded_text", "ImageChunk": "image", "ImageAssetPointerChunk":
-              "image_asset_pointer", "DmelChunk": "dmel"}
+CHUNK_TAGS = {
+    "EncodedTextChunk": "encoded_text",
+    "ImageChunk": "image",
+    "ImageAssetPointerChunk": "image_asset_pointer",
+    "DmelChunk": "dmel",
+}
 
 
 @pytest.mark.parametrize(
@@ -645,3 +662,33 @@ def test_restored_sampling_client_seq_ids(seq_id):
     }
     assert not validation_errors("SampleRequest", body), validation_errors("SampleRequest", body)
     check_body("SampleRequest", body)
+
+
+# --------------------------------------------------------------------------------------------- the checks can fail
+# `check_body` is what every test above relies on; these wrong parsers must each be caught.
+
+
+def test_check_body_catches_a_lost_field():
+    model_input = model_class("ModelInput")
+    with pytest.raises(AssertionError, match="length 1 != 0"):
+        check_body("ModelInput", {"chunks": [{"tokens": [1]}]}, lambda b: model_input(chunks=[]))
+
+
+def test_check_body_catches_a_wrong_variant():
+    model_input, dmel = model_class("ModelInput"), model_class("DmelChunk")
+    wrong = model_input.model_construct(chunks=[dmel.model_construct(dmel=b"\x01", type="dmel")])
+    with pytest.raises(AssertionError, match="parsed as DmelChunk, but the contract selects EncodedTextChunk"):
+        check_body("ModelInput", {"chunks": [{"tokens": [1]}]}, lambda b: wrong)
+
+
+def test_check_body_catches_an_accepted_refusal():
+    model_input = model_class("ModelInput")
+    lenient = functools.partial(lambda b: model_input.model_validate({"chunks": b["chunks"]}))
+    with pytest.raises(pytest.fail.Exception, match=r"\$\.surplus: undeclared key of a strict model"):
+        check_body("ModelInput", {"chunks": [], "surplus": 1}, lenient)
+    tensor = {"data": [1.5], "dtype": "int64"}
+    with pytest.raises(pytest.fail.Exception, match="int64 value 1.5 is not an integer"):
+        check_body("TensorData", tensor, lambda b: python_impl("TensorData")(data=[1], dtype="int64"))
+    with pytest.raises(pytest.fail.Exception, match="is not base64"):
+        check_body("DmelChunk", {"dmel": "not base64!"}, lambda b: model_class("DmelChunk")(dmel=b"x"))
+

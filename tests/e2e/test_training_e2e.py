@@ -48,8 +48,7 @@ def test_get_tokenizer_comes_from_the_server(service: tinker.ServiceClient) -> N
     assert training.get_info().model_data.model_name == BASE_MODEL
 
 
-def _rl_datum(prompt: list[int], completion: list[int], sampler_logprobs: list[float], advantage: float
-              ) -> types.Datum:
+def _rl_datum(prompt: list[int], completion: list[int], sampler_logprobs: list[float], advantage: float) -> types.Datum:
     tokens = prompt + completion
     n_prompt = len(prompt) - 1
     return types.Datum(
@@ -77,13 +76,18 @@ def test_rl_loop_moves_the_policy_towards_rewarded_samples(service: tinker.Servi
     sampler = training.save_weights_and_get_sampling_client().result()
     before = rate(sampler)
     for it in range(6):
-        res = sampler.sample(types.ModelInput.from_ints(prompt), num_samples=16,
-                             sampling_params=types.SamplingParams(max_tokens=8, temperature=1.0, seed=10 + it, stop=[])
-                             ).result()
+        res = sampler.sample(
+            types.ModelInput.from_ints(prompt),
+            num_samples=16,
+            sampling_params=types.SamplingParams(max_tokens=8, temperature=1.0, seed=10 + it, stop=[]),
+        ).result()
         rewards = np.array([np.mean(np.asarray(s.tokens) < 128) for s in res.sequences])
         adv = rewards - rewards.mean()
-        data = [_rl_datum(prompt, list(s.tokens), list(s.logprobs), float(a))
-                for s, a in zip(res.sequences, adv) if s.tokens]
+        data = [
+            _rl_datum(prompt, list(s.tokens), list(s.logprobs), float(a))
+            for s, a in zip(res.sequences, adv)
+            if s.tokens
+        ]
         assert all(s.sequence_id for s in res.sequences)
         training.forward_backward(data, loss_fn).result()
         training.optim_step(types.AdamParams(learning_rate=5e-2)).result()
@@ -99,7 +103,9 @@ def test_forward_backward_custom_matches_cross_entropy(service: tinker.ServiceCl
     b = service.create_lora_training_client(base_model=BASE_MODEL, rank=4, seed=5).result()
 
     def neg_ll(batch: list[types.Datum], logprobs: list[torch.Tensor]) -> tuple[torch.Tensor, dict[str, float]]:
-        loss = sum(-(lp * torch.as_tensor(d.loss_fn_inputs["weights"].to_numpy())).sum() for d, lp in zip(batch, logprobs))
+        loss = sum(
+            -(lp * torch.as_tensor(d.loss_fn_inputs["weights"].to_numpy())).sum() for d, lp in zip(batch, logprobs)
+        )
         return loss, {"custom/neg_ll:sum": float(loss.detach())}
 
     custom = a.forward_backward_custom(data, neg_ll).result()
@@ -116,8 +122,9 @@ def test_forward_backward_custom_matches_cross_entropy(service: tinker.ServiceCl
 
 def test_checkpoints_save_load_and_sample(service: tinker.ServiceClient) -> None:
     data = [text_datum(t) for t in TEXTS]
-    training = service.create_lora_training_client(base_model=BASE_MODEL, rank=8, seed=7,
-                                                   user_metadata={"renderer_name": "bytes"}).result()
+    training = service.create_lora_training_client(
+        base_model=BASE_MODEL, rank=8, seed=7, user_metadata={"renderer_name": "bytes"}
+    ).result()
     for _ in range(5):
         training.forward_backward(data, "cross_entropy")
         training.optim_step(types.AdamParams(learning_rate=1e-2))
@@ -159,8 +166,9 @@ def test_async_call_styles(service: tinker.ServiceClient) -> None:
         out = await fb
         await optim
         sampler = await training.save_weights_and_get_sampling_client()
-        res = await sampler.sample(types.ModelInput.from_ints(list(b"Pack")), num_samples=1,
-                                   sampling_params=types.SamplingParams(max_tokens=4))
+        res = await sampler.sample(
+            types.ModelInput.from_ints(list(b"Pack")), num_samples=1, sampling_params=types.SamplingParams(max_tokens=4)
+        )
         assert len(res.sequences) == 1
         return out.metrics["loss:sum"]
 
@@ -172,8 +180,11 @@ def test_async_call_styles(service: tinker.ServiceClient) -> None:
             out = await fut.result_async()
             await (await training.optim_step_async(types.AdamParams(learning_rate=1e-2))).result_async()
             sampler = await training.save_weights_and_get_sampling_client_async()
-            res = await sampler.sample_async(types.ModelInput.from_ints(list(b"Pack")), num_samples=1,
-                                             sampling_params=types.SamplingParams(max_tokens=4))
+            res = await sampler.sample_async(
+                types.ModelInput.from_ints(list(b"Pack")),
+                num_samples=1,
+                sampling_params=types.SamplingParams(max_tokens=4),
+            )
             assert len(res.sequences) == 1
             return out.metrics["loss:sum"]
 
@@ -197,8 +208,10 @@ def test_user_errors_are_clear(service: tinker.ServiceClient) -> None:
         service.create_lora_training_client(base_model="no/such-model", rank=4).result()
     assert "no/such-model" in str(info.value)
     training = service.create_lora_training_client(base_model=BASE_MODEL, rank=4).result()
-    bad = types.Datum(model_input=types.ModelInput.from_ints([1, 2, 3]),
-                      loss_fn_inputs={"target_tokens": [1, 2, 99999], "weights": [1.0, 1.0, 1.0]})
+    bad = types.Datum(
+        model_input=types.ModelInput.from_ints([1, 2, 3]),
+        loss_fn_inputs={"target_tokens": [1, 2, 99999], "weights": [1.0, 1.0, 1.0]},
+    )
     with pytest.raises(tinker.TinkerError) as info:
         training.forward_backward([bad], "cross_entropy").result()
     assert "target_tokens" in str(info.value)

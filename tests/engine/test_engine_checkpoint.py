@@ -43,7 +43,11 @@ def _lps(m):
 def test_save_load_reproduces_outputs_and_training(base, tmp_path):
     m = _trained(base)
     path = m.save(tmp_path / "ckpt", include_optimizer=True)
-    assert sorted(os.listdir(path)) == ["adapter_config.json", "adapter_model.safetensors", "optimizer_state.safetensors"]
+    assert sorted(os.listdir(path)) == [
+        "adapter_config.json",
+        "adapter_model.safetensors",
+        "optimizer_state.safetensors",
+    ]
     m2 = TrainableModel(base, LoraConfig(rank=4, seed=99))
     m2.load(path, with_optimizer=True)
     for a, b in zip(_lps(m), _lps(m2)):
@@ -154,14 +158,16 @@ def test_snapshot_is_immutable_and_independent(base, tmp_path):
     snap.save(tmp_path / "s")
     loaded = SamplerWeights.load(tmp_path / "s", ModelRegistry())
     assert sample(loaded, PROMPT, cfg, prompt_logprobs=True) == before
-    assert sample(SamplerWeights.load(tmp_path / "s", base), PROMPT, cfg) .sequences == before.sequences
+    assert sample(SamplerWeights.load(tmp_path / "s", base), PROMPT, cfg).sequences == before.sequences
 
 
 def test_training_checkpoint_loads_as_sampler(base, tmp_path):
     m = _trained(base, steps=2)
     m.save(tmp_path / "t", include_optimizer=True)
     cfg = SamplingConfig(max_tokens=6, temperature=0.0, stop=[])
-    assert sample(SamplerWeights.load(tmp_path / "t", ModelRegistry()), PROMPT, cfg) == sample(m.snapshot(), PROMPT, cfg)
+    assert sample(SamplerWeights.load(tmp_path / "t", ModelRegistry()), PROMPT, cfg) == sample(
+        m.snapshot(), PROMPT, cfg
+    )
 
 
 def test_float64_roundtrip(base64, tmp_path):

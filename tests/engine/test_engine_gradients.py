@@ -120,8 +120,13 @@ def test_finite_differences_every_loss_every_group(model64, loss):
         model64.forward_backward(datums, loss)
         got = {k: v.copy() for k, v in model64.grads.items()}
         model64.zero_grad()
-        ce = [Datum(d.tokens, {"target_tokens": d.loss_fn_inputs["target_tokens"],
-                               "weights": _implied_neg_grad(loss, d, lp)}) for d, lp in zip(datums, lps)]
+        ce = [
+            Datum(
+                d.tokens,
+                {"target_tokens": d.loss_fn_inputs["target_tokens"], "weights": _implied_neg_grad(loss, d, lp)},
+            )
+            for d, lp in zip(datums, lps)
+        ]
         if loss == "gspo":  # variant 1 is clipped for A > 0 tokens only
             assert (ce[1].loss_fn_inputs["weights"] == 0).any() and (ce[1].loss_fn_inputs["weights"] != 0).any()
             assert (ce[0].loss_fn_inputs["weights"] != 0).all()
@@ -155,9 +160,11 @@ def test_finite_differences_ppo_per_token_clip_and_config(model64):
 
 @pytest.mark.parametrize(
     "flags",
-    [{"train_attn": True, "train_mlp": False, "train_unembed": False},
-     {"train_attn": False, "train_mlp": True, "train_unembed": False},
-     {"train_attn": False, "train_mlp": False, "train_unembed": True}],
+    [
+        {"train_attn": True, "train_mlp": False, "train_unembed": False},
+        {"train_attn": False, "train_mlp": True, "train_unembed": False},
+        {"train_attn": False, "train_mlp": False, "train_unembed": True},
+    ],
     ids=["attn_only", "mlp_only", "unembed_only"],
 )
 def test_finite_differences_single_group_models(base64, flags):
@@ -201,8 +208,10 @@ def test_custom_loss_equivalence_via_cross_entropy_weights(model64):
     lps = [o["logprobs"] for o in model64.forward(datums, "cross_entropy").outputs]
     assert lps[0].dtype == np.float64  # float64 check mode returns exact outputs
     g = custom_grad(lps)
-    surrogate = [Datum(d.tokens, {"target_tokens": d.loss_fn_inputs["target_tokens"], "weights": -gi})
-                 for d, gi in zip(datums, g)]
+    surrogate = [
+        Datum(d.tokens, {"target_tokens": d.loss_fn_inputs["target_tokens"], "weights": -gi})
+        for d, gi in zip(datums, g)
+    ]
     model64.forward_backward(surrogate, "cross_entropy")
     grads = {k: v.copy() for k, v in model64.grads.items()}
     model64.zero_grad()

@@ -43,7 +43,15 @@ def test_defaults_documented():
     assert LOSSES["stable_reinforce"].defaults == {"kl_coeff": 0.01}
     assert LOSSES["gspo"].defaults["clip_low_threshold"] == pytest.approx(1 - 3e-4)
     assert LOSSES["gspo"].defaults["clip_high_threshold"] == pytest.approx(1 + 4e-4)
-    assert set(LOSS_NAMES) == {"cross_entropy", "importance_sampling", "ppo", "cispo", "dro", "gspo", "stable_reinforce"}
+    assert set(LOSS_NAMES) == {
+        "cross_entropy",
+        "importance_sampling",
+        "ppo",
+        "cispo",
+        "dro",
+        "gspo",
+        "stable_reinforce",
+    }
 
 
 def test_cross_entropy_values(setup):
@@ -61,16 +69,14 @@ def test_rl_loss_values(setup):
     np.testing.assert_allclose(_run(m, s, "ppo", **base), _ppo_expected(r, A, 1, 0.8, 1.2), rtol=1e-10)
     np.testing.assert_allclose(
         _run(m, s, "ppo", {"clip_low_threshold": 0.5, "clip_high_threshold": 1.5}, **base),
-        _ppo_expected(r, A, 1, 0.5, 1.5), rtol=1e-10)
+        _ppo_expected(r, A, 1, 0.5, 1.5),
+        rtol=1e-10,
+    )
     np.testing.assert_allclose(_run(m, s, "cispo", **base), -np.clip(r, 0, 4) * lp * A, rtol=1e-10)
-    np.testing.assert_allclose(
-        _run(m, s, "dro", **base), -(lp * A - 0.5 * 0.05 * (lp - q) ** 2), rtol=1e-10)
-    np.testing.assert_allclose(
-        _run(m, s, "dro", {"beta": 1.0}, **base), -(lp * A - 0.5 * (lp - q) ** 2), rtol=1e-10)
-    np.testing.assert_allclose(
-        _run(m, s, "stable_reinforce", **base), -r * A + 0.01 * (r - 1 - np.log(r)), rtol=1e-10)
-    np.testing.assert_allclose(
-        _run(m, s, "stable_reinforce", {"kl_coeff": 0.0}, **base), -r * A, rtol=1e-10)
+    np.testing.assert_allclose(_run(m, s, "dro", **base), -(lp * A - 0.5 * 0.05 * (lp - q) ** 2), rtol=1e-10)
+    np.testing.assert_allclose(_run(m, s, "dro", {"beta": 1.0}, **base), -(lp * A - 0.5 * (lp - q) ** 2), rtol=1e-10)
+    np.testing.assert_allclose(_run(m, s, "stable_reinforce", **base), -r * A + 0.01 * (r - 1 - np.log(r)), rtol=1e-10)
+    np.testing.assert_allclose(_run(m, s, "stable_reinforce", {"kl_coeff": 0.0}, **base), -r * A, rtol=1e-10)
     # config values may arrive as strings (loss_fn_config_v2)
     np.testing.assert_allclose(_run(m, s, "dro", {"beta": "1.0"}, **base), _run(m, s, "dro", {"beta": 1.0}, **base))
 
@@ -82,11 +88,14 @@ def test_per_token_clip_overrides(setup):
     hi = np.linspace(1.05, 2.0, N)
     base = {"logprobs": q, "advantages": A}
     np.testing.assert_allclose(
-        _run(m, s, "ppo", clip_low_threshold=lo, clip_high_threshold=hi, **base), _ppo_expected(r, A, 1, lo, hi),
-        rtol=1e-10)
+        _run(m, s, "ppo", clip_low_threshold=lo, clip_high_threshold=hi, **base),
+        _ppo_expected(r, A, 1, lo, hi),
+        rtol=1e-10,
+    )
     # one side overridden, the other from config / default
     np.testing.assert_allclose(
-        _run(m, s, "cispo", clip_high_threshold=hi, **base), -np.clip(r, 0.0, hi) * lp * A, rtol=1e-10)
+        _run(m, s, "cispo", clip_high_threshold=hi, **base), -np.clip(r, 0.0, hi) * lp * A, rtol=1e-10
+    )
 
 
 def test_gspo_values(setup):
@@ -94,8 +103,16 @@ def test_gspo_values(setup):
     sr = np.exp(np.mean((lp - q)[mask != 0]))
     got = _run(m, s, "gspo", logprobs=q, advantages=A, sequence_ratio_mask=mask)
     np.testing.assert_allclose(got, _ppo_expected(np.full(N, sr), A, 1, 1 - 3e-4, 1 + 4e-4), rtol=1e-10)
-    got = _run(m, s, "gspo", {"clip_low_threshold": 0.1, "clip_high_threshold": 10.0},
-               logprobs=q, advantages=A, sequence_ratio_mask=mask, weights=w)
+    got = _run(
+        m,
+        s,
+        "gspo",
+        {"clip_low_threshold": 0.1, "clip_high_threshold": 10.0},
+        logprobs=q,
+        advantages=A,
+        sequence_ratio_mask=mask,
+        weights=w,
+    )
     np.testing.assert_allclose(got, -w * sr * A, rtol=1e-10)
     # an empty mask gives a sequence ratio of 1
     got = _run(m, s, "gspo", logprobs=q, advantages=A, sequence_ratio_mask=np.zeros(N))

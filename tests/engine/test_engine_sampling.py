@@ -47,8 +47,13 @@ def _pair_tol(weights, n_tokens: int, lp: np.ndarray) -> float:
 
 def _score(weights, tokens, k=0):
     """Teacher-forced prompt logprobs (and top-k) of a full token sequence."""
-    return sample(weights, np.asarray(tokens, dtype=np.int64), SamplingConfig(max_tokens=1, temperature=0.0, stop=[]),
-                  prompt_logprobs=True, topk_prompt_logprobs=k)
+    return sample(
+        weights,
+        np.asarray(tokens, dtype=np.int64),
+        SamplingConfig(max_tokens=1, temperature=0.0, stop=[]),
+        prompt_logprobs=True,
+        topk_prompt_logprobs=k,
+    )
 
 
 def test_same_seed_same_tokens_and_per_index_streams(weights):
@@ -155,8 +160,12 @@ def test_string_stop_first_match_included(weights):
     free = sample(weights, PROMPT, SamplingConfig(max_tokens=40, temperature=0.0, stop=[])).sequences[0]
     text = builtin_decode(free.tokens)
     needle = text[10:13]
-    res = sample(weights, PROMPT, SamplingConfig(max_tokens=40, temperature=0.0, stop=["\x00never", needle]),
-                 decode=builtin_decode)
+    res = sample(
+        weights,
+        PROMPT,
+        SamplingConfig(max_tokens=40, temperature=0.0, stop=["\x00never", needle]),
+        decode=builtin_decode,
+    )
     s = res.sequences[0]
     assert s.stop_reason == "stop"
     out = builtin_decode(s.tokens)

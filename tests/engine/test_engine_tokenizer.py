@@ -31,7 +31,11 @@ def test_roundtrip_any_unicode(s):
 
 def test_special_tokens_and_size():
     assert TOK.get_vocab_size() == BUILTIN_VOCAB_SIZE == 259
-    assert (TOK.token_to_id("<|bos|>"), TOK.token_to_id("<|eos|>"), TOK.token_to_id("<|pad|>")) == (BOS_ID, EOS_ID, PAD_ID)
+    assert (TOK.token_to_id("<|bos|>"), TOK.token_to_id("<|eos|>"), TOK.token_to_id("<|pad|>")) == (
+        BOS_ID,
+        EOS_ID,
+        PAD_ID,
+    )
     assert builtin_decode([104, 105, EOS_ID]) == "hi<|eos|>"
     # special-token text in user input stays plain bytes
     assert builtin_encode("<|eos|>") == list(b"<|eos|>")

@@ -47,8 +47,13 @@ BASE_MODEL = "Qwen/Qwen3-8B"
 FAST_RETRY = RetryConfig(retry_delay_base=0.001, retry_delay_max=0.01)
 PB = "application/x-protobuf"
 # Seeded, bounded hypothesis settings for the property tests of this folder.
-SEEDED = settings(derandomize=True, max_examples=60, deadline=None, database=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SEEDED = settings(
+    derandomize=True,
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -191,6 +196,7 @@ class FakeServer:
 
     def _materialise(self, reply: Any, rec: Recorded) -> Any:
         if inspect.iscoroutinefunction(reply):
+
             async def deferred() -> httpx.Response:
                 return self._materialise(await reply(rec), rec)
 
@@ -233,14 +239,19 @@ class FakeServer:
             return json_response(200, {"session_id": m.group(1), "reason": b.get("reason")})
         if p == "/api/v1/create_model":
             model_id = f"{b['session_id']}:train:{b['model_seq_id']}"
-            return self._new_future("json", {"model_id": model_id, "type": "create_model"},
-                                    {"model_id": model_id})
+            return self._new_future("json", {"model_id": model_id, "type": "create_model"}, {"model_id": model_id})
         if p == "/api/v1/get_info":
-            return json_response(200, {
-                "type": "get_info", "model_id": b["model_id"], "is_lora": True, "lora_rank": 32,
-                "model_name": BASE_MODEL,
-                "model_data": {"arch": "qwen3", "model_name": BASE_MODEL, "tokenizer_id": BASE_MODEL},
-            })
+            return json_response(
+                200,
+                {
+                    "type": "get_info",
+                    "model_id": b["model_id"],
+                    "is_lora": True,
+                    "lora_rank": 32,
+                    "model_name": BASE_MODEL,
+                    "model_data": {"arch": "qwen3", "model_name": BASE_MODEL, "tokenizer_id": BASE_MODEL},
+                },
+            )
         if p == "/api/v1/forward_backward":
             req = rec.body
             assert isinstance(req, wire.WireForwardBackwardRequest), "forward_backward must be protobuf"
@@ -255,23 +266,37 @@ class FakeServer:
             if b.get("path"):
                 res = {"type": "save_weights_for_sampler", "path": f"tinker://{run}/sampler_weights/{b['path']}"}
             else:
-                res = {"type": "save_weights_for_sampler",
-                       "sampling_session_id": f"{self.session_id}:sample:{b['sampling_session_seq_id']}"}
+                res = {
+                    "type": "save_weights_for_sampler",
+                    "sampling_session_id": f"{self.session_id}:sample:{b['sampling_session_seq_id']}",
+                }
             return self._new_future("json", res)
         if p == "/api/v1/save_weights_external":
             run = b["model_id"]
-            return self._new_future("json", {"type": "save_weights_external", "size_bytes": 10,
-                                             "path": f"tinker://{run}/external_weights/{b['path']}"})
+            return self._new_future(
+                "json",
+                {
+                    "type": "save_weights_external",
+                    "size_bytes": 10,
+                    "path": f"tinker://{run}/external_weights/{b['path']}",
+                },
+            )
         if p == "/api/v1/load_weights":
             model_id = b.get("model_id") or f"{b['session_id']}:train:{b['model_seq_id']}"
             return self._new_future("json", {"type": "load_weights", "model_id": model_id, "path": b["path"]})
         if p == "/api/v1/create_sampling_session":
-            return json_response(200, {"sampling_session_id": f"{b['session_id']}:sample:{b['sampling_session_seq_id']}",
-                                       "type": "create_sampling_session"})
+            return json_response(
+                200,
+                {
+                    "sampling_session_id": f"{b['session_id']}:sample:{b['sampling_session_seq_id']}",
+                    "type": "create_sampling_session",
+                },
+            )
         m = re.fullmatch(r"/api/v1/samplers/([^/]+)", p)
         if m:
-            return json_response(200, {"sampler_id": m.group(1), "base_model": self.sampler_base_model,
-                                       "model_path": None})
+            return json_response(
+                200, {"sampler_id": m.group(1), "base_model": self.sampler_base_model, "model_path": None}
+            )
         if p == "/api/v1/asample":
             return self._sample(b)
         if p == "/api/v1/retrieve_future":
@@ -283,8 +308,9 @@ class FakeServer:
         seq = int(b.get("seq_id", 0))
         prompt_len = sum(len(c.get("tokens", [])) for c in b["prompt"]["chunks"])
         seqs = [
-            wire.WireSampledSequence("length", np.array([seq, i, 7], dtype=np.int64),
-                                     np.array([-0.5, -0.25, -0.125], dtype=np.float32))
+            wire.WireSampledSequence(
+                "length", np.array([seq, i, 7], dtype=np.int64), np.array([-0.5, -0.25, -0.125], dtype=np.float32)
+            )
             for i in range(n)
         ]
         prompt_lp = None
@@ -306,13 +332,15 @@ class FakeServer:
         wants_pb = PB in (rec.header("accept") or "")
         if fut.kind == "fbo":
             if wants_pb:
-                return httpx.Response(200, content=wire.encode_forward_backward_output(fut.result),
-                                      headers={"content-type": PB})
+                return httpx.Response(
+                    200, content=wire.encode_forward_backward_output(fut.result), headers={"content-type": PB}
+                )
             return json_response(200, wire.forward_backward_output_to_json(fut.result))
         if fut.kind == "sample":
             if wants_pb:
-                return httpx.Response(200, content=wire.encode_sample_response(fut.result),
-                                      headers={"content-type": PB})
+                return httpx.Response(
+                    200, content=wire.encode_sample_response(fut.result), headers={"content-type": PB}
+                )
             return json_response(200, wire.sample_response_to_json(fut.result))
         return json_response(200, fut.result)
 
@@ -331,15 +359,15 @@ def decoded_fb(server: FakeServer) -> list[wire.WireForwardBackwardRequest]:
     return [r.body for r in server.op_calls("forward_backward")]
 
 
-
 # ---------------------------------------------------------------------------------------------- clients
 
 
 def make_service(server: FakeServer, **kwargs: Any) -> tinker.ServiceClient:
     """``tests.helpers.make_service`` wired to ``server`` in memory, with FAST_RETRY unless ``retry_config`` is given."""
     kwargs.setdefault("retry_config", FAST_RETRY)
-    return helpers.make_service(BASE_URL, api_key=API_KEY, _http_transport=httpx.MockTransport(server.handler),
-                                **kwargs)
+    return helpers.make_service(
+        BASE_URL, api_key=API_KEY, _http_transport=httpx.MockTransport(server.handler), **kwargs
+    )
 
 
 def make_rest(server: FakeServer, cls: Any = None, retry_config: RetryConfig | None = FAST_RETRY) -> Any:
@@ -347,8 +375,7 @@ def make_rest(server: FakeServer, cls: Any = None, retry_config: RetryConfig | N
     from tinker._holder import ClientHolder
 
     settings_ = ClientSettings.resolve(base_url=BASE_URL, api_key=API_KEY)
-    holder = ClientHolder(settings_, retry_config=retry_config,
-                          http_transport=httpx.MockTransport(server.handler))
+    holder = ClientHolder(settings_, retry_config=retry_config, http_transport=httpx.MockTransport(server.handler))
     return (cls or tinker.RestClient)(_holder=holder)
 
 

@@ -22,8 +22,14 @@ from tinker import types
 
 ADAM = tinker.AdamParams(learning_rate=1e-4)
 NAN, INF = math.nan, math.inf
-ORDERED = ("forward_backward", "optim_step", "save_weights", "save_weights_for_sampler",
-           "save_weights_external", "load_weights")
+ORDERED = (
+    "forward_backward",
+    "optim_step",
+    "save_weights",
+    "save_weights_for_sampler",
+    "save_weights_external",
+    "load_weights",
+)
 
 
 def _ordered_requests(server: FakeServer) -> list[Any]:
@@ -39,13 +45,28 @@ def _assert_nothing_sent_and_no_id_used(training: Any, server: FakeServer) -> No
 # ------------------------------------------------------------------ optim_step
 
 
-@pytest.mark.parametrize("field, value", [
-    ("learning_rate", NAN), ("learning_rate", INF), ("learning_rate", -1e-3),
-    ("beta1", NAN), ("beta1", 1.0), ("beta1", -0.1), ("beta2", 1.5), ("beta2", -INF),
-    ("eps", 0.0), ("eps", -1e-8), ("eps", NAN), ("eps", INF),
-    ("weight_decay", -0.1), ("weight_decay", NAN),
-    ("grad_clip_norm", NAN), ("grad_clip_norm", INF), ("grad_clip_norm", -1.0),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("learning_rate", NAN),
+        ("learning_rate", INF),
+        ("learning_rate", -1e-3),
+        ("beta1", NAN),
+        ("beta1", 1.0),
+        ("beta1", -0.1),
+        ("beta2", 1.5),
+        ("beta2", -INF),
+        ("eps", 0.0),
+        ("eps", -1e-8),
+        ("eps", NAN),
+        ("eps", INF),
+        ("weight_decay", -0.1),
+        ("weight_decay", NAN),
+        ("grad_clip_norm", NAN),
+        ("grad_clip_norm", INF),
+        ("grad_clip_norm", -1.0),
+    ],
+)
 def test_optim_step_refuses_bad_adam_params(training, server: FakeServer, field: str, value: float) -> None:
     # The contract's ranges (generated into AdamParams) refuse the value when the params are built ...
     with pytest.raises(pydantic.ValidationError, match=field):
@@ -68,8 +89,7 @@ def test_optim_step_checks_params_built_without_validation(training, server: Fak
 
 def test_optim_step_accepts_edge_values(training, server: FakeServer) -> None:
     # Values at the edge of the contract's ranges must still reach the server.
-    edge = tinker.AdamParams(learning_rate=0.0, beta1=0.0, beta2=0.0, eps=1e-30, weight_decay=0.0,
-                             grad_clip_norm=0.0)
+    edge = tinker.AdamParams(learning_rate=0.0, beta1=0.0, beta2=0.0, eps=1e-30, weight_decay=0.0, grad_clip_norm=0.0)
     training.optim_step(edge).result(timeout=10)
     body = server.op_calls("optim_step")[0].body
     assert body["seq_id"] == 1 and body["adam_params"]["eps"] == 1e-30
@@ -91,9 +111,10 @@ def test_optim_step_refuses_non_finite_other_optimizer_params(training, server: 
 
 
 def _float_targets_datum(values: list[float]) -> tinker.Datum:
-    return tinker.Datum(model_input=tinker.ModelInput.from_ints([1, 2, 3]),
-                        loss_fn_inputs={"target_tokens": tinker.TensorData(values, dtype="float32"),
-                                        "weights": [1.0, 1.0, 1.0]})
+    return tinker.Datum(
+        model_input=tinker.ModelInput.from_ints([1, 2, 3]),
+        loss_fn_inputs={"target_tokens": tinker.TensorData(values, dtype="float32"), "weights": [1.0, 1.0, 1.0]},
+    )
 
 
 def test_forward_backward_refuses_non_integral_float32_targets(training, server: FakeServer) -> None:
@@ -112,8 +133,9 @@ def test_forward_backward_sends_integral_float32_targets_as_int64(training, serv
 
 def test_forward_backward_refuses_unencodable_chunks_at_call_time(training, server: FakeServer) -> None:
     ptr = tinker.ImageAssetPointerChunk(format="png", location="s3://bucket/cat.png", expected_tokens=2)
-    d = tinker.Datum(model_input=tinker.ModelInput(chunks=[ptr]),
-                     loss_fn_inputs={"target_tokens": [1, 2], "weights": [1.0, 1.0]})
+    d = tinker.Datum(
+        model_input=tinker.ModelInput(chunks=[ptr]), loss_fn_inputs={"target_tokens": [1, 2], "weights": [1.0, 1.0]}
+    )
     with pytest.raises(ValueError, match=r"data\[0\].*ImageAssetPointerChunk"):
         training.forward_backward([d], "cross_entropy")  # raised by the call itself, not by .result()
     huge = tinker.Datum(model_input=tinker.ModelInput.from_ints([1, 2**40]), loss_fn_inputs={"target_tokens": [1, 2]})
@@ -122,12 +144,15 @@ def test_forward_backward_refuses_unencodable_chunks_at_call_time(training, serv
     _assert_nothing_sent_and_no_id_used(training, server)
 
 
-@pytest.mark.parametrize("config, exc, match", [
-    ({"clip": [1, 2]}, TypeError, r"loss_fn_config\['clip'\]"),
-    ({1: 0.5}, TypeError, "loss_fn_config keys"),
-    ({"clip": None}, TypeError, r"loss_fn_config\['clip'\]"),
-    ("clip=0.2", TypeError, "loss_fn_config must be"),
-])
+@pytest.mark.parametrize(
+    "config, exc, match",
+    [
+        ({"clip": [1, 2]}, TypeError, r"loss_fn_config\['clip'\]"),
+        ({1: 0.5}, TypeError, "loss_fn_config keys"),
+        ({"clip": None}, TypeError, r"loss_fn_config\['clip'\]"),
+        ("clip=0.2", TypeError, "loss_fn_config must be"),
+    ],
+)
 def test_forward_backward_refuses_bad_loss_fn_config(training, server, config, exc, match) -> None:
     with pytest.raises(exc, match=match):
         training.forward_backward([datum()], "ppo", config)
@@ -138,8 +163,9 @@ def test_forward_backward_custom_validates_before_reserving(training, server: Fa
     with pytest.raises(TypeError, match="callable"):
         training.forward_backward_custom([datum()], "not a function")
     ptr = tinker.ImageAssetPointerChunk(format="png", location="s3://bucket/cat.png", expected_tokens=2)
-    d = tinker.Datum(model_input=tinker.ModelInput(chunks=[ptr]),
-                     loss_fn_inputs={"target_tokens": [1, 2], "weights": [1.0, 1.0]})
+    d = tinker.Datum(
+        model_input=tinker.ModelInput(chunks=[ptr]), loss_fn_inputs={"target_tokens": [1, 2], "weights": [1.0, 1.0]}
+    )
     with pytest.raises(ValueError, match="ImageAssetPointerChunk"):
         training.forward_backward_custom([d], lambda data, lps: (sum(lp.sum() for lp in lps), {}))
     with pytest.raises(ValueError, match="No data"):
@@ -147,8 +173,9 @@ def test_forward_backward_custom_validates_before_reserving(training, server: Fa
     _assert_nothing_sent_and_no_id_used(training, server)
 
 
-def test_encoding_failure_after_reservation_still_releases_the_turn(training, server: FakeServer,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_encoding_failure_after_reservation_still_releases_the_turn(
+    training, server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Encoding the protobuf body needs the seq_id, so it runs after reservation; if it fails anyway the
     # turn gate must be released or every later request of the client would wait forever.
     import tinker._convert as convert
@@ -259,12 +286,15 @@ class StrictQueue:
         return None  # the fake's default reply
 
 
-@pytest.mark.parametrize("bad_call", [
-    lambda t: t.optim_step(tinker.AdamParams(learning_rate=NAN)),
-    lambda t: t.optim_step(tinker.AdamParams(beta2=1.0)),
-    lambda t: t.save_state("a/b"),
-    lambda t: t.forward_backward([_float_targets_datum([2.5, 3.9, -0.7])], "cross_entropy"),
-])
+@pytest.mark.parametrize(
+    "bad_call",
+    [
+        lambda t: t.optim_step(tinker.AdamParams(learning_rate=NAN)),
+        lambda t: t.optim_step(tinker.AdamParams(beta2=1.0)),
+        lambda t: t.save_state("a/b"),
+        lambda t: t.forward_backward([_float_targets_datum([2.5, 3.9, -0.7])], "cross_entropy"),
+    ],
+)
 def test_next_call_proceeds_at_once_after_a_refused_call(training, server: FakeServer, bad_call) -> None:
     queue = StrictQueue()
     for op in ("forward_backward", "optim_step", "save_weights"):
@@ -283,8 +313,7 @@ def test_next_call_proceeds_at_once_after_a_refused_call(training, server: FakeS
 # ------------------------------------------------------------------ sampling
 
 
-@pytest.mark.parametrize("field, value", [("temperature", NAN), ("temperature", INF), ("top_p", NAN),
-                                          ("top_p", -INF)])
+@pytest.mark.parametrize("field, value", [("temperature", NAN), ("temperature", INF), ("top_p", NAN), ("top_p", -INF)])
 def test_sample_refuses_non_finite_sampling_params(sampling, server: FakeServer, field: str, value: float) -> None:
     params = tinker.SamplingParams(max_tokens=3, **{field: value})
     prompt = tinker.ModelInput.from_ints([1, 2])
@@ -308,23 +337,37 @@ def test_json_bodies_never_carry_nan_as_null() -> None:
     body = OptimStepRequest(optim_params=tinker.AdamParams.model_construct(learning_rate=NAN), model_id="m", seq_id=1)
     with pytest.raises(ValueError, match=r"NaN or Infinity.*learning_rate"):
         endpoint_request(optim_endpoint, body=body)
-    ok = endpoint_request(optim_endpoint, body=OptimStepRequest.model_validate(
-        {"adam_params": {"learning_rate": 1e-4}, "model_id": "m", "seq_id": 1}))
+    ok = endpoint_request(
+        optim_endpoint,
+        body=OptimStepRequest.model_validate({"adam_params": {"learning_rate": 1e-4}, "model_id": "m", "seq_id": 1}),
+    )
     assert b"null" not in ok["content"] and np.isclose(wire.loads(ok["content"])["adam_params"]["learning_rate"], 1e-4)
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"num_samples": 0}, "num_samples"), ({"num_samples": 1025}, "num_samples"),
-    ({"topk_prompt_logprobs": -1}, "topk_prompt_logprobs"), ({"topk_sample_logprobs": -2}, "topk_sample_logprobs"),
-    ({"prompt_alt_tokens_k": -1}, "prompt_alt_tokens_k"),
-    ({"target_prompt_logprobs": tinker.TensorData.from_numpy(np.zeros((2, 3), dtype=np.float32))},
-     "target_prompt_logprobs"),
-])
-def test_sample_refuses_requests_outside_the_contract(sampling, server: FakeServer, kwargs: dict[str, Any],
-                                                      field: str) -> None:
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"num_samples": 0}, "num_samples"),
+        ({"num_samples": 1025}, "num_samples"),
+        ({"topk_prompt_logprobs": -1}, "topk_prompt_logprobs"),
+        ({"topk_sample_logprobs": -2}, "topk_sample_logprobs"),
+        ({"prompt_alt_tokens_k": -1}, "prompt_alt_tokens_k"),
+        (
+            {"target_prompt_logprobs": tinker.TensorData.from_numpy(np.zeros((2, 3), dtype=np.float32))},
+            "target_prompt_logprobs",
+        ),
+    ],
+)
+def test_sample_refuses_requests_outside_the_contract(
+    sampling, server: FakeServer, kwargs: dict[str, Any], field: str
+) -> None:
     # The generated SampleRequest holds the contract's rules; the call fails before anything is sent.
-    args: dict[str, Any] = {"prompt": tinker.ModelInput.from_ints([1, 2, 3]), "num_samples": 1,
-                            "sampling_params": tinker.SamplingParams(max_tokens=2), **kwargs}
+    args: dict[str, Any] = {
+        "prompt": tinker.ModelInput.from_ints([1, 2, 3]),
+        "num_samples": 1,
+        "sampling_params": tinker.SamplingParams(max_tokens=2),
+        **kwargs,
+    }
     with pytest.raises(ValueError, match=field):
         sampling.sample(**args)
     assert server.op_calls("asample") == []

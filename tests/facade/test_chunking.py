@@ -25,12 +25,17 @@ def test_estimate_bytes_per_kind() -> None:
     ptr = tinker.ImageAssetPointerChunk(format="jpeg", location="s3://bucket/img.jpg", expected_tokens=2)
     mixed = tinker.Datum(model_input=tinker.ModelInput(chunks=[img, dmel, ptr]))
     assert estimate_bytes(mixed) == 100 + 33 + len("s3://bucket/img.jpg")
-    dense = tinker.Datum(model_input=tinker.ModelInput.from_ints([1]),
-                         loss_fn_inputs={"target_tokens": np.arange(6, dtype=np.int64).reshape(2, 3),
-                                         "weights": np.ones(6, dtype=np.float32)})
+    dense = tinker.Datum(
+        model_input=tinker.ModelInput.from_ints([1]),
+        loss_fn_inputs={
+            "target_tokens": np.arange(6, dtype=np.int64).reshape(2, 3),
+            "weights": np.ones(6, dtype=np.float32),
+        },
+    )
     assert estimate_bytes(dense) == 4 + 6 * 8 + 6 * 4
-    csr = tinker.TensorData([5.0, 7.0], dtype="float32", shape=[2, 3], sparse_crow_indices=[0, 1, 2],
-                            sparse_col_indices=[0, 2])
+    csr = tinker.TensorData(
+        [5.0, 7.0], dtype="float32", shape=[2, 3], sparse_crow_indices=[0, 1, 2], sparse_col_indices=[0, 2]
+    )
     sparse = tinker.Datum(model_input=tinker.ModelInput.from_ints([1]), loss_fn_inputs={"weights": csr})
     assert estimate_bytes(sparse) == 4 + 2 * 4 + 8 * (3 + 2)
 
@@ -43,8 +48,11 @@ def _sized(n_tokens: int, tag: int) -> tinker.Datum:
 
 
 @SEEDED
-@given(sizes=st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=40),
-       max_len=st.integers(min_value=1, max_value=12), max_bytes=st.integers(min_value=1, max_value=600))
+@given(
+    sizes=st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=40),
+    max_len=st.integers(min_value=1, max_value=12),
+    max_bytes=st.integers(min_value=1, max_value=600),
+)
 def test_split_batch_properties(sizes: list[int], max_len: int, max_bytes: int) -> None:
     data = [_sized(n, i) for i, n in enumerate(sizes)]
     chunks = split_batch(data, max_len, max_bytes)
@@ -134,8 +142,10 @@ def test_merge_metrics_matches_reference(case: tuple[list[dict[str, float]], lis
 
 
 def test_merge_metrics_examples() -> None:
-    per_chunk = [{"loss:sum": 1.0, "acc:mean": 0.5, "lr:unique": 0.1, "h:hash2": float(2**63)},
-                 {"loss:sum": 2.0, "acc:mean": 1.0, "lr:unique": 0.2, "h:hash2": float(2**63 + 4096)}]
+    per_chunk = [
+        {"loss:sum": 1.0, "acc:mean": 0.5, "lr:unique": 0.1, "h:hash2": float(2**63)},
+        {"loss:sum": 2.0, "acc:mean": 1.0, "lr:unique": 0.2, "h:hash2": float(2**63 + 4096)},
+    ]
     merged = merge_metrics(per_chunk, [1, 3])
     assert merged["loss:sum"] == 3.0
     assert merged["acc:mean"] == pytest.approx((0.5 * 1 + 1.0 * 3) / 4)
@@ -154,9 +164,14 @@ def test_merge_metrics_zero_weights_do_not_crash() -> None:
 
 
 def test_merge_outputs_concatenates_in_order() -> None:
-    outs = [tinker.ForwardBackwardOutput("t", [{"logprobs": tinker.TensorData([float(i)], dtype="float32")}
-                                               for i in range(k, k + n)], {"loss:sum": float(n)})
-            for k, n in ((0, 2), (2, 1), (3, 3))]
+    outs = [
+        tinker.ForwardBackwardOutput(
+            "t",
+            [{"logprobs": tinker.TensorData([float(i)], dtype="float32")} for i in range(k, k + n)],
+            {"loss:sum": float(n)},
+        )
+        for k, n in ((0, 2), (2, 1), (3, 3))
+    ]
     merged = merge_outputs(outs)
     assert [o["logprobs"].tolist() for o in merged.loss_fn_outputs] == [[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]]
     assert merged.metrics == {"loss:sum": 6.0}
@@ -187,7 +202,9 @@ def test_batch_of_five_with_chunk_len_two(server: FakeServer) -> None:
     # outputs concatenated in input order
     assert len(out.loss_fn_outputs) == 5
     for d, o in zip(data, out.loss_fn_outputs):
-        np.testing.assert_allclose(o["logprobs"].to_numpy(), fake_logprobs(d.loss_fn_inputs["target_tokens"].to_numpy()))
+        np.testing.assert_allclose(
+            o["logprobs"].to_numpy(), fake_logprobs(d.loss_fn_inputs["target_tokens"].to_numpy())
+        )
     # metrics merged by suffix: sums add up, means are weighted by datum count
     assert out.metrics["n:sum"] == 5.0
     assert out.metrics["seq:mean"] == pytest.approx((1 * 2 + 2 * 2 + 3 * 1) / 5)

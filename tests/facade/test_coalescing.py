@@ -15,7 +15,9 @@ from tinker._loop import run_coroutine
 def _rest(handler) -> tinker.RestClient:  # type: ignore[no-untyped-def]
     settings = ClientSettings.resolve(base_url="http://fake", api_key="tml-test")
     retry = tinker.RetryConfig(deadline=0.5, retry_delay_base=0.001, retry_delay_max=0.01)
-    return tinker.RestClient(_holder=ClientHolder(settings, retry_config=retry, http_transport=httpx.MockTransport(handler)))
+    return tinker.RestClient(
+        _holder=ClientHolder(settings, retry_config=retry, http_transport=httpx.MockTransport(handler))
+    )
 
 
 def test_identical_concurrent_gets_share_one_request() -> None:
@@ -33,10 +35,14 @@ def test_identical_concurrent_gets_share_one_request() -> None:
 
     results = run_coroutine(many()).result(timeout=10)
     assert len(results) == 25 and len(seen) == 1
+
     # Different reads are not merged.
     async def two() -> None:
-        await asyncio.gather(rest.list_training_runs(limit=1).result_async(),
-                             rest.list_training_runs(limit=2).result_async(), return_exceptions=True)
+        await asyncio.gather(
+            rest.list_training_runs(limit=1).result_async(),
+            rest.list_training_runs(limit=2).result_async(),
+            return_exceptions=True,
+        )
 
     run_coroutine(two()).result(timeout=10)
     assert len(seen) == 3

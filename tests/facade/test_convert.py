@@ -15,15 +15,26 @@ from tinker import _convert
 
 
 def _roundtrip(d: tinker.Datum, **kw) -> wire.WireForwardBackwardRequest:
-    raw = _convert.forward_backward_request_bytes(kw.get("model_id", "m:train:0"), kw.get("seq_id", 7), [d],
-                                                  kw.get("loss_fn", "cross_entropy"), kw.get("config"),
-                                                  kw.get("forward_only", False))
+    raw = _convert.forward_backward_request_bytes(
+        kw.get("model_id", "m:train:0"),
+        kw.get("seq_id", 7),
+        [d],
+        kw.get("loss_fn", "cross_entropy"),
+        kw.get("config"),
+        kw.get("forward_only", False),
+    )
     return wire.decode_forward_backward_request(raw)
 
 
 def test_request_envelope_roundtrip() -> None:
-    req = _roundtrip(datum(), model_id="sess:train:3", seq_id=42, loss_fn="ppo",
-                     config={"clip_low_threshold": 0.8, "mode": "seq"}, forward_only=True)
+    req = _roundtrip(
+        datum(),
+        model_id="sess:train:3",
+        seq_id=42,
+        loss_fn="ppo",
+        config={"clip_low_threshold": 0.8, "mode": "seq"},
+        forward_only=True,
+    )
     assert (req.model_id, req.seq_id, req.loss_fn, req.forward_only) == ("sess:train:3", 42, "ppo", True)
     assert req.loss_fn_config == {"clip_low_threshold": 0.8, "mode": "seq"}
 
@@ -31,9 +42,14 @@ def test_request_envelope_roundtrip() -> None:
 def test_dense_tensors_roundtrip() -> None:
     targets = np.arange(12, dtype=np.int64).reshape(4, 3)
     weights = np.linspace(0, 1, 12, dtype=np.float32).reshape(4, 3)
-    d = tinker.Datum(model_input=tinker.ModelInput.from_ints([1, 2, 3, 4]),
-                     loss_fn_inputs={"target_tokens": targets, "weights": weights,
-                                     "advantages": tinker.TensorData([0.5, -1.0, 2.0, 0.0], dtype="float32")})
+    d = tinker.Datum(
+        model_input=tinker.ModelInput.from_ints([1, 2, 3, 4]),
+        loss_fn_inputs={
+            "target_tokens": targets,
+            "weights": weights,
+            "advantages": tinker.TensorData([0.5, -1.0, 2.0, 0.0], dtype="float32"),
+        },
+    )
     (wd,) = _roundtrip(d).data
     assert wd == _convert.datum_to_wire(d)
     assert wd.chunks[0].tokens.tolist() == [1, 2, 3, 4]
@@ -46,12 +62,15 @@ def test_dense_tensors_roundtrip() -> None:
 
 
 def test_csr_tensor_roundtrip() -> None:
-    csr = tinker.TensorData([3, 9, 4], dtype="int64", shape=[3, 5], sparse_crow_indices=[0, 2, 2, 3],
-                            sparse_col_indices=[1, 4, 0])
-    w = tinker.TensorData([1.0, 0.5, 2.0], dtype="float32", shape=[3, 5], sparse_crow_indices=[0, 2, 2, 3],
-                          sparse_col_indices=[1, 4, 0])
-    d = tinker.Datum(model_input=tinker.ModelInput.from_ints([7, 8, 9]), loss_fn_inputs={"target_tokens": csr,
-                                                                                        "weights": w})
+    csr = tinker.TensorData(
+        [3, 9, 4], dtype="int64", shape=[3, 5], sparse_crow_indices=[0, 2, 2, 3], sparse_col_indices=[1, 4, 0]
+    )
+    w = tinker.TensorData(
+        [1.0, 0.5, 2.0], dtype="float32", shape=[3, 5], sparse_crow_indices=[0, 2, 2, 3], sparse_col_indices=[1, 4, 0]
+    )
+    d = tinker.Datum(
+        model_input=tinker.ModelInput.from_ints([7, 8, 9]), loss_fn_inputs={"target_tokens": csr, "weights": w}
+    )
     (wd,) = _roundtrip(d).data
     t = wd.loss_fn_inputs["target_tokens"]
     assert t.is_sparse and t.crow_indices.tolist() == [0, 2, 2, 3] and t.col_indices.tolist() == [1, 4, 0]
@@ -65,8 +84,9 @@ def test_image_and_dmel_chunks_roundtrip() -> None:
     img = tinker.ImageChunk(data=b"\x89PNG\r\n\x1a\n" + bytes(range(50)), format="png", expected_tokens=6)
     jpg = tinker.ImageChunk(data=b"\xff\xd8\xff" + b"j" * 10, format="jpeg")
     dmel = tinker.DmelChunk(dmel=b"\x01\x02\x03" * 7)
-    mi = tinker.ModelInput(chunks=[tinker.EncodedTextChunk(tokens=[1, 2]), img, jpg, dmel,
-                                   tinker.EncodedTextChunk(tokens=[3])])
+    mi = tinker.ModelInput(
+        chunks=[tinker.EncodedTextChunk(tokens=[1, 2]), img, jpg, dmel, tinker.EncodedTextChunk(tokens=[3])]
+    )
     d = tinker.Datum(model_input=mi, loss_fn_inputs={"target_tokens": [5], "weights": [1.0]})
     (wd,) = _roundtrip(d).data
     kinds = [type(c).__name__ for c in wd.chunks]
@@ -79,8 +99,10 @@ def test_image_and_dmel_chunks_roundtrip() -> None:
 
 def test_provenance_spans_roundtrip() -> None:
     d = datum(4).with_provenance(
-        [tinker.PromptProvenanceSpan(sequence_id="seq-a", offset=0, length=1),
-         tinker.SampledProvenanceSpan(sequence_id="seq-a", offset=2, length=3)],
+        [
+            tinker.PromptProvenanceSpan(sequence_id="seq-a", offset=0, length=1),
+            tinker.SampledProvenanceSpan(sequence_id="seq-a", offset=2, length=3),
+        ],
         [tinker.SampledProvenanceSpan(sequence_id="seq-b", offset=1, length=4)],
     )
     (wd,) = _roundtrip(d).data
@@ -91,9 +113,13 @@ def test_provenance_spans_roundtrip() -> None:
 
 
 @SEEDED
-@given(arr=hnp.arrays(dtype=st.sampled_from([np.int64, np.float32]),
-                      shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5),
-                      elements={"allow_nan": False, "allow_infinity": False, "min_value": -1000, "max_value": 1000}))
+@given(
+    arr=hnp.arrays(
+        dtype=st.sampled_from([np.int64, np.float32]),
+        shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5),
+        elements={"allow_nan": False, "allow_infinity": False, "min_value": -1000, "max_value": 1000},
+    )
+)
 def test_dense_tensor_roundtrip_property(arr: np.ndarray) -> None:
     td = tinker.TensorData.from_numpy(arr)
     d = tinker.Datum(model_input=tinker.ModelInput.from_ints([1]), loss_fn_inputs={"x": td})
@@ -105,8 +131,10 @@ def test_dense_tensor_roundtrip_property(arr: np.ndarray) -> None:
 
 def test_image_asset_pointer_is_rejected_with_a_clear_error() -> None:
     ptr = tinker.ImageAssetPointerChunk(format="png", location="s3://bucket/cat.png", expected_tokens=2)
-    d = tinker.Datum(model_input=tinker.ModelInput(chunks=[tinker.EncodedTextChunk(tokens=[1]), ptr]),
-                     loss_fn_inputs={"target_tokens": [1, 2, 3], "weights": [1.0, 1.0, 1.0]})
+    d = tinker.Datum(
+        model_input=tinker.ModelInput(chunks=[tinker.EncodedTextChunk(tokens=[1]), ptr]),
+        loss_fn_inputs={"target_tokens": [1, 2, 3], "weights": [1.0, 1.0, 1.0]},
+    )
     with pytest.raises(ValueError) as info:
         _convert.datum_to_wire(d)
     msg = str(info.value)
@@ -115,8 +143,9 @@ def test_image_asset_pointer_is_rejected_with_a_clear_error() -> None:
 
 def test_image_asset_pointer_through_forward_backward(training, server) -> None:
     ptr = tinker.ImageAssetPointerChunk(format="png", location="s3://bucket/cat.png", expected_tokens=2)
-    d = tinker.Datum(model_input=tinker.ModelInput(chunks=[ptr]),
-                     loss_fn_inputs={"target_tokens": [1, 2], "weights": [1.0, 1.0]})
+    d = tinker.Datum(
+        model_input=tinker.ModelInput(chunks=[ptr]), loss_fn_inputs={"target_tokens": [1, 2], "weights": [1.0, 1.0]}
+    )
     with pytest.raises(ValueError, match="ImageAssetPointerChunk"):
         training.forward_backward([d], "cross_entropy").result(timeout=10)
     assert decoded_fb(server) == []
@@ -124,8 +153,9 @@ def test_image_asset_pointer_through_forward_backward(training, server) -> None:
 
 def test_conversion_error_does_not_wedge_the_client(training) -> None:
     ptr = tinker.ImageAssetPointerChunk(format="png", location="s3://bucket/cat.png", expected_tokens=2)
-    d = tinker.Datum(model_input=tinker.ModelInput(chunks=[ptr]),
-                     loss_fn_inputs={"target_tokens": [1, 2], "weights": [1.0, 1.0]})
+    d = tinker.Datum(
+        model_input=tinker.ModelInput(chunks=[ptr]), loss_fn_inputs={"target_tokens": [1, 2], "weights": [1.0, 1.0]}
+    )
     with pytest.raises(ValueError):
         training.forward_backward([d], "cross_entropy").result(timeout=10)
     fut = training.optim_step(tinker.AdamParams())
@@ -141,8 +171,12 @@ def test_conversion_error_does_not_wedge_the_client(training) -> None:
 def test_forward_backward_output_from_wire() -> None:
     out = wire.WireForwardBackwardOutput(
         "target_token_logprobs",
-        [{"logprobs": wire.WireTensor.from_array(np.array([-1.0, -2.0], np.float32)),
-          "elementwise_loss": wire.WireTensor.from_array(np.array([[0.5, 0.25]], np.float32))}],
+        [
+            {
+                "logprobs": wire.WireTensor.from_array(np.array([-1.0, -2.0], np.float32)),
+                "elementwise_loss": wire.WireTensor.from_array(np.array([[0.5, 0.25]], np.float32)),
+            }
+        ],
         {"loss:sum": 3.0},
     )
     back = wire.decode_forward_backward_output(wire.encode_forward_backward_output(out))
@@ -156,8 +190,10 @@ def test_forward_backward_output_from_wire() -> None:
 def test_sample_response_from_wire_stamps_ids_and_converts_fields() -> None:
     topk = wire.WireTopk(np.array([[4, 5], [6, 0]]), np.array([[-0.1, -0.2], [-0.3, -99999.0]]))
     resp = wire.WireSampleResponse(
-        [wire.WireSampledSequence("stop", np.array([1, 2]), np.array([-0.5, -0.6]), topk),
-         wire.WireSampledSequence("length", np.array([3]))],
+        [
+            wire.WireSampledSequence("stop", np.array([1, 2]), np.array([-0.5, -0.6]), topk),
+            wire.WireSampledSequence("length", np.array([3])),
+        ],
         prompt_logprobs=np.array([np.nan, -1.5], np.float32),
         prompt_cache_hit_tokens=3,
     )

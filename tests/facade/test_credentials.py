@@ -24,12 +24,25 @@ def test_key_is_sent_as_x_api_key_on_every_request(training, sampling, server: F
 
 
 def test_reprs_do_not_show_the_key(service: tinker.ServiceClient, training, sampling, rest) -> None:
-    settings = ClientSettings.resolve(base_url="http://fake", api_key=API_KEY,
-                                      default_headers={"Authorization": f"Bearer {API_KEY}", "X-API-Key": API_KEY})
+    settings = ClientSettings.resolve(
+        base_url="http://fake",
+        api_key=API_KEY,
+        default_headers={"Authorization": f"Bearer {API_KEY}", "X-API-Key": API_KEY},
+    )
     transport = Transport(settings)
     admin = tinker.AdminClient(rest.holder)
-    for obj in (service, training, sampling, rest, admin, settings, transport, settings.api_key, service._settings,
-                service.holder.transport):
+    for obj in (
+        service,
+        training,
+        sampling,
+        rest,
+        admin,
+        settings,
+        transport,
+        settings.api_key,
+        service._settings,
+        service.holder.transport,
+    ):
         assert API_KEY not in repr(obj), type(obj).__name__
         assert API_KEY not in str(obj) or isinstance(obj, str), type(obj).__name__
     # the key itself still works as a string
@@ -43,12 +56,15 @@ def _key_free(exc: BaseException) -> None:
     assert API_KEY.encode() not in pickle.dumps(exc)
 
 
-@pytest.mark.parametrize("reply, cls", [
-    (status(401, {"detail": "invalid API key"}), tinker.AuthenticationError),
-    (status(403, {"detail": "forbidden"}), tinker.PermissionDeniedError),
-    (bare(422), tinker.UnprocessableEntityError),
-    (httpx.ConnectError("connection refused"), tinker.APIConnectionError),
-])
+@pytest.mark.parametrize(
+    "reply, cls",
+    [
+        (status(401, {"detail": "invalid API key"}), tinker.AuthenticationError),
+        (status(403, {"detail": "forbidden"}), tinker.PermissionDeniedError),
+        (bare(422), tinker.UnprocessableEntityError),
+        (httpx.ConnectError("connection refused"), tinker.APIConnectionError),
+    ],
+)
 def test_failed_call_exceptions_do_not_show_the_key(server: FakeServer, reply, cls) -> None:
     rest = make_rest(server, retry_config=tinker.RetryConfig(max_attempts=1))
     server.rest_reply = reply

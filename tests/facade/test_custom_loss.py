@@ -37,14 +37,16 @@ def test_custom_loss_sends_minus_gradient_as_weights(training, server: FakeServe
     assert (bwd.seq_id, bwd.forward_only, bwd.loss_fn) == (2, False, "cross_entropy")
     loss, grads = _expected(data)
     for d, wd, g in zip(data, bwd.data, grads):
-        np.testing.assert_array_equal(wd.loss_fn_inputs["target_tokens"].values,
-                                      d.loss_fn_inputs["target_tokens"].to_numpy())
+        np.testing.assert_array_equal(
+            wd.loss_fn_inputs["target_tokens"].values, d.loss_fn_inputs["target_tokens"].to_numpy()
+        )
         np.testing.assert_allclose(wd.loss_fn_inputs["weights"].values, -g, rtol=1e-5, atol=1e-6)
         assert wd.chunks[0].tokens.tolist() == d.model_input.to_ints()
     assert out.metrics["loss:sum"] == pytest.approx(loss, rel=1e-5)
     # the server's cross-entropy of the surrogate: -Σ w·lp = Σ g·lp
-    surrogate = sum(float((g * fake_logprobs(d.loss_fn_inputs["target_tokens"].to_numpy())).sum())
-                    for d, g in zip(data, grads))
+    surrogate = sum(
+        float((g * fake_logprobs(d.loss_fn_inputs["target_tokens"].to_numpy())).sum()) for d, g in zip(data, grads)
+    )
     assert out.metrics["surrogate_loss:sum"] == pytest.approx(surrogate, rel=1e-5)
     assert out.metrics["custom_metric:mean"] == 7.0
     assert len(out.loss_fn_outputs) == 2

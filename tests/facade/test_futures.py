@@ -98,15 +98,15 @@ def test_cancelled_waiting_call_does_not_wedge_the_client(training, server: Fake
         # fall through to the default reply
 
     server.script("/api/v1/optim_step", slow)
-    first = training.optim_step(ADAM)        # seq 1: its submission is held by the server
+    first = training.optim_step(ADAM)  # seq 1: its submission is held by the server
     time.sleep(0.02)
-    second = training.optim_step(ADAM)       # seq 2: waits for its turn
+    second = training.optim_step(ADAM)  # seq 2: waits for its turn
     time.sleep(0.02)
     second.cancel()
     time.sleep(0.02)
     gate.set()
     first.result(timeout=5)
-    third = training.optim_step(ADAM)        # seq 3
+    third = training.optim_step(ADAM)  # seq 3
     try:
         third.result(timeout=1)
     finally:

@@ -10,8 +10,9 @@ HEAVY = ("torch", "pydantic", "pydantic_core", "tinker_local", "starlette", "uvi
 
 
 def _run(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=60,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def test_import_tinker_is_light() -> None:

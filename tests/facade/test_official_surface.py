@@ -81,8 +81,9 @@ def _params(raw: list[list[Any]]) -> list[tuple[str, str, bool]]:
     return [(name, kind, bool(default)) for name, kind, default in raw]
 
 
-def signature_problems(official: list[list[Any]], ours: list[list[Any]] | None, *, names_matter: bool = True
-                       ) -> list[str]:
+def signature_problems(
+    official: list[list[Any]], ours: list[list[Any]] | None, *, names_matter: bool = True
+) -> list[str]:
     """Why a call written for the official signature could fail against ours (empty when compatible)."""
     if ours is None:
         return ["its signature cannot be inspected"]
@@ -110,7 +111,7 @@ def signature_problems(official: list[list[Any]], ours: list[list[Any]] | None, 
         if default and not q_default:
             problems.append(f"parameter {name!r} needs a default")
     if not names_matter:
-        required_extra = [p[0] for p in our_pos[len(off_pos):] if not p[2]]
+        required_extra = [p[0] for p in our_pos[len(off_pos) :] if not p[2]]
         if required_extra:
             problems.append(f"ours requires extra positional parameters {required_extra}")
         return problems
@@ -259,7 +260,9 @@ def test_top_level_names_exist() -> None:
 
 def test_not_provided_lists_are_current() -> None:
     provided = [name for name in NOT_PROVIDED if hasattr(tinker, name)]
-    provided += [path for path in NOT_PROVIDED_DEEP if hasattr(_resolve(path.rpartition(".")[0]), path.rpartition(".")[2])]
+    provided += [
+        path for path in NOT_PROVIDED_DEEP if hasattr(_resolve(path.rpartition(".")[0]), path.rpartition(".")[2])
+    ]
     assert not provided, f"now provided, remove from NOT_PROVIDED(_DEEP): {provided}"
     assert set(NOT_PROVIDED) <= set(MANIFEST["top_level"]["names"])
     for path in NOT_PROVIDED_DEEP:
@@ -323,8 +326,12 @@ def test_class_fields(key: str) -> None:
 _REQUEST = httpx.Request("POST", "http://tinker.invalid/api/v1/thing")
 _RESPONSE = httpx.Response(400, request=_REQUEST, json={"detail": "bad"})
 _VALUES: dict[str, Any] = {
-    "message": "something failed", "request": _REQUEST, "response": _RESPONSE, "body": {"detail": "bad"},
-    "request_id": "req-123", "category": "user",
+    "message": "something failed",
+    "request": _REQUEST,
+    "response": _RESPONSE,
+    "body": {"detail": "bad"},
+    "request_id": "req-123",
+    "category": "user",
 }
 
 
@@ -410,20 +417,26 @@ def test_tool_lists_our_package() -> None:
     assert ours["tinker_version"] == tinker.__version__
     assert "ServiceClient" in ours["top_level"]["names"]
     assert ours["classes"]["tinker.ServiceClient"]["members"]["create_lora_training_client"]["params"][0] == [
-        "base_model", "positional_or_keyword", False]
+        "base_model",
+        "positional_or_keyword",
+        False,
+    ]
 
 
-@pytest.mark.parametrize(("official", "ours", "expected"), [
-    ([["a", "positional_or_keyword", False]], [["a", "positional_or_keyword", False]], []),
-    ([["a", "positional_or_keyword", False]], [["b", "positional_or_keyword", False]], ["position 0"]),
-    ([["a", "positional_or_keyword", False]], [["a", "keyword_only", False]], ["missing", "adds the required"]),
-    ([["a", "keyword_only", True]], [["a", "positional_or_keyword", True]], []),
-    ([["a", "keyword_only", True]], [["a", "keyword_only", False]], ["needs a default"]),
-    ([], [["x", "positional_or_keyword", True]], []),
-    ([], [["x", "keyword_only", False]], ["adds the required"]),
-    ([["a", "positional_or_keyword", False]], [["kwargs", "var_keyword", False]], ["missing"]),
-    ([["k", "var_keyword", False]], [], ["**kwargs"]),
-])
+@pytest.mark.parametrize(
+    ("official", "ours", "expected"),
+    [
+        ([["a", "positional_or_keyword", False]], [["a", "positional_or_keyword", False]], []),
+        ([["a", "positional_or_keyword", False]], [["b", "positional_or_keyword", False]], ["position 0"]),
+        ([["a", "positional_or_keyword", False]], [["a", "keyword_only", False]], ["missing", "adds the required"]),
+        ([["a", "keyword_only", True]], [["a", "positional_or_keyword", True]], []),
+        ([["a", "keyword_only", True]], [["a", "keyword_only", False]], ["needs a default"]),
+        ([], [["x", "positional_or_keyword", True]], []),
+        ([], [["x", "keyword_only", False]], ["adds the required"]),
+        ([["a", "positional_or_keyword", False]], [["kwargs", "var_keyword", False]], ["missing"]),
+        ([["k", "var_keyword", False]], [], ["**kwargs"]),
+    ],
+)
 def test_signature_rules(official: list, ours: list, expected: list[str]) -> None:
     problems = signature_problems(official, ours)
     assert len(problems) == len(expected), problems

@@ -28,9 +28,17 @@ class Observer:
         self.calls.append((queue_state, queue_state_reason))
 
 
-def _poll(server: FakeServer, polls: list[Any], *, result: Any = RESULT, kind: str = "json",
-          spec: PollSpec = JSON_SPEC, observer: Any = None, retry_config: RetryConfig | None = None,
-          submit_rtt: float | None = None) -> Any:
+def _poll(
+    server: FakeServer,
+    polls: list[Any],
+    *,
+    result: Any = RESULT,
+    kind: str = "json",
+    spec: PollSpec = JSON_SPEC,
+    observer: Any = None,
+    retry_config: RetryConfig | None = None,
+    submit_rtt: float | None = None,
+) -> Any:
     rest = make_rest(server, retry_config=retry_config or RetryConfig(retry_delay_base=0.001, retry_delay_max=0.01))
     rid = server.add_future(kind, result, polls)
     coro = poll_future(rest.holder.transport, rid, spec, observer=observer, submit_rtt=submit_rtt)
@@ -65,19 +73,30 @@ def test_408_then_result(server: FakeServer) -> None:
 
 def test_408_with_queue_state_notifies_observer(server: FakeServer) -> None:
     obs = Observer()
-    _poll(server, [status(408, {"queue_state": "paused_rate_limit", "queue_state_reason": "too many clients"})],
-          observer=obs)
+    _poll(
+        server,
+        [status(408, {"queue_state": "paused_rate_limit", "queue_state_reason": "too many clients"})],
+        observer=obs,
+    )
     assert obs.calls == [("paused_rate_limit", "too many clients")]
 
 
 def test_try_again_with_queue_state_notifies_observer(server: FakeServer) -> None:
     obs = Observer()
-    result = _poll(server, [
-        {"type": "try_again", "request_id": "req-1", "queue_state": "paused_capacity",
-         "queue_state_reason": "short on capacity"},
-        {"type": "try_again", "request_id": "req-1", "queue_state": "active"},
-        {"type": "try_again", "request_id": "req-1"},
-    ], observer=obs)
+    result = _poll(
+        server,
+        [
+            {
+                "type": "try_again",
+                "request_id": "req-1",
+                "queue_state": "paused_capacity",
+                "queue_state_reason": "short on capacity",
+            },
+            {"type": "try_again", "request_id": "req-1", "queue_state": "active"},
+            {"type": "try_again", "request_id": "req-1"},
+        ],
+        observer=obs,
+    )
     assert result == RESULT
     assert obs.calls == [("paused_capacity", "short on capacity"), ("active", None)]
     assert len(server.op_calls("retrieve_future")) == 4
@@ -88,8 +107,10 @@ def test_complete_metadata_repolls_without_metadata_only(server: FakeServer) -> 
     assert [b["allow_metadata_only"] for b in _poll_bodies(server)] == [True, False]
 
 
-@pytest.mark.parametrize("category, expected", [("user", "user"), ("server", "server"), ("USER", "user"),
-                                                 (None, "unknown"), ("weird", "unknown")])
+@pytest.mark.parametrize(
+    "category, expected",
+    [("user", "user"), ("server", "server"), ("USER", "user"), (None, "unknown"), ("weird", "unknown")],
+)
 def test_error_json_raises_request_failed(server: FakeServer, category, expected) -> None:
     body = {"error": "invalid loss inputs"}
     if category is not None:
@@ -164,10 +185,17 @@ def test_bare_400_budget_is_reset_by_a_408(server: FakeServer) -> None:
     assert _poll(server, [bare(400)] * 3 + [bare(408)] + [bare(400)]) == RESULT
 
 
-@pytest.mark.parametrize("code, cls", [
-    (401, tinker.AuthenticationError), (403, tinker.PermissionDeniedError), (404, tinker.NotFoundError),
-    (409, tinker.ConflictError), (422, tinker.UnprocessableEntityError), (418, tinker.APIStatusError),
-])
+@pytest.mark.parametrize(
+    "code, cls",
+    [
+        (401, tinker.AuthenticationError),
+        (403, tinker.PermissionDeniedError),
+        (404, tinker.NotFoundError),
+        (409, tinker.ConflictError),
+        (422, tinker.UnprocessableEntityError),
+        (418, tinker.APIStatusError),
+    ],
+)
 def test_other_4xx_raise_the_mapped_status_error(server: FakeServer, code, cls) -> None:
     with pytest.raises(cls) as info:
         _poll(server, [status(code, {"detail": "nope"})])
@@ -176,8 +204,9 @@ def test_other_4xx_raise_the_mapped_status_error(server: FakeServer, code, cls) 
     assert len(server.op_calls("retrieve_future")) == 1
 
 
-@pytest.mark.parametrize("error", [httpx.ConnectError("refused"), httpx.ReadTimeout("slow"),
-                                   httpx.RemoteProtocolError("reset")])
+@pytest.mark.parametrize(
+    "error", [httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("reset")]
+)
 def test_connection_error_mid_poll_repolls_the_same_request(server: FakeServer, sleeps, error) -> None:
     assert _poll(server, [bare(408), error]) == RESULT
     polls = server.op_calls("retrieve_future")
@@ -218,8 +247,13 @@ def test_json_result_for_a_protobuf_capable_type(server: FakeServer) -> None:
 
 
 def test_pending_replies_stay_json_before_a_protobuf_result(server: FakeServer) -> None:
-    out = _poll(server, [bare(408), {"type": "try_again"}, {"status": "complete_metadata"}], result=_fbo(),
-                kind="fbo", spec=_fbo_spec())
+    out = _poll(
+        server,
+        [bare(408), {"type": "try_again"}, {"status": "complete_metadata"}],
+        result=_fbo(),
+        kind="fbo",
+        spec=_fbo_spec(),
+    )
     assert out.metrics == {"loss:sum": 2.0}
     assert [b["allow_metadata_only"] for b in _poll_bodies(server)] == [True, True, True, False]
 
@@ -228,8 +262,15 @@ def test_pending_replies_stay_json_before_a_protobuf_result(server: FakeServer) 
 
 
 def test_training_call_survives_every_transient_poll_reply(training, server: FakeServer, sleeps) -> None:
-    server.script_polls(bare(408), {"type": "try_again", "queue_state": "active"}, status(503), status(429),
-                        httpx.ConnectError("down"), bare(400), {"status": "complete_metadata"})
+    server.script_polls(
+        bare(408),
+        {"type": "try_again", "queue_state": "active"},
+        status(503),
+        status(429),
+        httpx.ConnectError("down"),
+        bare(400),
+        {"status": "complete_metadata"},
+    )
     resp = training.optim_step(tinker.AdamParams()).result(timeout=10)
     assert resp.metrics == {"grad_norm:mean": 1.5}
     polls = [p for p in server.op_calls("retrieve_future") if p.header("x-tinker-request-type") == "OptimStep"]

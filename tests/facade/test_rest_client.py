@@ -15,10 +15,19 @@ import tinker
 from tinker._holder import ClientHolder
 
 NOW = "2025-01-02T03:04:05Z"
-CKPT = {"checkpoint_id": "weights/ck-1", "checkpoint_type": "training", "time": NOW,
-        "tinker_path": "tinker://run-1/weights/ck-1"}
-RUN = {"training_run_id": "run-1", "base_model": "Qwen/Qwen3-8B", "model_owner": "me", "is_lora": True,
-       "last_request_time": NOW}
+CKPT = {
+    "checkpoint_id": "weights/ck-1",
+    "checkpoint_type": "training",
+    "time": NOW,
+    "tinker_path": "tinker://run-1/weights/ck-1",
+}
+RUN = {
+    "training_run_id": "run-1",
+    "base_model": "Qwen/Qwen3-8B",
+    "model_owner": "me",
+    "is_lora": True,
+    "last_request_time": NOW,
+}
 CURSOR = {"offset": 0, "limit": 20, "total_count": 1}
 
 
@@ -83,8 +92,9 @@ def test_list_user_checkpoints(rest, server: FakeServer) -> None:
     assert (req.method, req.path, req.params) == ("GET", "/api/v1/checkpoints", {"limit": "50", "offset": "5"})
 
 
-@pytest.mark.parametrize("checkpoint_id, tail", [("weights/ck-1", "weights/ck-1"),
-                                                 ("sampler_weights/s.2", "sampler_weights/s.2")])
+@pytest.mark.parametrize(
+    "checkpoint_id, tail", [("weights/ck-1", "weights/ck-1"), ("sampler_weights/s.2", "sampler_weights/s.2")]
+)
 def test_delete_checkpoint_splits_the_checkpoint_id(rest, server: FakeServer, checkpoint_id, tail) -> None:
     assert rest.delete_checkpoint("run-1", checkpoint_id).result(timeout=10) is None
     req = _only(server)
@@ -128,8 +138,9 @@ def test_set_checkpoint_ttl(rest, server: FakeServer, ttl) -> None:
 
 
 def test_archive_url_from_302(rest, server: FakeServer) -> None:
-    server.rest_reply = httpx.Response(302, headers={"location": "https://bucket/ck.tar?sig=1",
-                                                     "expires": "Thu, 02 Jan 2025 04:05:06 GMT"})
+    server.rest_reply = httpx.Response(
+        302, headers={"location": "https://bucket/ck.tar?sig=1", "expires": "Thu, 02 Jan 2025 04:05:06 GMT"}
+    )
     resp = rest.get_checkpoint_archive_url("run-1", "weights/ck-1").result(timeout=10)
     req = _only(server)
     assert (req.method, req.path) == ("GET", "/api/v1/training_runs/run-1/checkpoints/weights/ck-1/archive")
@@ -171,12 +182,16 @@ def test_external_weights_urls(rest, server: FakeServer) -> None:
 
 def test_copy_weights(rest, server: FakeServer) -> None:
     server.rest_reply = {"tinker_path": "tinker://run-9/weights/copy"}
-    path = rest.copy_weights("tinker://run-1/weights/ck-1", "proj-2", ttl_seconds=7200,
-                             weights_access_token="wat-secret").result(timeout=10)
+    path = rest.copy_weights(
+        "tinker://run-1/weights/ck-1", "proj-2", ttl_seconds=7200, weights_access_token="wat-secret"
+    ).result(timeout=10)
     req = _only(server)
     assert (req.method, req.path) == ("POST", "/api/v1/copy_weights")
-    assert req.body == {"source_path": "tinker://run-1/weights/ck-1", "destination_project_id": "proj-2",
-                        "ttl_seconds": 7200}
+    assert req.body == {
+        "source_path": "tinker://run-1/weights/ck-1",
+        "destination_project_id": "proj-2",
+        "ttl_seconds": 7200,
+    }
     assert req.header("x-tinker-weights-access-token") == "wat-secret"
     assert req.header("x-idempotency-key")
     assert path == "tinker://run-9/weights/copy"
@@ -199,10 +214,16 @@ def test_sessions(rest, server: FakeServer) -> None:
     rest.assign_session_project("sess-1", "proj-3").result(timeout=10)
     get, lst, assign = server.requests
     assert (get.method, get.path, get.params) == ("GET", "/api/v1/sessions/sess-1", {"access_scope": "owned"})
-    assert (lst.method, lst.path, lst.params) == ("GET", "/api/v1/sessions",
-                                                  {"limit": "3", "offset": "1", "access_scope": "owned"})
-    assert (assign.method, assign.path, assign.body) == ("PUT", "/api/v1/sessions/sess-1/project",
-                                                         {"project_id": "proj-3"})
+    assert (lst.method, lst.path, lst.params) == (
+        "GET",
+        "/api/v1/sessions",
+        {"limit": "3", "offset": "1", "access_scope": "owned"},
+    )
+    assert (assign.method, assign.path, assign.body) == (
+        "PUT",
+        "/api/v1/sessions/sess-1/project",
+        {"project_id": "proj-3"},
+    )
 
 
 def test_search_sessions_is_experimental(rest, server: FakeServer) -> None:
@@ -237,8 +258,9 @@ def test_whoami_reads_jwt_claims_without_a_request(server: FakeServer) -> None:
 
     payload = base64.urlsafe_b64encode(json.dumps({"sub": "user-1", "email": "a@b.c", "org_id": "o-9"}).encode())
     jwt = "eyJhbGciOiJub25lIn0." + payload.decode().rstrip("=") + ".sig"
-    holder = ClientHolder(ClientSettings.resolve(base_url="http://fake", api_key=jwt),
-                          http_transport=httpx.MockTransport(server.handler))
+    holder = ClientHolder(
+        ClientSettings.resolve(base_url="http://fake", api_key=jwt), http_transport=httpx.MockTransport(server.handler)
+    )
     who = tinker.RestClient(_holder=holder).whoami().result(timeout=10)
     assert (who.user_urn, who.email, who.org_urn) == ("user-1", "a@b.c", "tml:organization:o-9")
     assert server.requests == []
@@ -310,8 +332,11 @@ def test_checkpoint_storage_usage(admin, server: FakeServer) -> None:
     server.rest_reply = {"data": [{"checkpoint_count": 2, "size_bytes": 10, "size_gigabytes": 1e-8}]}
     resp = admin.get_current_checkpoint_storage_usage(project_id="p1").result(timeout=10)
     req = _only(server)
-    assert (req.method, req.path, req.params) == ("GET", "/api/v1/billing/usage/checkpoints/current",
-                                                  {"project_id": "p1"})
+    assert (req.method, req.path, req.params) == (
+        "GET",
+        "/api/v1/billing/usage/checkpoints/current",
+        {"project_id": "p1"},
+    )
     assert resp.data[0].checkpoint_count == 2
 
 

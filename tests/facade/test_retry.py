@@ -25,12 +25,14 @@ URL = "/api/v1/thing"
 
 def _transport(server: FakeServer, cfg: RetryConfig = FAST, seed: int = 0) -> Transport:
     settings = ClientSettings.resolve(base_url=BASE_URL, api_key=API_KEY)
-    return Transport(settings, RetryPolicy(cfg, rng=random.Random(seed)),
-                     http_transport=httpx.MockTransport(server.handler))
+    return Transport(
+        settings, RetryPolicy(cfg, rng=random.Random(seed)), http_transport=httpx.MockTransport(server.handler)
+    )
 
 
-def _send(server: FakeServer, cfg: RetryConfig = FAST, *, method: str = "POST", calls: int = 1,
-          **kwargs: Any) -> list[Any]:
+def _send(
+    server: FakeServer, cfg: RetryConfig = FAST, *, method: str = "POST", calls: int = 1, **kwargs: Any
+) -> list[Any]:
     """Run ``calls`` requests through one Transport; returns each call's response or exception."""
     transport = _transport(server, cfg)
 
@@ -69,10 +71,17 @@ def test_x_should_retry_true_retries_any_status(server: FakeServer) -> None:
     assert resp.status_code == 200 and _n(server) == 2
 
 
-@pytest.mark.parametrize("code, cls", [
-    (400, tinker.BadRequestError), (401, tinker.AuthenticationError), (403, tinker.PermissionDeniedError),
-    (404, tinker.NotFoundError), (409, tinker.ConflictError), (422, tinker.UnprocessableEntityError),
-])
+@pytest.mark.parametrize(
+    "code, cls",
+    [
+        (400, tinker.BadRequestError),
+        (401, tinker.AuthenticationError),
+        (403, tinker.PermissionDeniedError),
+        (404, tinker.NotFoundError),
+        (409, tinker.ConflictError),
+        (422, tinker.UnprocessableEntityError),
+    ],
+)
 def test_not_retried_statuses(server: FakeServer, code: int, cls: type) -> None:
     server.script(URL, status(code, {"detail": "no"}))
     (exc,) = _send(server)
@@ -90,11 +99,14 @@ def test_x_should_retry_false_wins(server: FakeServer, code: int) -> None:
     assert _n(server) == 1
 
 
-@pytest.mark.parametrize("error, cls", [
-    (httpx.ConnectError("refused"), tinker.APIConnectionError),
-    (httpx.ReadTimeout("slow"), tinker.APITimeoutError),
-    (httpx.RemoteProtocolError("reset"), tinker.APIConnectionError),
-])
+@pytest.mark.parametrize(
+    "error, cls",
+    [
+        (httpx.ConnectError("refused"), tinker.APIConnectionError),
+        (httpx.ReadTimeout("slow"), tinker.APITimeoutError),
+        (httpx.RemoteProtocolError("reset"), tinker.APIConnectionError),
+    ],
+)
 def test_transport_errors_are_retried_and_mapped(server: FakeServer, error, cls) -> None:
     server.script(URL, error)
     (resp,) = _send(server)
@@ -135,13 +147,16 @@ def test_policy_decisions() -> None:
 # ------------------------------------------------------------------ Retry-After
 
 
-@pytest.mark.parametrize("headers, expected", [
-    ({"retry-after": "2"}, 2.0),
-    ({"retry-after": "0.5"}, 0.5),
-    ({"retry-after": "60"}, 60.0),
-    ({"retry-after-ms": "1500"}, 1.5),
-    ({"retry-after-ms": "250", "retry-after": "9"}, 0.25),
-])
+@pytest.mark.parametrize(
+    "headers, expected",
+    [
+        ({"retry-after": "2"}, 2.0),
+        ({"retry-after": "0.5"}, 0.5),
+        ({"retry-after": "60"}, 60.0),
+        ({"retry-after-ms": "1500"}, 1.5),
+        ({"retry-after-ms": "250", "retry-after": "9"}, 0.25),
+    ],
+)
 def test_retry_after_is_honoured(server: FakeServer, sleeps, headers, expected) -> None:
     server.script(URL, status(429, **{k.replace("-", "_"): v for k, v in headers.items()}))
     (resp,) = _send(server)
@@ -217,8 +232,9 @@ def test_no_deadline_no_attempt_cap_keeps_retrying(server: FakeServer) -> None:
     from tinker._breaker import CircuitBreakerConfig
 
     server.script(URL, *[status(500)] * 30)
-    cfg = RetryConfig(retry_delay_base=0.0, retry_delay_max=0.0, deadline=None,
-                      circuit_breaker=CircuitBreakerConfig(enabled=False))
+    cfg = RetryConfig(
+        retry_delay_base=0.0, retry_delay_max=0.0, deadline=None, circuit_breaker=CircuitBreakerConfig(enabled=False)
+    )
     (resp,) = _send(server, cfg)
     assert resp.status_code == 200 and _n(server) == 31
 
@@ -275,12 +291,17 @@ def test_idempotency_key_through_a_client_retry(training, server: FakeServer) ->
 
 
 @SEEDED
-@given(base=st.floats(min_value=0.0, max_value=5.0), cap=st.floats(min_value=0.0, max_value=60.0),
-       jitter=st.floats(min_value=0.0, max_value=1.0), attempt=st.integers(min_value=0, max_value=64),
-       seed=st.integers(min_value=0, max_value=2**32 - 1))
+@given(
+    base=st.floats(min_value=0.0, max_value=5.0),
+    cap=st.floats(min_value=0.0, max_value=60.0),
+    jitter=st.floats(min_value=0.0, max_value=1.0),
+    attempt=st.integers(min_value=0, max_value=64),
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+)
 def test_backoff_bounds(base: float, cap: float, jitter: float, attempt: int, seed: int) -> None:
-    pol = RetryPolicy(RetryConfig(retry_delay_base=base, retry_delay_max=cap, jitter_factor=jitter),
-                      rng=random.Random(seed))
+    pol = RetryPolicy(
+        RetryConfig(retry_delay_base=base, retry_delay_max=cap, jitter_factor=jitter), rng=random.Random(seed)
+    )
     upper = min(base * 2**attempt, cap)
     # the brief's lower bound base·2^n·(1−jitter) holds before the cap; with the cap it is cap·(1−jitter)
     lower = upper * (1 - jitter)
@@ -295,8 +316,7 @@ def test_backoff_without_jitter_is_exact() -> None:
 
 
 def test_backoff_jitter_only_shortens_and_spreads() -> None:
-    pol = RetryPolicy(RetryConfig(retry_delay_base=1.0, retry_delay_max=10.0, jitter_factor=0.25),
-                      rng=random.Random(1))
+    pol = RetryPolicy(RetryConfig(retry_delay_base=1.0, retry_delay_max=10.0, jitter_factor=0.25), rng=random.Random(1))
     values = [pol.backoff(2) for _ in range(200)]
     assert all(3.0 <= v <= 4.0 for v in values)
     assert len(set(values)) > 100
@@ -311,10 +331,17 @@ def test_backoff_large_attempt_is_capped(attempt: int) -> None:
 # ------------------------------------------------------------------ config validation
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"retry_delay_base": -1}, {"retry_delay_max": -0.1}, {"jitter_factor": 1.5}, {"jitter_factor": -0.1},
-    {"max_attempts": 0}, {"max_connections": 0},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"retry_delay_base": -1},
+        {"retry_delay_max": -0.1},
+        {"jitter_factor": 1.5},
+        {"jitter_factor": -0.1},
+        {"max_attempts": 0},
+        {"max_connections": 0},
+    ],
+)
 def test_retry_config_validation(kwargs) -> None:
     with pytest.raises(ValueError):
         RetryConfig(**kwargs)
@@ -322,8 +349,14 @@ def test_retry_config_validation(kwargs) -> None:
 
 def test_retry_config_defaults_match_the_official_sdk() -> None:
     cfg = RetryConfig()
-    assert (cfg.max_connections, cfg.progress_timeout, cfg.retry_delay_base, cfg.retry_delay_max,
-            cfg.jitter_factor, cfg.enable_retry_logic, cfg.enable_stuck_detection) == \
-        (1000, 7200.0, 0.5, 10.0, 0.25, True, True)
+    assert (
+        cfg.max_connections,
+        cfg.progress_timeout,
+        cfg.retry_delay_base,
+        cfg.retry_delay_max,
+        cfg.jitter_factor,
+        cfg.enable_retry_logic,
+        cfg.enable_stuck_detection,
+    ) == (1000, 7200.0, 0.5, 10.0, 0.25, True, True)
     assert hash(cfg) == hash(RetryConfig())
     assert tinker.RetryConfig is RetryConfig

@@ -64,8 +64,16 @@ def test_sample_seq_ids_count_up_per_call(sampling, server: FakeServer) -> None:
 
 def test_sample_optional_fields(sampling, server: FakeServer) -> None:
     target = tinker.TensorData(np.zeros((3, 2), dtype=np.int64), dtype="int64", shape=[3, 2])
-    sampling.sample(PROMPT, 1, PARAMS, include_prompt_logprobs=True, topk_prompt_logprobs=2, topk_sample_logprobs=1,
-                    target_prompt_logprobs=target, prompt_logprobs_last_n=2).result(timeout=10)
+    sampling.sample(
+        PROMPT,
+        1,
+        PARAMS,
+        include_prompt_logprobs=True,
+        topk_prompt_logprobs=2,
+        topk_sample_logprobs=1,
+        target_prompt_logprobs=target,
+        prompt_logprobs_last_n=2,
+    ).result(timeout=10)
     body = server.op_calls("asample")[0].body
     assert body["prompt_logprobs"] is True
     assert body["topk_prompt_logprobs"] == 2
@@ -143,8 +151,9 @@ def test_expired_future_is_resubmitted_with_a_new_seq_id(sampling, server: FakeS
     resp = sampling.sample(PROMPT, 2, PARAMS).result(timeout=10)
     subs = server.op_calls("asample")
     assert [s.body["seq_id"] for s in subs] == [0, 1]
-    assert {k: v for k, v in subs[0].body.items() if k != "seq_id"} == \
-        {k: v for k, v in subs[1].body.items() if k != "seq_id"}
+    assert {k: v for k, v in subs[0].body.items() if k != "seq_id"} == {
+        k: v for k, v in subs[1].body.items() if k != "seq_id"
+    }
     # the result and its sequence ids come from the resubmitted request
     assert [s.sequence_id for s in resp.sequences] == ["seq-1-0", "seq-1-1"]
     assert resp.sequences[0].tokens == [1, 0, 7]
@@ -171,8 +180,9 @@ def test_alt_tokens_requested_but_missing(sampling, server: FakeServer) -> None:
 
 
 def test_paused_queue_state_is_reported(sampling, server: FakeServer, caplog) -> None:
-    server.script_polls({"type": "try_again", "queue_state": "paused_capacity",
-                         "queue_state_reason": "short on capacity"})
+    server.script_polls(
+        {"type": "try_again", "queue_state": "paused_capacity", "queue_state_reason": "short on capacity"}
+    )
     with caplog.at_level(logging.WARNING, logger="tinker"):
         sampling.sample(PROMPT, 1, PARAMS).result(timeout=10)
     assert any("short on capacity" in r.getMessage() for r in caplog.records)
@@ -181,20 +191,23 @@ def test_paused_queue_state_is_reported(sampling, server: FakeServer, caplog) ->
 # ------------------------------------------------------------------ validation
 
 
-@pytest.mark.parametrize("args, kwargs, exc", [
-    (([5, 6], 1, PARAMS), {}, TypeError),
-    ((PROMPT, 1, {"max_tokens": 3}), {}, TypeError),
-    ((PROMPT, 0, PARAMS), {}, ValueError),
-    ((PROMPT, -2, PARAMS), {}, ValueError),
-    ((PROMPT, 1.5, PARAMS), {}, ValueError),
-    ((PROMPT, 1, PARAMS), {"topk_prompt_logprobs": -1}, ValueError),
-    ((PROMPT, 1, PARAMS), {"topk_sample_logprobs": -1}, ValueError),
-    ((PROMPT, 1, PARAMS), {"prompt_alt_tokens_k": -1}, ValueError),
-    ((PROMPT, 1, PARAMS), {"prompt_logprobs_last_n": 2}, ValueError),
-    ((PROMPT, 1, PARAMS), {"include_prompt_logprobs": True, "prompt_logprobs_last_n": 0}, ValueError),
-    ((PROMPT, 1, PARAMS), {"include_prompt_logprobs": True, "prompt_logprobs_last_n": 4}, ValueError),
-    ((PROMPT, 1, PARAMS), {"target_prompt_logprobs": tinker.TensorData([1.0, 2.0], dtype="float32")}, ValueError),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, exc",
+    [
+        (([5, 6], 1, PARAMS), {}, TypeError),
+        ((PROMPT, 1, {"max_tokens": 3}), {}, TypeError),
+        ((PROMPT, 0, PARAMS), {}, ValueError),
+        ((PROMPT, -2, PARAMS), {}, ValueError),
+        ((PROMPT, 1.5, PARAMS), {}, ValueError),
+        ((PROMPT, 1, PARAMS), {"topk_prompt_logprobs": -1}, ValueError),
+        ((PROMPT, 1, PARAMS), {"topk_sample_logprobs": -1}, ValueError),
+        ((PROMPT, 1, PARAMS), {"prompt_alt_tokens_k": -1}, ValueError),
+        ((PROMPT, 1, PARAMS), {"prompt_logprobs_last_n": 2}, ValueError),
+        ((PROMPT, 1, PARAMS), {"include_prompt_logprobs": True, "prompt_logprobs_last_n": 0}, ValueError),
+        ((PROMPT, 1, PARAMS), {"include_prompt_logprobs": True, "prompt_logprobs_last_n": 4}, ValueError),
+        ((PROMPT, 1, PARAMS), {"target_prompt_logprobs": tinker.TensorData([1.0, 2.0], dtype="float32")}, ValueError),
+    ],
+)
 def test_sample_argument_errors(sampling, server: FakeServer, args, kwargs, exc) -> None:
     before = len(server.requests)
     with pytest.raises(exc):
@@ -214,8 +227,11 @@ def test_compute_logprobs_argument_errors(sampling, server: FakeServer) -> None:
 
 def test_deprecated_async_methods(sampling, server: FakeServer) -> None:
     async def main():
-        return (await sampling.sample_async(PROMPT, 1, PARAMS), await sampling.compute_logprobs_async(PROMPT),
-                await sampling.get_base_model_async())
+        return (
+            await sampling.sample_async(PROMPT, 1, PARAMS),
+            await sampling.compute_logprobs_async(PROMPT),
+            await sampling.get_base_model_async(),
+        )
 
     with pytest.warns(FutureWarning):
         resp, lps, base = asyncio.run(main())

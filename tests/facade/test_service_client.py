@@ -32,9 +32,12 @@ def test_create_lora_training_client_result(service: tinker.ServiceClient, serve
     assert paths[-2:] == ["/api/v1/retrieve_future", "/api/v1/get_info"]
     (body,) = _create_model_bodies(server)
     assert body == {
-        "session_id": "sess-1", "model_seq_id": 0, "base_model": BASE_MODEL,
+        "session_id": "sess-1",
+        "model_seq_id": 0,
+        "base_model": BASE_MODEL,
         "lora_config": {"rank": 32, "train_unembed": True, "train_mlp": True, "train_attn": True},
-        "optimizer_config": {"type": "adamw"}, "type": "create_model",
+        "optimizer_config": {"type": "adamw"},
+        "type": "create_model",
     }
     poll = server.op_calls("retrieve_future")[0]
     assert poll.header("x-tinker-request-type") == "CreateModel"
@@ -47,7 +50,11 @@ def test_create_lora_training_client_result(service: tinker.ServiceClient, serve
 
 def test_create_lora_training_client_options(service: tinker.ServiceClient, server: FakeServer) -> None:
     service.create_lora_training_client(
-        BASE_MODEL, rank=8, seed=3, train_mlp=False, user_metadata={"k": "v"},
+        BASE_MODEL,
+        rank=8,
+        seed=3,
+        train_mlp=False,
+        user_metadata={"k": "v"},
         optimizer=tinker.DimuonOptimizerConfig(),
     ).result(timeout=10)
     (body,) = _create_model_bodies(server)
@@ -105,11 +112,14 @@ def test_deprecated_async_create_method(service: tinker.ServiceClient) -> None:
     assert isinstance(tc, tinker.TrainingClient)
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"train_mlp": False, "train_attn": False, "train_unembed": False},
-    {"rank": 0},
-    {"rank": "8"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"train_mlp": False, "train_attn": False, "train_unembed": False},
+        {"rank": 0},
+        {"rank": "8"},
+    ],
+)
 def test_create_lora_training_client_argument_errors(service, server, kwargs) -> None:
     with pytest.raises(ValueError):
         service.create_lora_training_client(BASE_MODEL, **kwargs)
@@ -128,13 +138,21 @@ def test_create_model_failure_is_raised(service: tinker.ServiceClient, server: F
 
 def test_create_training_client_from_state(service: tinker.ServiceClient, server: FakeServer) -> None:
     path = "tinker://run-7/weights/ckpt-1"
-    tc = service.create_training_client_from_state(path, base_model=BASE_MODEL, user_metadata={"a": "b"},
-                                                   weights_access_token="tok").result(timeout=10)
+    tc = service.create_training_client_from_state(
+        path, base_model=BASE_MODEL, user_metadata={"a": "b"}, weights_access_token="tok"
+    ).result(timeout=10)
     assert server.op_calls("create_model") == []
     (load,) = server.op_calls("load_weights")
-    assert load.body == {"type": "load_weights", 
-        "session_id": "sess-1", "model_seq_id": 0, "path": path, "optimizer": False, "base_model": BASE_MODEL,
-        "user_metadata": {"a": "b"}, "weights_access_token": "tok", "optimizer_config": {"type": "adamw"},
+    assert load.body == {
+        "type": "load_weights",
+        "session_id": "sess-1",
+        "model_seq_id": 0,
+        "path": path,
+        "optimizer": False,
+        "base_model": BASE_MODEL,
+        "user_metadata": {"a": "b"},
+        "weights_access_token": "tok",
+        "optimizer_config": {"type": "adamw"},
     }
     assert "seq_id" not in load.body and "model_id" not in load.body
     assert server.op_calls("retrieve_future")[0].header("x-tinker-request-type") == "LoadWeights"
@@ -148,7 +166,13 @@ def test_create_training_client_from_state_with_optimizer(service: tinker.Servic
     path = "tinker://run-7/weights/ckpt-1"
     tc = service.create_training_client_from_state_with_optimizer(path).result(timeout=10)
     (load,) = server.op_calls("load_weights")
-    assert load.body == {"type": "load_weights", "session_id": "sess-1", "model_seq_id": 0, "path": path, "optimizer": True}
+    assert load.body == {
+        "type": "load_weights",
+        "session_id": "sess-1",
+        "model_seq_id": 0,
+        "path": path,
+        "optimizer": True,
+    }
     assert tc.model_id == "sess-1:train:0"
 
 
@@ -164,7 +188,12 @@ def test_create_training_client_from_state_rejects_non_tinker_path(service, serv
 def test_create_sampling_client_with_base_model(service: tinker.ServiceClient, server: FakeServer) -> None:
     sc = service.create_sampling_client(base_model=BASE_MODEL).result(timeout=10)
     (req,) = server.op_calls("create_sampling_session")
-    assert req.body == {"type": "create_sampling_session", "session_id": "sess-1", "sampling_session_seq_id": 0, "base_model": BASE_MODEL}
+    assert req.body == {
+        "type": "create_sampling_session",
+        "session_id": "sess-1",
+        "sampling_session_seq_id": 0,
+        "base_model": BASE_MODEL,
+    }
     assert server.calls("/api/v1/samplers/*") == []
     assert sc.sampling_session_id == "sess-1:sample:0"
     assert sc.get_base_model() == BASE_MODEL
@@ -175,7 +204,12 @@ def test_create_sampling_client_with_model_path(service: tinker.ServiceClient, s
     path = "tinker://run-7/sampler_weights/s1"
     sc = service.create_sampling_client(model_path=path).result(timeout=10)
     (req,) = server.op_calls("create_sampling_session")
-    assert req.body == {"type": "create_sampling_session", "session_id": "sess-1", "sampling_session_seq_id": 0, "model_path": path}
+    assert req.body == {
+        "type": "create_sampling_session",
+        "session_id": "sess-1",
+        "sampling_session_seq_id": 0,
+        "model_path": path,
+    }
     (get,) = server.calls("/api/v1/samplers/*")
     assert get.method == "GET" and get.path == "/api/v1/samplers/sess-1:sample:0"
     assert sc.get_base_model() == "meta-llama/Llama-3.2-1B"
@@ -241,7 +275,9 @@ def test_close_without_session_sends_nothing(server: FakeServer) -> None:
     assert server.requests == []
 
 
-@pytest.mark.parametrize("exc, reason", [(None, "success"), (RuntimeError, "errored"), (KeyboardInterrupt, "interrupted")])
+@pytest.mark.parametrize(
+    "exc, reason", [(None, "success"), (RuntimeError, "errored"), (KeyboardInterrupt, "interrupted")]
+)
 def test_context_manager_finish_reason(server: FakeServer, exc, reason) -> None:
     try:
         with make_service(server) as svc:

@@ -20,18 +20,14 @@ import numpy as np
 import pytest
 
 import tinker
+from tests.helpers import local_server_fixture, text_datum
 from tinker import types
 
 BASE_MODEL = "tinker-local/tiny-byte"
 KEY = "tml-surface-test-key-0123456789"
 
 
-@pytest.fixture(scope="module")
-def local() -> Iterator[Any]:
-    from tinker_local import LocalServer
-
-    with LocalServer(api_keys=(KEY,)) as srv:
-        yield srv
+local = local_server_fixture(scope="module", name="local", api_keys=(KEY,))
 
 
 @pytest.fixture(scope="module")
@@ -54,14 +50,6 @@ def trained(svc: tinker.ServiceClient) -> Any:
 @pytest.fixture
 def rest(local: Any) -> tinker.RestClient:
     return tinker.RestClient(base_url=local.base_url, api_key=KEY)
-
-
-def text_datum(text: str, weights: list[float] | None = None) -> tinker.Datum:
-    tokens = list(text.encode())
-    return tinker.Datum(
-        model_input=tinker.ModelInput.from_ints(tokens[:-1]),
-        loss_fn_inputs={"target_tokens": tokens[1:], "weights": weights or [1.0] * (len(tokens) - 1)},
-    )
 
 
 def _closed_port() -> int:
@@ -93,8 +81,10 @@ def test_create_custom_loss_runs_client_side(svc: tinker.ServiceClient, trained:
 
     data = [text_datum("hello world", [0.0, 1, 1, 1, 1, 1, 1, 1, 1, 0.5]), text_datum("tinker")]
     fwd = tc.forward(data, "cross_entropy").result(timeout=60)  # same weights: no optim_step in between
-    expected = -sum(float((out["logprobs"].to_numpy() * np.asarray(d.loss_fn_inputs["weights"].to_numpy())).sum())
-                    for out, d in zip(fwd.loss_fn_outputs, data))
+    expected = -sum(
+        float((out["logprobs"].to_numpy() * np.asarray(d.loss_fn_inputs["weights"].to_numpy())).sum())
+        for out, d in zip(fwd.loss_fn_outputs, data)
+    )
     out = tc.forward_backward_custom(data, handle).result(timeout=60)
     assert out.metrics["loss:sum"] == pytest.approx(expected, rel=1e-5)
     assert out.metrics["custom/neg_ll:sum"] == pytest.approx(expected, rel=1e-5)
@@ -119,18 +109,22 @@ def test_loss_handle_checks_the_data(svc: tinker.ServiceClient) -> None:
     assert float(loss) == pytest.approx(6.0) and metrics == {}
 
 
-@pytest.mark.parametrize(("fn", "ranks", "match"), [
-    (lambda lp, w: (lp.sum(), {}), {"lp": 1, "w": 1}, "first parameter"),
-    (neg_ll, {"logprobs": 1}, "input_ranks"),
-    (neg_ll, {"logprobs": 0, "weights": 1}, "rank 1"),
-    (lambda logprobs: (logprobs.sum().item(), {}), {"logprobs": 1}, "leaves torch"),
-    (lambda logprobs: (logprobs.sum(), {"total": logprobs.sum()}), {"logprobs": 1}, "custom/<name>"),
-    (lambda logprobs: ((logprobs * _CAPTURED).sum(), {}), {"logprobs": 1}, "captures the tensor"),
-    (lambda logprobs: (1.0, {}), {"logprobs": 1}, "loss as a tensor"),
-    (lambda logprobs: (logprobs.sum() if logprobs[0] > 0 else logprobs.mean(), {}), {"logprobs": 1}, "trace"),
-])
-def test_create_custom_loss_refuses_untraceable_losses(svc: tinker.ServiceClient, fn: Any, ranks: dict[str, int],
-                                                       match: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("fn", "ranks", "match"),
+    [
+        (lambda lp, w: (lp.sum(), {}), {"lp": 1, "w": 1}, "first parameter"),
+        (neg_ll, {"logprobs": 1}, "input_ranks"),
+        (neg_ll, {"logprobs": 0, "weights": 1}, "rank 1"),
+        (lambda logprobs: (logprobs.sum().item(), {}), {"logprobs": 1}, "leaves torch"),
+        (lambda logprobs: (logprobs.sum(), {"total": logprobs.sum()}), {"logprobs": 1}, "custom/<name>"),
+        (lambda logprobs: ((logprobs * _CAPTURED).sum(), {}), {"logprobs": 1}, "captures the tensor"),
+        (lambda logprobs: (1.0, {}), {"logprobs": 1}, "loss as a tensor"),
+        (lambda logprobs: (logprobs.sum() if logprobs[0] > 0 else logprobs.mean(), {}), {"logprobs": 1}, "trace"),
+    ],
+)
+def test_create_custom_loss_refuses_untraceable_losses(
+    svc: tinker.ServiceClient, fn: Any, ranks: dict[str, int], match: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     torch = pytest.importorskip("torch")
     monkeypatch.setitem(globals(), "_CAPTURED", torch.ones(3))
     with pytest.raises(ValueError, match=match):
@@ -143,8 +137,10 @@ def test_create_custom_loss_uploads_when_the_server_runs_losses() -> None:
 
     server = FakeServer()
     server.config = {"custom_loss_server_side": True}
-    server.script("/api/v1/create_custom_loss",
-                  lambda rec: server._new_future("json", {"loss_id": "loss-7", "type": "create_custom_loss"}))
+    server.script(
+        "/api/v1/create_custom_loss",
+        lambda rec: server._new_future("json", {"loss_id": "loss-7", "type": "create_custom_loss"}),
+    )
     service = make_service(server)
     try:
         handle = service.create_custom_loss(neg_ll, {"logprobs": 1, "weights": 2}).result(timeout=10)
@@ -158,11 +154,15 @@ def test_create_custom_loss_uploads_when_the_server_runs_losses() -> None:
     nodes = body["graph"]["nodes"]
     assert body["graph"]["format"] == 1
     assert [(n["op"], n["target"]) for n in nodes if n["op"] == "placeholder"] == [
-        ("placeholder", "logprobs"), ("placeholder", "weights")]
+        ("placeholder", "logprobs"),
+        ("placeholder", "weights"),
+    ]
     assert ("call_function", "operator.mul") in [(n["op"], n["target"]) for n in nodes]
     output = nodes[-1]
     assert output["op"] == "output" and set(output["args"][0]["tuple"][1]["dict"]) == {
-        "custom/neg_ll:sum", "custom/n_tokens:mean"}
+        "custom/neg_ll:sum",
+        "custom/n_tokens:mean",
+    }
 
 
 # ---------------------------------------------------------------------------- sampling clients
@@ -223,8 +223,9 @@ def test_sample_async_takes_every_official_parameter(svc: tinker.ServiceClient) 
 # ---------------------------------------------------------------------------- REST and admin
 
 
-def test_get_telemetry_of_rest_and_admin_clients(svc: tinker.ServiceClient, trained: Any, rest: Any,
-                                                 local: Any) -> None:
+def test_get_telemetry_of_rest_and_admin_clients(
+    svc: tinker.ServiceClient, trained: Any, rest: Any, local: Any
+) -> None:
     telemetry = svc.get_telemetry()
     assert telemetry is not None  # the session started (by the training client) with telemetry on
     assert tinker.RestClient(_holder=svc.holder).get_telemetry() is telemetry
@@ -253,8 +254,7 @@ def test_checkpoint_storage_usage(svc: tinker.ServiceClient, trained: Any, rest:
     assert a == direct and b.data == []
 
 
-def test_session_project_and_trace_async_twins(svc: tinker.ServiceClient, trained: Any, rest: Any,
-                                               local: Any) -> None:
+def test_session_project_and_trace_async_twins(svc: tinker.ServiceClient, trained: Any, rest: Any, local: Any) -> None:
     session_id = svc.holder.session_id
     assert session_id is not None
 
@@ -265,8 +265,11 @@ def test_session_project_and_trace_async_twins(svc: tinker.ServiceClient, traine
             return await rest.export_session_trace_async(session_id, 0.05)
 
     url = asyncio.run(run())
-    usage = tinker.AdminClient(base_url=local.base_url, api_key=KEY).get_current_checkpoint_storage_usage(
-        "proj-surface").result(timeout=30)
+    usage = (
+        tinker.AdminClient(base_url=local.base_url, api_key=KEY)
+        .get_current_checkpoint_storage_usage("proj-surface")
+        .result(timeout=30)
+    )
     assert [row.project_id for row in usage.data] == ["proj-surface"]
     assert usage.data[0].checkpoint_count >= 1
     trace = httpx.get(url, timeout=30)
@@ -318,7 +321,8 @@ def test_auth_credentials_lookup(monkeypatch: pytest.MonkeyPatch, tmp_path: Any)
     monkeypatch.delenv("TINKER_CREDENTIAL_CMD")
     (tmp_path / ".tinker").mkdir()
     (tmp_path / ".tinker" / "credentials.json").write_text(
-        json.dumps({"default": "k", "keys": {"k": {"key": "tml-stored"}}}))
+        json.dumps({"default": "k", "keys": {"k": {"key": "tml-stored"}}})
+    )
     assert tinker.auth.get_tinker_token() == "tml-stored"
     monkeypatch.setenv("TINKER_API_KEY", "tml-env")
     assert tinker.auth.get_tinker_token() == "tml-env"
@@ -346,8 +350,9 @@ def test_raise_if_tinker_not_accessible(monkeypatch: pytest.MonkeyPatch, tmp_pat
 def test_api_response_wraps_a_server_reply(local: Any) -> None:
     url = local.base_url + "/api/v1/get_server_capabilities"
     raw = httpx.get(url, headers={"X-API-Key": KEY}, timeout=30)
-    resp: tinker.APIResponse[Any] = tinker.APIResponse(raw=raw, cast_to=types.GetServerCapabilitiesResponse,
-                                                       client=None, stream=False, stream_cls=None, options={})
+    resp: tinker.APIResponse[Any] = tinker.APIResponse(
+        raw=raw, cast_to=types.GetServerCapabilitiesResponse, client=None, stream=False, stream_cls=None, options={}
+    )
     caps = resp.parse()
     assert BASE_MODEL in [m.model_name for m in caps.supported_models]
     assert resp.parse() is caps  # parsed once per target
@@ -363,8 +368,14 @@ def test_async_api_response_wraps_a_server_reply(local: Any) -> None:
     async def run() -> tuple[Any, Any, list[str]]:
         async with httpx.AsyncClient(base_url=local.base_url, headers={"X-API-Key": KEY}, timeout=30) as client:
             raw = await client.get("/api/v1/get_server_capabilities")
-            resp = tinker.AsyncAPIResponse(raw=raw, cast_to=types.GetServerCapabilitiesResponse, client=None,
-                                           stream=False, stream_cls=None, options={})
+            resp = tinker.AsyncAPIResponse(
+                raw=raw,
+                cast_to=types.GetServerCapabilitiesResponse,
+                client=None,
+                stream=False,
+                stream_cls=None,
+                options={},
+            )
             caps = await resp.parse()
             lines = [line async for line in resp.iter_lines()]
             await resp.close()
@@ -388,9 +399,16 @@ def _status_response(code: int) -> httpx.Response:
     return httpx.Response(code, request=httpx.Request("GET", "http://x/api"), json={"detail": "no"})
 
 
-@pytest.mark.parametrize(("cls", "code"), [(tinker.BadRequestError, 400), (tinker.NotFoundError, 404),
-                                           (tinker.RateLimitError, 429), (tinker.InternalServerError, 503),
-                                           (tinker.APIStatusError, 418)])
+@pytest.mark.parametrize(
+    ("cls", "code"),
+    [
+        (tinker.BadRequestError, 400),
+        (tinker.NotFoundError, 404),
+        (tinker.RateLimitError, 429),
+        (tinker.InternalServerError, 503),
+        (tinker.APIStatusError, 418),
+    ],
+)
 def test_status_errors_positional_and_keyword(cls: type[tinker.APIStatusError], code: int) -> None:
     resp = _status_response(code)
     positional = cls("denied", resp, {"detail": "no"})
@@ -410,8 +428,10 @@ def test_connection_and_validation_errors_positional_and_keyword() -> None:
     timeout = tinker.APITimeoutError(request)
     assert isinstance(timeout, tinker.APIConnectionError) and timeout.message == "Request timed out."
     resp = _status_response(200)
-    for exc in (tinker.APIResponseValidationError(resp, {"a": 1}, "bad shape"),
-                tinker.APIResponseValidationError(resp, {"a": 1}, message="bad shape")):
+    for exc in (
+        tinker.APIResponseValidationError(resp, {"a": 1}, "bad shape"),
+        tinker.APIResponseValidationError(resp, {"a": 1}, message="bad shape"),
+    ):
         assert (exc.message, exc.body, exc.status_code, exc.request) == ("bad shape", {"a": 1}, 200, resp.request)
     assert tinker.APIResponseValidationError(resp, None).message.startswith("Data returned by API invalid")
     assert pickle.loads(pickle.dumps(tinker.APIConnectionError(request, "refused"))).message == "refused"

@@ -22,8 +22,13 @@ def _seq_ids_in_arrival_order(server: FakeServer) -> list[int]:
     for r in server.calls():
         if r.path == "/api/v1/forward_backward":
             out.append(r.body.seq_id)
-        elif r.path in ("/api/v1/optim_step", "/api/v1/save_weights", "/api/v1/save_weights_for_sampler",
-                        "/api/v1/save_weights_external", "/api/v1/load_weights"):
+        elif r.path in (
+            "/api/v1/optim_step",
+            "/api/v1/save_weights",
+            "/api/v1/save_weights_for_sampler",
+            "/api/v1/save_weights_external",
+            "/api/v1/load_weights",
+        ):
             out.append(r.body["seq_id"])
     return out
 
@@ -50,8 +55,9 @@ def test_forward_sends_forward_only(training, server: FakeServer) -> None:
 
 
 def test_forward_backward_sends_loss_and_config(training, server: FakeServer) -> None:
-    out = training.forward_backward([datum(2), datum(3, start=5)], "ppo",
-                                    {"clip_low_threshold": 0.7, "mode": "token"}).result(timeout=10)
+    out = training.forward_backward(
+        [datum(2), datum(3, start=5)], "ppo", {"clip_low_threshold": 0.7, "mode": "token"}
+    ).result(timeout=10)
     (req,) = decoded_fb(server)
     assert req.forward_only is False
     assert req.loss_fn == "ppo"
@@ -63,18 +69,23 @@ def test_forward_backward_sends_loss_and_config(training, server: FakeServer) ->
 
 
 def test_forward_backward_accepts_dict_datums(training, server: FakeServer) -> None:
-    d = {"model_input": tinker.ModelInput.from_ints([1, 2]), "loss_fn_inputs": {"target_tokens": [2, 3],
-                                                                                "weights": [1.0, 0.0]}}
+    d = {
+        "model_input": tinker.ModelInput.from_ints([1, 2]),
+        "loss_fn_inputs": {"target_tokens": [2, 3], "weights": [1.0, 0.0]},
+    }
     training.forward_backward([d], "cross_entropy").result(timeout=10)
     assert decoded_fb(server)[0].data[0].loss_fn_inputs["weights"].values.tolist() == [1.0, 0.0]
 
 
-@pytest.mark.parametrize("data, loss_fn, exc", [
-    ([], "cross_entropy", ValueError),
-    ([datum()], "", TypeError),
-    ([datum()], None, TypeError),
-    (["not a datum"], "cross_entropy", TypeError),
-])
+@pytest.mark.parametrize(
+    "data, loss_fn, exc",
+    [
+        ([], "cross_entropy", ValueError),
+        ([datum()], "", TypeError),
+        ([datum()], None, TypeError),
+        (["not a datum"], "cross_entropy", TypeError),
+    ],
+)
 def test_forward_backward_argument_errors(training, server: FakeServer, data, loss_fn, exc) -> None:
     before = len(server.requests)
     with pytest.raises(exc):
@@ -120,8 +131,9 @@ def test_seq_ids_are_unique_and_submitted_in_order_across_threads(training, serv
 
     def worker(k: int) -> None:
         barrier.wait()
-        reserved[k] = [training.forward_backward([datum(2, start=100 * k + i)], "cross_entropy")
-                       for i in range(per_thread)]
+        reserved[k] = [
+            training.forward_backward([datum(2, start=100 * k + i)], "cross_entropy") for i in range(per_thread)
+        ]
 
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(n_threads)]
     for t in threads:
@@ -182,36 +194,64 @@ def test_optim_step_argument_errors(training, server, args, kwargs) -> None:
 
 
 def test_save_state(training, server: FakeServer) -> None:
-    resp = training.save_state("ckpt-1", ttl_seconds=7200, overwrite=True, user_metadata={"step": "3"}).result(timeout=10)
+    resp = training.save_state("ckpt-1", ttl_seconds=7200, overwrite=True, user_metadata={"step": "3"}).result(
+        timeout=10
+    )
     (req,) = server.op_calls("save_weights")
-    assert req.body == {"type": "save_weights", "model_id": training.model_id, "path": "ckpt-1", "seq_id": 1, "overwrite": True,
-                        "ttl_seconds": 7200, "user_metadata": {"step": "3"}}
+    assert req.body == {
+        "type": "save_weights",
+        "model_id": training.model_id,
+        "path": "ckpt-1",
+        "seq_id": 1,
+        "overwrite": True,
+        "ttl_seconds": 7200,
+        "user_metadata": {"step": "3"},
+    }
     assert server.op_calls("retrieve_future")[-1].header("x-tinker-request-type") == "SaveWeights"
     assert resp.path == f"tinker://{training.model_id}/weights/ckpt-1"
 
 
 def test_save_state_defaults(training, server: FakeServer) -> None:
     training.save_state("c").result(timeout=10)
-    assert server.op_calls("save_weights")[0].body == {"type": "save_weights", "model_id": training.model_id, "path": "c", "seq_id": 1,
-                                                       "overwrite": False}
+    assert server.op_calls("save_weights")[0].body == {
+        "type": "save_weights",
+        "model_id": training.model_id,
+        "path": "c",
+        "seq_id": 1,
+        "overwrite": False,
+    }
 
 
 def test_save_weights_for_sampler(training, server: FakeServer) -> None:
     resp = training.save_weights_for_sampler("s-1", ttl_seconds=3600, user_metadata={"x": "y"}).result(timeout=10)
     (req,) = server.op_calls("save_weights_for_sampler")
-    assert req.body == {"type": "save_weights_for_sampler", "model_id": training.model_id, "seq_id": 1, "path": "s-1", "kind": "snapshot",
-                        "ttl_seconds": 3600, "user_metadata": {"x": "y"}}
+    assert req.body == {
+        "type": "save_weights_for_sampler",
+        "model_id": training.model_id,
+        "seq_id": 1,
+        "path": "s-1",
+        "kind": "snapshot",
+        "ttl_seconds": 3600,
+        "user_metadata": {"x": "y"},
+    }
     assert server.op_calls("retrieve_future")[-1].header("x-tinker-request-type") == "SaveWeightsForSampler"
     assert isinstance(resp, tinker.SaveWeightsForSamplerResponse)
     assert resp.path == f"tinker://{training.model_id}/sampler_weights/s-1"
 
 
 def test_save_weights_external(training, server: FakeServer) -> None:
-    resp = training.save_weights_external("e-1", ttl_seconds=3600,
-                                          age_encryption_recipients=["age1abc"]).result(timeout=10)
+    resp = training.save_weights_external("e-1", ttl_seconds=3600, age_encryption_recipients=["age1abc"]).result(
+        timeout=10
+    )
     (req,) = server.op_calls("save_weights_external")
-    assert req.body == {"type": "save_weights_external", "model_id": training.model_id, "path": "e-1", "seq_id": 1, "ttl_seconds": 3600,
-                        "age_encryption_recipients": ["age1abc"]}
+    assert req.body == {
+        "type": "save_weights_external",
+        "model_id": training.model_id,
+        "path": "e-1",
+        "seq_id": 1,
+        "ttl_seconds": 3600,
+        "age_encryption_recipients": ["age1abc"],
+    }
     assert resp.path == f"tinker://{training.model_id}/external_weights/e-1"
 
 
@@ -228,8 +268,14 @@ def test_load_state(training, server: FakeServer, method, optimizer) -> None:
         fut = getattr(training, method)(path, weights_access_token="tok")
     resp = fut.result(timeout=10)
     (req,) = server.op_calls("load_weights")
-    assert req.body == {"type": "load_weights", "model_id": training.model_id, "seq_id": 1, "path": path, "optimizer": optimizer,
-                        "weights_access_token": "tok"}
+    assert req.body == {
+        "type": "load_weights",
+        "model_id": training.model_id,
+        "seq_id": 1,
+        "path": path,
+        "optimizer": optimizer,
+        "weights_access_token": "tok",
+    }
     assert server.op_calls("retrieve_future")[-1].header("x-tinker-request-type") == "LoadWeights"
     assert resp.path == path
 
@@ -237,7 +283,13 @@ def test_load_state(training, server: FakeServer, method, optimizer) -> None:
 def test_save_weights_and_get_sampling_client(training, server: FakeServer) -> None:
     sc = training.save_weights_and_get_sampling_client().result(timeout=10)
     (req,) = server.op_calls("save_weights_for_sampler")
-    assert req.body == {"type": "save_weights_for_sampler", "model_id": training.model_id, "seq_id": 1, "sampling_session_seq_id": 0, "kind": "snapshot"}
+    assert req.body == {
+        "type": "save_weights_for_sampler",
+        "model_id": training.model_id,
+        "seq_id": 1,
+        "sampling_session_seq_id": 0,
+        "kind": "snapshot",
+    }
     assert "path" not in req.body
     assert isinstance(sc, tinker.SamplingClient)
     assert sc.sampling_session_id == "sess-1:sample:0"
@@ -281,9 +333,16 @@ def test_deprecated_async_methods_warn_and_work(training, server: FakeServer) ->
     with pytest.warns(FutureWarning) as record:
         fb, fwd, opt, saved, sampler, ext, loaded, info = asyncio.run(main())
     names = " ".join(str(w.message) for w in record)
-    for name in ("forward_backward_async", "forward_async", "optim_step_async", "save_state_async",
-                 "save_weights_for_sampler_async", "save_weights_external_async", "load_state_async",
-                 "get_info_async"):
+    for name in (
+        "forward_backward_async",
+        "forward_async",
+        "optim_step_async",
+        "save_state_async",
+        "save_weights_for_sampler_async",
+        "save_weights_external_async",
+        "load_state_async",
+        "get_info_async",
+    ):
         assert name in names
     assert fb.metrics["loss:sum"] > 0 and fwd.loss_fn_outputs
     assert opt.metrics == {"grad_norm:mean": 1.5}
@@ -307,9 +366,11 @@ def test_deprecated_save_weights_and_get_sampling_client_async(training) -> None
 
 
 def test_json_forward_backward_result_from_an_older_server(training, server: FakeServer) -> None:
-    out = wire.WireForwardBackwardOutput("target_token_logprobs",
-                                         [{"logprobs": wire.WireTensor.from_array(np.array([-1.0, -2.0], np.float32))}],
-                                         {"loss:sum": 3.0})
+    out = wire.WireForwardBackwardOutput(
+        "target_token_logprobs",
+        [{"logprobs": wire.WireTensor.from_array(np.array([-1.0, -2.0], np.float32))}],
+        {"loss:sum": 3.0},
+    )
     server.script_polls(wire.forward_backward_output_to_json(out))
     res = training.forward_backward([datum(2)], "cross_entropy").result(timeout=10)
     assert res.loss_fn_outputs[0]["logprobs"].tolist() == [-1.0, -2.0]

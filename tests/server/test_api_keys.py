@@ -34,8 +34,11 @@ def bob(server):
 @pytest.mark.parametrize("headers", [{}, {"X-API-Key": ""}, {"X-API-Key": "tml-guess"}, {"X-API-Key": KEY_A + "x"}])
 def test_unknown_or_missing_keys_get_401_without_echo(server, headers):
     with httpx.Client(base_url=server.base_url, headers=headers, timeout=30) as c:
-        for r in (c.post("/api/v1/create_session", json={"tags": [], "sdk_version": "x"}),
-                  c.get("/api/v1/training_runs"), c.get("/api/v1/sessions")):
+        for r in (
+            c.post("/api/v1/create_session", json={"tags": [], "sdk_version": "x"}),
+            c.get("/api/v1/training_runs"),
+            c.get("/api/v1/sessions"),
+        ):
             assert r.status_code == 401, r.text
             assert "X-API-Key" in r.json()["detail"]
             if headers.get("X-API-Key"):
@@ -49,11 +52,10 @@ def test_each_key_sees_only_its_own_resources(alice: Api, bob: Api):
     fb = alice.fb(mid, 1, ["hello"])
     alice.result(fb)
     path = alice.result(alice.ok("save_weights", {"model_id": mid, "path": "s1", "seq_id": 2}))["path"]
-    sampler = alice.result(alice.ok("save_weights_for_sampler",
-                                    {"model_id": mid, "path": "p1", "seq_id": 3}))["path"]
+    sampler = alice.result(alice.ok("save_weights_for_sampler", {"model_id": mid, "path": "p1", "seq_id": 3}))["path"]
     ss = alice.ok("create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 0, "model_path": sampler})
     ssid = ss["sampling_session_id"]
-    run, kind, name = path[len("tinker://"):].split("/")
+    run, kind, name = path[len("tinker://") :].split("/")
 
     # bob: every direct lookup of alice's ids is "not found", and lists do not show them
     c = bob.c
@@ -67,20 +69,42 @@ def test_each_key_sees_only_its_own_resources(alice: Api, bob: Api):
     assert sid not in bob.post("sessions/search", {"owner": {"type": "all"}}).text
     assert bob.post("retrieve_future", {"request_id": fb["request_id"]}).status_code == 404
     assert bob.post("get_info", {"model_id": mid}).status_code == 404
-    assert bob.post("forward_backward", {"model_id": mid, "seq_id": 4, "forward_backward_input": {
-        "data": [], "loss_fn": "cross_entropy"}}).status_code in (400, 404)
-    assert bob.post("optim_step", {"model_id": mid, "seq_id": 4,
-                                   "adam_params": {"learning_rate": 1e-3}}).status_code == 404
+    assert bob.post(
+        "forward_backward",
+        {"model_id": mid, "seq_id": 4, "forward_backward_input": {"data": [], "loss_fn": "cross_entropy"}},
+    ).status_code in (400, 404)
+    assert (
+        bob.post("optim_step", {"model_id": mid, "seq_id": 4, "adam_params": {"learning_rate": 1e-3}}).status_code
+        == 404
+    )
     assert bob.post("session_heartbeat", {"session_id": sid}).status_code == 404
     assert bob.post("weights_info", {"tinker_path": path}).status_code == 404
-    assert bob.post("asample", {"sampling_session_id": ssid, "seq_id": 0, "num_samples": 1,
-                                "prompt": {"chunks": [{"tokens": [1, 2]}]},
-                                "sampling_params": {"max_tokens": 2}}).status_code == 404
+    assert (
+        bob.post(
+            "asample",
+            {
+                "sampling_session_id": ssid,
+                "seq_id": 0,
+                "num_samples": 1,
+                "prompt": {"chunks": [{"tokens": [1, 2]}]},
+                "sampling_params": {"max_tokens": 2},
+            },
+        ).status_code
+        == 404
+    )
     bob_sid = bob.session()
-    assert bob.post("load_weights", {"session_id": bob_sid, "model_seq_id": 0, "path": path,
-                                     "optimizer": False}).status_code == 404
-    assert bob.post("create_sampling_session", {"session_id": bob_sid, "sampling_session_seq_id": 0,
-                                                "model_path": sampler}).status_code == 404
+    assert (
+        bob.post(
+            "load_weights", {"session_id": bob_sid, "model_seq_id": 0, "path": path, "optimizer": False}
+        ).status_code
+        == 404
+    )
+    assert (
+        bob.post(
+            "create_sampling_session", {"session_id": bob_sid, "sampling_session_seq_id": 0, "model_path": sampler}
+        ).status_code
+        == 404
+    )
     for method in ("DELETE",):
         assert c.request(method, f"/api/v1/training_runs/{run}/checkpoints/{kind}/{name}").status_code == 404
     assert c.post(f"/api/v1/training_runs/{run}/checkpoints/{kind}/{name}/publish").status_code == 404
@@ -96,8 +120,10 @@ def test_each_key_sees_only_its_own_resources(alice: Api, bob: Api):
     assert info["base_model"] == MODEL
     bob.result(bob.ok("load_weights", {"session_id": bob_sid, "model_seq_id": 0, "path": path, "optimizer": True}))
     assert c.request("DELETE", f"/api/v1/training_runs/{run}/checkpoints/{kind}/{name}").status_code == 404
-    assert c.put(f"/api/v1/training_runs/{run}/checkpoints/{kind}/{name}/ttl",
-                 json={"ttl_seconds": 3600}).status_code == 404
+    assert (
+        c.put(f"/api/v1/training_runs/{run}/checkpoints/{kind}/{name}/ttl", json={"ttl_seconds": 3600}).status_code
+        == 404
+    )
 
 
 def test_non_loopback_bind_needs_keys_or_an_explicit_opt_in():
@@ -131,9 +157,10 @@ def test_keys_from_flags_file_and_environment(tmp_path):
 def test_signed_links_ignore_a_spoofed_host_header(server, alice: Api):
     mid = alice.model()
     path = alice.result(alice.ok("save_weights", {"model_id": mid, "path": "h", "seq_id": 1}))["path"]
-    run, kind, name = path[len("tinker://"):].split("/")
-    r = alice.c.get(f"/api/v1/training_runs/{run}/checkpoints/{kind}/{name}/archive",
-                    headers={"Host": "evil.example:666"})
+    run, kind, name = path[len("tinker://") :].split("/")
+    r = alice.c.get(
+        f"/api/v1/training_runs/{run}/checkpoints/{kind}/{name}/archive", headers={"Host": "evil.example:666"}
+    )
     assert r.status_code == 302
     loc = r.headers["location"]
     assert loc.startswith(server.base_url + "/local/files/"), loc

@@ -109,9 +109,7 @@ def _steer(case):
     if isinstance(chunks, list):
         for c in chunks:
             toks = c.get("tokens") if isinstance(c, dict) else None
-            if isinstance(toks, list) and all(
-                isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in toks
-            ):
+            if isinstance(toks, list) and all(isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in toks):
                 c["tokens"] = [t % VOCAB for t in toks]
     sp = body.get("sampling_params")
     mt = sp.get("max_tokens") if isinstance(sp, dict) else None
@@ -140,9 +138,7 @@ def _actually_valid(case, response) -> bool:
                 return False
             if body is not None:
                 op.validate_body(body)
-        query = {
-            k: [v] if not isinstance(v, list) else [str(x) for x in v] for k, v in (case.query or {}).items()
-        }
+        query = {k: [v] if not isinstance(v, list) else [str(x) for x in v] for k, v in (case.query or {}).items()}
         query = {k: [str(x) for x in v] for k, v in query.items()}
         headers = {k.lower(): v for k, v in req.headers.items()}
         op.parse_params({k: str(v) for k, v in (case.path_parameters or {}).items()}, query, headers)

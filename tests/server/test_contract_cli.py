@@ -29,10 +29,30 @@ def test_schemathesis_cli_all_checks(tmp_path):
         pytest.skip("the schemathesis CLI is not installed")
     port_file = tmp_path / "url"
     server = subprocess.Popen(
-        [sys.executable, "-m", "tinker_local", "serve", "--port", "0", "--port-file", str(port_file),
-         "--api-key", KEY, "--api-key", OTHER_KEY, "--retrieve-timeout", "0.5", "--seq-gap-timeout", "2",
-         "--log-level", "warning"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "tinker_local",
+            "serve",
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            "--api-key",
+            KEY,
+            "--api-key",
+            OTHER_KEY,
+            "--retrieve-timeout",
+            "0.5",
+            "--seq-gap-timeout",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 30
@@ -44,10 +64,31 @@ def test_schemathesis_cli_all_checks(tmp_path):
             time.sleep(0.1)
         url = port_file.read_text().strip()
         run = subprocess.run(
-            [cli, "run", str(ROOT / "openapi" / "tinker.yaml"), "--url", url, "-H", f"X-API-Key: {KEY}",
-             "--checks", "all", "--max-examples", "8", "--seed", "20261205", "--workers", "1",
-             "--generation-database", "none", "--no-color"],
-            check=False, cwd=ROOT, capture_output=True, text=True, timeout=120,
+            [
+                cli,
+                "run",
+                str(ROOT / "openapi" / "tinker.yaml"),
+                "--url",
+                url,
+                "-H",
+                f"X-API-Key: {KEY}",
+                "--checks",
+                "all",
+                "--max-examples",
+                "8",
+                "--seed",
+                "20261205",
+                "--workers",
+                "1",
+                "--generation-database",
+                "none",
+                "--no-color",
+            ],
+            check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
             env={**os.environ, "NO_COLOR": "1"},
         )
         assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-4000:]

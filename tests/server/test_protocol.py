@@ -124,9 +124,7 @@ def test_training_reduces_loss_and_sampling_returns_proto(api):
 
 def test_validation_errors_name_the_field(api):
     sid = api.session()
-    ss = api.ok(
-        "create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 0, "base_model": MODEL}
-    )
+    ss = api.ok("create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 0, "base_model": MODEL})
     base = {"sampling_session_id": ss["sampling_session_id"], "prompt": {"chunks": [{"tokens": [1, 2]}]}}
     r = api.post("asample", {**base, "sampling_params": {"max_tokens": -1}})
     assert r.status_code == 422
@@ -154,9 +152,7 @@ def test_validation_errors_name_the_field(api):
         {"model_id": mid, "seq_id": 1, "forward_backward_input": {"data": [bad], "loss_fn": "cross_entropy"}},
     )
     assert r.status_code == 400 and "weights" in r.json()["detail"]
-    r = api.post(
-        "optim_step", {"model_id": mid, "optimizer_params": {"type": "dimuon", "learning_rate": 0.02}}
-    )
+    r = api.post("optim_step", {"model_id": mid, "optimizer_params": {"type": "dimuon", "learning_rate": 0.02}})
     assert r.status_code == 400 and "adam" in r.json()["detail"]
     r = api.post("forward_backward", content=b"\xff\xff\xff", headers={"Content-Type": PROTOBUF})
     assert r.status_code == 400 and "protobuf" in r.json()["detail"]
@@ -176,9 +172,7 @@ def test_long_poll_408_then_result():
             r = api.post("retrieve_future", {"request_id": fut["request_id"]})
             assert r.status_code == 408
             body = r.json()
-            assert (
-                body["queue_state"] == "active" and body["request_id"] == fut["request_id"] and body["detail"]
-            )
+            assert body["queue_state"] == "active" and body["request_id"] == fut["request_id"] and body["detail"]
             assert "loss:sum" in api.result(fut)["metrics"]
 
 
@@ -199,9 +193,7 @@ def test_idempotent_resubmission_and_conflict(api):
     r = api.post("forward_backward", other)
     assert r.status_code == 409 and "seq_id" in r.json()["detail"]
     # samples are idempotent per (sampling session, seq_id) too
-    save = api.result(
-        api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": 2, "sampling_session_seq_id": 5})
-    )
+    save = api.result(api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": 2, "sampling_session_seq_id": 5}))
     sb = {
         "sampling_session_id": save["sampling_session_id"],
         "seq_id": 0,
@@ -418,9 +410,9 @@ def test_stream_sample_errors_before_streaming(api):
 
 def test_retrieve_futures_cancel_and_join(api):
     sid = api.session()
-    ssid = api.ok(
-        "create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 3, "base_model": MODEL}
-    )["sampling_session_id"]
+    ssid = api.ok("create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 3, "base_model": MODEL})[
+        "sampling_session_id"
+    ]
     assert api.ok("join_sampling_session", {"sampling_session_id": ssid})["client_counter"] == 1
     assert api.ok("join_sampling_session", {"sampling_session_id": ssid})["client_counter"] == 2
     fut = api.ok(

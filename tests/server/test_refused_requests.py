@@ -64,24 +64,28 @@ def test_refused_forward_backward_json_and_protobuf(api):
     mid = api.model()
     bad = ce_datum("abc")
     bad["model_input"]["chunks"][0]["tokens"] = [999_999, 1]  # outside the vocabulary
-    r = api.post("forward_backward", {"model_id": mid, "seq_id": 1,
-                                      "forward_backward_input": {"data": [bad], "loss_fn": "cross_entropy"}})
+    r = api.post(
+        "forward_backward",
+        {"model_id": mid, "seq_id": 1, "forward_backward_input": {"data": [bad], "loss_fn": "cross_entropy"}},
+    )
     assert r.status_code == 400, r.text
     # the same refused request sent again (a client retry) gets the same answer, not a seq_id error
-    r2 = api.post("forward_backward", {"model_id": mid, "seq_id": 1,
-                                       "forward_backward_input": {"data": [bad], "loss_fn": "cross_entropy"}})
+    r2 = api.post(
+        "forward_backward",
+        {"model_id": mid, "seq_id": 1, "forward_backward_input": {"data": [bad], "loss_fn": "cross_entropy"}},
+    )
     assert r2.status_code == 400 and r2.json()["detail"] == r.json()["detail"]
     # a different request reusing the refused id is a conflict, as for any used id
-    assert api.post("optim_step", {"model_id": mid, "seq_id": 1,
-                                   "adam_params": {"learning_rate": 1e-3}}).status_code == 409
+    assert (
+        api.post("optim_step", {"model_id": mid, "seq_id": 1, "adam_params": {"learning_rate": 1e-3}}).status_code
+        == 409
+    )
 
     datum = WireDatum(
         [EncodedText(np.array([5, 999_999], dtype=np.int64))],
         {"target_tokens": WireTensor.from_array(np.array([1, 2], dtype=np.int64))},
     )
-    raw = encode_forward_backward_request(
-        WireForwardBackwardRequest(mid, 2, [datum], "cross_entropy")
-    )
+    raw = encode_forward_backward_request(WireForwardBackwardRequest(mid, 2, [datum], "cross_entropy"))
     rp = api.c.post("/api/v1/forward_backward", content=raw, headers={"Content-Type": "application/x-protobuf"})
     assert rp.status_code == 400, rp.text
     done_within(api, api.fb(mid, 3, ["hello"]))
@@ -91,8 +95,9 @@ def test_refusal_sent_with_another_key_or_model_id_does_not_use_up_the_id(server
     mid = api.model()
     with httpx.Client(base_url=server.base_url, headers={"X-API-Key": "someone-else"}, timeout=30) as c:
         for model_id in (mid, "no-such-model"):
-            r = c.post("/api/v1/optim_step", json={"model_id": model_id, "seq_id": 1,
-                                                   "adam_params": {"learning_rate": -1.0}})
+            r = c.post(
+                "/api/v1/optim_step", json={"model_id": model_id, "seq_id": 1, "adam_params": {"learning_rate": -1.0}}
+            )
             assert 400 <= r.status_code < 500, r.text
     done_within(api, api.fb(mid, 1, ["abc"]))  # seq_id 1 is still the owner's to use
 

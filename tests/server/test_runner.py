@@ -44,9 +44,9 @@ def test_local_server_stops_cleanly():
     with LocalServer() as srv:
         url = srv.base_url
         h = {"X-API-Key": "k"}
-        sid = httpx.post(
-            url + "/api/v1/create_session", json={"tags": [], "sdk_version": "t"}, headers=h
-        ).json()["session_id"]
+        sid = httpx.post(url + "/api/v1/create_session", json={"tags": [], "sdk_version": "t"}, headers=h).json()[
+            "session_id"
+        ]
         fut = httpx.post(
             url + "/api/v1/create_model",
             headers=h,

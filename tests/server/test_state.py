@@ -49,9 +49,7 @@ def test_save_load_roundtrip_and_paths(api):
     assert sampler["path"] == f"tinker://{mid}/sampler_weights/s1"
 
     # create-via-load (SDK 0.38): the model id is derived from the session and model_seq_id
-    fut = api.ok(
-        "load_weights", {"session_id": sid, "model_seq_id": 1, "path": saved["path"], "optimizer": True}
-    )
+    fut = api.ok("load_weights", {"session_id": sid, "model_seq_id": 1, "path": saved["path"], "optimizer": True})
     loaded = api.result(fut)
     assert loaded["model_id"] == f"{sid}:train:1" == fut["model_id"]
     info = api.ok("get_info", {"model_id": loaded["model_id"]})
@@ -60,9 +58,7 @@ def test_save_load_roundtrip_and_paths(api):
 
     # legacy load into an existing model (weights only, from the sampler checkpoint)
     fresh = api.model(sid, seq=2, rank=4)
-    api.result(
-        api.ok("load_weights", {"model_id": fresh, "seq_id": 1, "path": sampler["path"], "optimizer": False})
-    )
+    api.result(api.ok("load_weights", {"model_id": fresh, "seq_id": 1, "path": sampler["path"], "optimizer": False}))
     np.testing.assert_allclose(_logprobs(api, fresh, 2), before, rtol=1e-5)
     r = api.post("load_weights", {"model_id": fresh, "seq_id": 3, "path": sampler["path"], "optimizer": True})
     assert r.status_code == 400 and "optimizer" in r.json()["detail"]
@@ -86,13 +82,9 @@ def test_save_load_roundtrip_and_paths(api):
 def test_sampler_checkpoint_is_an_immutable_snapshot(api):
     mid = api.model(rank=4)
     api.result(api.fb(mid, 1, ["snapshot"]))
-    path = api.result(api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": 2, "path": "snap"}))[
-        "path"
-    ]
+    path = api.result(api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": 2, "path": "snap"}))["path"]
     sid = mid.split(":")[0]
-    ss = api.ok(
-        "create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 9, "model_path": path}
-    )
+    ss = api.ok("create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 9, "model_path": path})
     assert api.c.get(f"/api/v1/samplers/{ss['sampling_session_id']}").json()["model_path"] == path
     req = {
         "sampling_session_id": ss["sampling_session_id"],
@@ -156,9 +148,7 @@ def test_external_weights_are_a_peft_directory(api):
         api.ok("save_weights_external", {"model_id": mid, "seq_id": 1, "path": "export", "ttl_seconds": 3600})
     )
     assert out["path"] == f"tinker://{mid}/external_weights/export" and out["size_bytes"] > 0
-    urls = api.c.get(
-        f"/api/v1/training_runs/{mid}/checkpoints/external_weights/export/external_weights_urls"
-    ).json()
+    urls = api.c.get(f"/api/v1/training_runs/{mid}/checkpoints/external_weights/export/external_weights_urls").json()
     assert {"adapter_config.json", "adapter_model.safetensors"} <= set(urls["urls"])
     cfg = httpx.get(urls["urls"]["adapter_config.json"]).json()
     assert cfg["base_model_name_or_path"] == MODEL and cfg["r"] == 4 and cfg["peft_type"] == "LORA"
@@ -170,9 +160,7 @@ def test_external_weights_are_a_peft_directory(api):
     assert r.status_code == 422  # the contract allows only checkpoint_kind=external_weights here
     ck = [c for c in api.c.get(f"/api/v1/training_runs/{mid}/checkpoints").json()["checkpoints"]]
     assert ck[0]["checkpoint_type"] == "external"
-    r = api.post(
-        "save_weights_external", {"model_id": mid, "path": "enc", "age_encryption_recipients": ["age1x"]}
-    )
+    r = api.post("save_weights_external", {"model_id": mid, "path": "enc", "age_encryption_recipients": ["age1x"]})
     assert r.status_code == 400
 
 
@@ -180,12 +168,8 @@ def test_copy_weights_is_idempotent(api):
     mid = api.model()
     path = api.result(api.ok("save_weights", {"model_id": mid, "seq_id": 1, "path": "orig"}))["path"]
     h = {"X-Idempotency-Key": "copy-key-1"}
-    a = api.ok(
-        "copy_weights", {"source_path": path, "destination_project_id": "p1", "ttl_seconds": 3600}, headers=h
-    )
-    b = api.ok(
-        "copy_weights", {"source_path": path, "destination_project_id": "p1", "ttl_seconds": 3600}, headers=h
-    )
+    a = api.ok("copy_weights", {"source_path": path, "destination_project_id": "p1", "ttl_seconds": 3600}, headers=h)
+    b = api.ok("copy_weights", {"source_path": path, "destination_project_id": "p1", "ttl_seconds": 3600}, headers=h)
     assert a == b and a["tinker_path"].endswith("/weights/orig") and a["tinker_path"] != path
     copy_run = a["tinker_path"].split("/")[2]
     assert api.c.get(f"/api/v1/training_runs/{copy_run}").status_code == 200
@@ -204,9 +188,7 @@ def test_two_runs_back_to_back(server):
             api.result(api.optim(mid, 2))
             path = api.result(api.ok("save_weights", {"model_id": mid, "seq_id": 3, "path": "final"}))["path"]
             ss = api.result(
-                api.ok(
-                    "save_weights_for_sampler", {"model_id": mid, "seq_id": 4, "sampling_session_seq_id": 0}
-                )
+                api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": 4, "sampling_session_seq_id": 0})
             )
             out = api.result(
                 api.ok(
@@ -236,9 +218,7 @@ def test_restart_with_state_dir_reloads_runs_and_checkpoints(tmp_path):
             api.result(api.optim(mid, 2, lr=0.05))
             ref = _logprobs(api, mid, 3, "persist me")
             path = api.result(api.ok("save_weights", {"model_id": mid, "seq_id": 4, "path": "p"}))["path"]
-            spath = api.result(
-                api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": 5, "path": "ps"})
-            )["path"]
+            spath = api.result(api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": 5, "path": "ps"}))["path"]
     assert (tmp_path / "runs").is_dir()
     with LocalServer(state_dir=tmp_path) as srv:
         c, api = make_api(srv.base_url)
@@ -287,8 +267,7 @@ def test_capabilities_tokenizer_and_extra_models():
         c, api = make_api(srv.base_url)
         with c:
             models = {
-                m["model_name"]: m
-                for m in api.c.get("/api/v1/get_server_capabilities").json()["supported_models"]
+                m["model_name"]: m for m in api.c.get("/api/v1/get_server_capabilities").json()["supported_models"]
             }
             assert set(models) == {MODEL, "acme/big"}
             assert models["acme/big"]["max_context_length"] == 2048 and models[MODEL]["trainable"]

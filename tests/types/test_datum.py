@@ -20,9 +20,7 @@ from tinker.types import (
 )
 
 # Deterministic and quick; applied per test so other suites' hypothesis settings are untouched.
-FAST = settings(
-    derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+FAST = settings(derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 MI = ModelInput.from_ints([1, 2, 3, 4])
 FLOAT_KEYS = [
@@ -104,10 +102,7 @@ def test_torch_values() -> None:
     assert not d.loss_fn_inputs["logprobs"].is_sparse  # only target_tokens/weights go sparse
     dense = Datum(MI, {"weights": torch.ones(2, 2)}).loss_fn_inputs["weights"]
     assert not dense.is_sparse  # CSR is not smaller here
-    assert (
-        Datum(MI, {"target_tokens": torch.tensor([1.0, 2.0])}).loss_fn_inputs["target_tokens"].dtype
-        == "int64"
-    )
+    assert Datum(MI, {"target_tokens": torch.tensor([1.0, 2.0])}).loss_fn_inputs["target_tokens"].dtype == "int64"
 
 
 def _spans(prompt: int, sampled: int) -> tuple[list, list]:

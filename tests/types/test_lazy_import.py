@@ -22,20 +22,14 @@ def test_import_is_light() -> None:
         print("ok")
         """
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
 
 
 def test_torch_never_imported_by_types() -> None:
-    code = (
-        "import sys, tinker.types as t\n[getattr(t, n) for n in t.__all__]\nassert 'torch' not in sys.modules"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
+    code = "import sys, tinker.types as t\n[getattr(t, n) for n in t.__all__]\nassert 'torch' not in sys.modules"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert out.returncode == 0, out.stderr
 
 

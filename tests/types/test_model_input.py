@@ -20,9 +20,7 @@ from tinker.types import (
 from tinker_wire._tensor_container import parse_tensor_container_shape
 
 # Deterministic and quick; applied per test so other suites' hypothesis settings are untouched.
-FAST = settings(
-    derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+FAST = settings(derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 tokens = st.lists(st.integers(0, 200_000), max_size=40)
 

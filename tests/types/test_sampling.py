@@ -21,9 +21,7 @@ from tinker.types import (
 )
 
 # Deterministic and quick; applied per test so other suites' hypothesis settings are untouched.
-FAST = settings(
-    derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+FAST = settings(derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 logprob = st.floats(-50, 0, width=32)
 topk_rows = st.lists(
@@ -44,9 +42,7 @@ def test_new_positional_and_numpy_form() -> None:
 
 
 def test_cookbook_061_test_form() -> None:
-    seq = SampledSequence(
-        stop_reason="length", sequence_id="s1", _tokens_list=[1, 2, 3], _logprobs_list=[-1.0] * 3
-    )
+    seq = SampledSequence(stop_reason="length", sequence_id="s1", _tokens_list=[1, 2, 3], _logprobs_list=[-1.0] * 3)
     assert seq.tokens == [1, 2, 3] and seq.logprobs == [-1.0] * 3 and seq.stop_reason == "length"
     resp = SampleResponse(sequences=[seq], _prompt_logprobs_list=[None, -0.25], prompt_cache_hit_tokens=7)
     assert resp.prompt_logprobs == [None, -0.25] and resp.prompt_cache_hit_tokens == 7
@@ -121,10 +117,7 @@ def test_sample_response_json_round_trip(tokens, with_lp, prompt_lps, topk, cach
     if prompt_lps is None:
         assert "prompt_logprobs" not in wire
     if topk:
-        assert all(
-            row is None or all(len(pair) == 2 for pair in row)
-            for row in wire["sequences"][0]["topk_logprobs"]
-        )
+        assert all(row is None or all(len(pair) == 2 for pair in row) for row in wire["sequences"][0]["topk_logprobs"])
     back = SampleResponse.from_json_dict(wire)
     assert back == resp
     assert back.sequences[0].tokens_np is not None
@@ -132,12 +125,8 @@ def test_sample_response_json_round_trip(tokens, with_lp, prompt_lps, topk, cach
 
 
 def test_json_extras_and_errors() -> None:
-    alt = PromptAltTokens(
-        tokens=TensorData([1, 2], "int64", [1, 2]), logprobs=TensorData([-1, -2], "float32", [1, 2])
-    )
-    resp = SampleResponse(
-        [], target_prompt_logprobs=TensorData([-0.5, 0.0], "float32", [1, 2]), prompt_alt_tokens=alt
-    )
+    alt = PromptAltTokens(tokens=TensorData([1, 2], "int64", [1, 2]), logprobs=TensorData([-1, -2], "float32", [1, 2]))
+    resp = SampleResponse([], target_prompt_logprobs=TensorData([-0.5, 0.0], "float32", [1, 2]), prompt_alt_tokens=alt)
     wire = resp.to_json_dict()
     assert wire["target_prompt_logprobs"]["shape"] == [1, 2]
     assert wire["prompt_alt_tokens"]["tokens"]["dtype"] == "int64"

@@ -13,9 +13,7 @@ from hypothesis.extra import numpy as hnp
 from tinker.types import TensorData
 
 # Deterministic and quick; applied per test so other suites' hypothesis settings are untouched.
-FAST = settings(
-    derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+FAST = settings(derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 DTYPES = {"int64": np.int64, "float32": np.float32}
 

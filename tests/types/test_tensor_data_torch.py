@@ -13,9 +13,7 @@ from tinker.types import TensorData
 torch = pytest.importorskip("torch")
 
 # Deterministic and quick; applied per test so other suites' hypothesis settings are untouched.
-FAST = settings(
-    derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+FAST = settings(derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST

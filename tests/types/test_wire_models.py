@@ -23,9 +23,7 @@ def test_request_dumps_have_defaults_and_no_nulls() -> None:
     assert body["type"] == "sample" and body["prompt"]["chunks"][0]["type"] == "encoded_text"
     assert "base_model" not in body and "target_prompt_logprobs" not in body
     assert body == T.SampleRequest.from_json_dict(body).to_json_dict()
-    create = T.CreateModelRequest(
-        session_id="S", model_seq_id=0, base_model="B", lora_config=T.LoraConfig(rank=32)
-    )
+    create = T.CreateModelRequest(session_id="S", model_seq_id=0, base_model="B", lora_config=T.LoraConfig(rank=32))
     assert create.to_json_dict() == {
         "session_id": "S",
         "model_seq_id": 0,
@@ -112,9 +110,7 @@ def test_optim_step_wire_key() -> None:
         "beta1": 0.9,
     }
     assert isinstance(T.OptimStepRequest.from_json_dict(dimuon.to_json_dict()).optim_params, T.DimuonParams)
-    other = T.OptimStepRequest.from_json_dict(
-        {"model_id": "M", "optimizer_params": {"type": "lion", "lr": 1}}
-    )
+    other = T.OptimStepRequest.from_json_dict({"model_id": "M", "optimizer_params": {"type": "lion", "lr": 1}})
     assert isinstance(other.optim_params, T.OptimParamsBase)
     assert other.to_json_dict()["optimizer_params"] == {"type": "lion", "lr": 1}
     for bad in (float("nan"), -1.0):
@@ -124,9 +120,7 @@ def test_optim_step_wire_key() -> None:
         {"model_data": {}, "model_id": "M", "optimizer_config": {"type": "dimuon", "version": 1}}
     )
     assert isinstance(info.optimizer_config, T.DimuonOptimizerConfig)
-    assert (
-        T.GetInfoResponse(model_data=T.ModelData(), model_id="M").optimizer_config == T.AdamOptimizerConfig()
-    )
+    assert T.GetInfoResponse(model_data=T.ModelData(), model_id="M").optimizer_config == T.AdamOptimizerConfig()
 
 
 @pytest.mark.parametrize(
@@ -160,9 +154,7 @@ def test_parsed_checkpoint_path_errors(path: str, message: str) -> None:
 
 def test_console_urls() -> None:
     saved = T.SaveWeightsForSamplerResponse(path="tinker://R/sampler_weights/n 1")
-    assert (
-        saved.get_console_url() == "https://tinker.thinkingmachines.ai/checkpoints/R/sampler_weights%2Fn%201"
-    )
+    assert saved.get_console_url() == "https://tinker.thinkingmachines.ai/checkpoints/R/sampler_weights%2Fn%201"
     assert saved.get_playground_url().endswith("checkpoint=tinker%3A%2F%2FR%2Fsampler_weights%2Fn%201")
     assert T.SaveWeightsResponse(path="tinker://R/weights/a").get_console_url().endswith("/R/weights%2Fa")
 
@@ -213,9 +205,7 @@ def test_futures_sessions_and_misc_bodies() -> None:
             ]
         }
     )
-    assert (
-        isinstance(usage.data[0].event_info, T.StorageBillingEvent) and usage.data[0].event_info.free is False
-    )
+    assert isinstance(usage.data[0].event_info, T.StorageBillingEvent) and usage.data[0].event_info.free is False
     entry = T.AuditLogEntry(timestamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), event="checkpoint_read")
     assert entry.to_json_dict() == {
         "timestamp": "2026-01-01T00:00:00Z",

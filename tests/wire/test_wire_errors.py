@@ -35,11 +35,7 @@ def _request() -> w.WireForwardBackwardRequest:
 
 def _sample() -> w.WireSampleResponse:
     return w.WireSampleResponse(
-        [
-            w.WireSampledSequence(
-                "stop", np.arange(6), np.zeros(6, np.float32), w.topk_from_lists([[(1, -0.5)]] * 6)
-            )
-        ],
+        [w.WireSampledSequence("stop", np.arange(6), np.zeros(6, np.float32), w.topk_from_lists([[(1, -0.5)]] * 6))],
         prompt_logprobs=np.array([np.nan, -1.0], np.float32),
         prompt_cache_hit_tokens=2,
     )
@@ -72,9 +68,7 @@ def test_unknown_fields_skipped_everywhere() -> None:
     assert req.data[0].chunks == [w.EncodedText([4, 5])]
     assert req.data[0].loss_fn_inputs == {"w": w.WireTensor("float32", None, [2.0])}
 
-    sample = (
-        UNKNOWN + ld(0x0A, UNKNOWN + b"\x08\x01" + ld(0x12, struct.pack("<i", 9))) + UNKNOWN + b"\x20\x03"
-    )
+    sample = UNKNOWN + ld(0x0A, UNKNOWN + b"\x08\x01" + ld(0x12, struct.pack("<i", 9))) + UNKNOWN + b"\x20\x03"
     r = w.decode_sample_response(sample)
     assert r.prompt_cache_hit_tokens == 3
     assert r.sequences == [w.WireSampledSequence("length", [9])]
@@ -84,10 +78,7 @@ def test_unknown_fields_skipped_everywhere() -> None:
 
 
 def test_unknown_fields_appended_to_encoded_messages() -> None:
-    assert (
-        w.decode_forward_backward_request(w.encode_forward_backward_request(_request()) + UNKNOWN)
-        == _request()
-    )
+    assert w.decode_forward_backward_request(w.encode_forward_backward_request(_request()) + UNKNOWN) == _request()
     assert w.decode_sample_response(w.encode_sample_response(_sample()) + UNKNOWN) == _sample()
 
 
@@ -185,9 +176,7 @@ def test_bad_tensor_contents_named() -> None:
         (
             ld(
                 0x12,
-                ld(0x0A, b"\x00" * 4)
-                + ld(0x12, struct.pack("<3q", 0, 1, 0))
-                + ld(0x1A, struct.pack("<q", 0)),
+                ld(0x0A, b"\x00" * 4) + ld(0x12, struct.pack("<3q", 0, 1, 0)) + ld(0x1A, struct.pack("<q", 0)),
             )
             + b"\x18\x01"
             + ld(0x22, b"\x02\x02"),
@@ -196,9 +185,7 @@ def test_bad_tensor_contents_named() -> None:
         (
             ld(
                 0x12,
-                ld(0x0A, b"\x00" * 4)
-                + ld(0x12, struct.pack("<3q", 0, 0, 1))
-                + ld(0x1A, struct.pack("<q", 5)),
+                ld(0x0A, b"\x00" * 4) + ld(0x12, struct.pack("<3q", 0, 0, 1)) + ld(0x1A, struct.pack("<q", 5)),
             )
             + b"\x18\x01"
             + ld(0x22, b"\x02\x02"),
@@ -259,46 +246,30 @@ def test_topk_size_mismatch() -> None:
 
 def test_token_ids_must_fit_int32_on_encode() -> None:
     req = _request()
-    bad = w.WireForwardBackwardRequest(
-        req.model_id, 1, [w.WireDatum([w.EncodedText([1, 2**31])], {})], "cross_entropy"
-    )
+    bad = w.WireForwardBackwardRequest(req.model_id, 1, [w.WireDatum([w.EncodedText([1, 2**31])], {})], "cross_entropy")
     with pytest.raises(
         w.WireError,
-        match=re.escape(
-            "ForwardBackwardRequest.data[0].model_input[0].encoded_text.tokens: token id 2147483648"
-        ),
+        match=re.escape("ForwardBackwardRequest.data[0].model_input[0].encoded_text.tokens: token id 2147483648"),
     ):
         w.encode_forward_backward_request(bad)
-    with pytest.raises(
-        w.WireError, match=re.escape("SampleResponse.sequences[0].tokens: token id -2147483649")
-    ):
+    with pytest.raises(w.WireError, match=re.escape("SampleResponse.sequences[0].tokens: token id -2147483649")):
         w.encode_sample_response(w.WireSampleResponse([w.WireSampledSequence("stop", [-(2**31) - 1])]))
     topk = w.WireTopk(np.array([[2**40]]), np.zeros((1, 1), np.float32))
     with pytest.raises(w.WireError, match=re.escape("SampleResponse.topk_prompt_logprobs.token_ids")):
         w.encode_sample_response(w.WireSampleResponse([], topk_prompt_logprobs=topk))
-    alt = w.WirePromptAltTokens(
-        w.WireTensor("int64", (1, 1), [2**33]), w.WireTensor("float32", (1, 1), [0.0])
-    )
+    alt = w.WirePromptAltTokens(w.WireTensor("int64", (1, 1), [2**33]), w.WireTensor("float32", (1, 1), [0.0]))
     with pytest.raises(w.WireError, match=re.escape("SampleResponse.prompt_alt_tokens.tokens.values")):
         w.encode_sample_response(w.WireSampleResponse([], prompt_alt_tokens=alt))
 
 
 def test_other_encode_errors() -> None:
-    with pytest.raises(
-        w.WireError, match=r"ForwardBackwardRequest\.seq_id: value 2147483648 is out of range"
-    ):
+    with pytest.raises(w.WireError, match=r"ForwardBackwardRequest\.seq_id: value 2147483648 is out of range"):
         w.encode_forward_backward_request(w.WireForwardBackwardRequest("m", 2**31, [], "x"))
-    with pytest.raises(
-        w.WireError, match=r"loss_fn_config\['a'\]: loss_fn_config values must be numbers or strings"
-    ):
+    with pytest.raises(w.WireError, match=r"loss_fn_config\['a'\]: loss_fn_config values must be numbers or strings"):
         w.encode_forward_backward_request(w.WireForwardBackwardRequest("m", 0, [], "x", {"a": [1]}))  # type: ignore[dict-item]
-    with pytest.raises(
-        w.WireError, match=r"data\[0\]\.loss_fn_inputs\['t'\]\.data: 3 values do not match shape \[2\]"
-    ):
+    with pytest.raises(w.WireError, match=r"data\[0\]\.loss_fn_inputs\['t'\]\.data: 3 values do not match shape \[2\]"):
         w.encode_forward_backward_request(
-            w.WireForwardBackwardRequest(
-                "m", 0, [w.WireDatum([], {"t": w.WireTensor("int64", (2,), [1, 2, 3])})], "x"
-            )
+            w.WireForwardBackwardRequest("m", 0, [w.WireDatum([], {"t": w.WireTensor("int64", (2,), [1, 2, 3])})], "x")
         )
     with pytest.raises(w.WireError, match=r"model_input\[0\]: cannot encode a str chunk"):
         bad_chunk = w.WireDatum(["hi"], {})  # type: ignore[list-item]

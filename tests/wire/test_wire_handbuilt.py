@@ -35,9 +35,7 @@ def f64(v: float) -> bytes:
 
 
 # ForwardBackwardRequest ---------------------------------------------------------------------------------
-TEXT_CHUNK = ld(
-    0x0A, ld(0x0A, ld(0x0A, i32(1, 300)))
-)  # Datum.model_input(1) > Chunk.encoded_text(1) > tokens(1)
+TEXT_CHUNK = ld(0x0A, ld(0x0A, ld(0x0A, i32(1, 300))))  # Datum.model_input(1) > Chunk.encoded_text(1) > tokens(1)
 IMAGE_CHUNK = ld(
     0x0A,  # Datum.model_input
     ld(
@@ -52,9 +50,7 @@ DMEL_CHUNK = ld(0x0A, ld(0x1A, ld(0x0A, b"\xfe\x01")))  # Chunk.dmel (3) > dmel 
 WEIGHTS_ENTRY = ld(
     0x12,  # Datum.loss_fn_inputs (2), map entry
     ld(0x0A, b"weights")  # key
-    + ld(
-        0x12, ld(0x0A, f32(1.0, 0.5)) + b"\x18\x01" + ld(0x22, b"\x02")
-    ),  # Tensor: dense, FLOAT32, shape [2]
+    + ld(0x12, ld(0x0A, f32(1.0, 0.5)) + b"\x18\x01" + ld(0x22, b"\x02")),  # Tensor: dense, FLOAT32, shape [2]
 )
 TARGETS_ENTRY = ld(
     0x12,
@@ -66,12 +62,8 @@ TARGETS_ENTRY = ld(
         + ld(0x22, b"\x02\x03"),  # shape [2, 3]
     ),
 )
-MODEL_SPAN = ld(
-    0x1A, ld(0x0A, ld(0x0A, b"seq-1") + b"\x10\x02" + b"\x18\x03")
-)  # prompt_tokens: id, offset 2, length 3
-LOSS_SPAN = ld(
-    0x22, ld(0x12, ld(0x0A, b"seq-1") + b"\x18\x04")
-)  # sampled_tokens: id, offset 0 (omitted), length 4
+MODEL_SPAN = ld(0x1A, ld(0x0A, ld(0x0A, b"seq-1") + b"\x10\x02" + b"\x18\x03"))  # prompt_tokens: id, offset 2, length 3
+LOSS_SPAN = ld(0x22, ld(0x12, ld(0x0A, b"seq-1") + b"\x18\x04"))  # sampled_tokens: id, offset 0 (omitted), length 4
 DATUM = TEXT_CHUNK + IMAGE_CHUNK + DMEL_CHUNK + WEIGHTS_ENTRY + TARGETS_ENTRY + MODEL_SPAN + LOSS_SPAN
 
 REQUEST = (
@@ -98,9 +90,7 @@ def test_handbuilt_forward_backward_request() -> None:
     assert req.loss_fn_config == {"beta": 0.5, "loss_id": "abc"}
     (d,) = req.data
     text, image, dmel = d.chunks
-    assert (
-        isinstance(text, w.EncodedText) and text.tokens.tolist() == [1, 300] and text.tokens.dtype == np.int64
-    )
+    assert isinstance(text, w.EncodedText) and text.tokens.tolist() == [1, 300] and text.tokens.dtype == np.int64
     assert image == w.Image(b"\x89PNG", "png", 5, w.ImageDimensions(16, 32))
     assert dmel == w.Dmel(b"\xfe\x01")
     assert d.loss_fn_inputs["weights"] == w.WireTensor("float32", (2,), np.array([1.0, 0.5], np.float32))
@@ -190,9 +180,7 @@ SAMPLE = (
     ld(0x0A, SEQUENCE)  # sequences (1)
     + ld(0x0A, b"")  # a second, empty sequence: STOP, no tokens, no logprobs
     + ld(0x12, f32(float("nan"), -1.0, -2.0))  # prompt_logprobs (2)
-    + ld(
-        0x1A, ld(0x0A, i32(0, 0, 8, 9)) + ld(0x12, f32(SENT, SENT, -0.1, -0.2)) + b"\x18\x02\x20\x02"
-    )  # topk (3)
+    + ld(0x1A, ld(0x0A, i32(0, 0, 8, 9)) + ld(0x12, f32(SENT, SENT, -0.1, -0.2)) + b"\x18\x02\x20\x02")  # topk (3)
     + b"\x20\x05"  # prompt_cache_hit_tokens (4)
     + ld(0x2A, ld(0x0A, f32(0.0, -3.0)) + b"\x18\x01" + ld(0x22, b"\x01\x02"))  # target_prompt_logprobs (5)
     + ld(
@@ -212,12 +200,7 @@ def test_handbuilt_sample_response() -> None:
     assert s.topk is not None
     assert s.topk.token_ids.tolist() == [[5, 0], [70000, 3]]
     assert w.topk_to_lists(s.topk) == [[(5, -0.5)], [(70000, -1.5), (3, -2.0)]]
-    assert (
-        empty.stop_reason == "stop"
-        and empty.tokens.size == 0
-        and empty.logprobs is None
-        and empty.topk is None
-    )
+    assert empty.stop_reason == "stop" and empty.tokens.size == 0 and empty.logprobs is None and empty.topk is None
     assert w.logprobs_to_list(r.prompt_logprobs) == [None, -1.0, -2.0]
     assert r.topk_prompt_logprobs is not None
     assert w.topk_to_lists(r.topk_prompt_logprobs) == [

@@ -48,8 +48,7 @@ def test_dumps_numpy_and_plain() -> None:
 def test_dumps_rejects_nan_and_infinity(obj: object, where: str) -> None:
     with pytest.raises(
         w.WireError,
-        match=r"NaN or Infinity \(found at "
-        + where.replace("$", r"\$").replace("[", r"\[").replace("]", r"\]"),
+        match=r"NaN or Infinity \(found at " + where.replace("$", r"\$").replace("[", r"\[").replace("]", r"\]"),
     ):
         w.dumps(obj)
 
@@ -170,9 +169,7 @@ def test_csr_and_tensor_validation_names_the_field(patch: dict[str, object], pat
 
 
 def test_tensor_validation_more() -> None:
-    with pytest.raises(
-        w.WireError, match=r"loss_fn_inputs\['w'\]\.data: 3 values do not match shape \[2, 2\]"
-    ):
+    with pytest.raises(w.WireError, match=r"loss_fn_inputs\['w'\]\.data: 3 values do not match shape \[2, 2\]"):
         w.tensor_from_json({"data": [1, 2, 3], "dtype": "int64", "shape": [2, 2]}, "loss_fn_inputs['w']")
     with pytest.raises(w.WireError, match=r"TensorData\.data: int64 tensors need integer values"):
         w.tensor_from_json({"data": [1.5], "dtype": "int64"})

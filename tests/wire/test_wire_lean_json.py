@@ -326,6 +326,7 @@ def test_single_byte_mutations_agree_with_loads(pos: int, byte: int) -> None:
     assert ref[0] == "ok"
     assert_same(lean.doc, expected(ref[1], 64))
 
+
 T = TypeVar("T")
 
 

@@ -48,9 +48,7 @@ def test_request_both_directions(pb2: ModuleType, req: w.WireForwardBackwardRequ
     for k, v in req.loss_fn_config.items():
         assert msg.loss_fn_config_v2[k].WhichOneof("value") == ("text" if isinstance(v, str) else "number")
     # protoc -> ours (as a 0.38 client, or a 0.25 client that only fills the legacy map)
-    assert (
-        w.decode_forward_backward_request(request_to_pb(pb2, req, dual_write=dual).SerializeToString()) == req
-    )
+    assert w.decode_forward_backward_request(request_to_pb(pb2, req, dual_write=dual).SerializeToString()) == req
     # byte-identical to protoc for everything but maps (protobuf leaves map order unspecified)
     no_maps = w.WireForwardBackwardRequest(
         req.model_id,
@@ -92,9 +90,7 @@ def test_output_both_directions(pb2: ModuleType, out: w.WireForwardBackwardOutpu
         assert msg.loss_fn_outputs[0].num_datums == len(out.loss_fn_outputs)
     # protoc -> ours, as one record or as one record per datum (chunked results)
     records = "per_datum" if per_datum or not uniform else "single"
-    assert (
-        w.decode_forward_backward_output(output_to_pb(pb2, out, records=records).SerializeToString()) == out
-    )
+    assert w.decode_forward_backward_output(output_to_pb(pb2, out, records=records).SerializeToString()) == out
 
 
 def test_output_widening_int32_and_bf16(pb2: ModuleType) -> None:

@@ -73,11 +73,7 @@ def test_public_api_is_typed_and_documented() -> None:
     assert (root / "py.typed").exists()
     for name in w.__all__:
         obj = getattr(w, name)
-        if (
-            callable(obj)
-            and not isinstance(obj, type)
-            and getattr(obj, "__module__", "").startswith("tinker_wire")
-        ):
+        if callable(obj) and not isinstance(obj, type) and getattr(obj, "__module__", "").startswith("tinker_wire"):
             assert obj.__doc__, f"{name} lacks a docstring"
             assert "return" in obj.__annotations__, f"{name} lacks a return annotation"
     assert sorted(w.__all__) == sorted(set(w.__all__))

@@ -101,9 +101,7 @@ def chunks(draw: Any) -> Any:
     if kind == "text":
         return EncodedText(draw(int_arrays(draw(st.integers(0, 20)))))
     if kind == "image":
-        dims = draw(
-            st.none() | st.builds(ImageDimensions, st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1))
-        )
+        dims = draw(st.none() | st.builds(ImageDimensions, st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1)))
         return Image(
             draw(st.binary(max_size=20)),
             draw(st.sampled_from(["png", "jpeg", ""])),
@@ -172,9 +170,7 @@ def fwdbwd_outputs(draw: Any, uniform: bool | None = None) -> WireForwardBackwar
     n = draw(st.integers(0, 5))
 
     def schema() -> dict[str, tuple[str, tuple[int, ...]]]:
-        keys = draw(
-            st.lists(st.sampled_from(["logprobs", "elementwise_loss", "ids"]), unique=True, max_size=3)
-        )
+        keys = draw(st.lists(st.sampled_from(["logprobs", "elementwise_loss", "ids"]), unique=True, max_size=3))
         return {
             k: (
                 draw(st.sampled_from(["float32", "int64"])),

@@ -82,9 +82,12 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from tinker_api.models import *  # noqa: F403 - every generated model
+    from tinker_api.models import *  # every generated model
+
     from .billing_usage_request import GetBillingUsageRequest as GetBillingUsageRequest
-    from .current_checkpoint_storage_usage_request import GetCurrentCheckpointStorageUsageRequest as GetCurrentCheckpointStorageUsageRequest
+    from .current_checkpoint_storage_usage_request import (
+        GetCurrentCheckpointStorageUsageRequest as GetCurrentCheckpointStorageUsageRequest,
+    )
     from .datum import Datum as Datum
     from .datum import LossFnInputs as LossFnInputs
     from .forward_backward_input import ForwardBackwardInput as ForwardBackwardInput

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
+from tinker_wire.tensor import _NP_DTYPES, TensorData, checked_int64, is_torch_tensor, torch_to_numpy
+
 from .model_input import ModelInput
 from .provenance_spans import (
     PromptProvenanceSpan,
@@ -17,7 +19,6 @@ from .provenance_spans import (
     SampledProvenanceSpan,
     span_from_json_dict,
 )
-from tinker_wire.tensor import _NP_DTYPES, TensorData, checked_int64, is_torch_tensor, torch_to_numpy
 from .tensor_dtype import TensorDtype
 
 if TYPE_CHECKING:
@@ -49,8 +50,9 @@ _SPARSE_TORCH_KEYS = frozenset({"target_tokens", "weights"})
 def _cast_for_key(key: str, arr: np.ndarray, dtype: TensorDtype) -> np.ndarray:
     """Cast to the key's dtype; floats given for an integer key must be integral (never truncated)."""
     if dtype == "int64":
-        return checked_int64(arr, f"loss_fn_inputs[{key!r}]", "integer token ids" if key == "target_tokens"
-                             else "integer values")
+        return checked_int64(
+            arr, f"loss_fn_inputs[{key!r}]", "integer token ids" if key == "target_tokens" else "integer values"
+        )
     return arr.astype(_NP_DTYPES[dtype], copy=False)
 
 
@@ -90,8 +92,7 @@ def _convert_input(key: str, value: Any) -> TensorData:
     if isinstance(value, Mapping):
         return TensorData.from_json_dict(value)
     raise TypeError(
-        f"loss_fn_inputs[{key!r}] must be a TensorData, numpy array, torch tensor or list, "
-        f"got {type(value).__name__}"
+        f"loss_fn_inputs[{key!r}] must be a TensorData, numpy array, torch tensor or list, got {type(value).__name__}"
     )
 
 
@@ -111,9 +112,7 @@ def _as_spans(spans: Sequence[ProvenanceSpan] | None, what: str) -> ProvenanceSp
 def _check_tiling(spans: ProvenanceSpans, expected: int, what: str) -> None:
     total = sum(span.length for span in spans)
     if total != expected:
-        raise ValueError(
-            f"{what} must tile exactly {expected} positions, but the span lengths add up to {total}"
-        )
+        raise ValueError(f"{what} must tile exactly {expected} positions, but the span lengths add up to {total}")
 
 
 @dataclass(frozen=True, init=False)
@@ -158,9 +157,7 @@ class Datum:
             raise ValueError("model_input_spans and loss_fn_input_spans must be given together, or neither")
         setattr_ = object.__setattr__
         setattr_(self, "model_input", model_input)
-        setattr_(
-            self, "loss_fn_inputs", {key: _convert_input(key, value) for key, value in loss_fn_inputs.items()}
-        )
+        setattr_(self, "loss_fn_inputs", {key: _convert_input(key, value) for key, value in loss_fn_inputs.items()})
         setattr_(self, "model_input_spans", input_spans)
         setattr_(self, "loss_fn_input_spans", target_spans)
         if input_spans is not None and target_spans is not None:
@@ -185,9 +182,7 @@ class Datum:
         loss_fn_inputs: Sequence[ProvenanceSpan],
     ) -> Datum:
         """A copy of this datum carrying the given provenance spans (tiling is checked)."""
-        return dataclasses.replace(
-            self, model_input_spans=list(model_input), loss_fn_input_spans=list(loss_fn_inputs)
-        )
+        return dataclasses.replace(self, model_input_spans=list(model_input), loss_fn_input_spans=list(loss_fn_inputs))
 
     # ------------------------------------------------------------------ wire
 
@@ -208,8 +203,7 @@ class Datum:
         return cls(
             model_input=ModelInput.model_validate(obj["model_input"]),
             loss_fn_inputs={
-                key: TensorData.from_json_dict(value)
-                for key, value in (obj.get("loss_fn_inputs") or {}).items()
+                key: TensorData.from_json_dict(value) for key, value in (obj.get("loss_fn_inputs") or {}).items()
             },
             model_input_spans=obj.get("model_input_spans"),
             loss_fn_input_spans=obj.get("loss_fn_input_spans"),

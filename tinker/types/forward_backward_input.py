@@ -46,9 +46,7 @@ class ForwardBackwardInput:
     @classmethod
     def from_json_dict(cls, obj: Mapping[str, Any]) -> ForwardBackwardInput:
         """Parse the JSON form."""
-        return cls(
-            data=_as_datums(obj["data"]), loss_fn=obj["loss_fn"], loss_fn_config=obj.get("loss_fn_config")
-        )
+        return cls(data=_as_datums(obj["data"]), loss_fn=obj["loss_fn"], loss_fn_config=obj.get("loss_fn_config"))
 
 
 def _as_input(value: Any) -> ForwardBackwardInput:
@@ -107,6 +105,4 @@ class ForwardRequest:
     @classmethod
     def from_json_dict(cls, obj: Mapping[str, Any]) -> ForwardRequest:
         """Parse the JSON body."""
-        return cls(
-            forward_input=_as_input(obj["forward_input"]), model_id=obj["model_id"], seq_id=obj.get("seq_id")
-        )
+        return cls(forward_input=_as_input(obj["forward_input"]), model_id=obj["model_id"], seq_id=obj.get("seq_id"))

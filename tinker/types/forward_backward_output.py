@@ -28,10 +28,7 @@ class ForwardBackwardOutput:
     metrics: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        outputs = [
-            {key: TensorData.coerce(value) for key, value in record.items()}
-            for record in self.loss_fn_outputs
-        ]
+        outputs = [{key: TensorData.coerce(value) for key, value in record.items()} for record in self.loss_fn_outputs]
         object.__setattr__(self, "loss_fn_outputs", outputs)
         object.__setattr__(self, "metrics", {} if self.metrics is None else dict(self.metrics))
 

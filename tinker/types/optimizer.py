@@ -92,9 +92,7 @@ class OptimStepRequest(RequestModel):
     for every other family.
     """
 
-    optim_params: OptimParams = Field(
-        validation_alias=AliasChoices("optim_params", "adam_params", "optimizer_params")
-    )
+    optim_params: OptimParams = Field(validation_alias=AliasChoices("optim_params", "adam_params", "optimizer_params"))
     model_id: ModelID
     seq_id: int | None = None
     type: Literal["optim_step"] = "optim_step"

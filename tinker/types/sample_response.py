@@ -98,9 +98,7 @@ class SampleResponse:
         setattr_(
             self,
             "prompt_logprobs_np",
-            None
-            if prompt_logprobs_np is None
-            else np.asarray(prompt_logprobs_np, dtype=np.float32).reshape(-1),
+            None if prompt_logprobs_np is None else np.asarray(prompt_logprobs_np, dtype=np.float32).reshape(-1),
         )
         setattr_(self, "topk_prompt_logprobs_np", topk_prompt_logprobs_np)
         setattr_(
@@ -151,9 +149,7 @@ class SampleResponse:
             out["prompt_logprobs"] = self.prompt_logprobs
         topk = self.topk_prompt_logprobs
         if topk is not None:
-            out["topk_prompt_logprobs"] = [
-                None if row is None else [[t, lp] for t, lp in row] for row in topk
-            ]
+            out["topk_prompt_logprobs"] = [None if row is None else [[t, lp] for t, lp in row] for row in topk]
         out["prompt_cache_hit_tokens"] = self.prompt_cache_hit_tokens
         if self.target_prompt_logprobs is not None:
             out["target_prompt_logprobs"] = self.target_prompt_logprobs.to_json_dict()

@@ -92,9 +92,7 @@ class SampledSequence:
         setattr_(self, "topk_logprobs_np", topk_logprobs_np)
         setattr_(self, "_tokens_list", _as_list(_tokens_list))
         setattr_(self, "_logprobs_list", _as_list(_logprobs_list))
-        setattr_(
-            self, "_topk_logprobs_list", None if _topk_logprobs_list is None else list(_topk_logprobs_list)
-        )
+        setattr_(self, "_topk_logprobs_list", None if _topk_logprobs_list is None else list(_topk_logprobs_list))
 
     @property
     def tokens(self) -> list[int]:

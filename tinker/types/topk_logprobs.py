@@ -48,9 +48,7 @@ class TopkLogprobs:
         if lps.ndim == 1 and lps.size == 0:
             lps = lps.reshape(0, 0)
         if ids.ndim != 2 or ids.shape != lps.shape:
-            raise ValueError(
-                f"TopkLogprobs needs two 2-D arrays of the same shape, got {ids.shape} and {lps.shape}"
-            )
+            raise ValueError(f"TopkLogprobs needs two 2-D arrays of the same shape, got {ids.shape} and {lps.shape}")
         object.__setattr__(self, "token_ids", ids)
         object.__setattr__(self, "logprobs", lps)
 
@@ -81,9 +79,7 @@ class TopkLogprobs:
         return out
 
     @classmethod
-    def from_list(
-        cls, rows: Sequence[Sequence[tuple[int, float]] | None], k: int | None = None
-    ) -> TopkLogprobs:
+    def from_list(cls, rows: Sequence[Sequence[tuple[int, float]] | None], k: int | None = None) -> TopkLogprobs:
         """Build the table from the list view, padding short rows (and ``None`` rows) with the sentinel."""
         width = max((len(row) for row in rows if row is not None), default=0) if k is None else k
         ids = np.full((len(rows), width), SENTINEL_TOKEN_ID, dtype=np.int32)

@@ -55,7 +55,11 @@ def write_safetensors(path: Path, tensors: Mapping[str, np.ndarray], metadata: M
         if dt not in _DTYPE_NAMES:
             raise TypeError(f"unsupported dtype {arr.dtype} for {name}")
         data = np.ascontiguousarray(arr, dtype=dt).tobytes()
-        header[name] = {"dtype": _DTYPE_NAMES[dt], "shape": list(arr.shape), "data_offsets": [offset, offset + len(data)]}
+        header[name] = {
+            "dtype": _DTYPE_NAMES[dt],
+            "shape": list(arr.shape),
+            "data_offsets": [offset, offset + len(data)],
+        }
         blobs.append(data)
         offset += len(data)
     hbytes = json.dumps(header, separators=(",", ":")).encode("utf-8")

@@ -196,8 +196,12 @@ LOSSES: dict[str, LossSpec] = {
     for s in (
         LossSpec("cross_entropy", ("target_tokens",), ("weights",), {}, True, _cross_entropy),
         LossSpec("importance_sampling", _RL, ("weights",), {}, False, _importance_sampling),
-        LossSpec("ppo", _RL, ("weights",) + _CLIP, {"clip_low_threshold": 0.8, "clip_high_threshold": 1.2}, False, _ppo),
-        LossSpec("cispo", _RL, ("weights",) + _CLIP, {"clip_low_threshold": 0.0, "clip_high_threshold": 4.0}, False, _cispo),
+        LossSpec(
+            "ppo", _RL, ("weights",) + _CLIP, {"clip_low_threshold": 0.8, "clip_high_threshold": 1.2}, False, _ppo
+        ),
+        LossSpec(
+            "cispo", _RL, ("weights",) + _CLIP, {"clip_low_threshold": 0.0, "clip_high_threshold": 4.0}, False, _cispo
+        ),
         LossSpec("dro", _RL, ("weights",), {"beta": 0.05}, False, _dro),
         LossSpec(
             "gspo",

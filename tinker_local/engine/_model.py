@@ -213,9 +213,7 @@ class ModelRegistry:
             if m is None:
                 f32 = self._cache.get((name, np.dtype(np.float32).str))
                 if f32 is None:
-                    f32 = BaseModel(
-                        name, spec[0], config=self._config, eos_token_ids=spec[1], bos_token_id=spec[2]
-                    )
+                    f32 = BaseModel(name, spec[0], config=self._config, eos_token_ids=spec[1], bos_token_id=spec[2])
                     self._cache[(name, f32.dtype.str)] = f32
                 m = f32.astype(dt)
                 self._cache[key] = m
@@ -555,9 +553,7 @@ class _Net:
     def logits(self, hf: np.ndarray) -> np.ndarray:
         return hf @ self.W[UNEMBED_MODULE]
 
-    def logits_back(
-        self, dlogits: np.ndarray, hf: np.ndarray, grads: dict[str, np.ndarray] | None
-    ) -> np.ndarray:
+    def logits_back(self, dlogits: np.ndarray, hf: np.ndarray, grads: dict[str, np.ndarray] | None) -> np.ndarray:
         return self.lin_back(dlogits, hf, UNEMBED_MODULE, grads)
 
     # -- one decoding step with a KV cache -----------------------------------------------------

@@ -62,7 +62,9 @@ class AdamState:
 
     @classmethod
     def zeros_like(cls, params: dict[str, np.ndarray]) -> AdamState:
-        return cls(0, {k: np.zeros_like(p) for k, p in params.items()}, {k: np.zeros_like(p) for k, p in params.items()})
+        return cls(
+            0, {k: np.zeros_like(p) for k, p in params.items()}, {k: np.zeros_like(p) for k, p in params.items()}
+        )
 
 
 def global_norm(grads: dict[str, np.ndarray]) -> float:
@@ -95,7 +97,9 @@ def adam_step(
     norm = global_norm(grads)
     if bad is not None or not math.isfinite(norm):
         where = f"first in {bad!r}" if bad is not None else "the float64 norm overflows"
-        raise EngineInputError(f"optim_step: the accumulated gradients are not finite ({where}); the step was not applied")
+        raise EngineInputError(
+            f"optim_step: the accumulated gradients are not finite ({where}); the step was not applied"
+        )
     coef = 1.0
     if cfg.grad_clip_norm > 0 and norm > cfg.grad_clip_norm:
         coef = cfg.grad_clip_norm / norm

@@ -175,8 +175,7 @@ def _plan(weights, prompt, cfg, num_samples, prompt_logprobs, topk_prompt_logpro
             stop_tokens = frozenset(int(s) for s in items)
         else:
             raise EngineInputError(
-                "sampling_params.stop: expected a string, a list of strings or a list of token ids, "
-                f"got {stop!r}"
+                f"sampling_params.stop: expected a string, a list of strings or a list of token ids, got {stop!r}"
             )
     else:
         raise EngineInputError(f"sampling_params.stop: expected a string or a list, got {type(stop).__name__}")
@@ -322,9 +321,7 @@ def _run(plan: _Plan) -> Iterator[StreamEvent]:
         vcache.append(vc)
     del kv
     logits = np.repeat(first, n, axis=0)  # [n, V]
-    rngs = [
-        np.random.default_rng(np.random.SeedSequence([abs(plan.seed), int(plan.seed < 0), i])) for i in range(n)
-    ]
+    rngs = [np.random.default_rng(np.random.SeedSequence([abs(plan.seed), int(plan.seed < 0), i])) for i in range(n)]
     out: list[list[int]] = [[] for _ in range(n)]
     active = [True] * n
     nxt = np.zeros(n, dtype=np.int64)

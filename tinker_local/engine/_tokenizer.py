@@ -50,9 +50,7 @@ def builtin_tokenizer_json() -> str:
     tok = Tokenizer(models.BPE(vocab=vocab, merges=[], fuse_unk=False))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)
     tok.decoder = decoders.ByteLevel()
-    tok.add_special_tokens(
-        [AddedToken(t, special=True, normalized=False) for t in (BOS_TOKEN, EOS_TOKEN, PAD_TOKEN)]
-    )
+    tok.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in (BOS_TOKEN, EOS_TOKEN, PAD_TOKEN)])
     tok.encode_special_tokens = True
     assert tok.token_to_id(BOS_TOKEN) == BOS_ID
     assert tok.token_to_id(EOS_TOKEN) == EOS_ID

@@ -259,6 +259,7 @@ class TrainableModel:
 
     def _accumulate(self, group_grads: list[dict[str, np.ndarray]], n_datums: int) -> None:
         """grads += Σ groups (in group order), all-or-nothing: refused if any sum is not finite."""
+
         def refuse(where: str, key: str) -> EngineInputError:
             return EngineInputError(
                 f"forward_backward: {where} is not finite in {self.base.dtype} (first in {key!r}); nothing was "

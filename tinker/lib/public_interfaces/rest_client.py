@@ -2,4 +2,4 @@
 
 from ..._rest_client import AdminClient, RestClient
 
-__all__ = ["RestClient", "AdminClient"]
+__all__ = ["AdminClient", "RestClient"]

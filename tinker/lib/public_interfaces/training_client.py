@@ -2,4 +2,4 @@
 
 from ..._training_client import CustomLossFnV1, TrainingClient
 
-__all__ = ["TrainingClient", "CustomLossFnV1"]
+__all__ = ["CustomLossFnV1", "TrainingClient"]
