@@ -40,6 +40,7 @@ from tinker_api.api.weights import copy_weights as _copy_weights
 from tinker_api.models import (
     AssignProjectRequest,
     CopyWeightsRequest,
+    TtlUpdateRequest,
     WeightsInfoRequest,
 )
 
@@ -192,8 +193,7 @@ class RestClient(_RestBase):
             training_run_id=run_id,
             checkpoint_kind=kind,
             checkpoint_name=name,
-            # A dict, not the model: `"ttl_seconds": null` (never expire) must reach the wire.
-            body={"ttl_seconds": ttl_seconds},
+            body=TtlUpdateRequest(ttl_seconds=ttl_seconds),  # None is sent as null: never expire
         )
 
     def get_checkpoint_archive_url(

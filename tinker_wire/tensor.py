@@ -83,6 +83,19 @@ _INT64_BOUND = float(2**63)
 _INTEGRAL_FLOATS_NOTE = "integral floats such as 2.0 are accepted; round explicitly (e.g. np.rint) if that is intended"
 
 
+def _check_float32_range(source: Any, arr: np.ndarray) -> None:
+    """A finite value too large for float32 would silently become infinite: refuse it, naming the value."""
+    with np.errstate(over="ignore"):
+        wide = np.asarray(source, dtype=np.float64).reshape(-1)
+    overflow = np.isinf(arr.reshape(-1)) & np.isfinite(wide)
+    if overflow.any():
+        index = int(np.argmax(overflow))
+        raise ValueError(
+            f"TensorData(dtype='float32'): value {float(wide[index])!r} at index {index} is outside float32's range "
+            f"(|x| <= {float(np.finfo(np.float32).max)!r})"
+        )
+
+
 def checked_int64(arr: np.ndarray, what: str, expected: str = "integer values") -> np.ndarray:
     """``arr`` as int64; a float array must hold only integral values (casting would silently truncate).
 
@@ -201,14 +214,21 @@ class TensorData:
         if isinstance(data, np.ndarray):
             arr = data
             if arr.dtype != np_dtype:
-                arr = checked_int64(arr, "TensorData(dtype='int64')") if resolved == "int64" else arr.astype(np_dtype)
+                if resolved == "int64":
+                    arr = checked_int64(arr, "TensorData(dtype='int64')")
+                else:
+                    with np.errstate(over="ignore"):  # overflow is reported below, naming the value
+                        arr = arr.astype(np_dtype)
             elif not arr.flags.writeable:
                 arr = arr.copy()
         else:
             try:
-                arr = np.asarray(data, dtype=np_dtype)
-            except ValueError as exc:
-                raise ValueError(f"cannot build a {resolved} TensorData from the given data: {exc}") from None
+                with np.errstate(over="ignore"):  # float32 overflow is reported below, naming the value
+                    arr = np.asarray(data, dtype=np_dtype)
+            except (ValueError, OverflowError) as exc:  # OverflowError: an int outside int64
+                raise ValueError(f"cannot build an {resolved} TensorData from the given data: {exc}") from None
+        if resolved == "float32" and arr.size and np.isinf(arr).any():
+            _check_float32_range(data, arr)
 
         shape_t: tuple[int, ...] | None = None
         if shape is not None:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar, Self
+from urllib.parse import quote
 
 import pydantic
 from pydantic import BeforeValidator, ConfigDict, PlainSerializer
@@ -31,6 +32,9 @@ __all__ = [
     "decode_base64",
     "discriminate",
     "encode_base64",
+    "fits_on_wire",
+    "path_segment",
+    "wire_json",
 ]
 
 
@@ -40,9 +44,15 @@ class _WireModel(pydantic.BaseModel):
     # NaN/Infinity stay floats in the JSON-mode dump, so the wire encoder refuses them (pydantic would write null).
     model_config = ConfigDict(frozen=True, populate_by_name=True, protected_namespaces=(), ser_json_inf_nan="constants")
 
+    # From the contract: the keys a body must carry, the tag values it fixes, and the required fields whose
+    # ``None`` is sent as ``null`` (e.g. "never expire"). Python construction defaults the tags.
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset()
+    _tags_on_wire: ClassVar[dict[str, Any]] = {}
+    _required_nullable: ClassVar[frozenset[str]] = frozenset()
+
     def to_json_dict(self) -> dict[str, Any]:
         """Return the JSON-ready dict sent on the wire (defaults included, ``None`` fields dropped)."""
-        return self.model_dump(mode="json", exclude_none=True, by_alias=True)
+        return wire_json(self)
 
     @classmethod
     def from_json_dict(cls, data: Any) -> Self:
@@ -112,3 +122,25 @@ def discriminate(
         return other
 
     return tag
+
+
+def wire_json(model: pydantic.BaseModel) -> dict[str, Any]:
+    """The JSON body of a model by the 0.38 wire rule: every field, defaults included, no ``null`` -- except the
+    fields the contract requires and allows to be null, which are sent as ``null``."""
+    data: dict[str, Any] = model.model_dump(mode="json", exclude_none=True, by_alias=True)
+    for name in getattr(type(model), "_required_nullable", ()):
+        data.setdefault(name, None)
+    return data
+
+
+def path_segment(value: object) -> str:
+    """A path parameter as one URL segment: ``/ ? # %``, spaces and controls are percent-encoded (the server
+    decodes them), the characters a path segment may carry as they are (e.g. ``:`` ``@`` ``+`` ``=``)."""
+    return quote(str(value), safe="!$&'()*+,;=:@")
+
+
+def fits_on_wire(cls: type, body: Mapping[str, Any]) -> bool:
+    """Whether a JSON body has the keys and tag values the contract requires of ``cls`` (first-fit unions)."""
+    required: frozenset[str] = getattr(cls, "_required_on_wire", frozenset())
+    tags: dict[str, Any] = getattr(cls, "_tags_on_wire", {})
+    return required <= body.keys() and all(body.get(key, value) == value for key, value in tags.items())

@@ -80,6 +80,9 @@ class Generator:
     def annotation(self, mod: Module, schema: dict[str, Any]) -> str:
         if "$ref" in schema:
             return self.use(mod, ref_name(schema["$ref"]))
+        if "allOf" in schema and "$ref" in schema["allOf"][0]:
+            # An inline refinement of a named schema (more checks, no new fields): the Python type is the named one.
+            return self.annotation(mod, schema["allOf"][0])
         for key in ("anyOf", "oneOf"):
             if key in schema:
                 arms = [self.annotation(mod, arm) for arm in schema[key]]
@@ -172,6 +175,12 @@ class Generator:
         return [f'{indent}"""{first}', *[(indent + line).rstrip() for line in rest], f'{indent}"""']
 
     @staticmethod
+    def nullable(schema: dict[str, Any]) -> bool:
+        kinds = schema.get("type")
+        arms = schema.get("anyOf", []) + schema.get("oneOf", [])
+        return (isinstance(kinds, list) and "null" in kinds) or any(arm.get("type") == "null" for arm in arms)
+
+    @staticmethod
     def constraints(schema: dict[str, Any]) -> list[str]:
         """pydantic Field arguments for the JSON Schema checks written directly on a property."""
         names = {
@@ -262,6 +271,16 @@ class Generator:
             mod.imports.add(("pydantic", "ConfigDict"))
             lines += [f"    model_config = ConfigDict({', '.join(config)})", ""]
         required = set(schema.get("required", []))
+        keep_null = sorted(p for p, sub in schema.get("properties", {}).items() if p in required and self.nullable(sub))
+        tags = {p: sub["const"] for p, sub in schema.get("properties", {}).items() if "const" in sub}
+        # What the contract requires on the wire (Python defaults the tags): first-fit unions use it.
+        wire_shape = [f"    _required_on_wire: ClassVar[frozenset[str]] = frozenset({sorted(required)!r})"]
+        if tags:
+            wire_shape.append(f"    _tags_on_wire: ClassVar[dict[str, Any]] = {tags!r}")
+        if keep_null:
+            wire_shape.append(f"    _required_nullable: ClassVar[frozenset[str]] = frozenset({keep_null!r})")
+        mod.imports.add(("typing", "ClassVar"))
+        lines += [*wire_shape, ""]
         # Request bodies check the contract's ranges and lengths when built (before anything is sent);
         # responses do not, so a newer server's values never break parsing.
         strict = schema.get("x-python-base") == "strict"
@@ -335,7 +354,11 @@ class Generator:
                 build.append(f"    if {attr} is not None:\n        params[{p['name']!r}] = {value}")
             elif p["in"] == "header":
                 build.append(f"    if {attr} is not None:\n        headers[{p['name']!r}] = str({attr})")
-        url_expr = f'f"{path}"' if "{" in path else "PATH"
+        if "{" in path:
+            mod.imports.add(("._base", "path_segment"))
+            url_expr = 'f"' + re.sub(r"\{(\w+)\}", lambda m: "{path_segment(" + m.group(1) + ")}", path) + '"'
+        else:
+            url_expr = "PATH"
         body_lines: list[str] = []
         content = op.get("requestBody", {}).get("content", {})
         body_types: list[str] = []
@@ -352,10 +375,10 @@ class Generator:
             if json_schema is not None:
                 body_lines.append(
                     "    if isinstance(body, PydanticBaseModel):\n"
-                    '        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)\n'
+                    '        request["json"] = wire_json(body)\n'
                     '        headers["Content-Type"] = "application/json"'
                 )
-                mod.imports.add(("pydantic", "BaseModel as PydanticBaseModel"))
+                mod.imports.update({("pydantic", "BaseModel as PydanticBaseModel"), ("._base", "wire_json")})
             if binary:
                 kw = "elif" if json_schema is not None else "if"
                 body_lines.append(
@@ -371,6 +394,8 @@ class Generator:
         ok = [(code, r) for code, r in sorted(op.get("responses", {}).items()) if str(code).startswith("2")]
         result = "Any"
         for _code, resp in ok:
+            while "$ref" in resp:  # a shared response (#/components/responses/...)
+                resp = self.spec["components"]["responses"][ref_name(resp["$ref"])]
             schema = resp.get("content", {}).get("application/json", {}).get("schema")
             if schema is not None:
                 result = self.annotation(mod, schema)

@@ -149,9 +149,7 @@ def operations_by_id(doc: dict[str, Any]) -> dict[str, tuple[str, str, dict[str,
     return {op["operationId"]: (path, method, op) for path, method, op, _ in iter_operations(doc)}
 
 
-def operation_parameters(
-    doc: dict[str, Any], op: dict[str, Any], item: dict[str, Any]
-) -> dict[tuple[str, str], Any]:
+def operation_parameters(doc: dict[str, Any], op: dict[str, Any], item: dict[str, Any]) -> dict[tuple[str, str], Any]:
     """Effective parameters (path-item level overridden by operation level), keyed by (in, name)."""
     params: dict[tuple[str, str], Any] = {}
     for raw in [*item.get("parameters", []), *op.get("parameters", [])]:
@@ -215,9 +213,7 @@ def component_validator(name: str) -> Any:
 
 def validation_errors(name: str, instance: Any) -> list[str]:
     v = component_validator(name)
-    return [
-        f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in v.iter_errors(instance)
-    ]
+    return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in v.iter_errors(instance)]
 
 
 # --------------------------------------------------------------------------------------------- unions
@@ -253,8 +249,7 @@ def collect_unions(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 "variants": variants,
                 "discriminator": disc,
                 "mapping": {
-                    k: ref_name({"$ref": v})
-                    for k, v in schema.get("discriminator", {}).get("mapping", {}).items()
+                    k: ref_name({"$ref": v}) for k, v in schema.get("discriminator", {}).get("mapping", {}).items()
                 },
                 "consts": {v: _const_of(doc, {"$ref": f"#/components/schemas/{v}"}, disc) for v in variants}
                 if disc
@@ -336,7 +331,9 @@ def python_impl(name: str) -> Any:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise AssertionError(f"{name}: x-python-type {ext!r}: module {module_name} cannot be imported ({exc})") from None
+        raise AssertionError(
+            f"{name}: x-python-type {ext!r}: module {module_name} cannot be imported ({exc})"
+        ) from None
     assert hasattr(module, attr), f"{name}: x-python-type {ext!r}: {module_name} has no {attr}"
     return getattr(module, attr)
 
@@ -344,11 +341,7 @@ def python_impl(name: str) -> Any:
 def is_generated_class(obj: Any) -> bool:
     import pydantic
 
-    return (
-        isinstance(obj, type)
-        and issubclass(obj, pydantic.BaseModel)
-        and obj.__module__.startswith(GENERATED_MODELS)
-    )
+    return isinstance(obj, type) and issubclass(obj, pydantic.BaseModel) and obj.__module__.startswith(GENERATED_MODELS)
 
 
 @functools.cache
@@ -377,12 +370,12 @@ def parse_as(name: str, body: Any) -> Any:
 
 
 def dump_as(name: str, value: Any) -> Any:
-    """The JSON form of a parsed value of component `name` (the inverse of `parse_as`): the generated
-    layer's `model_dump(mode="json", exclude_none=True, by_alias=True)`, or `to_json_dict()`."""
+    """The JSON form of a parsed value of component `name` (the inverse of `parse_as`): `to_json_dict()` (for the
+    generated models the 0.38 wire rule), or a TypeAdapter dump for aliases."""
     impl = python_impl(name)
     if is_generated_class(impl):
         assert isinstance(value, impl), f"parsed a {type(value).__name__}, expected {impl.__name__}"
-        return value.model_dump(mode="json", exclude_none=True, by_alias=True)
+        return value.to_json_dict()  # the wire rule: no nulls, except required nullable fields
     if _json_methods(name):
         assert isinstance(value, impl), f"parsed a {type(value).__name__}, expected {impl.__name__}"
         return value.to_json_dict()
@@ -549,8 +542,7 @@ class BodyWalk:
         if extra_schema is True or isinstance(extra_schema, dict):
             # Declared open (`additionalProperties: true` / a schema): unknown keys are kept and sent back.
             sub = extra_schema if isinstance(extra_schema, dict) else {}
-            out = {k: self.expect(sub, value[k], _child(parsed, k), (*path, k)) for k in extras
-                   if value[k] is not None}
+            out = {k: self.expect(sub, value[k], _child(parsed, k), (*path, k)) for k in extras if value[k] is not None}
         elif SCHEMAS[name].get("x-python-base") == "strict":
             self.strict_extras += [(path, k) for k in extras]
         elif getattr(parsed, "model_config", {}).get("extra") == "allow":
@@ -570,6 +562,9 @@ class BodyWalk:
         name = ref_name(schema)
         if name is not None:
             return self.component(name, value, parsed, path)
+        if schema.get("allOf") and ref_name(schema["allOf"][0]) is not None:
+            # An inline refinement of a component (more checks, no new fields) means that component.
+            return self.component(ref_name(schema["allOf"][0]), value, parsed, path)
         for kind in ("oneOf", "anyOf"):
             if kind in schema:
                 arms = [arm for arm in schema[kind] if is_valid(arm, value)]
@@ -664,6 +659,7 @@ def _check_body(name: str, body: Any, parse: Any = None) -> list[str]:
     assert_json_equivalent(dumped, dump_as(name, parse(copy.deepcopy(dumped))), "$(re-parsed)")
     return walk.choices
 
+
 # --------------------------------------------------------------------------------------------- strategies
 
 
@@ -754,9 +750,7 @@ def assert_json_equivalent(expected: Any, actual: Any, where: str = "$") -> None
     if isinstance(expected, str) and isinstance(actual, str):
         if expected != actual:
             de, da = _as_datetime(expected), _as_datetime(actual)
-            assert de is not None and da is not None and _same_instant(de, da), (
-                f"{where}: {expected!r} != {actual!r}"
-            )
+            assert de is not None and da is not None and _same_instant(de, da), f"{where}: {expected!r} != {actual!r}"
         return
     if isinstance(expected, dict) and isinstance(actual, dict):
         missing = sorted(set(expected) - set(actual))
@@ -770,9 +764,7 @@ def assert_json_equivalent(expected: Any, actual: Any, where: str = "$") -> None
         for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
             assert_json_equivalent(e, a, f"{where}[{i}]")
         return
-    assert expected is None and actual is None, (
-        f"{where}: {expected!r} ({type(expected).__name__}) != {actual!r}"
-    )
+    assert expected is None and actual is None, f"{where}: {expected!r} ({type(expected).__name__}) != {actual!r}"
 
 
 # --------------------------------------------------------------------------------------------- endpoints
@@ -864,8 +856,9 @@ def _same_param_value(sent: str, given: Any, schema: dict[str, Any]) -> bool:
     return value == given and isinstance(value, bool) == isinstance(given, bool)
 
 
-def check_wire_request(operation_id: str, request: Any, params: dict[tuple[str, str], Any],
-                       body: Any = None, media: str | None = None) -> None:
+def check_wire_request(
+    operation_id: str, request: Any, params: dict[tuple[str, str], Any], body: Any = None, media: str | None = None
+) -> None:
     """The request as it left the client matches the operation: method, path (each parameter segment
     percent-decodes to the given value), exactly the given query parameters and headers (valid under their
     schemas), and the body with its declared media type (`body`: the JSON the contract expects, or bytes)."""
@@ -890,8 +883,10 @@ def check_wire_request(operation_id: str, request: Any, params: dict[tuple[str, 
                 if s != t:
                     problems.append(f"path segment {s!r} where the template has {t!r}")
             elif unquote(s) != params[("path", m.group(1))]:
-                problems.append(f"path parameter {m.group(1)}: {params[('path', m.group(1))]!r} sent as {s!r} "
-                                f"(decodes to {unquote(s)!r})")
+                problems.append(
+                    f"path parameter {m.group(1)}: {params[('path', m.group(1))]!r} sent as {s!r} "
+                    f"(decodes to {unquote(s)!r})"
+                )
     if request.url.fragment:
         problems.append(f"the URL has a fragment {request.url.fragment!r}")
 
@@ -905,8 +900,10 @@ def check_wire_request(operation_id: str, request: Any, params: dict[tuple[str, 
         elif not _same_param_value(text, params[(loc, name)], param["schema"]):
             problems.append(f"{loc} parameter {name}: {params[(loc, name)]!r} sent as {text!r}")
         validator = jsonschema_validator(param["schema"]).evolve(format_checker=Draft202012Validator.FORMAT_CHECKER)
-        problems.extend(f"{loc} parameter {name}={text!r}: {e.message}"
-                        for e in validator.iter_errors(_coerce_text(text, param["schema"])))
+        problems.extend(
+            f"{loc} parameter {name}={text!r}: {e.message}"
+            for e in validator.iter_errors(_coerce_text(text, param["schema"]))
+        )
 
     pairs = parse_qsl(query, keep_blank_values=True)
     names = [n for n, _ in pairs]
@@ -935,8 +932,9 @@ def check_wire_request(operation_id: str, request: Any, params: dict[tuple[str, 
         else:
             sent = json.loads(request.content)
             assert_json_equivalent(body, sent, "$(request body)")
-            errors = [e.message for e in jsonschema_validator(request_media(operation_id)[media]["schema"])
-                      .iter_errors(sent)]
+            errors = [
+                e.message for e in jsonschema_validator(request_media(operation_id)[media]["schema"]).iter_errors(sent)
+            ]
             problems += [f"request body {sent!r}: {e}" for e in errors]
     else:
         if content_type != media:

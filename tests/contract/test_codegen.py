@@ -47,9 +47,7 @@ def test_pins_match_codegen_sh():
 def test_codegen_check_is_clean():
     missing = _missing_tools()
     if missing:
-        message = (
-            "pinned codegen tools unavailable: " + "; ".join(missing) + " (run: pip install -e '.[dev]')"
-        )
+        message = "pinned codegen tools unavailable: " + "; ".join(missing) + " (run: pip install -e '.[dev]')"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)

@@ -100,9 +100,7 @@ def test_every_ref_resolves():
 
 def test_dangling_ref_is_reported_with_its_location():
     doc = copy.deepcopy(SPEC)
-    doc["components"]["schemas"]["ModelInput"]["properties"]["chunks"]["items"] = {
-        "$ref": "#/components/schemas/Nope"
-    }
+    doc["components"]["schemas"]["ModelInput"]["properties"]["chunks"]["items"] = {"$ref": "#/components/schemas/Nope"}
     _, dangling = dangling_refs(doc)
     expected = (
         "#/components/schemas/ModelInput/properties/chunks/items/$ref: "
@@ -128,23 +126,17 @@ def test_operation_shape(path, method, op):
     op_id = op["operationId"]
     tags = op.get("tags", [])
     assert tags, f"{op_id}: no tag"
-    assert set(tags) <= ALLOWED_TAGS, (
-        f"{op_id}: tags {sorted(set(tags) - ALLOWED_TAGS)} not in {sorted(ALLOWED_TAGS)}"
-    )
+    assert set(tags) <= ALLOWED_TAGS, f"{op_id}: tags {sorted(set(tags) - ALLOWED_TAGS)} not in {sorted(ALLOWED_TAGS)}"
 
     statuses = [str(s) for s in op.get("responses", {})]
-    assert any(s.startswith("2") or s == "302" for s in statuses), (
-        f"{op_id}: no 2xx/302 response in {statuses}"
-    )
+    assert any(s.startswith("2") or s == "302" for s in statuses), f"{op_id}: no 2xx/302 response in {statuses}"
 
     for status in statuses:
         if not (status[0] in "45" or status == "default"):
             continue
         resp = deref(SPEC, op["responses"][status])
         media = resp.get("content", {}).get("application/json")
-        assert media and "schema" in media, (
-            f"{op_id} {status}: error response without an application/json body"
-        )
+        assert media and "schema" in media, f"{op_id} {status}: error response without an application/json body"
         name = ref_name(media["schema"])
         if name == "ErrorResponse":
             continue
@@ -260,9 +252,7 @@ def test_path_templates_declare_their_parameters():
         declared = {name for (loc, name) in operation_parameters(SPEC, op, item) if loc == "path"}
         in_template = set(re.findall(r"{([^}]+)}", path))
         if declared != in_template:
-            problems.append(
-                f"{method.upper()} {path}: template {sorted(in_template)} vs declared {sorted(declared)}"
-            )
+            problems.append(f"{method.upper()} {path}: template {sorted(in_template)} vs declared {sorted(declared)}")
     assert not problems, "\n".join(problems)
 
 
@@ -275,9 +265,7 @@ def nullable_type_cancelled(doc: Any) -> set[str]:
     for where, node in _walk(doc):
         types = node.get("type")
         nullable = isinstance(types, list) and "null" in types
-        excludes_null = ("const" in node and node["const"] is not None) or (
-            "enum" in node and None not in node["enum"]
-        )
+        excludes_null = ("const" in node and node["const"] is not None) or ("enum" in node and None not in node["enum"])
         if nullable and excludes_null:
             found.add(where)
     return found

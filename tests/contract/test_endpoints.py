@@ -99,10 +99,12 @@ def test_endpoint_module_shape(operation_id):
 def _call_strategy(operation_id: str) -> Any:
     """(parameters by (in, name), body or None, media type or None) of one call the contract allows."""
     params = _params(operation_id)
-    required = {k: body_strategy(f"parameter/{operation_id}/{k[0]}/{k[1]}") for k, p in params.items()
-                if p.get("required")}
-    optional = {k: body_strategy(f"parameter/{operation_id}/{k[0]}/{k[1]}") for k, p in params.items()
-                if not p.get("required")}
+    required = {
+        k: body_strategy(f"parameter/{operation_id}/{k[0]}/{k[1]}") for k, p in params.items() if p.get("required")
+    }
+    optional = {
+        k: body_strategy(f"parameter/{operation_id}/{k[0]}/{k[1]}") for k, p in params.items() if not p.get("required")
+    }
     values = st.fixed_dictionaries(required, optional=optional)
     media = request_media(operation_id)
     bodies = []
@@ -166,14 +168,34 @@ def test_endpoint_roundtrip_through_mock_transport(operation_id):
     [
         ("GET", "/api/v1/sessions/S", {}, b"", "sent GET, expected PUT"),
         ("PUT", "/api/v1/sessions/a?b=1/project", {}, b'{"project_id":"P"}', "does not have the segments"),
-        ("PUT", "/api/v1/sessions/S/project?limit=1", {"content-type": "application/json"},
-         b'{"project_id":"P"}', "query parameter limit is not declared"),
-        ("PUT", "/api/v1/sessions/S/project", {"content-type": "text/plain"}, b'{"project_id":"P"}',
-         "JSON body sent as 'text/plain'"),
-        ("PUT", "/api/v1/sessions/S/project", {"content-type": "application/json"}, b'{"project_id":""}',
-         r"\$\(request body\).project_id"),
-        ("PUT", "/api/v1/sessions/S%2F/project", {"content-type": "application/json"}, b'{"project_id":"P"}',
-         "decodes to 'S/'"),
+        (
+            "PUT",
+            "/api/v1/sessions/S/project?limit=1",
+            {"content-type": "application/json"},
+            b'{"project_id":"P"}',
+            "query parameter limit is not declared",
+        ),
+        (
+            "PUT",
+            "/api/v1/sessions/S/project",
+            {"content-type": "text/plain"},
+            b'{"project_id":"P"}',
+            "JSON body sent as 'text/plain'",
+        ),
+        (
+            "PUT",
+            "/api/v1/sessions/S/project",
+            {"content-type": "application/json"},
+            b'{"project_id":""}',
+            r"\$\(request body\).project_id",
+        ),
+        (
+            "PUT",
+            "/api/v1/sessions/S%2F/project",
+            {"content-type": "application/json"},
+            b'{"project_id":"P"}',
+            "decodes to 'S/'",
+        ),
     ],
 )
 def test_wire_check_catches_wrong_requests(method, url, headers, content, message):
@@ -183,5 +205,6 @@ def test_wire_check_catches_wrong_requests(method, url, headers, content, messag
 
     request = httpx.Request(method, BASE_URL + url, headers=headers, content=content)
     with pytest.raises(AssertionError, match=message):
-        check_wire_request("assign_session_project", request, {("path", "session_id"): "S"},
-                           {"project_id": "P"}, "application/json")
+        check_wire_request(
+            "assign_session_project", request, {("path", "session_id"): "S"}, {"project_id": "P"}, "application/json"
+        )

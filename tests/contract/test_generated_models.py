@@ -98,9 +98,7 @@ def test_every_json_2xx_response_is_fuzzed():
     assert without_json == ["stream_sample"], without_json
 
 
-@pytest.mark.parametrize(
-    ("operation_id", "status", "schema"), RESPONSES, ids=[f"{op}-{st}" for op, st, _ in RESPONSES]
-)
+@pytest.mark.parametrize(("operation_id", "status", "schema"), RESPONSES, ids=[f"{op}-{st}" for op, st, _ in RESPONSES])
 def test_response_parser_roundtrip(operation_id, status, schema):
     name, parse = response_parser(operation_id, status)
     assert ref_name(schema) == name
@@ -587,8 +585,9 @@ def test_sdk_request_bodies(sdk, operation_id, body):
     path_params = SDK_PATH_PARAMS.get(operation_id, {})
     request, _response = send(endpoint_module(operation_id), body=wire_body(name, body), **path_params)
     expected = dump_as(name, parse_as(name, copy.deepcopy(body)))
-    check_wire_request(operation_id, request, {("path", k): v for k, v in path_params.items()}, expected,
-                       "application/json")
+    check_wire_request(
+        operation_id, request, {("path", k): v for k, v in path_params.items()}, expected, "application/json"
+    )
 
 
 # Response bodies quoted in the references.
@@ -625,9 +624,7 @@ SDK_RESPONSE_BODIES: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("operation_id", "body"), SDK_RESPONSE_BODIES, ids=[op for op, _ in SDK_RESPONSE_BODIES]
-)
+@pytest.mark.parametrize(("operation_id", "body"), SDK_RESPONSE_BODIES, ids=[op for op, _ in SDK_RESPONSE_BODIES])
 def test_sdk_response_bodies(operation_id, body):
     name, parse = response_parser(operation_id, "200")
     assert not validation_errors(name, body), validation_errors(name, body)
@@ -646,9 +643,7 @@ def test_get_info_reply_with_null_type():
     check_body(name, body, parse)
 
 
-@pytest.mark.parametrize(
-    "seq_id", [3 * 10**9, 1_000_000_000 * (123456789 + 1)], ids=["join-counter-3", "pickled"]
-)
+@pytest.mark.parametrize("seq_id", [3 * 10**9, 1_000_000_000 * (123456789 + 1)], ids=["join-counter-3", "pickled"])
 def test_restored_sampling_client_seq_ids(seq_id):
     body = {
         "num_samples": 1,
@@ -686,9 +681,8 @@ def test_check_body_catches_an_accepted_refusal():
     lenient = functools.partial(lambda b: model_input.model_validate({"chunks": b["chunks"]}))
     with pytest.raises(pytest.fail.Exception, match=r"\$\.surplus: undeclared key of a strict model"):
         check_body("ModelInput", {"chunks": [], "surplus": 1}, lenient)
-    tensor = {"data": [1.5], "dtype": "int64"}
-    with pytest.raises(pytest.fail.Exception, match="int64 value 1.5 is not an integer"):
+    tensor = {"data": [1, 2, 3], "dtype": "int64", "shape": [2]}  # valid JSON Schema, but no tensor
+    with pytest.raises(pytest.fail.Exception, match="values"):
         check_body("TensorData", tensor, lambda b: python_impl("TensorData")(data=[1], dtype="int64"))
     with pytest.raises(pytest.fail.Exception, match="is not base64"):
         check_body("DmelChunk", {"dmel": "not base64!"}, lambda b: model_class("DmelChunk")(dmel=b"x"))
-

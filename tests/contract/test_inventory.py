@@ -215,10 +215,7 @@ def _param_errors(param: dict[str, Any], value: str) -> list[str]:
     validator = jsonschema_validator(param["schema"])
     validator = validator.evolve(format_checker=Draft202012Validator.FORMAT_CHECKER)
     instance = _coerce(value, param["schema"])
-    return [
-        f"{param['in']} parameter {param['name']}={value!r}: {e.message}"
-        for e in validator.iter_errors(instance)
-    ]
+    return [f"{param['in']} parameter {param['name']}={value!r}: {e.message}" for e in validator.iter_errors(instance)]
 
 
 def check_call(method: str, url: str, operation_id: str) -> None:
@@ -226,9 +223,7 @@ def check_call(method: str, url: str, operation_id: str) -> None:
     candidates = match_templates(parts.path)
     assert candidates, f"{operation_id}: no path template matches {parts.path}"
     best = [c for c in candidates if len(c[1]) == len(candidates[0][1])]
-    assert len(best) == 1, (
-        f"{operation_id}: {parts.path} matches several templates equally: {[b[0] for b in best]}"
-    )
+    assert len(best) == 1, f"{operation_id}: {parts.path} matches several templates equally: {[b[0] for b in best]}"
     template, path_values = best[0]
     item = SPEC["paths"][template]
     op = item.get(method.lower())
@@ -305,9 +300,7 @@ def test_counts():
 )
 def test_checker_rejects_wrong_shapes(method, url):
     """The matcher itself must be able to fail (guards the test above against vacuous passes)."""
-    op_id = {"DELETE": "delete_checkpoint", "GET": "get_checkpoint_archive_url", "POST": "get_sampler"}[
-        method
-    ]
+    op_id = {"DELETE": "delete_checkpoint", "GET": "get_checkpoint_archive_url", "POST": "get_sampler"}[method]
     if url.endswith("/extra"):
         op_id = "healthz"
     with pytest.raises(AssertionError):

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._json_wire import JsonWire
 from .tensor_data import TensorData
 
 __all__ = ["ForwardBackwardOutput", "LossFnOutput"]
@@ -15,13 +16,15 @@ LossFnOutput = dict[str, TensorData]
 
 
 @dataclass(frozen=True)
-class ForwardBackwardOutput:
+class ForwardBackwardOutput(JsonWire):
     """Outputs of a forward(-backward) pass.
 
     ``loss_fn_outputs[i]`` belongs to input datum ``i``; ``loss_fn_outputs[i]["logprobs"]`` holds the
     model's log-probabilities of that datum's target tokens. ``metrics`` keys have the form
     ``"<name>:<reduction>"`` (e.g. ``"loss:sum"``).
     """
+
+    _required_on_wire = frozenset({"loss_fn_output_type", "loss_fn_outputs", "metrics"})
 
     loss_fn_output_type: str
     loss_fn_outputs: list[LossFnOutput]

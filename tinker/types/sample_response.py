@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
+from ._json_wire import JsonWire
 from .sampled_sequence import SampledSequence
 from .tensor_data import TensorData
 from .topk_logprobs import TopkEntries, TopkLogprobs, topk_rows_from_json
@@ -17,11 +18,13 @@ __all__ = ["PromptAltTokens", "SampleResponse"]
 
 
 @dataclass(frozen=True)
-class PromptAltTokens:
+class PromptAltTokens(JsonWire):
     """Alternative tokens drawn at every prompt position after the first (``prompt_alt_tokens_k``).
 
     ``tokens`` (int64) and ``logprobs`` (float32) both have shape ``[len(prompt) - 1, k]``.
     """
+
+    _required_on_wire = frozenset({"tokens", "logprobs"})
 
     tokens: TensorData
     logprobs: TensorData
@@ -48,7 +51,7 @@ def _nan_to_none(values: np.ndarray) -> list[float | None]:
 
 
 @dataclass(frozen=True, init=False, eq=False, repr=False)
-class SampleResponse:
+class SampleResponse(JsonWire):
     """Sampled sequences plus the optional prompt scoring a request asked for.
 
     * ``prompt_logprobs`` -- per prompt token its log-probability (``None`` where not computed, e.g.
@@ -63,6 +66,9 @@ class SampleResponse:
     Besides the 0.38 constructor, the older keyword form
     ``SampleResponse(sequences=..., prompt_logprobs=[...], topk_prompt_logprobs=[...])`` is accepted.
     """
+
+    _required_on_wire = frozenset({"sequences"})
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "sample"}
 
     sequences: list[SampledSequence]
     prompt_logprobs_np: np.ndarray | None

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from ._json_wire import JsonWire
 from .stop_reason import StopReason
 from .topk_logprobs import TopkEntries, TopkLogprobs, topk_rows_from_json
 
@@ -27,7 +28,7 @@ def _as_list(value: Any) -> list[Any] | None:
 
 
 @dataclass(frozen=True, init=False, eq=False, repr=False)
-class SampledSequence:
+class SampledSequence(JsonWire):
     """A generated sequence: its tokens, their log-probabilities and why generation stopped.
 
     Accepts the 0.38 form ``SampledSequence(stop_reason, sequence_id, tokens_np=..., logprobs_np=...)``
@@ -37,6 +38,8 @@ class SampledSequence:
 
     ``tokens``, ``logprobs`` and ``topk_logprobs`` are list views computed once and cached.
     """
+
+    _required_on_wire = frozenset({"stop_reason", "tokens"})
 
     stop_reason: StopReason
     sequence_id: str | None
@@ -139,10 +142,14 @@ class SampledSequence:
             raise ValueError(f"unknown stop_reason {stop_reason!r}")
         tokens = obj.get("tokens") or []
         logprobs = obj.get("logprobs")
+        try:
+            tokens_np = np.asarray(tokens, dtype=np.int32)
+        except (OverflowError, ValueError, TypeError):
+            raise ValueError(f"tokens must be integers in [0, {2**31 - 1}], got {tokens!r:.200}") from None
         return cls(
             stop_reason,
             obj.get("sequence_id"),
-            tokens_np=np.asarray(tokens, dtype=np.int32),
+            tokens_np=tokens_np,
             logprobs_np=None if logprobs is None else np.asarray(logprobs, dtype=np.float32),
             _tokens_list=tokens,
             _logprobs_list=logprobs,

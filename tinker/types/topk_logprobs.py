@@ -24,7 +24,18 @@ def topk_rows_from_json(rows: Sequence[Any] | None) -> TopkEntries | None:
     """Convert JSON rows (``null`` or a list of ``[token_id, logprob]`` arrays) to the list view."""
     if rows is None:
         return None
-    return [None if row is None else [(int(pair[0]), float(pair[1])) for pair in row] for row in rows]
+    return [None if row is None else [(_token_id(pair[0]), float(pair[1])) for pair in row] for row in rows]
+
+
+_INT32_MAX = 2**31 - 1
+
+
+def _token_id(value: Any) -> int:
+    """A token id from JSON: an integer in ``[0, 2**31 - 1]`` (integral floats accepted), never truncated."""
+    as_int = int(value)
+    if as_int != value or not 0 <= as_int <= _INT32_MAX:
+        raise ValueError(f"token ids are integers in [0, {_INT32_MAX}], got {value!r}")
+    return as_int
 
 
 @dataclass(frozen=True, eq=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from ._base import BaseModel
 
@@ -10,6 +10,8 @@ __all__ = ["ApiKeyInfoResponse"]
 
 
 class ApiKeyInfoResponse(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["key_id", "name"])
+
     key_id: int
     name: str
     note: str | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -17,6 +17,8 @@ class AuditLogEntry(BaseModel):
 
     ``model_id``, ``tinker_path`` and ``purpose`` are deprecated (checkpoint events only).
     """
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["event", "timestamp"])
 
     timestamp: datetime
     event: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 from .audit_log_entry import AuditLogEntry
 
@@ -10,5 +12,7 @@ __all__ = ["AuditLogResponse"]
 
 class AuditLogResponse(BaseModel):
     """Audit entries sorted by time."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["entries"])
 
     entries: list[AuditLogEntry]

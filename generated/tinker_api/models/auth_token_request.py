@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 
 __all__ = ["AuthTokenRequest"]
 
 
 class AuthTokenRequest(BaseModel):
-    pass
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])

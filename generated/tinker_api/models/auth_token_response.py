@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 
 __all__ = ["AuthTokenResponse"]
@@ -9,5 +11,7 @@ __all__ = ["AuthTokenResponse"]
 
 class AuthTokenResponse(BaseModel):
     """Result of ``POST /api/v1/auth/token``: a short-lived JWT."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["jwt"])
 
     jwt: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from ._base import StrictBase
@@ -11,5 +13,7 @@ __all__ = ["CancelFutureRequest"]
 
 class CancelFutureRequest(StrictBase):
     """Body of ``POST /api/v1/cancel_future``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["request_id"])
 
     request_id: str = Field(min_length=1)

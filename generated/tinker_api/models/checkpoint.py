@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, TypeAlias
+from typing import ClassVar, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._mixins.checkpoint import ParsedCheckpointTinkerPathMixin
@@ -20,6 +20,10 @@ class ParsedCheckpointTinkerPath(ParsedCheckpointTinkerPathMixin, BaseModel):
     `checkpoint_id` is `<kind>/<name>`.
     """
 
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["checkpoint_id", "checkpoint_type", "tinker_path", "training_run_id"]
+    )
+
     tinker_path: str
     training_run_id: str
     checkpoint_type: CheckpointType
@@ -28,6 +32,10 @@ class ParsedCheckpointTinkerPath(ParsedCheckpointTinkerPathMixin, BaseModel):
 
 class Checkpoint(BaseModel):
     """A saved checkpoint of a training run."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["checkpoint_id", "checkpoint_type", "time", "tinker_path"]
+    )
 
     checkpoint_id: str
     """`<kind>/<name>`, e.g. `weights/0001`."""

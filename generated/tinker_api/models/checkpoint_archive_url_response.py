@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from ._base import BaseModel
 
@@ -11,6 +12,8 @@ __all__ = ["CheckpointArchiveUrlResponse"]
 
 class CheckpointArchiveUrlResponse(BaseModel):
     """Signed download address of a checkpoint archive (pre-0.36 servers; not in 0.38's ``tinker.types``)."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["expires", "url"])
 
     url: str
     expires: datetime

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 from .checkpoint import Checkpoint
 from .cursor import Cursor
@@ -11,6 +13,8 @@ __all__ = ["CheckpointsListResponse"]
 
 class CheckpointsListResponse(BaseModel):
     """A page of checkpoints (``cursor`` is ``None`` for the per-run listing)."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["checkpoints"])
 
     checkpoints: list[Checkpoint]
     cursor: Cursor | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from ._base import StrictBase
@@ -11,5 +13,7 @@ __all__ = ["ClientConfigRequest"]
 
 class ClientConfigRequest(StrictBase):
     """Body of ``POST /api/v1/client/config`` and ``/client/dynamic_config``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["sdk_version"])
 
     sdk_version: str = Field(max_length=64)

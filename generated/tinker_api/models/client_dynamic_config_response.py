@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 
 __all__ = ["ClientDynamicConfigResponse"]
@@ -9,6 +11,8 @@ __all__ = ["ClientDynamicConfigResponse"]
 
 class ClientDynamicConfigResponse(BaseModel):
     """Flags the client re-fetches periodically."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
 
     refresh_interval_sec: int = 300
     sample_cancel_enabled: bool = False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from ._base import StrictBase
@@ -13,6 +15,8 @@ __all__ = ["CopyWeightsRequest"]
 
 class CopyWeightsRequest(StrictBase):
     """Body of ``POST /api/v1/copy_weights``: copy a checkpoint into another project (or session)."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["source_path"])
 
     source_path: TinkerPath
     destination_project_id: str | None = Field(default=None, min_length=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 
 __all__ = ["CopyWeightsResponse"]
@@ -9,5 +11,7 @@ __all__ = ["CopyWeightsResponse"]
 
 class CopyWeightsResponse(BaseModel):
     """Result of ``copy_weights``: the new checkpoint's path."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["tinker_path"])
 
     tinker_path: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -15,6 +15,11 @@ __all__ = ["CreateCustomLossRequest"]
 
 class CreateCustomLossRequest(StrictBase):
     """Body of ``POST /api/v1/create_custom_loss``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["custom_loss_seq_id", "graph", "inputs", "name", "session_id"]
+    )
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "create_custom_loss"}
 
     session_id: str = Field(min_length=1)
     custom_loss_seq_id: int = Field(ge=0, le=2147483647)

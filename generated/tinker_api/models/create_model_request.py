@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -15,6 +15,11 @@ __all__ = ["CreateModelRequest"]
 
 class CreateModelRequest(StrictBase):
     """Body of ``POST /api/v1/create_model``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["base_model", "model_seq_id", "session_id"]
+    )
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "create_model"}
 
     session_id: str = Field(min_length=1)
     model_seq_id: int = Field(ge=0, le=2147483647)

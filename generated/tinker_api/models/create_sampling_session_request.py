@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -14,6 +14,11 @@ __all__ = ["CreateSamplingSessionRequest"]
 
 class CreateSamplingSessionRequest(StrictBase):
     """Either `base_model` or `model_path` (a sampler checkpoint)."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["sampling_session_seq_id", "session_id"]
+    )
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "create_sampling_session"}
 
     session_id: str = Field(min_length=1)
     sampling_session_seq_id: int = Field(ge=0, le=2147483647)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -13,6 +13,9 @@ __all__ = ["CreateSessionRequest"]
 
 class CreateSessionRequest(StrictBase):
     """Body of ``POST /api/v1/create_session``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["sdk_version", "tags"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "create_session"}
 
     tags: list[str]
     user_metadata: dict[str, Any] | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from ._base import BaseModel
 
@@ -11,6 +11,9 @@ __all__ = ["CreateSessionResponse"]
 
 class CreateSessionResponse(BaseModel):
     """Result of ``create_session``; the messages are meant to be logged at their levels."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["session_id"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "create_session"}
 
     session_id: str
     info_message: str | None = None

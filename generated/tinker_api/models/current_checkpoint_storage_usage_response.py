@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 
 __all__ = ["CurrentCheckpointStorageUsageItem", "CurrentCheckpointStorageUsageResponse"]
 
 
 class CurrentCheckpointStorageUsageItem(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["checkpoint_count", "size_bytes", "size_gigabytes"]
+    )
+
     project_id: str | None = None
     org_user_urn: str | None = None
     user_email: str | None = None
@@ -20,6 +26,8 @@ class CurrentCheckpointStorageUsageItem(BaseModel):
 
 class CurrentCheckpointStorageUsageResponse(BaseModel):
     """Current checkpoint storage, grouped by project and owner (may lag 1-2 h)."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["data"])
 
     effective_rate_usd_per_gigabyte_month: float | None = None
     data: list[CurrentCheckpointStorageUsageItem]

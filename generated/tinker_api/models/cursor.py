@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 
 __all__ = ["Cursor"]
@@ -9,6 +11,10 @@ __all__ = ["Cursor"]
 
 class Cursor(BaseModel):
     """Offset/limit page position; another page exists while ``offset + limit < total_count``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["limit", "offset", "total_count"]
+    )
 
     offset: int
     limit: int

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeAlias
+from typing import Any, ClassVar, Literal, TypeAlias
 
 from ._base import StrictBase
 
@@ -18,6 +18,8 @@ class CustomLossNode(StrictBase):
     ``{"layout": ...}``, ``{"memory_format": ...}``.
     """
 
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["name", "op", "target"])
+
     op: CustomLossNodeOp
     name: str
     target: str
@@ -32,6 +34,9 @@ CustomLossNodeOp: TypeAlias = Literal[
 
 class CustomLossGraph(StrictBase):
     """A traced loss: nodes in execution order; the output node returns ``(loss, metrics)``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["format", "nodes"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"format": 1}
 
     format: Literal[1] = 1
     nodes: list[CustomLossNode]

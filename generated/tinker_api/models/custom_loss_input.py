@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import ClassVar, Literal, TypeAlias
 
 from pydantic import Field
 
@@ -17,6 +17,8 @@ class CustomLossInput(CustomLossInputMixin, StrictBase):
 
     The first input is always ``logprobs``; the others name ``loss_fn_inputs`` keys.
     """
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["name", "rank"])
 
     name: str = Field(pattern="^[a-z_][a-z0-9_]{0,63}$")
     rank: CustomLossInputRank

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 
 __all__ = ["EmptyResponse"]
@@ -9,3 +11,5 @@ __all__ = ["EmptyResponse"]
 
 class EmptyResponse(BaseModel):
     """An acknowledgement without content."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from ._base import StrictBase
 from ._mixins.encoded_text_chunk import EncodedTextChunkMixin
@@ -12,6 +12,9 @@ __all__ = ["EncodedTextChunk"]
 
 class EncodedTextChunk(EncodedTextChunkMixin, StrictBase):
     """Token ids of a piece of text; its length is the number of tokens."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["tokens"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "encoded_text"}
 
     tokens: list[int]
     """Token ids, in order."""

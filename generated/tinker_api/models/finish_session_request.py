@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from ._base import StrictBase
-from ._mixins.finish_session_request import FinishSessionRequestMixin
 from .session_status import ClientSessionFinishReason
 
 __all__ = ["FinishSessionRequest"]
 
 
-class FinishSessionRequest(FinishSessionRequestMixin, StrictBase):
+class FinishSessionRequest(StrictBase):
     """Body of ``POST /api/v1/sessions/{id}/finish``; ``detail`` is sent even when ``null``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["reason"])
 
     reason: ClientSessionFinishReason
     detail: str | None = Field(default=None, max_length=10000)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 from .session_status import ClientSessionFinishReason
 
@@ -9,5 +11,7 @@ __all__ = ["FinishSessionResponse"]
 
 
 class FinishSessionResponse(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
+
     session_id: str | None = None
     reason: ClientSessionFinishReason | None = None

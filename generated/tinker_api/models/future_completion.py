@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import Discriminator, Tag
 
@@ -14,6 +14,9 @@ __all__ = ["FutureCompletion", "FutureFailed", "FutureFinished"]
 class FutureFinished(BaseModel):
     """A watched request finished; fetch its payload with ``retrieve_future``."""
 
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["request_id", "state"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"state": "finished"}
+
     state: Literal["finished"] = "finished"
     request_id: str
     response_payload_uncompressed_size: int | None = None
@@ -21,6 +24,9 @@ class FutureFinished(BaseModel):
 
 class FutureFailed(BaseModel):
     """A watched request failed; ``retrieve_future`` returns the error."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["request_id", "state"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"state": "failed"}
 
     state: Literal["failed"] = "failed"
     request_id: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -13,6 +13,11 @@ __all__ = ["FuturesRetrieveRequest", "SamplingSessionFuturesTarget"]
 
 class SamplingSessionFuturesTarget(StrictBase):
     """Which futures a ``retrieve_futures`` poll watches: those of one sampling-session clone."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["sampling_session_id", "type"]
+    )
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "sampling_session"}
 
     type: Literal["sampling_session"] = "sampling_session"
     sampling_session_id: str = Field(min_length=1)
@@ -25,6 +30,8 @@ class FuturesRetrieveRequest(StrictBase):
     ``timeout`` ``None`` long-polls with the server's default; ``0`` asks for an immediate answer.
     ``retrieved_request_ids`` acknowledges results the client has read.
     """
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["target"])
 
     target: SamplingSessionFuturesTarget
     prev_cursor: int = Field(default=0, ge=0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 from .future_completion import FutureCompletion
 
@@ -10,6 +12,8 @@ __all__ = ["FuturesRetrieveResponse"]
 
 class FuturesRetrieveResponse(BaseModel):
     """Completions newer than ``prev_cursor``, and the cursor to send next time."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["completions", "cursor"])
 
     completions: list[FutureCompletion]
     cursor: int

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -15,6 +15,9 @@ class GenericEvent(TelemetryEventCommon):
     """A named event with free-form data."""
 
     model_config = ConfigDict(extra="forbid")
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["event", "event_name"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"event": "GENERIC_EVENT"}
 
     event: Literal["GENERIC_EVENT"] = "GENERIC_EVENT"
     event_name: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -15,6 +15,8 @@ __all__ = ["GetInfoResponse", "ModelData"]
 class ModelData(BaseModel):
     """Architecture facts of a model."""
 
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
+
     arch: str | None = None
     model_name: str | None = None
     tokenizer_id: str | None = None
@@ -22,6 +24,8 @@ class ModelData(BaseModel):
 
 class GetInfoResponse(BaseModel):
     """Information about a training model."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["model_data", "model_id"])
 
     type: Literal["get_info"] | None = None
     model_data: ModelData

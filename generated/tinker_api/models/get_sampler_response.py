@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 
 __all__ = ["GetSamplerResponse"]
@@ -9,6 +11,10 @@ __all__ = ["GetSamplerResponse"]
 
 class GetSamplerResponse(BaseModel):
     """Result of ``GET /api/v1/samplers/{id}``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["base_model", "sampler_id"]
+    )
 
     sampler_id: str
     base_model: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 
 __all__ = ["GetServerCapabilitiesResponse", "SupportedModel"]
@@ -9,6 +11,8 @@ __all__ = ["GetServerCapabilitiesResponse", "SupportedModel"]
 
 class SupportedModel(BaseModel):
     """A base model the service offers."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
 
     model_name: str | None = None
     max_context_length: int | None = None
@@ -18,5 +22,7 @@ class SupportedModel(BaseModel):
 
 class GetServerCapabilitiesResponse(BaseModel):
     """Result of ``GET /api/v1/get_server_capabilities``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["supported_models"])
 
     supported_models: list[SupportedModel]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 from .user_metadata import UserMetadata
 
@@ -10,6 +12,10 @@ __all__ = ["GetSessionResponse"]
 
 class GetSessionResponse(BaseModel):
     """Result of ``GET /api/v1/sessions/{id}``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["sampler_ids", "training_run_ids"]
+    )
 
     training_run_ids: list[str]
     sampler_ids: list[str]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 
 __all__ = ["HealthResponse"]
@@ -9,5 +11,7 @@ __all__ = ["HealthResponse"]
 
 class HealthResponse(BaseModel):
     """Result of ``GET /api/v1/healthz``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["status"])
 
     status: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -14,6 +14,9 @@ __all__ = ["ImageAssetPointerChunk"]
 
 class ImageAssetPointerChunk(ImageAssetPointerChunkMixin, StrictBase):
     """An image stored elsewhere (a path or URL the service can read)."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["format", "location"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "image_asset_pointer"}
 
     format: Literal["png", "jpeg"]
     location: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -18,6 +18,9 @@ class ImageChunk(ImageChunkMixin, StrictBase):
     The model decides how many tokens the image takes; ``expected_tokens`` states that number up front
     so the client can compute lengths (the server may reject a mismatch).
     """
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["data", "format"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "image"}
 
     data: Base64Bytes
     """Raw PNG or JPEG bytes, base64."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from ._base import BaseModel
 
@@ -11,6 +11,9 @@ __all__ = ["JoinSamplingSessionResponse"]
 
 class JoinSamplingSessionResponse(BaseModel):
     """The clone id allocated within the sampling session (the original client is 0)."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["client_counter"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "join_sampling_session"}
 
     client_counter: int
     type: Literal["join_sampling_session"] = "join_sampling_session"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 
 __all__ = ["ListSessionsResponse"]
@@ -9,5 +11,7 @@ __all__ = ["ListSessionsResponse"]
 
 class ListSessionsResponse(BaseModel):
     """Result of ``GET /api/v1/sessions``: session ids."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["sessions"])
 
     sessions: list[str]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -16,6 +16,9 @@ __all__ = ["LoadWeightsRequest"]
 
 class LoadWeightsRequest(StrictBase):
     """Addressed either by `model_id` (an existing model) or by `session_id` + `model_seq_id` (creates the model)."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["optimizer", "path"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "load_weights"}
 
     model_id: str | None = Field(default=None, min_length=1)
     seq_id: SeqId | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from ._base import BaseModel
 
@@ -11,6 +11,9 @@ __all__ = ["LoadWeightsResponse"]
 
 class LoadWeightsResponse(BaseModel):
     """Result of ``load_weights``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "load_weights"}
 
     path: str | None = None
     model_id: str | None = None

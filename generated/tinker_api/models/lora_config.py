@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from ._base import StrictBase
@@ -11,6 +13,8 @@ __all__ = ["LoraConfig"]
 
 class LoraConfig(StrictBase):
     """LoRA adapter settings. At least one ``train_*`` flag should be true; ``seed=None`` is random."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["rank"])
 
     rank: int = Field(ge=1, le=1024)
     seed: int | None = Field(default=None, ge=0, le=9223372036854775807)

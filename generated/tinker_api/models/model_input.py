@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import StrictBase
 from ._mixins.model_input import ModelInputMixin
 from .model_input_chunk import ModelInputChunk
@@ -14,6 +16,8 @@ class ModelInput(ModelInputMixin, StrictBase):
 
     Instances are immutable: :meth:`append` and :meth:`append_int` return new inputs.
     """
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["chunks"])
 
     chunks: list[ModelInputChunk]
     """The chunks, in order."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from ._base import BaseModel
 
@@ -11,6 +11,9 @@ __all__ = ["OptimStepResponse"]
 
 class OptimStepResponse(BaseModel):
     """Result of an optimizer step; ``metrics`` may be ``None`` or empty."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "optim_step"}
 
     metrics: dict[str, float] | None = None
     type: Literal["optim_step"] = "optim_step"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import ConfigDict, Discriminator, Field, Tag
 
@@ -25,17 +25,25 @@ class OptimizerConfigBase(StrictBase):
 
     model_config = ConfigDict(extra="allow")
 
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
+
     type: str = Field(min_length=1, max_length=64)
 
 
 class AdamOptimizerConfig(OptimizerConfigBase):
     """AdamW, the default family: `{"type": "adamw"}`."""
 
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "adamw"}
+
     type: Literal["adamw"] = "adamw"
 
 
 class DimuonOptimizerConfig(OptimizerConfigBase):
     """Dimuon: `{"type": "dimuon", "version": 1}`."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "dimuon"}
 
     type: Literal["dimuon"] = "dimuon"
     version: int = 1
@@ -64,6 +72,8 @@ OptimizerConfigBase.
 class AdamParams(StrictBase):
     """Adam(W) step parameters; weight decay is decoupled and ``grad_clip_norm=0`` disables clipping."""
 
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
+
     learning_rate: float = Field(default=0.0001, ge=0)
     beta1: float = Field(default=0.9, ge=0, lt=1)
     beta2: float = Field(default=0.95, ge=0, lt=1)
@@ -80,6 +90,8 @@ class OptimParamsBase(StrictBase):
     """
 
     model_config = ConfigDict(extra="allow")
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
 
     type: str = Field(min_length=1, max_length=64)
     learning_rate: float | None = Field(default=None, ge=0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 from ._mixins.request_failed_response import RequestFailedResponseMixin
 from .request_error_category import RequestErrorCategory
@@ -13,6 +15,8 @@ class RequestFailedResponse(RequestFailedResponseMixin, BaseModel):
     """A failed request. Clients treat any 2xx body with an `error` key as a failure (category `unknown` when
     absent).
     """
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["error"])
 
     error: str
     category: RequestErrorCategory | None = None

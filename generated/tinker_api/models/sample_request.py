@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 from tinker_wire.tensor import TensorData
@@ -18,6 +18,11 @@ __all__ = ["SampleRequest"]
 
 class SampleRequest(SampleRequestMixin, StrictBase):
     """Addressed by `sampling_session_id` (+ `seq_id`), or directly by `base_model` / `model_path`."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["prompt", "sampling_params"]
+    )
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "sample"}
 
     num_samples: int = Field(default=1, ge=1, le=1024)
     prompt: ModelInput

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 from .stop_reason import StopReason
 
@@ -9,6 +11,10 @@ __all__ = ["SampleStreamDone"]
 
 
 class SampleStreamDone(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["index", "num_tokens", "stop_reason"]
+    )
+
     index: int
     stop_reason: StopReason
     num_tokens: int

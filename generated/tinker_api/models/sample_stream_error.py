@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 from .request_error_category import RequestErrorCategory
 
@@ -9,5 +11,7 @@ __all__ = ["SampleStreamError"]
 
 
 class SampleStreamError(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["category", "error"])
+
     error: str
     category: RequestErrorCategory

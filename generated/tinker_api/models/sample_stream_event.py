@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from ._base import BaseModel
 
@@ -11,6 +11,8 @@ __all__ = ["SampleStreamEvent"]
 
 class SampleStreamEvent(BaseModel):
     """One server-sent event of `stream_sample`; `data` is JSON."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["data", "event"])
 
     event: Literal["token", "done", "error"]
     id: str | None = None

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 
 __all__ = ["SampleStreamToken"]
 
 
 class SampleStreamToken(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["index", "logprob", "token_id"]
+    )
+
     index: int
     """Which of the num_samples sequences."""
     token_id: int

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -16,6 +16,9 @@ __all__ = ["SaveWeightsExternalRequest"]
 
 class SaveWeightsExternalRequest(StrictBase):
     """Body of ``POST /api/v1/save_weights_external`` (export in an external format, e.g. a PEFT adapter)."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["model_id", "path"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "save_weights_external"}
 
     model_id: str = Field(min_length=1)
     path: CheckpointName

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from ._base import BaseModel
 from ._mixins.save_weights_external_response import SaveWeightsExternalResponseMixin
@@ -13,6 +13,9 @@ __all__ = ["SaveWeightsExternalResponse", "SaveWeightsExternalResponseInternal"]
 class SaveWeightsExternalResponseInternal(BaseModel):
     """What the future of `save_weights_external` returns."""
 
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "save_weights_external"}
+
     path: str | None = None
     size_bytes: int | None = None
     type: Literal["save_weights_external"] = "save_weights_external"
@@ -20,6 +23,9 @@ class SaveWeightsExternalResponseInternal(BaseModel):
 
 class SaveWeightsExternalResponse(SaveWeightsExternalResponseMixin, BaseModel):
     """The result of an external export, as the SDK returns it: `path` is `tinker://<run>/external_weights/<name>`."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["path"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "save_weights_external"}
 
     path: str
     type: Literal["save_weights_external"] = "save_weights_external"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -18,6 +18,9 @@ __all__ = ["SaveWeightsForSamplerRequest"]
 
 class SaveWeightsForSamplerRequest(StrictBase):
     """Named (`path`) saves are persistent; ephemeral saves send `sampling_session_seq_id` instead."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["model_id"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "save_weights_for_sampler"}
 
     model_id: str = Field(min_length=1)
     path: CheckpointName | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -17,6 +17,9 @@ __all__ = ["SaveWeightsRequest"]
 
 class SaveWeightsRequest(StrictBase):
     """Body of ``POST /api/v1/save_weights`` (a full training checkpoint; ``path`` is the name)."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["model_id"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "save_weights"}
 
     model_id: str = Field(min_length=1)
     path: CheckpointName | None = None

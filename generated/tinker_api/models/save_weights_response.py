@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from ._base import BaseModel
 from ._mixins.save_weights_response import SaveWeightsResponseMixin
@@ -12,6 +12,9 @@ __all__ = ["SaveWeightsResponse"]
 
 class SaveWeightsResponse(SaveWeightsResponseMixin, BaseModel):
     """Result of ``save_weights``: ``path`` is ``tinker://<run>/weights/<name>``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["path", "type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "save_weights"}
 
     path: str
     """`tinker://<run>/weights/<name>`"""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import Discriminator, Field, Tag
 
@@ -12,14 +12,23 @@ __all__ = ["AccessibleSearchOwner", "OwnSearchOwner", "SearchOwner", "UserSearch
 
 
 class OwnSearchOwner(StrictBase):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "own"}
+
     type: Literal["own"] = "own"
 
 
 class AccessibleSearchOwner(StrictBase):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "accessible"}
+
     type: Literal["accessible"] = "accessible"
 
 
 class UserSearchOwner(StrictBase):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["owner_urns", "type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "user"}
+
     type: Literal["user"] = "user"
     owner_urns: list[str] = Field(min_length=1, max_length=10)
 

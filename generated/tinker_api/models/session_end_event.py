@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict
 
@@ -15,6 +15,9 @@ class SessionEndEvent(TelemetryEventCommon):
     """The session ended after ``duration`` (free text, e.g. ``"0:01:02.500000"``)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["duration", "event"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"event": "SESSION_END"}
 
     event: Literal["SESSION_END"] = "SESSION_END"
     duration: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from ._base import BaseModel
 
@@ -11,5 +11,8 @@ __all__ = ["SessionHeartbeatResponse"]
 
 class SessionHeartbeatResponse(BaseModel):
     """Result of a heartbeat."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "session_heartbeat"}
 
     type: Literal["session_heartbeat"] = "session_heartbeat"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 from .session_search_cursor import SessionSearchCursor
 from .session_summary import SessionSummary
@@ -11,6 +13,8 @@ __all__ = ["SessionSearchResponse"]
 
 class SessionSearchResponse(BaseModel):
     """A page of search hits; ``next_cursor`` is ``None`` when exhausted."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["sessions"])
 
     sessions: list[SessionSummary]
     next_cursor: SessionSearchCursor | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict
 
@@ -15,5 +15,8 @@ class SessionStartEvent(TelemetryEventCommon):
     """The session started."""
 
     model_config = ConfigDict(extra="forbid")
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["event"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"event": "SESSION_START"}
 
     event: Literal["SESSION_START"] = "SESSION_START"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import Discriminator, Tag
 
@@ -26,14 +26,23 @@ __all__ = [
 
 
 class ClientSessionFinishSuccess(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "success"}
+
     type: Literal["success"] = "success"
 
 
 class ClientSessionFinishErrored(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "errored"}
+
     type: Literal["errored"] = "errored"
 
 
 class ClientSessionFinishInterrupted(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "interrupted"}
+
     type: Literal["interrupted"] = "interrupted"
 
 
@@ -56,21 +65,35 @@ ClientSessionFinishReason: TypeAlias = Annotated[
 
 
 class SessionActive(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "active"}
+
     type: Literal["active"] = "active"
 
 
 class SessionCancelled(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "cancelled"}
+
     type: Literal["cancelled"] = "cancelled"
     detail: str | None = None
 
 
 class ClientSessionFinished(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["reason", "type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "client_finished"}
+
     type: Literal["client_finished"] = "client_finished"
     reason: ClientSessionFinishReason
     detail: str | None = None
 
 
 class SessionFailed(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["category", "message", "reason", "type"]
+    )
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "failed"}
+
     type: Literal["failed"] = "failed"
     category: Literal["user", "internal"]
     reason: SessionFailedReason
@@ -78,17 +101,30 @@ class SessionFailed(BaseModel):
 
 
 class SessionFailedRequestReason(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["request_id", "request_type", "type"]
+    )
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "request"}
+
     type: Literal["request"] = "request"
     request_id: str
     request_type: str
 
 
 class SessionFailedTrainingRunReason(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["training_run_id", "type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "training_run"}
+
     type: Literal["training_run"] = "training_run"
     training_run_id: str
 
 
 class SessionFailedSamplingSessionReason(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["sampling_session_id", "type"]
+    )
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "sampling_session"}
+
     type: Literal["sampling_session"] = "sampling_session"
     sampling_session_id: str
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import Discriminator, Tag
 
@@ -22,18 +22,30 @@ ClientSessionFinishReasonType: TypeAlias = Literal["success", "errored", "interr
 
 
 class ActiveSessionStatusQuery(StrictBase):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "active"}
+
     type: Literal["active"] = "active"
 
 
 class CancelledSessionStatusQuery(StrictBase):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "cancelled"}
+
     type: Literal["cancelled"] = "cancelled"
 
 
 class FailedSessionStatusQuery(StrictBase):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "failed"}
+
     type: Literal["failed"] = "failed"
 
 
 class ClientFinishedSessionStatusQuery(StrictBase):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "client_finished"}
+
     type: Literal["client_finished"] = "client_finished"
     reasons: list[ClientSessionFinishReasonType] | None = None
 

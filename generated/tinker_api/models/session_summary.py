@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from ._base import BaseModel
 from .session_status import SessionStatus
@@ -13,6 +14,10 @@ __all__ = ["SessionSummary"]
 
 class SessionSummary(BaseModel):
     """One search hit."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["checkpoints_count", "created_at", "owner", "project_id", "session_id"]
+    )
 
     session_id: str
     created_at: datetime

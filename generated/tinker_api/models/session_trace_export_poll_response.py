@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from ._base import BaseModel
 
@@ -11,6 +11,8 @@ __all__ = ["SessionTraceExportPollResponse"]
 
 class SessionTraceExportPollResponse(BaseModel):
     """State of a session trace export (``url`` when ready, ``error`` when failed)."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["status"])
 
     status: Literal["pending", "ready", "failed"]
     url: str | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from ._base import BaseModel
 
@@ -11,5 +11,8 @@ __all__ = ["TelemetryResponse"]
 
 class TelemetryResponse(BaseModel):
     """Reply to a telemetry batch."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["status"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"status": "accepted"}
 
     status: Literal["accepted"] = "accepted"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from ._base import StrictBase
@@ -12,6 +14,10 @@ __all__ = ["TelemetrySendRequest"]
 
 class TelemetrySendRequest(StrictBase):
     """A batch of telemetry events."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["events", "platform", "sdk_version", "session_id"]
+    )
 
     events: list[TelemetryEvent] = Field(max_length=1000)
     platform: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from ._base import BaseModel
 
@@ -10,6 +10,8 @@ __all__ = ["TokenizerResponse"]
 
 
 class TokenizerResponse(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["model_name", "tokenizer"])
+
     model_name: str
     tokenizer: dict[str, Any]
     """The `tokenizers` library's JSON serialisation."""

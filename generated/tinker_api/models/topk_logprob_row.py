@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 __all__ = ["TopkLogprobRow"]
 
 
-TopkLogprobRow: TypeAlias = list[list[float]] | None
+TopkLogprobRow: TypeAlias = list[list[Any]] | None
 """Up to k `[token_id, logprob]` pairs of one position, or null."""

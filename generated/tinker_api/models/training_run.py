@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from ._base import BaseModel
 from .checkpoint import Checkpoint
@@ -13,6 +14,10 @@ __all__ = ["TrainingRun"]
 
 class TrainingRun(BaseModel):
     """A training run (one trained model) and its latest checkpoints."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["base_model", "is_lora", "last_request_time", "model_owner", "training_run_id"]
+    )
 
     training_run_id: str
     base_model: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from ._base import BaseModel
 from .queue_state import QueueState
@@ -12,6 +12,11 @@ __all__ = ["TryAgainResponse"]
 
 class TryAgainResponse(BaseModel):
     """Poll reply: not done yet."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["queue_state", "request_id", "type"]
+    )
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "try_again"}
 
     type: Literal["try_again"] = "try_again"
     request_id: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 from .ttl_seconds import TtlSeconds
 
@@ -9,5 +11,8 @@ __all__ = ["TtlUpdateRequest"]
 
 
 class TtlUpdateRequest(BaseModel):
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["ttl_seconds"])
+    _required_nullable: ClassVar[frozenset[str]] = frozenset(["ttl_seconds"])
+
     ttl_seconds: TtlSeconds | None
     """Seconds from now, or null to remove the expiry."""

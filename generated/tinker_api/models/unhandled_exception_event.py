@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict
 
@@ -15,6 +15,11 @@ class UnhandledExceptionEvent(TelemetryEventCommon):
     """An exception escaped the SDK."""
 
     model_config = ConfigDict(extra="forbid")
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["error_message", "error_type", "event"]
+    )
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"event": "UNHANDLED_EXCEPTION"}
 
     event: Literal["UNHANDLED_EXCEPTION"] = "UNHANDLED_EXCEPTION"
     error_type: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from ._base import BaseModel
 
@@ -11,6 +11,9 @@ __all__ = ["UnloadModelResponse"]
 
 class UnloadModelResponse(BaseModel):
     """Result of ``unload_model``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["model_id", "type"])
+    _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "unload_model"}
 
     model_id: str
     type: Literal["unload_model"] = "unload_model"

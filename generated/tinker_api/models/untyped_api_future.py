@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 
 __all__ = ["UntypedAPIFuture"]
@@ -13,6 +15,8 @@ class UntypedAPIFuture(BaseModel):
     For ``asample`` the server also returns one ``sample_sequence_ids`` entry per requested sample, in the
     order of the final ``SampleResponse.sequences``.
     """
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["request_id"])
 
     request_id: str
     model_id: str | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import StrictBase
 from .tinker_path import TinkerPath
 
@@ -10,5 +12,7 @@ __all__ = ["WeightsInfoRequest"]
 
 class WeightsInfoRequest(StrictBase):
     """Body of ``POST /api/v1/weights_info``."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["tinker_path"])
 
     tinker_path: TinkerPath

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ._base import BaseModel
 from .optimizer import OptimizerConfig
 
@@ -10,6 +12,8 @@ __all__ = ["WeightsInfoResponse"]
 
 class WeightsInfoResponse(BaseModel):
     """What a checkpoint contains: base model, LoRA settings and optimizer family."""
+
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["base_model", "is_lora"])
 
     base_model: str
     is_lora: bool

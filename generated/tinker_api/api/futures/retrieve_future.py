@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel as PydanticBaseModel
 
+from ...models._base import wire_json
 from ...models.future_retrieve_request import FutureRetrieveRequest
 
 METHOD = "POST"
@@ -28,7 +29,7 @@ def build_request(
     if x_tinker_request_type is not None:
         headers["X-Tinker-Request-Type"] = str(x_tinker_request_type)
     if isinstance(body, PydanticBaseModel):
-        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)
+        request["json"] = wire_json(body)
         headers["Content-Type"] = "application/json"
     elif body is not None:
         request["json"] = body

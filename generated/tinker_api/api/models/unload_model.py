@@ -6,11 +6,15 @@ from typing import Any
 
 from pydantic import BaseModel as PydanticBaseModel
 
+from ...models._base import wire_json
 from ...models.unload_model_request import UnloadModelRequest
+from ...models.untyped_api_future import UntypedAPIFuture
 
 METHOD = "POST"
 PATH = "/api/v1/unload_model"
 OPERATION_ID = "unload_model"
+
+RESPONSE = UntypedAPIFuture
 
 
 def build_request(*, body: UnloadModelRequest) -> dict[str, Any]:
@@ -19,7 +23,7 @@ def build_request(*, body: UnloadModelRequest) -> dict[str, Any]:
     headers: dict[str, str] = {}
     request: dict[str, Any] = {"method": METHOD, "url": PATH}
     if isinstance(body, PydanticBaseModel):
-        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)
+        request["json"] = wire_json(body)
         headers["Content-Type"] = "application/json"
     elif body is not None:
         request["json"] = body
@@ -29,3 +33,8 @@ def build_request(*, body: UnloadModelRequest) -> dict[str, Any]:
     if headers:
         request["headers"] = headers
     return request
+
+
+def parse_response(data: Any) -> UntypedAPIFuture:
+    """The 2xx JSON body as the contract's model."""
+    return UntypedAPIFuture.model_validate(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...models._base import path_segment
 from ...models.checkpoint_kind import CheckpointKind
 from ...models.checkpoint_name import CheckpointName
 from ...models.empty_response import EmptyResponse
@@ -26,7 +27,7 @@ def build_request(
     headers: dict[str, str] = {}
     request: dict[str, Any] = {
         "method": METHOD,
-        "url": f"/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}",
+        "url": f"/api/v1/training_runs/{path_segment(training_run_id)}/checkpoints/{path_segment(checkpoint_kind)}/{path_segment(checkpoint_name)}",
     }
     if params:
         request["params"] = params

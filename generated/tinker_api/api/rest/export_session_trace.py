@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...models._base import path_segment
 from ...models.session_trace_export_poll_response import SessionTraceExportPollResponse
 
 METHOD = "GET"
@@ -19,7 +20,7 @@ def build_request(*, session_id: str) -> dict[str, Any]:
     headers: dict[str, str] = {}
     request: dict[str, Any] = {
         "method": METHOD,
-        "url": f"/api/v1/sessions/{session_id}/trace_export",
+        "url": f"/api/v1/sessions/{path_segment(session_id)}/trace_export",
     }
     if params:
         request["params"] = params

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...models._base import path_segment
 from ...models.get_sampler_response import GetSamplerResponse
 
 METHOD = "GET"
@@ -19,7 +20,7 @@ def build_request(*, sampler_id: str) -> dict[str, Any]:
     headers: dict[str, str] = {}
     request: dict[str, Any] = {
         "method": METHOD,
-        "url": f"/api/v1/samplers/{sampler_id}",
+        "url": f"/api/v1/samplers/{path_segment(sampler_id)}",
     }
     if params:
         request["params"] = params

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from ...models._base import path_segment
 from ...models.get_session_response import GetSessionResponse
 
 METHOD = "GET"
@@ -21,7 +22,7 @@ def build_request(
     headers: dict[str, str] = {}
     request: dict[str, Any] = {
         "method": METHOD,
-        "url": f"/api/v1/sessions/{session_id}",
+        "url": f"/api/v1/sessions/{path_segment(session_id)}",
     }
     if access_scope is not None:
         params["access_scope"] = access_scope

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from ...models._base import path_segment
 from ...models.training_run import TrainingRun
 
 METHOD = "GET"
@@ -21,7 +22,7 @@ def build_request(
     headers: dict[str, str] = {}
     request: dict[str, Any] = {
         "method": METHOD,
-        "url": f"/api/v1/training_runs/{training_run_id}",
+        "url": f"/api/v1/training_runs/{path_segment(training_run_id)}",
     }
     if access_scope is not None:
         params["access_scope"] = access_scope

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...models._base import path_segment
 from ...models.checkpoints_list_response import CheckpointsListResponse
 
 METHOD = "GET"
@@ -19,7 +20,7 @@ def build_request(*, training_run_id: str) -> dict[str, Any]:
     headers: dict[str, str] = {}
     request: dict[str, Any] = {
         "method": METHOD,
-        "url": f"/api/v1/training_runs/{training_run_id}/checkpoints",
+        "url": f"/api/v1/training_runs/{path_segment(training_run_id)}/checkpoints",
     }
     if params:
         request["params"] = params

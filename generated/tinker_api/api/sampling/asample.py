@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel as PydanticBaseModel
 
+from ...models._base import wire_json
 from ...models.sample_request import SampleRequest
 from ...models.untyped_api_future import UntypedAPIFuture
 
@@ -28,7 +29,7 @@ def build_request(
     if x_tinker_sampling_backpressure is not None:
         headers["X-Tinker-Sampling-Backpressure"] = str(x_tinker_sampling_backpressure)
     if isinstance(body, PydanticBaseModel):
-        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)
+        request["json"] = wire_json(body)
         headers["Content-Type"] = "application/json"
     elif body is not None:
         request["json"] = body

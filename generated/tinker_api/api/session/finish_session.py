@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel as PydanticBaseModel
 
+from ...models._base import path_segment, wire_json
 from ...models.finish_session_request import FinishSessionRequest
 from ...models.finish_session_response import FinishSessionResponse
 
@@ -22,10 +23,10 @@ def build_request(*, body: FinishSessionRequest, session_id: str) -> dict[str, A
     headers: dict[str, str] = {}
     request: dict[str, Any] = {
         "method": METHOD,
-        "url": f"/api/v1/sessions/{session_id}/finish",
+        "url": f"/api/v1/sessions/{path_segment(session_id)}/finish",
     }
     if isinstance(body, PydanticBaseModel):
-        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)
+        request["json"] = wire_json(body)
         headers["Content-Type"] = "application/json"
     elif body is not None:
         request["json"] = body

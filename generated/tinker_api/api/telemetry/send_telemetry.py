@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel as PydanticBaseModel
 
+from ...models._base import wire_json
 from ...models.telemetry_response import TelemetryResponse
 from ...models.telemetry_send_request import TelemetrySendRequest
 
@@ -22,7 +23,7 @@ def build_request(*, body: TelemetrySendRequest) -> dict[str, Any]:
     headers: dict[str, str] = {}
     request: dict[str, Any] = {"method": METHOD, "url": PATH}
     if isinstance(body, PydanticBaseModel):
-        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)
+        request["json"] = wire_json(body)
         headers["Content-Type"] = "application/json"
     elif body is not None:
         request["json"] = body

@@ -6,9 +6,14 @@ from typing import Any
 
 from pydantic import BaseModel as PydanticBaseModel
 
+from ...models._base import wire_json
+from ...models.untyped_api_future import UntypedAPIFuture
+
 METHOD = "POST"
 PATH = "/api/v1/forward_backward"
 OPERATION_ID = "forward_backward"
+
+RESPONSE = UntypedAPIFuture
 
 
 def build_request(*, body: Any | bytes) -> dict[str, Any]:
@@ -17,7 +22,7 @@ def build_request(*, body: Any | bytes) -> dict[str, Any]:
     headers: dict[str, str] = {}
     request: dict[str, Any] = {"method": METHOD, "url": PATH}
     if isinstance(body, PydanticBaseModel):
-        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)
+        request["json"] = wire_json(body)
         headers["Content-Type"] = "application/json"
     elif isinstance(body, bytes):
         request["content"] = body
@@ -30,3 +35,8 @@ def build_request(*, body: Any | bytes) -> dict[str, Any]:
     if headers:
         request["headers"] = headers
     return request
+
+
+def parse_response(data: Any) -> UntypedAPIFuture:
+    """The 2xx JSON body as the contract's model."""
+    return UntypedAPIFuture.model_validate(data)

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel as PydanticBaseModel
 
+from ...models._base import wire_json
 from ...models.copy_weights_request import CopyWeightsRequest
 from ...models.copy_weights_response import CopyWeightsResponse
 
@@ -31,7 +32,7 @@ def build_request(
     if x_tinker_weights_access_token is not None:
         headers["X-Tinker-Weights-Access-Token"] = str(x_tinker_weights_access_token)
     if isinstance(body, PydanticBaseModel):
-        request["json"] = body.model_dump(mode="json", exclude_none=True, by_alias=True)
+        request["json"] = wire_json(body)
         headers["Content-Type"] = "application/json"
     elif body is not None:
         request["json"] = body
