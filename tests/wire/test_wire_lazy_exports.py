@@ -18,3 +18,15 @@ def test_the_tensor_type_does_not_load_the_codec() -> None:
     probe = "import sys, tinker_wire.tensor; print(sorted(m for m in sys.modules if m.startswith('tinker_wire.')))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "['tinker_wire.tensor']"
+
+
+def test_tensor_values_outside_their_dtype_are_refused_by_name() -> None:
+    import pytest
+
+    from tinker_wire.tensor import TensorData
+
+    with pytest.raises(ValueError, match=r"3\.4028235677973366e\+38 at index 1 is outside float32's range"):
+        TensorData([0.0, 3.4028235677973366e38], dtype="float32")  # would silently become inf
+    with pytest.raises(ValueError, match="int64"):
+        TensorData([2**70], dtype="int64")  # was an OverflowError
+    assert TensorData([float("inf")], dtype="float32").tolist() == [float("inf")]  # an infinity stays one
