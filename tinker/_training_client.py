@@ -311,8 +311,9 @@ class TrainingClient:
         # Extra keys of an open optimizer family are not typed: their floats are checked here (JSON has no
         # NaN/Infinity, and the JSON dump would turn them into null).
         _validate.check_finite_fields(params.model_dump(), key)
+        request = OptimStepRequest(optim_params=params, model_id=self.model_id)  # params: validated
         seq = self._ids.reserve()
-        req = OptimStepRequest(optim_params=params, model_id=self.model_id, seq_id=seq)  # params: validated
+        req = request.model_copy(update={"seq_id": seq})
         spec = _json_spec("OptimStep", lambda b: OptimStepResponse.model_validate(b))
         return spawn(self._ordered(_optim_step, seq, spec, body=req))
 
@@ -332,26 +333,28 @@ class TrainingClient:
         _validate.check_checkpoint_name(name)
         ttl = _validate.check_ttl_seconds(ttl_seconds)
         metadata = _validate.check_user_metadata(user_metadata)
-        seq = self._ids.reserve()
-        body = {"model_id": self.model_id, "path": name, "seq_id": seq, "overwrite": overwrite}
+        body = {"model_id": self.model_id, "path": name, "overwrite": overwrite}
         if ttl is not None:
             body["ttl_seconds"] = ttl
         if metadata is not None:
             body["user_metadata"] = metadata
+        request = SaveWeightsRequest.model_validate(body)  # refused here, before a seq_id is taken
+        seq = self._ids.reserve()
         spec = _json_spec("SaveWeights", lambda b: SaveWeightsResponse.model_validate(b))
-        return spawn(self._ordered(_save_weights, seq, spec, body=SaveWeightsRequest.model_validate(body)))
+        return spawn(self._ordered(_save_weights, seq, spec, body=request.model_copy(update={"seq_id": seq})))
 
     def _load(self, path: str, optimizer: bool, weights_access_token: str | None) -> APIFuture[LoadWeightsResponse]:
         from tinker_api.models import LoadWeightsResponse
 
         self._check_usable()
         _validate.check_path(path)
-        seq = self._ids.reserve()
-        body: dict[str, Any] = {"model_id": self.model_id, "seq_id": seq, "path": path, "optimizer": optimizer}
+        body: dict[str, Any] = {"model_id": self.model_id, "path": path, "optimizer": optimizer}
         if weights_access_token:
             body["weights_access_token"] = weights_access_token
+        request = LoadWeightsRequest.model_validate(body)  # refused here, before a seq_id is taken
+        seq = self._ids.reserve()
         spec = _json_spec("LoadWeights", lambda b: LoadWeightsResponse.model_validate(b))
-        return spawn(self._ordered(_load_weights, seq, spec, body=LoadWeightsRequest.model_validate(body)))
+        return spawn(self._ordered(_load_weights, seq, spec, body=request.model_copy(update={"seq_id": seq})))
 
     def load_state(self, path: str, weights_access_token: str | None = None) -> APIFuture[LoadWeightsResponse]:
         """Load weights (not the optimizer state) from a training checkpoint into this model.
@@ -375,11 +378,11 @@ class TrainingClient:
         from tinker_api.models import SaveWeightsForSamplerResponseInternal
 
         self._check_usable()
+        request = SaveWeightsForSamplerRequest.model_validate({"model_id": self.model_id, **body})  # before the id
         seq = self._ids.reserve()
-        body = {"model_id": self.model_id, "seq_id": seq, **body}
         spec = _json_spec("SaveWeightsForSampler", lambda b: SaveWeightsForSamplerResponseInternal.model_validate(b))
         return spawn(
-            self._ordered(_save_weights_for_sampler, seq, spec, body=SaveWeightsForSamplerRequest.model_validate(body))
+            self._ordered(_save_weights_for_sampler, seq, spec, body=request.model_copy(update={"seq_id": seq}))
         )
 
     def save_weights_for_sampler(
@@ -409,12 +412,13 @@ class TrainingClient:
         _validate.check_checkpoint_name(name)
         ttl = _validate.check_ttl_seconds(ttl_seconds)
         recipients = _validate.check_string_list(age_encryption_recipients, "age_encryption_recipients")
-        seq = self._ids.reserve()
-        body: dict[str, Any] = {"model_id": self.model_id, "path": name, "seq_id": seq}
+        body: dict[str, Any] = {"model_id": self.model_id, "path": name}
         if ttl is not None:
             body["ttl_seconds"] = ttl
         if recipients:
             body["age_encryption_recipients"] = recipients
+        request = SaveWeightsExternalRequest.model_validate(body)  # refused here, before a seq_id is taken
+        seq = self._ids.reserve()
 
         def parse(b: Any) -> SaveWeightsExternalResponse:
             if not b.get("path"):
@@ -422,9 +426,7 @@ class TrainingClient:
             return SaveWeightsExternalResponse(path=b["path"])
 
         spec = _json_spec("SaveWeightsExternal", parse)
-        return spawn(
-            self._ordered(_save_weights_external, seq, spec, body=SaveWeightsExternalRequest.model_validate(body))
-        )
+        return spawn(self._ordered(_save_weights_external, seq, spec, body=request.model_copy(update={"seq_id": seq})))
 
     # ------------------------------------------------------------------ sampling clients
 

@@ -131,7 +131,17 @@ class Generator:
         if "enum" in schema and schema.get("x-python-enum") == "str":
             mixin = self.mixin(mod, name)
             lines = [f"class {name}({mixin + ', ' if mixin else ''}StrEnum):", *self.doc(schema, "    ")]
-            lines += [f"    {v if str(v).isidentifier() else snake(str(v)).upper()} = {v!r}" for v in schema["enum"]]
+            names = schema.get("x-enum-varnames") or [str(v) for v in schema["enum"]]
+            bad = [n for n in names if not n.isidentifier() or keyword.iskeyword(n) or n.startswith("_")]
+            if bad:
+                raise SystemExit(f"{name}: enum member names {bad} are not identifiers; set x-enum-varnames")
+            lines += [f"    {n} = {v!r}" for n, v in zip(names, schema["enum"], strict=True)]
+            # The values as names too, when they differ (e.g. ``RequestErrorCategory.user``): aliases.
+            lines += [
+                f"    {v} = {v!r}"
+                for n, v in zip(names, schema["enum"], strict=True)
+                if n != v and str(v).isidentifier() and not keyword.iskeyword(str(v))
+            ]
         elif "oneOf" in schema or "anyOf" in schema:
             lines = self.union(mod, name, schema)
         elif (
@@ -254,7 +264,12 @@ class Generator:
                 own["required"] += part.get("required", [])
             schema = {**own, **{k: v for k, v in schema.items() if k.startswith(("x-", "description"))}}
             bases = [self.use(mod, parent)]
-            config = ['extra="forbid"'] if schema.get("x-python-base") == "strict" else []
+            parent_strict = self.schemas[parent].get("x-python-base") == "strict"
+            config = []
+            if schema.get("x-python-base") == "strict" and not parent_strict:
+                config = ['extra="forbid"', "allow_inf_nan=False"]  # the request base's rules
+            if schema.get("x-python-extra") == "forbid":
+                config = [c for c in config if not c.startswith("extra=")] + ['extra="forbid"']
         else:
             schema = self.resolved(name)
             base = "StrictBase" if schema.get("x-python-base") == "strict" else "BaseModel"
@@ -274,7 +289,8 @@ class Generator:
         keep_null = sorted(p for p, sub in schema.get("properties", {}).items() if p in required and self.nullable(sub))
         tags = {p: sub["const"] for p, sub in schema.get("properties", {}).items() if "const" in sub}
         # What the contract requires on the wire (Python defaults the tags): first-fit unions use it.
-        wire_shape = [f"    _required_on_wire: ClassVar[frozenset[str]] = frozenset({sorted(required)!r})"]
+        on_wire = sorted(set(self.resolved(name).get("required", [])) | required)  # the parent's too
+        wire_shape = [f"    _required_on_wire: ClassVar[frozenset[str]] = frozenset({on_wire!r})"]
         if tags:
             wire_shape.append(f"    _tags_on_wire: ClassVar[dict[str, Any]] = {tags!r}")
         if keep_null:

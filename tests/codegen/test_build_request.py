@@ -18,3 +18,12 @@ def test_a_required_nullable_field_keeps_its_null() -> None:
         training_run_id="r", checkpoint_kind="weights", checkpoint_name="c", body=TtlUpdateRequest(ttl_seconds=None)
     )
     assert request["json"] == {"ttl_seconds": None}  # "never expire"; dropping it would make the body invalid
+
+
+def test_dot_segments_cannot_climb_the_path() -> None:
+    # Literal "." / ".." segments are removed or climb a level when the URL is normalised (httpx does it).
+    for run in (".", ".."):
+        url = set_checkpoint_ttl.build_request(
+            training_run_id=run, checkpoint_kind="weights", checkpoint_name="c", body=TtlUpdateRequest(ttl_seconds=1)
+        )["url"]
+        assert url.startswith("/api/v1/training_runs/%2E") and url.endswith("/checkpoints/weights/c/ttl")

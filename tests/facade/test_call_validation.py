@@ -371,3 +371,13 @@ def test_sample_refuses_requests_outside_the_contract(
     with pytest.raises(ValueError, match=field):
         sampling.sample(**args)
     assert server.op_calls("asample") == []
+
+
+def test_a_body_the_contract_refuses_takes_no_seq_id(training, server: FakeServer) -> None:
+    # 11 recipients: the contract allows at most 10. The generated model refuses the request before a seq_id is
+    # reserved; otherwise the unused id would hold every later call of this client.
+    with pytest.raises(ValueError, match="age_encryption_recipients"):
+        training.save_weights_external("x", age_encryption_recipients=["age1abc"] * 11)
+    _assert_nothing_sent_and_no_id_used(training, server)
+    training.optim_step(ADAM).result(timeout=10)
+    assert server.op_calls("optim_step")[0].body["seq_id"] == 1

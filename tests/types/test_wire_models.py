@@ -192,8 +192,8 @@ def test_futures_sessions_and_misc_bodies() -> None:
         "owner": {"type": "own"},
         "limit": 50,
     }
-    finish = T.FinishSessionRequest(reason=T.ClientSessionFinishSuccess())
-    assert finish.to_json_dict() == {"reason": {"type": "success"}}  # detail is optional: no null on the wire
+    finish = T.FinishSessionRequest(reason=T.ClientSessionFinishSuccess(), detail=None)
+    assert finish.to_json_dict() == {"reason": {"type": "success"}, "detail": None}  # as official 0.38 sends it
     usage = T.BillingUsageResponse.from_json_dict(
         {
             "data": [

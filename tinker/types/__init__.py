@@ -8,8 +8,8 @@ generator cannot express: numpy-backed tensor types (``TensorData``, ``Datum``, 
 
 Every name is imported lazily on first access (PEP 562), so ``import tinker.types`` stays cheap.
 
-JSON: the pydantic models have ``to_json_dict()`` / ``from_json_dict()`` (``model_dump(mode="json",
-exclude_none=True)`` / ``model_validate``); the numpy-backed types have the same pair.
+JSON: every type has ``to_json_dict()`` / ``from_json_dict()``: the wire form of SDK 0.38 (defaults included,
+``null`` dropped unless the contract requires the field) and its inverse.
 """
 
 from __future__ import annotations

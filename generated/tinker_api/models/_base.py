@@ -8,8 +8,8 @@ Two flavours exist, mirroring how the service treats each direction:
   that a newer server can add fields without breaking older clients.
 
 Both share the wire helpers :meth:`to_json_dict` / :meth:`from_json_dict`. The wire rule of SDK 0.38 is
-"every field, defaults included, but no field whose value is ``null``", which is exactly
-``model_dump(mode="json", exclude_none=True)``.
+"every field, defaults included, but no field whose value is ``null``" (:func:`wire_json`); a field the contract
+requires and allows to be null keeps its ``null``.
 """
 
 from __future__ import annotations
@@ -54,6 +54,10 @@ class _WireModel(pydantic.BaseModel):
     _required_on_wire: ClassVar[frozenset[str]] = frozenset()
     _tags_on_wire: ClassVar[dict[str, Any]] = {}
     _required_nullable: ClassVar[frozenset[str]] = frozenset()
+
+    def __str__(self) -> str:
+        # As the official SDK's models: str() is the repr, ``ClassName(field=value, ...)``.
+        return repr(self)
 
     def to_json_dict(self) -> dict[str, Any]:
         """Return the JSON-ready dict sent on the wire (defaults included, ``None`` fields dropped)."""
@@ -146,8 +150,14 @@ def wire_json(model: pydantic.BaseModel) -> dict[str, Any]:
 
 def path_segment(value: object) -> str:
     """A path parameter as one URL segment: ``/ ? # %``, spaces and controls are percent-encoded (the server
-    decodes them), the characters a path segment may carry as they are (e.g. ``:`` ``@`` ``+`` ``=``)."""
-    return quote(str(value), safe="!$&'()*+,;=:@")
+    decodes them), the characters a path segment may carry as they are (e.g. ``:`` ``@`` ``+`` ``=``).
+
+    ``.`` and ``..`` are encoded too: as literal segments, URL normalisation would remove them or climb a level.
+    """
+    text = str(value)
+    if text in (".", ".."):
+        return text.replace(".", "%2E")
+    return quote(text, safe="!$&'()*+,;=:@")
 
 
 def fits_on_wire(cls: type, body: Mapping[str, Any]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
-from pydantic import Discriminator, Tag
+from pydantic import Discriminator, Field, Tag
 
 from ._base import BaseModel, discriminate
 from .user_metadata import UserMetadata
@@ -135,6 +135,6 @@ class BillingUsageResponse(BaseModel):
     _required_on_wire: ClassVar[frozenset[str]] = frozenset(["data"])
 
     data: list[BillingUsageEvent]
-    sessions: dict[str, BillingUsageSession] | None = None
+    sessions: dict[str, BillingUsageSession] = Field(default={}, validate_default=True)
     cost_data_through: datetime | None = None
     """Costs before this instant come from invoices, later ones from the rate card."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal, TypeAlias
 
+from pydantic import Field
+
 from ._base import StrictBase
 
 __all__ = ["CustomLossGraph", "CustomLossNode", "CustomLossNodeOp"]
@@ -23,8 +25,8 @@ class CustomLossNode(StrictBase):
     op: CustomLossNodeOp
     name: str
     target: str
-    args: list[Any] | None = None
-    kwargs: dict[str, Any] | None = None
+    args: list[Any] = Field(default=[], validate_default=True)
+    kwargs: dict[str, Any] = Field(default={}, validate_default=True)
 
 
 CustomLossNodeOp: TypeAlias = Literal[

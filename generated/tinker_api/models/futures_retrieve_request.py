@@ -36,4 +36,4 @@ class FuturesRetrieveRequest(StrictBase):
     target: SamplingSessionFuturesTarget
     prev_cursor: int = Field(default=0, ge=0)
     timeout: float | None = Field(default=None, ge=0, le=60)
-    retrieved_request_ids: list[str] | None = None
+    retrieved_request_ids: list[str] = Field(default=[], validate_default=True)

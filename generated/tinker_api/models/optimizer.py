@@ -33,7 +33,7 @@ class OptimizerConfigBase(StrictBase):
 class AdamOptimizerConfig(OptimizerConfigBase):
     """AdamW, the default family: `{"type": "adamw"}`."""
 
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
     _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "adamw"}
 
     type: Literal["adamw"] = "adamw"
@@ -42,7 +42,7 @@ class AdamOptimizerConfig(OptimizerConfigBase):
 class DimuonOptimizerConfig(OptimizerConfigBase):
     """Dimuon: `{"type": "dimuon", "version": 1}`."""
 
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["type"])
     _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "dimuon"}
 
     type: Literal["dimuon"] = "dimuon"

@@ -15,6 +15,9 @@ class RequestErrorCategory(RequestErrorCategoryMixin, StrEnum):
     Unrecognised values coming from a server are mapped to :attr:`unknown` by :meth:`parse`.
     """
 
+    Unknown = "unknown"
+    Server = "server"
+    User = "user"
     unknown = "unknown"
     server = "server"
     user = "user"

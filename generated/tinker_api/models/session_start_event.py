@@ -14,9 +14,11 @@ __all__ = ["SessionStartEvent"]
 class SessionStartEvent(TelemetryEventCommon):
     """The session started."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["event"])
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(
+        ["event", "event_id", "event_session_index", "severity", "timestamp"]
+    )
     _tags_on_wire: ClassVar[dict[str, Any]] = {"event": "SESSION_START"}
 
     event: Literal["SESSION_START"] = "SESSION_START"

@@ -14,10 +14,18 @@ __all__ = ["UnhandledExceptionEvent"]
 class UnhandledExceptionEvent(TelemetryEventCommon):
     """An exception escaped the SDK."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     _required_on_wire: ClassVar[frozenset[str]] = frozenset(
-        ["error_message", "error_type", "event"]
+        [
+            "error_message",
+            "error_type",
+            "event",
+            "event_id",
+            "event_session_index",
+            "severity",
+            "timestamp",
+        ]
     )
     _tags_on_wire: ClassVar[dict[str, Any]] = {"event": "UNHANDLED_EXCEPTION"}
 

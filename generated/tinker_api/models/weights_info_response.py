@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field
+
 from ._base import BaseModel
 from .optimizer import OptimizerConfig
 
@@ -21,4 +23,6 @@ class WeightsInfoResponse(BaseModel):
     train_unembed: bool | None = None
     train_mlp: bool | None = None
     train_attn: bool | None = None
-    optimizer_config: OptimizerConfig | None = None
+    optimizer_config: OptimizerConfig = Field(
+        default={"type": "adamw"}, validate_default=True
+    )
