@@ -96,6 +96,19 @@ def _check_float32_range(source: Any, arr: np.ndarray) -> None:
         )
 
 
+def _has_exact_ints(values: Any) -> bool:
+    return isinstance(values, list) and any(isinstance(v, int) and abs(v) > 2**53 for v in values)
+
+
+def _exact_int(value: Any) -> int:
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(f"TensorData(dtype='int64'): expected integer values, got non-integral float {value!r}")
+    exact = int(value)
+    if not -(2**63) <= exact < 2**63:
+        raise ValueError(f"TensorData(dtype='int64'): value {exact} is outside int64's range")
+    return exact
+
+
 def checked_int64(arr: np.ndarray, what: str, expected: str = "integer values") -> np.ndarray:
     """``arr`` as int64; a float array must hold only integral values (casting would silently truncate).
 
@@ -107,6 +120,8 @@ def checked_int64(arr: np.ndarray, what: str, expected: str = "integer values") 
         ok = np.isfinite(flat) & (np.trunc(flat) == flat) & (np.abs(flat) < _INT64_BOUND)
     if not ok.all():
         bad = float(flat[int(np.argmin(ok))])
+        if math.isfinite(bad) and bad.is_integer():
+            raise ValueError(f"{what}: value {bad!r} is outside int64's range")
         raise ValueError(f"{what}: expected {expected}, got non-integral float {bad!r} ({_INTEGRAL_FLOATS_NOTE})")
     return arr.astype(np.int64)
 
@@ -209,7 +224,10 @@ class TensorData:
                 natural: np.ndarray | None = np.asarray(data)
             except (TypeError, ValueError):
                 natural = None  # ragged or odd input: the generic path below reports it
-            if natural is not None and (natural.dtype.kind == "f" or natural.dtype == np_dtype):
+            if natural is not None and natural.dtype.kind == "f" and _has_exact_ints(data):
+                # ints beyond 2**53 mixed with floats: float64 would round them, so convert value by value
+                data = np.array([_exact_int(v) for v in data], dtype=np.int64)
+            elif natural is not None and (natural.dtype.kind == "f" or natural.dtype == np_dtype):
                 data = natural
         if isinstance(data, np.ndarray):
             arr = data

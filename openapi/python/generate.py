@@ -13,6 +13,8 @@ Schemas become Python as follows (the `x-python-*` keys are our contract extensi
 * a scalar or map schema                 -> an alias of the Python type
 * ``x-python-type: module:Name``         -> implemented by hand outside the generated layer (imported)
 * ``x-python-module``                    -> the module the definition lives in (default: snake_case name)
+* ``x-python-send-null`` on a property   -> its ``None`` is sent as ``null`` (as the official SDK sends it)
+* ``x-enum-varnames``                    -> the Python member names of an ``x-python-enum`` (values stay aliases)
 """
 
 from __future__ import annotations
@@ -286,7 +288,13 @@ class Generator:
             mod.imports.add(("pydantic", "ConfigDict"))
             lines += [f"    model_config = ConfigDict({', '.join(config)})", ""]
         required = set(schema.get("required", []))
-        keep_null = sorted(p for p, sub in schema.get("properties", {}).items() if p in required and self.nullable(sub))
+        # Sent as null when None: required nullable fields, and those marked `x-python-send-null` (what the
+        # official SDK sends although the contract lets other clients omit it).
+        keep_null = sorted(
+            p
+            for p, sub in schema.get("properties", {}).items()
+            if self.nullable(sub) and (p in required or sub.get("x-python-send-null"))
+        )
         tags = {p: sub["const"] for p, sub in schema.get("properties", {}).items() if "const" in sub}
         # What the contract requires on the wire (Python defaults the tags): first-fit unions use it.
         on_wire = sorted(set(self.resolved(name).get("required", [])) | required)  # the parent's too

@@ -550,11 +550,14 @@ class BodyWalk:
             out = {k: copy.deepcopy(value[k]) for k in extras if value[k] is not None}
         required = set(schema.get("required", []))
         for prop, sub in props.items():
+            send_null = prop in required or sub.get("x-python-send-null")  # `null` stays on the wire
             if prop not in value:
                 default = sub.get("default", sub.get("const"))
                 if default is not None:  # the default's own defaults are filled in too
                     out[prop] = BodyWalk().expect(sub, copy.deepcopy(default), NOTHING, (*path, prop))
-            elif value[prop] is not None or prop in required:  # a required null must stay on the wire
+                elif sub.get("x-python-send-null"):
+                    out[prop] = None
+            elif value[prop] is not None or send_null:
                 out[prop] = self.expect(sub, value[prop], _child(parsed, prop), (*path, prop))
         return out
 

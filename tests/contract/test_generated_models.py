@@ -193,7 +193,7 @@ NESTED_UNIONS: dict[str, tuple[str, Any]] = {
             "status": v,
         },
     ),
-    "ClientSessionFinishReason": ("FinishSessionRequest", lambda v: {"reason": v, "detail": None}),
+    "ClientSessionFinishReason": ("FinishSessionRequest", lambda v: {"reason": v}),
     "OptimizerConfig": (
         "CreateModelRequest",
         lambda v: {"session_id": "S", "model_seq_id": 0, "base_model": "B", "optimizer_config": v},

@@ -15,8 +15,8 @@ __all__ = ["FinishSessionRequest"]
 class FinishSessionRequest(StrictBase):
     """Body of ``POST /api/v1/sessions/{id}/finish``; ``detail`` is sent even when ``null``."""
 
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["detail", "reason"])
+    _required_on_wire: ClassVar[frozenset[str]] = frozenset(["reason"])
     _required_nullable: ClassVar[frozenset[str]] = frozenset(["detail"])
 
     reason: ClientSessionFinishReason
-    detail: str | None = Field(max_length=10000)
+    detail: str | None = Field(default=None, max_length=10000)
