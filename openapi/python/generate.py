@@ -298,13 +298,16 @@ class Generator:
         tags = {p: sub["const"] for p, sub in schema.get("properties", {}).items() if "const" in sub}
         # What the contract requires on the wire (Python defaults the tags): first-fit unions use it.
         on_wire = sorted(set(self.resolved(name).get("required", [])) | required)  # the parent's too
-        wire_shape = [f"    _required_on_wire: ClassVar[frozenset[str]] = frozenset({on_wire!r})"]
+        wire_shape = []  # only what differs from the base class's empty defaults
+        if on_wire:
+            wire_shape.append(f"    _required_on_wire: ClassVar[frozenset[str]] = frozenset({on_wire!r})")
         if tags:
             wire_shape.append(f"    _tags_on_wire: ClassVar[dict[str, Any]] = {tags!r}")
         if keep_null:
             wire_shape.append(f"    _required_nullable: ClassVar[frozenset[str]] = frozenset({keep_null!r})")
-        mod.imports.add(("typing", "ClassVar"))
-        lines += [*wire_shape, ""]
+        if wire_shape:
+            mod.imports.add(("typing", "ClassVar"))
+            lines += [*wire_shape, ""]
         # Request bodies check the contract's ranges and lengths when built (before anything is sent);
         # responses do not, so a newer server's values never break parsing.
         strict = schema.get("x-python-base") == "strict"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from ._base import BaseModel
 
 __all__ = ["AuthTokenRequest"]
 
 
 class AuthTokenRequest(BaseModel):
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
+    pass

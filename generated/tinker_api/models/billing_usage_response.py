@@ -124,8 +124,6 @@ class BillingUsageEvent(BaseModel):
 class BillingUsageSession(BaseModel):
     """Per-session details referenced by usage events."""
 
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
-
     user_metadata: UserMetadata | None = None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 from ._base import BaseModel
 
@@ -11,8 +11,6 @@ __all__ = ["ClientConfigResponse"]
 
 class ClientConfigResponse(BaseModel):
     """Feature flags; clients use their defaults for absent fields."""
-
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
 
     pjwt_auth_enabled: bool = False
     credential_default_source: Literal["api_key", "credential_cmd"] = "api_key"

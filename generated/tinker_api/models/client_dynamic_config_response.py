@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from ._base import BaseModel
 
 __all__ = ["ClientDynamicConfigResponse"]
@@ -11,8 +9,6 @@ __all__ = ["ClientDynamicConfigResponse"]
 
 class ClientDynamicConfigResponse(BaseModel):
     """Flags the client re-fetches periodically."""
-
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
 
     refresh_interval_sec: int = 300
     sample_cancel_enabled: bool = False

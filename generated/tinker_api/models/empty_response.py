@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from ._base import BaseModel
 
 __all__ = ["EmptyResponse"]
@@ -11,5 +9,3 @@ __all__ = ["EmptyResponse"]
 
 class EmptyResponse(BaseModel):
     """An acknowledgement without content."""
-
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from ._base import BaseModel
 from .queue_state import QueueState
 
@@ -11,8 +9,6 @@ __all__ = ["FuturePendingResponse"]
 
 
 class FuturePendingResponse(BaseModel):
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
-
     detail: str | None = None
     request_id: str | None = None
     queue_state: QueueState | None = None

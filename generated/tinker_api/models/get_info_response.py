@@ -15,8 +15,6 @@ __all__ = ["GetInfoResponse", "ModelData"]
 class ModelData(BaseModel):
     """Architecture facts of a model."""
 
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
-
     arch: str | None = None
     model_name: str | None = None
     tokenizer_id: str | None = None

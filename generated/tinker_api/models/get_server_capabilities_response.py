@@ -12,8 +12,6 @@ __all__ = ["GetServerCapabilitiesResponse", "SupportedModel"]
 class SupportedModel(BaseModel):
     """A base model the service offers."""
 
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
-
     model_name: str | None = None
     max_context_length: int | None = None
     trainable: bool | None = None

@@ -12,7 +12,6 @@ __all__ = ["OptimStepResponse"]
 class OptimStepResponse(BaseModel):
     """Result of an optimizer step; ``metrics`` may be ``None`` or empty."""
 
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
     _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "optim_step"}
 
     metrics: dict[str, float] | None = None

@@ -72,8 +72,6 @@ OptimizerConfigBase.
 class AdamParams(StrictBase):
     """Adam(W) step parameters; weight decay is decoupled and ``grad_clip_norm=0`` disables clipping."""
 
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
-
     learning_rate: float = Field(default=0.0001, ge=0)
     beta1: float = Field(default=0.9, ge=0, lt=1)
     beta2: float = Field(default=0.95, ge=0, lt=1)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from ._base import BaseModel
 
 __all__ = ["SamplingParams"]
@@ -16,8 +14,6 @@ class SamplingParams(BaseModel):
     end-of-sequence stop; an empty list disables every stop token including EOS, so generation runs to
     ``max_tokens``. ``top_k=-1`` means no top-k limit.
     """
-
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
 
     max_tokens: int | None = None
     """Maximum number of tokens to generate."""

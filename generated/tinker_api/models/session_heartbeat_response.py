@@ -12,7 +12,6 @@ __all__ = ["SessionHeartbeatResponse"]
 class SessionHeartbeatResponse(BaseModel):
     """Result of a heartbeat."""
 
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
     _tags_on_wire: ClassVar[dict[str, Any]] = {"type": "session_heartbeat"}
 
     type: Literal["session_heartbeat"] = "session_heartbeat"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
 from ._base import StrictBase
@@ -17,8 +15,6 @@ __all__ = ["SessionSearchRequest"]
 
 class SessionSearchRequest(StrictBase):
     """Search filters; all given filters must match. Results come newest first."""
-
-    _required_on_wire: ClassVar[frozenset[str]] = frozenset([])
 
     session_id: str | None = None
     """Exact session id (OR-ed with ``display_name``)."""
