@@ -27,8 +27,8 @@ _CLIENTS: dict[str, str] = {
     "AdminClient": "._rest_client",
     "APIFuture": "._futures",
     "AwaitableConcurrentFuture": "._futures",
-    "BackcompatTrainingClientFuture": "._backcompat",
-    "BackcompatSamplingClientFuture": "._backcompat",
+    "BackcompatTrainingClientFuture": "._training_client",
+    "BackcompatSamplingClientFuture": "._sampling_client",
     "RetryConfig": "._retry",
     "CircuitBreakerConfig": "._breaker",
     "CircuitOpenError": "._breaker",
@@ -150,7 +150,6 @@ if TYPE_CHECKING:
     from httpx import Timeout
 
     from . import auth, lib, types
-    from ._backcompat import BackcompatSamplingClientFuture, BackcompatTrainingClientFuture
     from ._breaker import CircuitBreakerConfig, CircuitOpenError
     from ._custom_loss import LossHandle, PerDatumLossFn
     from ._exceptions import (
@@ -177,8 +176,8 @@ if TYPE_CHECKING:
     from ._response import APIResponse, AsyncAPIResponse, RequestOptions
     from ._rest_client import AdminClient, RestClient
     from ._retry import RetryableError, RetryConfig
-    from ._sampling_client import SamplingClient
+    from ._sampling_client import BackcompatSamplingClientFuture, SamplingClient
     from ._service_client import ServiceClient
     from ._streaming import SampleStream, SampleStreamEvent
-    from ._training_client import TrainingClient
+    from ._training_client import BackcompatTrainingClientFuture, TrainingClient
     from .types import *

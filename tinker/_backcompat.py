@@ -3,6 +3,10 @@
 ``create_lora_training_client`` & co. return a future of the client. Code written for older SDKs uses
 the return value as the client directly; every client method is therefore forwarded (with a
 ``FutureWarning``) after waiting for the client.
+
+This module holds the client-independent part. Each client module declares its own future
+(``class BackcompatXFuture(BackcompatClientFuture[X], X)`` plus :func:`install_forwarders`), so creating a client
+of one kind never needs a module that imports every client.
 """
 
 from __future__ import annotations
@@ -14,12 +18,10 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from ._futures import APIFuture, _await_concurrent, _TaskFuture
-from ._sampling_client import SamplingClient
-from ._training_client import TrainingClient
 
 C = TypeVar("C")
 
-__all__ = ["BackcompatSamplingClientFuture", "BackcompatTrainingClientFuture"]
+__all__ = ["BackcompatClientFuture", "install_forwarders"]
 
 _MESSAGE = "using the future returned by {name} as the client is deprecated; call .result() or await it first"
 
@@ -28,7 +30,9 @@ def _warn(name: str) -> None:
     warnings.warn(_MESSAGE.format(name=name), FutureWarning, stacklevel=3)
 
 
-class _BackcompatFuture(APIFuture[C], Generic[C]):
+class BackcompatClientFuture(APIFuture[C], Generic[C]):
+    """A future of a client that forwards the client's methods (each client module binds it to its client)."""
+
     _inner: _TaskFuture[C]
 
     def __init__(self, future: _TaskFuture[C]) -> None:
@@ -66,7 +70,7 @@ def _forwarder(name: str, member: Callable[..., Any]) -> Callable[..., Any]:
     if inspect.iscoroutinefunction(member):
 
         @functools.wraps(member)
-        async def async_forward(self: _BackcompatFuture[Any], *args: Any, **kwargs: Any) -> Any:
+        async def async_forward(self: BackcompatClientFuture[Any], *args: Any, **kwargs: Any) -> Any:
             _warn(name)
             client = await self.result_async()
             return await getattr(client, name)(*args, **kwargs)
@@ -74,27 +78,16 @@ def _forwarder(name: str, member: Callable[..., Any]) -> Callable[..., Any]:
         return async_forward
 
     @functools.wraps(member)
-    def forward(self: _BackcompatFuture[Any], *args: Any, **kwargs: Any) -> Any:
+    def forward(self: BackcompatClientFuture[Any], *args: Any, **kwargs: Any) -> Any:
         _warn(name)
         return getattr(self._inner.result(), name)(*args, **kwargs)
 
     return forward
 
 
-def _install_forwarders(cls: type, client_cls: type) -> None:
+def install_forwarders(cls: type, client_cls: type) -> None:
+    """Forward every public method of ``client_cls`` on the future class ``cls`` to the awaited client."""
     for name, member in vars(client_cls).items():
         if name.startswith("_") or not callable(member) or isinstance(member, (staticmethod, classmethod, type)):
             continue
         setattr(cls, name, _forwarder(name, member))
-
-
-class BackcompatTrainingClientFuture(_BackcompatFuture[TrainingClient], TrainingClient):
-    """A future of a :class:`TrainingClient` that can also be used as one (deprecated style)."""
-
-
-class BackcompatSamplingClientFuture(_BackcompatFuture[SamplingClient], SamplingClient):
-    """A future of a :class:`SamplingClient` that can also be used as one (deprecated style)."""
-
-
-_install_forwarders(BackcompatTrainingClientFuture, TrainingClient)
-_install_forwarders(BackcompatSamplingClientFuture, SamplingClient)

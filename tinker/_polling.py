@@ -1,9 +1,10 @@
 """The one futures poller: turns a ``request_id`` into a result by long-polling ``retrieve_future``.
 
 Reply handling (http-api.md §5): 408 and ``try_again`` mean "not yet"; ``complete_metadata`` asks for a
-second poll without ``allow_metadata_only``; a JSON ``{"error", "category"}`` is a failed request; any other
-2xx is the result (protobuf for forward/backward and sample results when we ask for it). Unlike the
-official SDK, repeated 5xx and fast 408s back off instead of spinning.
+second poll without ``allow_metadata_only``; a JSON ``{"error", "category"}`` is a failed request; 410 means
+the server dropped the future; any other 2xx is the result (protobuf for forward/backward and sample results
+when we ask for it). Failed polls (429, 5xx, 402, connection errors) go through the one retry loop, so they
+back off like any request; fast "not yet" answers are paced instead of spinning.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ import httpx
 from tinker_api.api.futures import retrieve_future as _retrieve_future
 from tinker_api.models import FutureRetrieveRequest
 
-from ._breaker import CircuitOpenError
 from ._config import POLL_TIMEOUT
-from ._exceptions import APIConnectionError, APIStatusError, RequestFailedError
-from ._retry import RetryableError
+from ._exceptions import APIStatusError, BadRequestError, RequestFailedError
+from ._retry import RetryableError, retry_call
 from ._transport import Transport, decode_json, endpoint_request
 
 T = TypeVar("T")
@@ -93,97 +93,64 @@ async def poll_future(
     observer: QueueStateObserver | None = None,
     submit_rtt: float | None = None,
 ) -> T:
-    """Poll until the future completes; raise RequestFailedError, FutureExpiredError or APIStatusError."""
-    policy = transport.policy
+    """Poll until the future completes; raise RequestFailedError, FutureExpiredError or APIStatusError.
+
+    Each poll runs through the one retry loop (failed polls are retried, an open circuit is waited out);
+    what is left here is the futures protocol."""
     allow_metadata_only = True
     iteration = 0
-    backoffs = 0
     bad_requests = 0
-    billing_started: float | None = None
-    last_contact = time.monotonic()
 
-    def out_of_time() -> bool:
-        # Without contact (only failures) for longer than the call deadline: give up instead of polling forever.
-        deadline = policy.config.deadline
-        return deadline is not None and time.monotonic() - last_contact > deadline
-
-    while True:
+    async def send(_: int) -> httpx.Response:
+        nonlocal iteration
+        req = endpoint_request(
+            _retrieve_future,
+            body=FutureRetrieveRequest(request_id=request_id, allow_metadata_only=allow_metadata_only),
+        )
         headers = {
+            **req["headers"],
             "X-Tinker-Request-Type": spec.request_type,
             "X-Tinker-Request-Iteration": str(iteration),
             "Accept": f"{PROTOBUF}, application/json" if spec.accept_proto else "application/json",
         }
         if iteration == 0 and submit_rtt is not None:
             headers["X-Tinker-Create-Promise-Roundtrip-Time"] = f"{submit_rtt:.6f}"
-        req = endpoint_request(
-            _retrieve_future,
-            body=FutureRetrieveRequest(request_id=request_id, allow_metadata_only=allow_metadata_only),
-        )
-        started = time.monotonic()
         iteration += 1
         try:
-            response = await transport.send_once(
-                req["method"].upper(),
-                req["url"],
-                headers={**req["headers"], **headers},
-                content=req["content"],
-                timeout=POLL_TIMEOUT,
+            return await transport.send_once(
+                req["method"].upper(), req["url"], headers=headers, content=req["content"], timeout=POLL_TIMEOUT
             )
-        except CircuitOpenError as exc:
-            # The server keeps failing: wait for the breaker's next probe, but not forever.
-            if out_of_time():
-                raise
-            await asyncio.sleep(max(exc.retry_in, 0.05))
-            continue
         except APIStatusError as exc:
-            status = exc.status_code
-            if status < 500:
-                last_contact = time.monotonic()
-            if status == 408:
-                bad_requests = 0
-                _notify(observer, decode_json(exc.response))
-                elapsed = time.monotonic() - started
-                if elapsed < _MIN_POLL_INTERVAL:
-                    await asyncio.sleep(_MIN_POLL_INTERVAL - elapsed)
-                continue
-            if status == 410:
+            if exc.status_code == 408:  # not done yet: an answer, not a failure to retry
+                return exc.response
+            if exc.status_code == 410:
                 raise FutureExpiredError(
                     f"Future {request_id} expired on the server (HTTP 410); resubmit the request"
                 ) from exc
-            if status == 402:
-                billing_started = billing_started or time.monotonic()
-                if time.monotonic() - billing_started > policy.config.billing_pause_max:
-                    raise
-                await asyncio.sleep(5.0)
-                continue
-            if status == 429 or status >= 500:
-                if out_of_time():
-                    raise
-                await asyncio.sleep(policy.delay_for(backoffs, exc.response.headers))
-                backoffs += 1
-                continue
-            if status == 400 and bad_requests < _MAX_BAD_REQUESTS and not exc.response.content:
-                bad_requests += 1
-                continue
             raise
-        except APIConnectionError:
-            if out_of_time():
+
+    while True:
+        started = time.monotonic()
+        try:
+            response = await retry_call(send, transport.policy, what=f"poll of {request_id}", in_flight=True)
+        except BadRequestError as exc:
+            # An empty 400 is taken for a glitch and polled again at once, a few times; one with a body is an answer.
+            if exc.response.content or bad_requests >= _MAX_BAD_REQUESTS:
                 raise
-            await asyncio.sleep(policy.backoff(backoffs))
-            backoffs += 1
+            bad_requests += 1
             continue
-        backoffs = 0
-        last_contact = time.monotonic()
-        if spec.accept_proto and PROTOBUF in response.headers.get("content-type", ""):
+        pending = response.status_code == 408
+        if not pending and spec.accept_proto and PROTOBUF in response.headers.get("content-type", ""):
             return spec.parse(response)
         body = decode_json(response)
+        if pending or (isinstance(body, dict) and body.get("type") == "try_again"):
+            bad_requests = 0
+            _notify(observer, body)
+            elapsed = time.monotonic() - started
+            if elapsed < _MIN_POLL_INTERVAL:
+                await asyncio.sleep(_MIN_POLL_INTERVAL - elapsed)
+            continue
         if isinstance(body, dict):
-            if body.get("type") == "try_again":
-                _notify(observer, body)
-                elapsed = time.monotonic() - started
-                if elapsed < _MIN_POLL_INTERVAL:
-                    await asyncio.sleep(_MIN_POLL_INTERVAL - elapsed)
-                continue
             if body.get("status") == "complete_metadata":
                 allow_metadata_only = False
                 continue

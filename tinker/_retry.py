@@ -7,29 +7,45 @@ knobs live in the public :class:`RetryConfig`. Decisions:
   ``x-should-retry: true``. ``x-should-retry: false`` always wins.
 * Not retried: 409. The official SDK retries it, which turns "checkpoint already exists" into a five-minute
   stall; our server uses 409 only for real conflicts.
-* 402 (billing pause): wait and retry until ``billing_pause_max`` seconds have passed, then fail.
+* 402 (billing pause): wait and retry until ``billing_pause_max`` seconds have passed, then fail. The pause
+  has its own limit and does not use up the call's deadline.
+* Open circuit breaker: a new call fails fast; a call that is already retrying, or whose work the server
+  already holds (a polled future), waits for the breaker's next probe if that comes within the deadline.
 * Delay: exponential from ``retry_delay_base`` capped at ``retry_delay_max``, shortened by up to
   ``jitter_factor`` (so synchronized clients spread out); a server ``Retry-After``/``retry-after-ms`` of at
   most 60 s replaces it. No wait ever runs past the call's deadline.
+
+:func:`retry_call` is the one loop that applies these decisions; the transport runs every request through
+it and the futures poller every poll.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import logging
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import httpx
 
-from ._breaker import CircuitBreakerConfig
-from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, TinkerError
+from ._breaker import CircuitBreakerConfig, CircuitOpenError
+from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, BillingError, TinkerError
 
-__all__ = ["RETRYABLE_STATUSES", "RetryConfig", "RetryPolicy", "RetryableError"]
+__all__ = ["RETRYABLE_STATUSES", "RetryConfig", "RetryPolicy", "RetryableError", "retry_call"]
+
+T = TypeVar("T")
+
+logger = logging.getLogger("tinker")
 
 RETRYABLE_STATUSES = frozenset({408, 429}) | frozenset(range(500, 600))
+# How often a billing pause (HTTP 402) asks again.
+_BILLING_WAIT = 5.0
+# An open breaker whose probe is already out says "retry in 0 s": ask again after this, do not spin.
+_PROBE_WAIT = 0.05
 
 
 class RetryableError(TinkerError):
@@ -168,6 +184,58 @@ class RetryPolicy:
         if cfg.deadline is None:
             return None
         return max(0.0, cfg.deadline - (time.monotonic() - started))
+
+
+async def retry_call(
+    attempt: Callable[[int], Awaitable[T]], policy: RetryPolicy, *, what: str, in_flight: bool = False
+) -> T:
+    """Await ``attempt(n)`` for n = 0, 1, ... until one returns; re-raise the last failure when ``policy`` gives up.
+
+    Only API failures (status and connection errors, an open circuit) are retried; anything else ``attempt``
+    raises propagates at once. ``n`` counts the attempts (a billing pause re-sends under the same number).
+    ``what`` names the call in logs. ``in_flight``: the server already holds this call's work, so an open
+    circuit is waited out even on the first attempt.
+    """
+    started = time.monotonic()
+    billing_since: float | None = None
+    n = 0
+    while True:
+        try:
+            return await attempt(n)
+        except CircuitOpenError as exc:
+            left = policy.budget_left(started, n)
+            if (
+                not policy.config.enable_retry_logic
+                or (n == 0 and not in_flight)
+                or (left is not None and left < exc.retry_in)
+            ):
+                raise
+            await asyncio.sleep(max(exc.retry_in, _PROBE_WAIT))
+        except BillingError:
+            paused = time.monotonic()
+            billing_since = paused if billing_since is None else billing_since
+            if paused - billing_since > policy.config.billing_pause_max:
+                raise
+            logger.warning("Billing pause (HTTP 402) on %s; waiting %.0f s", what, _BILLING_WAIT)
+            await asyncio.sleep(_BILLING_WAIT)
+            started += time.monotonic() - paused  # the pause has its own limit: it leaves the deadline alone
+            continue
+        except (APIStatusError, APIConnectionError) as exc:
+            left = policy.budget_left(started, n)
+            if not policy.should_retry_exception(exc) or (left is not None and left <= 0):
+                raise
+            delay = policy.delay_for(n, exc.response.headers if isinstance(exc, APIStatusError) else None)
+            if left is not None:
+                delay = min(delay, left)
+            logger.info("Retrying %s after %s (attempt %d, waiting %.2fs)", what, _describe(exc), n + 1, delay)
+            await asyncio.sleep(delay)
+        n += 1
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, APIStatusError):
+        return f"HTTP {exc.status_code}"
+    return type(exc).__name__
 
 
 def to_api_error(exc: httpx.HTTPError, request: httpx.Request | None) -> APIConnectionError:

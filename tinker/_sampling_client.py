@@ -21,6 +21,7 @@ from tinker_api.models import CreateSamplingSessionRequest, SampleRequest
 import tinker_wire as wire
 
 from . import _convert, _validate
+from ._backcompat import BackcompatClientFuture, install_forwarders
 from ._deprecation import deprecated_async
 from ._exceptions import APIStatusError
 from ._futures import APIFuture, spawn
@@ -34,11 +35,10 @@ from .types.sample_response import SampleResponse
 from .types.sampling_params import SamplingParams
 
 if TYPE_CHECKING:
-    from ._backcompat import BackcompatSamplingClientFuture
     from ._streaming import SampleStream
     from .types.tensor_data import TensorData
 
-__all__ = ["SamplingClient", "create_sampling_client"]
+__all__ = ["BackcompatSamplingClientFuture", "SamplingClient", "create_sampling_client"]
 
 logger = logging.getLogger("tinker")
 
@@ -326,14 +326,15 @@ class SamplingClient:
         reason. Closing the stream cancels the generation. Needs the ``stream_sample`` extension of
         the local server; other servers fall back to a normal ``sample`` (logged once).
         """
-        from ._streaming import SampleStream
+        from ._streaming import SampleStream, StreamSource
 
         params = sampling_params if sampling_params is not None else SamplingParams(max_tokens=16)
         body = self._sample_body(prompt, num_samples, params, False, 0, 0, None, 0, None)
         decode = None
         if tokenizer is not None:
             decode = lambda toks: tokenizer.decode(toks)
-        return SampleStream(self, body, decode)
+        source = StreamSource(self.holder.transport, self._next_seq, lambda request: self._sample(request, 0))
+        return SampleStream(source, body, decode)
 
     def compute_logprobs(
         self, prompt: ModelInput, prompt_logprobs_last_n: int | None = None
@@ -407,6 +408,13 @@ class SamplingClient:
         return self._base_model
 
 
+class BackcompatSamplingClientFuture(BackcompatClientFuture[SamplingClient], SamplingClient):
+    """A future of a :class:`SamplingClient` that can also be used as one (deprecated style)."""
+
+
+install_forwarders(BackcompatSamplingClientFuture, SamplingClient)
+
+
 def _sample_spec(sequence_ids: Sequence[str] | None) -> PollSpec[SampleResponse]:
     def parse(resp: httpx.Response) -> SampleResponse:
         if wire.PROTOBUF in resp.headers.get("content-type", ""):
@@ -425,8 +433,6 @@ def create_sampling_client(
     record_stability_info: bool,
 ) -> BackcompatSamplingClientFuture:
     """Open a sampling session on the server and wrap it in a SamplingClient (as a backcompat future)."""
-    from ._backcompat import BackcompatSamplingClientFuture
-
     if model_path is None and base_model is None:
         raise ValueError("create_sampling_client needs model_path= (a tinker:// sampler path) or base_model=")
     future = SamplingClient.create(

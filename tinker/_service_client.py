@@ -21,7 +21,6 @@ from tinker_api.models import (
     LoadWeightsRequest,
 )
 
-from ._backcompat import BackcompatSamplingClientFuture, BackcompatTrainingClientFuture
 from ._config import ClientSettings
 from ._custom_loss import LossHandle, PerDatumLossFn, encode_graph, trace_loss
 from ._deprecation import deprecated_async, warn_deprecated
@@ -30,9 +29,9 @@ from ._futures import APIFuture, AwaitableConcurrentFuture, spawn
 from ._holder import ClientHolder
 from ._polling import PollSpec, QueueStateLogger, poll_future
 from ._retry import RetryConfig
-from ._sampling_client import create_sampling_client
+from ._sampling_client import BackcompatSamplingClientFuture, create_sampling_client
 from ._telemetry import Telemetry
-from ._training_client import TrainingClient
+from ._training_client import BackcompatTrainingClientFuture, TrainingClient
 from ._transport import decode_json
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ import concurrent.futures
 import logging
 import queue
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Self
 
@@ -24,14 +24,13 @@ from tinker_api.models import SampleRequest
 
 from ._exceptions import APIStatusError, RequestFailedError
 from ._loop import get_loop
-from ._transport import endpoint_request
+from ._transport import Transport, endpoint_request
 from .types import RequestErrorCategory
 
 if TYPE_CHECKING:
-    from ._sampling_client import SamplingClient
     from .types.sample_response import SampleResponse
 
-__all__ = ["SampleStream", "SampleStreamEvent"]
+__all__ = ["SampleStream", "SampleStreamEvent", "StreamSource"]
 
 logger = logging.getLogger("tinker")
 _fallback_logged = threading.Event()
@@ -62,6 +61,21 @@ class SampleStreamEvent:
     stop_reason: str | None = None
     num_tokens: int | None = None
     sequence_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StreamSource:
+    """What a stream needs from its sampling client.
+
+    Attributes:
+        transport: Sends the stream request.
+        next_seq: The client's next request ``seq_id``.
+        sample: The client's plain sampling call, the fallback for servers without the extension.
+    """
+
+    transport: Transport
+    next_seq: Callable[[], int]
+    sample: Callable[[SampleRequest], Awaitable[SampleResponse]]
 
 
 async def _sse_events(lines: AsyncIterator[str]) -> AsyncIterator[tuple[str, str]]:
@@ -106,8 +120,8 @@ class _TextDecoder:
 class SampleStream:
     """Events of one streamed sample request. Iterate once, synchronously or asynchronously."""
 
-    def __init__(self, client: SamplingClient, body: SampleRequest, decode: Callable[[list[int]], str] | None) -> None:
-        self._client = client
+    def __init__(self, source: StreamSource, body: SampleRequest, decode: Callable[[list[int]], str] | None) -> None:
+        self._source = source
         self._body = body
         self._decoder = _TextDecoder(decode) if decode is not None else None
         self._task: concurrent.futures.Future[None] | None = None
@@ -127,8 +141,8 @@ class SampleStream:
         emit(_END)
 
     async def _stream(self, emit: Callable[[Any], None]) -> None:
-        transport = self._client.holder.transport
-        req = endpoint_request(_stream_sample, body=self._body.model_copy(update={"seq_id": self._client._next_seq()}))
+        transport = self._source.transport
+        req = endpoint_request(_stream_sample, body=self._body.model_copy(update={"seq_id": self._source.next_seq()}))
         headers = {**req["headers"], "Accept": "text/event-stream"}
         try:
             async with transport.open_stream("POST", req["url"], headers=headers, content=req["content"]) as resp:
@@ -149,7 +163,7 @@ class SampleStream:
             if not _fallback_logged.is_set():
                 _fallback_logged.set()
                 logger.info("Server has no stream_sample endpoint (HTTP %d); falling back to sample()", exc.status_code)
-            result = await self._client._sample(self._body, 0)
+            result = await self._source.sample(self._body)
             for ev in self._events_from_result(result):
                 emit(ev)
 

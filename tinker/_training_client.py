@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
-import numpy as np
 from tinker_api.api.training import forward_backward as _forward_backward
 from tinker_api.api.training import optim_step as _optim_step
 from tinker_api.api.weights import load_weights as _load_weights
@@ -30,17 +29,18 @@ from tinker_api.models import (
 import tinker_wire as wire
 
 from . import _convert, _validate
+from ._backcompat import BackcompatClientFuture, install_forwarders
 from ._chunking import merge_outputs, split_batch
 from ._deprecation import deprecated_async, warn_deprecated
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder
 from ._ordering import SeqCounter, TurnGate
 from ._polling import PollSpec, QueueStateLogger, poll_future
+from ._surrogate import CustomLossFnV1, custom_loss_output, forward_batch, linear_surrogate
 from ._telemetry import Telemetry
 from ._transport import decode_json
 from .types.datum import Datum
 from .types.forward_backward_output import ForwardBackwardOutput
-from .types.tensor_data import TensorData
 
 if TYPE_CHECKING:
     from tinker_api.models import (
@@ -50,15 +50,13 @@ if TYPE_CHECKING:
         SaveWeightsResponse,
     )
 
-    from ._backcompat import BackcompatSamplingClientFuture
     from ._retry import RetryConfig
+    from ._sampling_client import BackcompatSamplingClientFuture
     from .types.optimizer import AdamParams
 
-__all__ = ["CustomLossFnV1", "TrainingClient"]
+__all__ = ["BackcompatTrainingClientFuture", "CustomLossFnV1", "TrainingClient"]
 
 logger = logging.getLogger("tinker")
-
-CustomLossFnV1 = Callable[[list[Datum], list[Any]], tuple[Any, dict[str, float]]]
 
 
 def _fbo_spec(request_type: str) -> PollSpec[ForwardBackwardOutput]:
@@ -241,23 +239,7 @@ class TrainingClient:
             raise TypeError(f"loss_fn must be a callable (data, logprobs) -> (loss, metrics), got {loss_fn!r}")
         if importlib.util.find_spec("torch") is None:  # found out only after the forward pass otherwise
             raise ImportError("forward_backward_custom needs torch: pip install 'tinker-oss[torch]'")
-        datums = _as_datums(data)
-        forward_data = []
-        for i, d in enumerate(datums):
-            if "target_tokens" not in d.loss_fn_inputs:
-                raise ValueError(f"data[{i}].loss_fn_inputs needs 'target_tokens' for forward_backward_custom")
-            targets = d.loss_fn_inputs["target_tokens"]
-            weights = d.loss_fn_inputs.get("weights")
-            if weights is None:
-                weights = TensorData(np.zeros(targets.to_numpy().shape, dtype=np.float32), dtype="float32")
-            forward_data.append(
-                Datum(
-                    model_input=d.model_input,
-                    loss_fn_inputs={"target_tokens": targets, "weights": weights},
-                    model_input_spans=d.model_input_spans,
-                    loss_fn_input_spans=d.loss_fn_input_spans,
-                )
-            )
+        forward_data = forward_batch(_as_datums(data))
         forward_chunks, _ = self._prepare_batch(forward_data, "cross_entropy", None)
         n = len(forward_chunks)
         # Reserve forward and backward ids now so later calls cannot slip in between.
@@ -267,7 +249,7 @@ class TrainingClient:
         async def run() -> ForwardBackwardOutput:
             try:
                 fwd = await forward_future.result_async()
-                linear_data, loss_value, user_metrics = _custom_loss_surrogate(forward_data, fwd, loss_fn)
+                linear_data, loss_value, user_metrics = linear_surrogate(forward_data, fwd, loss_fn)
                 backward_chunks, _ = self._prepare_batch(linear_data, "cross_entropy", None)
                 if len(backward_chunks) != n:  # same inputs and shapes as the forward pass: cannot differ
                     raise RuntimeError(
@@ -278,14 +260,7 @@ class TrainingClient:
                 await self._gate.release(first + n, n)
                 raise
             out = await self._run_chunks(backward_chunks, first + n, "cross_entropy", None, False)
-            metrics = dict(out.metrics)
-            if "loss:sum" in metrics:
-                metrics["surrogate_loss:sum"] = metrics.pop("loss:sum")
-            metrics["loss:sum"] = loss_value
-            metrics.update(user_metrics)
-            return ForwardBackwardOutput(
-                loss_fn_output_type=out.loss_fn_output_type, loss_fn_outputs=out.loss_fn_outputs, metrics=metrics
-            )
+            return custom_loss_output(out, loss_value, user_metrics)
 
         return spawn(run())
 
@@ -438,8 +413,7 @@ class TrainingClient:
         kind: str = "snapshot",
     ) -> BackcompatSamplingClientFuture:
         """Snapshot the current weights (ephemerally) and return a sampling client for them."""
-        from ._backcompat import BackcompatSamplingClientFuture
-        from ._sampling_client import SamplingClient
+        from ._sampling_client import BackcompatSamplingClientFuture, SamplingClient
 
         if name is not None:
             warnings.warn(
@@ -578,36 +552,8 @@ class TrainingClient:
         return await self.save_weights_and_get_sampling_client(name, retry_config, record_stability_info, kind)
 
 
-def _custom_loss_surrogate(
-    data: list[Datum], fwd: ForwardBackwardOutput, loss_fn: CustomLossFnV1
-) -> tuple[list[Datum], float, dict[str, float]]:
-    """Run the user's loss on the forward logprobs; return datums whose cross-entropy has the same gradient."""
-    try:
-        import torch
-    except ImportError:
-        raise ImportError("forward_backward_custom needs torch: pip install 'tinker-oss[torch]'") from None
+class BackcompatTrainingClientFuture(BackcompatClientFuture[TrainingClient], TrainingClient):
+    """A future of a :class:`TrainingClient` that can also be used as one (deprecated style)."""
 
-    logprobs = []
-    for i, out in enumerate(fwd.loss_fn_outputs):
-        if "logprobs" not in out:
-            raise ValueError(f"forward pass returned no 'logprobs' for datum {i}")
-        arr = out["logprobs"].to_numpy()
-        logprobs.append(torch.tensor(arr, dtype=torch.float32, requires_grad=True))
-    loss, metrics = loss_fn(data, logprobs)
-    if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
-        raise ValueError("the custom loss function must return (scalar torch.Tensor, dict of metrics)")
-    loss.backward()
-    linear = []
-    for i, (d, lp) in enumerate(zip(data, logprobs)):
-        if lp.grad is None:
-            raise ValueError(f"the custom loss does not depend on the logprobs of datum {i}")
-        weights = TensorData((-lp.grad).detach().numpy().astype("float32"), dtype="float32")
-        linear.append(
-            Datum(
-                model_input=d.model_input,
-                loss_fn_inputs={"target_tokens": d.loss_fn_inputs["target_tokens"], "weights": weights},
-                model_input_spans=d.model_input_spans,
-                loss_fn_input_spans=d.loss_fn_input_spans,
-            )
-        )
-    return linear, float(loss.detach()), {k: float(v) for k, v in (metrics or {}).items()}
+
+install_forwarders(BackcompatTrainingClientFuture, TrainingClient)

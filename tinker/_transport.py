@@ -2,8 +2,8 @@
 
 Every request the SDK makes goes through :class:`Transport.request`: it owns the ``httpx.AsyncClient``
 (explicit timeouts and pool limits), sets the credential header, encodes JSON with orjson, applies the one
-:class:`~tinker._retry.RetryPolicy`, maps failures onto the exception tree and logs with credentials
-redacted.
+:class:`~tinker._retry.RetryPolicy` through the one retry loop (:func:`~tinker._retry.retry_call`), maps failures
+onto the exception tree and logs with credentials redacted.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import orjson
 
 import tinker_wire as wire
 
-from ._breaker import BreakerRegistry, CircuitOpenError
+from ._breaker import BreakerRegistry
 from ._config import ClientSettings, redact_headers
-from ._exceptions import APIConnectionError, APIStatusError, status_error_for
-from ._retry import RetryPolicy, to_api_error
+from ._exceptions import APIStatusError, status_error_for
+from ._retry import RetryPolicy, retry_call, to_api_error
 
 __all__ = ["Transport", "decode_json", "endpoint_request"]
 
@@ -244,54 +244,17 @@ class Transport:
         retry: bool,
         policy: RetryPolicy | None,
     ) -> httpx.Response:
-        pol = policy or self.policy
         hdrs = dict(headers or {})
         if method.upper() != "GET" and not any(k.lower() == "x-idempotency-key" for k in hdrs):
             hdrs["X-Idempotency-Key"] = f"tinker-retry-{uuid.uuid4()}"
-        started = time.monotonic()
-        billing_started: float | None = None
-        attempt = 0
-        while True:
-            hdrs["x-stainless-retry-count"] = str(attempt)
-            try:
-                return await self.send_once(method, url, headers=hdrs, content=content, params=params, timeout=timeout)
-            except CircuitOpenError as exc:
-                # A new call fails fast; a call that is already retrying waits for the next probe.
-                left = pol.budget_left(started, attempt)
-                if not retry or attempt == 0 or (left is not None and left < exc.retry_in):
-                    raise
-                await asyncio.sleep(max(exc.retry_in, 0.01))
-                attempt += 1
-                continue
-            except (APIStatusError, APIConnectionError) as exc:
-                if not retry:
-                    raise
-                resp_headers = exc.response.headers if isinstance(exc, APIStatusError) else None
-                if isinstance(exc, APIStatusError) and exc.status_code == 402:
-                    billing_started = billing_started or time.monotonic()
-                    if time.monotonic() - billing_started > pol.config.billing_pause_max:
-                        raise
-                    logger.warning("Billing pause (HTTP 402) on %s %s; waiting 5 s", method, url)
-                    await asyncio.sleep(5.0)
-                    continue
-                if not pol.should_retry_exception(exc):
-                    raise
-                left = pol.budget_left(started, attempt)
-                if left is not None and left <= 0:
-                    raise
-                delay = pol.delay_for(attempt, resp_headers)
-                if left is not None:
-                    delay = min(delay, left)
-                logger.info(
-                    "Retrying %s %s after %s (attempt %d, waiting %.2fs)",
-                    method,
-                    url,
-                    _describe(exc),
-                    attempt + 1,
-                    delay,
-                )
-                await asyncio.sleep(delay)
-                attempt += 1
+
+        async def attempt(n: int) -> httpx.Response:
+            hdrs["x-stainless-retry-count"] = str(n)
+            return await self.send_once(method, url, headers=hdrs, content=content, params=params, timeout=timeout)
+
+        if not retry:
+            return await attempt(0)
+        return await retry_call(attempt, policy or self.policy, what=f"{method} {url}")
 
     async def call(
         self,
@@ -321,9 +284,3 @@ class Transport:
         return (
             f"<Transport base_url={self.settings.base_url!r} headers={redact_headers(self.settings.default_headers)}>"
         )
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, APIStatusError):
-        return f"HTTP {exc.status_code}"
-    return type(exc).__name__

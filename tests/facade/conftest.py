@@ -54,14 +54,14 @@ def rest(server: FakeServer) -> Any:
 
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> SleepRecorder:
-    """Record (and skip) the waits of the poller, the transport and the sampling client."""
+    """Record (and skip) the waits of the retry loop, the poller and the sampling client."""
     import tinker._polling
+    import tinker._retry
     import tinker._sampling_client
-    import tinker._transport
 
     rec = SleepRecorder()
     proxy = rec.proxy()
-    for mod in (tinker._polling, tinker._transport, tinker._sampling_client):
+    for mod in (tinker._retry, tinker._polling, tinker._sampling_client):
         monkeypatch.setattr(mod, "asyncio", proxy)
     return rec
 

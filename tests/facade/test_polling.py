@@ -204,6 +204,55 @@ def test_other_4xx_raise_the_mapped_status_error(server: FakeServer, code, cls) 
     assert len(server.op_calls("retrieve_future")) == 1
 
 
+def test_bare_400_budget_is_reset_by_try_again(server: FakeServer) -> None:
+    """try_again is the same "not yet" answer as a 408 (http-api.md §5): the poller used to reset the empty-400
+    count on a 408 only, so three empty 400s, a try_again and one more empty 400 failed the call."""
+    assert _poll(server, [bare(400)] * 3 + [{"type": "try_again"}] + [bare(400)]) == RESULT
+
+
+@pytest.mark.parametrize(
+    "config, reply, polls",
+    [
+        ({"enable_retry_logic": False}, status(503), 1),
+        ({}, status(503, x_should_retry="false"), 1),
+        ({"max_attempts": 2}, status(503), 2),
+    ],
+)
+def test_failed_polls_follow_the_retry_policy(server: FakeServer, sleeps, config, reply, polls) -> None:
+    """Regression: the poller had its own retry loop that retried 429/5xx and connection errors whatever the
+    policy said; RetryConfig.enable_retry_logic, max_attempts and the server's x-should-retry were ignored.
+    Polls now run through the one retry loop, like every other request."""
+    cfg = RetryConfig(retry_delay_base=0.001, retry_delay_max=0.01, **config)
+    with pytest.raises(tinker.InternalServerError):
+        _poll(server, [reply] * 3, retry_config=cfg)
+    assert len(server.op_calls("retrieve_future")) == polls
+
+
+def test_a_permanent_429_storm_on_polls_ends_at_the_retry_deadline(server: FakeServer, sleeps) -> None:
+    """Regression: the poller counted every answer below 500 as contact with the server, 429 included, so a
+    permanent 429 storm on retrieve_future polled forever although RetryConfig.deadline bounds the time spent
+    retrying (as it does for a 429 storm on asample). A 429 is a failure to retry, like a 5xx."""
+    cfg = RetryConfig(retry_delay_base=0.001, retry_delay_max=0.01, deadline=0.2)
+    with pytest.raises(tinker.RateLimitError):
+        _poll(server, [status(429)] * 100_000, retry_config=cfg)
+
+
+def test_an_open_circuit_whose_probe_comes_too_late_fails_the_poll_at_once(server: FakeServer, sleeps) -> None:
+    """Regression: the poller waited out an open breaker's whole recovery_timeout (here 30 s) before it
+    looked at its deadline (1 s), so it failed 29 s late. Like a request, it now fails at once when the next
+    probe comes after the deadline: no wait runs past it."""
+    cfg = RetryConfig(
+        retry_delay_base=0.001,
+        retry_delay_max=0.01,
+        deadline=1.0,
+        circuit_breaker=tinker.CircuitBreakerConfig(failure_threshold=2, recovery_timeout=30.0),
+    )
+    with pytest.raises(tinker.CircuitOpenError):
+        _poll(server, [status(503)] * 10, retry_config=cfg)
+    assert len(server.op_calls("retrieve_future")) == 2
+    assert max(sleeps.delays) <= 1.0
+
+
 @pytest.mark.parametrize(
     "error", [httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("reset")]
 )

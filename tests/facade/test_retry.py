@@ -254,6 +254,18 @@ def test_402_gives_up_after_billing_pause_max(server: FakeServer, sleeps) -> Non
     assert isinstance(exc, tinker.BillingError)
 
 
+def test_a_billing_pause_does_not_use_up_the_retry_deadline(server: FakeServer, monkeypatch) -> None:
+    """Regression: the transport counted the time spent waiting out a 402 against RetryConfig.deadline, so
+    the first 5xx after a billing pause longer than the deadline failed at once (the poller's loop did not).
+    The pause has its own limit, billing_pause_max."""
+    import tinker._retry as retry
+
+    monkeypatch.setattr(retry, "_BILLING_WAIT", 0.2)
+    server.script(URL, status(402), status(503))
+    (resp,) = _send(server, RetryConfig(retry_delay_base=0.001, retry_delay_max=0.01, deadline=0.1))
+    assert resp.status_code == 200 and _n(server) == 3
+
+
 # ------------------------------------------------------------------ idempotency key and headers
 
 

@@ -1,5 +1,5 @@
 """Official deep import path ``tinker.lib.public_interfaces.backcompat_training_client_future``."""
 
-from ..._backcompat import BackcompatTrainingClientFuture
+from ..._training_client import BackcompatTrainingClientFuture
 
 __all__ = ["BackcompatTrainingClientFuture"]
