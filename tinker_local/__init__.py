@@ -23,7 +23,7 @@ __all__ = ["LocalServer", "ModelSpec", "ServerConfig", "create_app", "main", "pa
 
 def __getattr__(name: str) -> Any:
     if name == "create_app":
-        from ._app import create_app
+        from .http import create_app
 
         return create_app
     if name == "LocalServer":

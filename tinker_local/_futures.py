@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import _wire as wire
+import tinker_wire as wire
+
 from ._tenancy import CURRENT_OWNER, visible
 
 __all__ = ["DONE", "FAILED", "PENDING", "RUNNING", "FutureRec", "FutureStore"]

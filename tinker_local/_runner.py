@@ -138,7 +138,7 @@ class LocalServer:
     def start(self) -> LocalServer:
         if self._thread is not None:
             return self
-        from ._app import create_app
+        from .http import create_app
 
         self.config.check_exposure()
         self._sock = _bind(self.config.host, self.config.port)
@@ -182,7 +182,7 @@ def serve(
     log_level: str = "info",
 ) -> int:
     """Run the server in the foreground until interrupted; prints the base URL once healthy."""
-    from ._app import create_app
+    from .http import create_app
 
     out = out or sys.stdout
     config.check_exposure()

@@ -134,7 +134,7 @@ def eval_loss(run: Any) -> float:
 
 def server_model(server: Any, model_id: str) -> Any:
     """The live engine model behind ``model_id`` in a LocalServer (its ``step`` counts optimizer steps)."""
-    lm = server.service.models[model_id]
+    lm = server.service.state.models[model_id]
     assert lm.model is not None, f"model {model_id} is {lm.status}"
     return lm.model
 

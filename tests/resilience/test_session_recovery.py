@@ -79,7 +79,7 @@ def test_rejected_heartbeat_loses_the_session_and_the_next_client_starts_a_new_o
         assert training.model_id.startswith(new)
         assert any("was lost" in m and new in m for m in tinker_log.messages(logging.WARNING))
         # the new session is kept alive, and the server sees it
-        assert wait_until(lambda: server.service.store.sessions[new].heartbeat_count >= 2, 3.0)
+        assert wait_until(lambda: server.service.state.store.sessions[new].heartbeat_count >= 2, 3.0)
         out = second.sample(PROMPT, 1, params(1)).result(timeout=30)
         assert len(out.sequences[0].tokens) == 6
     finally:
@@ -176,7 +176,10 @@ def test_session_survives_a_server_restart(tmp_path: Any, fast_heartbeat: None) 
         first.stop()
         second = start_server(port=port, state_dir=state, retrieve_timeout_s=1.0)
         assert wait_until(
-            lambda: old in second.service.store.sessions and second.service.store.sessions[old].heartbeat_count >= 2,
+            lambda: (
+                old in second.service.state.store.sessions
+                and second.service.state.store.sessions[old].heartbeat_count >= 2
+            ),
             5.0,
         )
         sampler = service.create_sampling_client(base_model=BASE_MODEL).result(timeout=30)

@@ -54,8 +54,8 @@ def _tokens(events: list[Any], index: int = 0) -> list[int]:
 
 def _sampled_tokens(service: Any) -> int:
     """Tokens the server booked as sampled (it books a stream's tokens when the stream ends)."""
-    with service.store.lock:
-        return sum(v["tokens"] for k, v in service.store.usage.items() if k.endswith("|sampling_sample"))
+    with service.state.store.lock:
+        return sum(v["tokens"] for k, v in service.state.store.usage.items() if k.endswith("|sampling_sample"))
 
 
 def test_events_arrive_incrementally(sampler: Any) -> None:
@@ -153,7 +153,7 @@ def test_stopping_early_cancels_the_generation_on_the_server(slow_server: Any, s
     assert len(seen) == 2
     # The server's stream thread ends (and books its usage) long before the 20 tokens would be done.
     assert wait_until(
-        lambda: not service._stream_threads and _sampled_tokens(service) > before, TOKENS * DELAY * 0.5
+        lambda: not service.state.stream_threads and _sampled_tokens(service) > before, TOKENS * DELAY * 0.5
     ), "the server kept generating after the client went away"
     assert time.monotonic() - started < TOKENS * DELAY * 0.75
     generated = _sampled_tokens(service) - before

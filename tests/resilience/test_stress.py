@@ -204,8 +204,8 @@ def test_server_releases_per_request_bookkeeping_of_expired_samples() -> None:
             assert all(f.exception() is None for f in futures)
             time.sleep(0.4)  # past future_ttl_s: every result was delivered and has expired
             sampler.sample(_prompt(0), 1, params).result(timeout=30)  # a request runs the janitor
-            rec = srv.service.samplers[sampler.sampling_session_id]
-            assert wait_until(lambda: len(srv.service.futures.all()) <= 5, 2.0), "futures were not swept"
+            rec = srv.service.state.samplers[sampler.sampling_session_id]
+            assert wait_until(lambda: len(srv.service.state.futures.all()) <= 5, 2.0), "futures were not swept"
             assert len(rec.seqs) <= 30 and len(rec.events) <= 30, (len(rec.seqs), len(rec.events))
         finally:
             close_quietly(service)

@@ -100,7 +100,7 @@ def test_read_body_stops_at_the_cap_and_charges_the_budget_as_bytes_arrive():
     import asyncio
 
     from tinker_local._errors import ApiError
-    from tinker_local._limits import BodyBudget, read_body
+    from tinker_local.http.limits import BodyBudget, read_body
 
     consumed = 0
 

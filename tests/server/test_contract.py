@@ -125,9 +125,9 @@ def _actually_valid(case, response) -> bool:
     still reports the case as negative. Such requests are checked with the server's own validators.
     """
     from tinker_local._errors import ApiError
-    from tinker_local._spec import load_spec
+    from tinker_local.http.contract import load_contract
 
-    op = load_spec().operations[case.operation.definition.raw["operationId"]]
+    op = load_contract().operations[case.operation.definition.raw["operationId"]]
     req = response.request
     if not req.headers.get("X-API-Key"):
         return False

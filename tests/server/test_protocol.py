@@ -218,7 +218,7 @@ def test_out_of_order_chunks_run_in_seq_order():
             assert r2["metrics"]["step"] == 1.0
             # the forward ran after the optimizer step, so it sees updated weights
             assert r3["metrics"]["loss:sum"] < r1["metrics"]["loss:sum"]
-            recs = [srv.service.futures.get(f["request_id"]) for f in (f1, f2, f3)]
+            recs = [srv.service.state.futures.get(f["request_id"]) for f in (f1, f2, f3)]
             starts = [r.started_at for r in recs]
             assert starts == sorted(starts)
 
@@ -388,9 +388,9 @@ def test_stream_sample_is_incremental_and_cancellable():
                     if line.startswith("data: "):
                         break
             deadline = time.monotonic() + 5
-            while srv.service._stream_threads and time.monotonic() < deadline:
+            while srv.service.state.stream_threads and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert not srv.service._stream_threads
+            assert not srv.service.state.stream_threads
 
 
 def test_stream_sample_errors_before_streaming(api):

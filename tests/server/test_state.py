@@ -126,7 +126,7 @@ def test_checkpoint_rest_operations(api, server):
     assert httpx.get(tampered).status_code == 404
 
     # expired checkpoints vanish from lists and cannot be loaded
-    rec = server.service.store.checkpoints[(mid, "weights", "keep")]
+    rec = server.service.state.store.checkpoints[(mid, "weights", "keep")]
     rec.expires_at = time.time() - 1
     assert api.c.get(f"/api/v1/training_runs/{mid}/checkpoints").json()["checkpoints"] == []
     sid = mid.split(":")[0]
@@ -257,7 +257,7 @@ def test_restart_with_state_dir_reloads_runs_and_checkpoints(tmp_path):
 
 def test_temporary_state_dir_is_removed():
     with LocalServer() as srv:
-        root = srv.service.store.root
+        root = srv.service.state.store.root
         assert root.is_dir()
     assert not root.exists()
 

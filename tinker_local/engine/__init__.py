@@ -84,7 +84,7 @@ from many threads at once.
 from ._blas import apply_default_blas_threads, set_blas_threads
 from ._checkpoint import read_adapter_config
 from ._errors import EngineInputError
-from ._losses import LOSS_NAMES, LOSSES
+from ._losses import LOSS_NAMES, LOSSES, get_loss
 from ._losses import __doc__ as LOSSES_DOC
 from ._model import BUILTIN_MODEL, BaseModel, LoraConfig, ModelConfig, ModelRegistry
 from ._optim import AdamConfig
@@ -109,7 +109,7 @@ from ._tokenizer import (
     builtin_tokenizer,
     builtin_tokenizer_json,
 )
-from ._trainable import Datum, ForwardResult, SamplerWeights, TrainableModel
+from ._trainable import Batch, Datum, ForwardResult, SamplerWeights, TrainableModel, prepare_batch
 
 Sequence = SampledSequence  # the name used in the design brief (not in __all__: would shadow typing.Sequence)
 
@@ -126,6 +126,7 @@ __all__ = [
     "PAD_ID",
     "AdamConfig",
     "BaseModel",
+    "Batch",
     "Datum",
     "DoneEvent",
     "EngineInputError",
@@ -145,6 +146,8 @@ __all__ = [
     "builtin_encode",
     "builtin_tokenizer",
     "builtin_tokenizer_json",
+    "get_loss",
+    "prepare_batch",
     "read_adapter_config",
     "sample",
     "sample_stream",

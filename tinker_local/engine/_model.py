@@ -165,7 +165,7 @@ class ModelRegistry:
 
     def __init__(self, config: ModelConfig | None = None) -> None:
         self._config = config or ModelConfig()
-        self._specs: dict[str, tuple[int, tuple[int, ...], int | None]] = {}
+        self._served: dict[str, tuple[int, tuple[int, ...], int | None]] = {}
         self._cache: dict[tuple[str, str], BaseModel] = {}
         self._lock = threading.Lock()
         self.register(BUILTIN_MODEL, BUILTIN_VOCAB_SIZE, eos_token_ids=(EOS_ID,), bos_token_id=BOS_ID)
@@ -185,35 +185,35 @@ class ModelRegistry:
         for t in eos + ((bos_token_id,) if bos_token_id is not None else ()):
             if not 0 <= t < vocab_size:
                 raise EngineInputError(f"eos_token_ids/bos_token_id: token {t} outside vocab [0, {vocab_size})")
-        spec = (int(vocab_size), eos, bos_token_id)
+        served = (int(vocab_size), eos, bos_token_id)
         with self._lock:
-            old = self._specs.get(name)
-            if old is not None and old != spec:
+            old = self._served.get(name)
+            if old is not None and old != served:
                 raise EngineInputError(
                     f"name: model {name!r} is already registered with vocab_size={old[0]}, eos_token_ids={old[1]}"
                 )
-            self._specs[name] = spec
+            self._served[name] = served
 
     def names(self) -> list[str]:
         with self._lock:
-            return sorted(self._specs)
+            return sorted(self._served)
 
     def __contains__(self, name: object) -> bool:
         with self._lock:
-            return name in self._specs
+            return name in self._served
 
     def get(self, name: str, dtype: type | np.dtype = np.float32) -> BaseModel:
         dt = np.dtype(dtype)
         with self._lock:
-            spec = self._specs.get(name)
-            if spec is None:
-                raise EngineInputError(f"base_model: unknown model {name!r}; registered: {sorted(self._specs)}")
+            served = self._served.get(name)
+            if served is None:
+                raise EngineInputError(f"base_model: unknown model {name!r}; registered: {sorted(self._served)}")
             key = (name, dt.str)
             m = self._cache.get(key)
             if m is None:
                 f32 = self._cache.get((name, np.dtype(np.float32).str))
                 if f32 is None:
-                    f32 = BaseModel(name, spec[0], config=self._config, eos_token_ids=spec[1], bos_token_id=spec[2])
+                    f32 = BaseModel(name, served[0], config=self._config, eos_token_ids=served[1], bos_token_id=served[2])
                     self._cache[(name, f32.dtype.str)] = f32
                 m = f32.astype(dt)
                 self._cache[key] = m

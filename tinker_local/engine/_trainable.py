@@ -14,7 +14,7 @@ import numpy as np
 
 from ._checkpoint import load_adapter_dir, read_adapter_config, save_adapter_dir
 from ._errors import EngineInputError
-from ._losses import compute_loss, get_loss, resolve_config, validate_inputs
+from ._losses import LossSpec, compute_loss, get_loss, resolve_config, validate_inputs
 from ._model import (
     _PARALLEL_MIN,
     UNEMBED_MODULE,
@@ -155,6 +155,45 @@ def _buckets(lengths: list[int], n_heads: int) -> list[list[int]]:
     return groups
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Datums checked against one base model and loss: what ``TrainableModel.run`` executes."""
+
+    base: BaseModel
+    loss: LossSpec
+    loss_config: dict[str, float]
+    items: list[_Prepared]
+
+
+def prepare_batch(
+    base: BaseModel,
+    datums: Sequence[Datum],
+    loss: str | LossSpec,
+    loss_fn_config: Mapping[str, Any] | None = None,
+    *,
+    where: str = "datums",
+    tokens_field: str = "tokens",
+) -> Batch:
+    """Check every datum (token ids, context length, the loss's inputs) before anything runs; errors name
+    ``<where>[i].<field>``. Depends only on the base model, so it needs no lock on a live model."""
+    loss_def = get_loss(loss) if isinstance(loss, str) else loss
+    lcfg = resolve_config(loss_def, loss_fn_config)
+    if isinstance(datums, (str, bytes)) or not isinstance(datums, Sequence):
+        raise EngineInputError(f"{where}: expected a list of Datum, got {type(datums).__name__}")
+    if len(datums) == 0:
+        raise EngineInputError(f"{where}: expected at least one datum, got 0")
+    cfg = base.config
+    items = []
+    for i, d in enumerate(datums):
+        at = f"{where}[{i}]"
+        if not hasattr(d, "tokens") or not hasattr(d, "loss_fn_inputs"):
+            raise EngineInputError(f"{at}: expected a Datum, got {type(d).__name__}")
+        tokens = check_tokens(d.tokens, base.vocab_size, cfg.context_length, f"{at}.{tokens_field}")
+        targets, one_d, inputs = validate_inputs(loss_def, d.loss_fn_inputs, len(tokens), base.vocab_size, at)
+        items.append(_Prepared(i, tokens, targets, one_d, inputs))
+    return Batch(base, loss_def, lcfg, items)
+
+
 class TrainableModel:
     """A LoRA adapter on a frozen base model, with summed gradient accumulation and AdamW.
 
@@ -184,35 +223,24 @@ class TrainableModel:
         self, datums: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, Any] | None = None
     ) -> ForwardResult:
         """Outputs and metrics of ``loss_fn`` without touching gradients."""
-        return self._run(datums, loss_fn, loss_fn_config, backward=False)
+        return self._run(prepare_batch(self.base, datums, loss_fn, loss_fn_config), backward=False)
 
     def forward_backward(
         self, datums: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, Any] | None = None
     ) -> ForwardResult:
         """Like ``forward``, and adds d(Σ loss)/d(params) to the accumulated gradients."""
-        return self._run(datums, loss_fn, loss_fn_config, backward=True)
+        return self._run(prepare_batch(self.base, datums, loss_fn, loss_fn_config), backward=True)
 
-    def _prepare(self, datums: Sequence[Datum], spec) -> list[_Prepared]:
-        if isinstance(datums, (str, bytes)) or not isinstance(datums, Sequence):
-            raise EngineInputError(f"datums: expected a list of Datum, got {type(datums).__name__}")
-        if len(datums) == 0:
-            raise EngineInputError("datums: expected at least one datum, got 0")
-        cfg = self.base.config
-        out = []
-        for i, d in enumerate(datums):
-            where = f"datums[{i}]"
-            if not hasattr(d, "tokens") or not hasattr(d, "loss_fn_inputs"):
-                raise EngineInputError(f"{where}: expected a Datum, got {type(d).__name__}")
-            tokens = check_tokens(d.tokens, self.base.vocab_size, cfg.context_length, f"{where}.tokens")
-            targets, one_d, inputs = validate_inputs(spec, d.loss_fn_inputs, len(tokens), self.base.vocab_size, where)
-            out.append(_Prepared(i, tokens, targets, one_d, inputs))
-        return out
+    def run(self, batch: Batch, *, backward: bool) -> ForwardResult:
+        """Run a batch prepared by :func:`prepare_batch` (checked once, on the request path)."""
+        if batch.base is not self.base:
+            raise EngineInputError(
+                f"datums: the batch was prepared for base model {batch.base.name!r}, this model is {self.base.name!r}"
+            )
+        return self._run(batch, backward)
 
-    def _run(self, datums, loss_fn, loss_fn_config, backward: bool) -> ForwardResult:
-        spec = get_loss(loss_fn)
-        lcfg = resolve_config(spec, loss_fn_config)
-        prepared = self._prepare(datums, spec)
-
+    def _run(self, batch: Batch, backward: bool) -> ForwardResult:
+        prepared, loss_def, lcfg = batch.items, batch.loss, batch.loss_config
         base = self.base
         net = _Net(base, self.params, self.lora.scale)
         outputs: list[dict[str, np.ndarray] | None] = [None] * len(prepared)
@@ -222,7 +250,7 @@ class TrainableModel:
             groups = [groups[0][0::2], groups[0][1::2]]  # two balanced halves for the 2 threads
 
         def run_group(group: list[int]):
-            return self._run_group(net, [prepared[i] for i in group], spec, lcfg, backward, outputs)
+            return self._run_group(net, [prepared[i] for i in group], loss_def, lcfg, backward, outputs)
 
         if len(groups) >= 2 and work >= _PARALLEL_MIN:
             # two groups at a time on the engine's 2 threads; results are combined in group order
@@ -284,7 +312,7 @@ class TrainableModel:
             acc[...] = total[k]
         self.pending_datums += n_datums
 
-    def _run_group(self, net, items, spec, lcfg, backward, outputs):
+    def _run_group(self, net, items, loss_def, lcfg, backward, outputs):
         """Forward (and backward) of one right-padded batch.  Returns (grads | None, loss sum)."""
         base = self.base
         dt = base.dtype
@@ -336,7 +364,7 @@ class TrainableModel:
         for p in items:
             n, K = p.targets.shape
             lp = ent_lp[e : e + n * K].reshape(n, K)
-            loss, g = compute_loss(spec, lp.astype(np.float64), p.inputs, lcfg)
+            loss, g = compute_loss(loss_def, lp.astype(np.float64), p.inputs, lcfg)
             if backward:
                 ent_grad[e : e + n * K] = g.reshape(-1)
             e += n * K

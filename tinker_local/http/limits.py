@@ -7,8 +7,9 @@ import threading
 import zlib
 from collections.abc import AsyncIterator
 
-from . import _wire as wire
-from ._errors import ApiError
+import tinker_wire as wire
+
+from .._errors import ApiError
 
 __all__ = ["BodyBudget", "Reservation", "read_body"]
 

@@ -1,4 +1,5 @@
-"""The contract (``tinker_api/openapi.json``) as request validators, one per operation.
+"""The contract (``tinker_api/openapi.json``): every operation's method, path, parameters and request
+validators.
 
 Every JSON body, path, query and header parameter is checked against the operation's schema
 with ``jsonschema_rs`` (formats included); a violation becomes a 422 whose ``detail`` names the
@@ -16,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._errors import ApiError
+from .._errors import ApiError
 
-__all__ = ["Operation", "load_spec", "spec_document"]
+__all__ = ["Contract", "Operation", "contract_document", "load_contract"]
 
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -26,7 +27,7 @@ _MAX_MSG = 300
 
 
 @functools.lru_cache(maxsize=1)
-def spec_document() -> dict[str, Any]:
+def contract_document() -> dict[str, Any]:
     """The OpenAPI document shipped inside the generated ``tinker_api`` package."""
     text = (importlib.resources.files("tinker_api") / "openapi.json").read_text(encoding="utf-8")
     return json.loads(text)
@@ -65,8 +66,10 @@ class Operation:
     statuses: frozenset[str]
     body_required: bool
     has_json_body: bool
+    #: the request body's media types (e.g. application/json, application/x-protobuf)
+    body_media_types: frozenset[str] = frozenset()
     params: list[Param] = field(default_factory=list)
-    _spec: Spec | None = None
+    _contract: Contract | None = None
 
     def documents(self, status: int) -> bool:
         return str(status) in self.statuses or (status >= 500 and "5XX" in self.statuses)
@@ -94,8 +97,8 @@ class Operation:
         return self.pick_status(*chains.get(preferred, (preferred, 400, 422, 404)))
 
     def validate_body(self, body: Any) -> None:
-        assert self._spec is not None
-        self._spec.check(f"#/x-ops/{self.operation_id}/body", body, "body")
+        assert self._contract is not None
+        self._contract.check(f"#/x-ops/{self.operation_id}/body", body, "body")
 
     def parse_params(
         self,
@@ -104,7 +107,7 @@ class Operation:
         headers: Mapping[str, str],
     ) -> dict[str, Any]:
         """Coerce and validate the parameters; returns ``{name: value}`` for the present ones."""
-        assert self._spec is not None
+        assert self._contract is not None
         known = {p.name for p in self.params if p.where == "query"}
         for name in query:
             if name not in known:
@@ -127,7 +130,7 @@ class Operation:
                     raise ApiError(422, f"{p.where}.{p.name}: required parameter is missing")
                 continue
             value = _coerce(raw, p.kind)
-            self._spec.check(f"#/x-ops/{self.operation_id}/params/{p.where}:{p.name}", value, f"{p.where}.{p.name}")
+            self._contract.check(f"#/x-ops/{self.operation_id}/params/{p.where}:{p.name}", value, f"{p.where}.{p.name}")
             out[p.name] = value
         return out
 
@@ -146,7 +149,7 @@ def _coerce(raw: Any, kind: str) -> Any:
     return raw
 
 
-class Spec:
+class Contract:
     def __init__(self, doc: dict[str, Any]) -> None:
         import jsonschema_rs
 
@@ -183,8 +186,9 @@ class Spec:
                     statuses=frozenset(op.get("responses", {}).keys()),
                     body_required=bool(body and body.get("required")),
                     has_json_body=body_schema is not None,
+                    body_media_types=frozenset(body.get("content", {})) if body else frozenset(),
                     params=params,
-                    _spec=self,
+                    _contract=self,
                 )
         root = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -280,5 +284,5 @@ def _chunk_variant(inst: dict[str, Any]) -> str | None:
 
 
 @functools.lru_cache(maxsize=1)
-def load_spec() -> Spec:
-    return Spec(spec_document())
+def load_contract() -> Contract:
+    return Contract(contract_document())

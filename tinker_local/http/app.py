@@ -1,0 +1,94 @@
+"""App assembly: one route per path of the contract, each operation dispatched to its handler."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+import tinker_wire as wire
+
+from .._config import ServerConfig
+from ..service import Service
+from ..service.calls import Call
+from .bodies import PROTOBUF_DECODERS, json_response
+from .contract import Contract, load_contract
+from .endpoint import Endpoint, make_endpoint
+from .files import download_endpoint
+from .limits import BodyBudget
+
+__all__ = ["create_app", "routes_from_contract"]
+
+
+def routes_from_contract(
+    contract: Contract, handlers: dict[str, Callable[[Call], Any]], service: Service
+) -> list[Route]:
+    """A route per contract path; every operation goes to the handler of its operationId.
+
+    An operation without a handler (or a protobuf body without a decoder) stops the server from starting,
+    naming it, so a contract edit cannot silently 404; so does a handler the contract does not list.
+    """
+    ops = contract.operations
+    missing = sorted(set(ops) - set(handlers))
+    if missing:
+        raise RuntimeError(f"contract operations without a handler in tinker_local.service: {missing}")
+    unknown = sorted(set(handlers) - set(ops))
+    if unknown:
+        raise RuntimeError(f"handlers for operations the contract does not define: {unknown}")
+    undecodable = sorted(
+        o for o, op in ops.items() if wire.PROTOBUF in op.body_media_types and o not in PROTOBUF_DECODERS
+    )
+    if undecodable:
+        raise RuntimeError(f"operations taking protobuf bodies without a decoder in http.bodies: {undecodable}")
+    bodies = BodyBudget(service.config.max_inflight_body_bytes)
+    by_path: dict[str, dict[str, Endpoint]] = {}
+    for op_id, op in ops.items():
+        by_path.setdefault(op.path, {})[op.method] = make_endpoint(op, handlers[op_id], service, bodies)
+    # one route per path, so a 405 lists every method of the path in Allow
+    return [Route(path, _dispatch(methods), methods=list(methods)) for path, methods in by_path.items()]
+
+
+def _dispatch(handlers: dict[str, Endpoint]) -> Callable[[Request], Awaitable[Response]]:
+    async def by_method(request: Request) -> Response:
+        return await handlers["GET" if request.method == "HEAD" else request.method](request)
+
+    return by_method
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    detail = {
+        404: f"no such endpoint: {request.method} {request.url.path}",
+        405: f"method {request.method} is not allowed on {request.url.path}",
+    }.get(exc.status_code, exc.detail)
+    return json_response({"detail": detail}, exc.status_code, headers=exc.headers)
+
+
+def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlette:
+    """Build the ASGI app. ``app.state.service`` is the :class:`Service` (closed when the app shuts down)."""
+    if config is None:
+        config = ServerConfig.from_kwargs(**overrides)
+    elif overrides:
+        config = config.replace(**overrides)
+    service = Service(config)
+    routes = routes_from_contract(load_contract(), service.handlers(), service)
+    routes.append(Route("/local/files/{token}", download_endpoint(service.files), methods=["GET"]))
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await asyncio.get_running_loop().run_in_executor(None, service.close)
+
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=lifespan)
+    app.state.service = service
+    app.state.config = config
+    return app

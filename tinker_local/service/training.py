@@ -1,0 +1,193 @@
+"""Training: forward, forward_backward (JSON or protobuf) and optim_step on a live model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import tinker_wire as wire
+
+from .. import engine as eng
+from .._errors import bad_request
+from .calls import Call, handles
+from .model_queue import ModelQueue
+from .state import LiveModel, ServerState, body_hash, optional_int, tokens_from_chunks
+
+__all__ = ["UNSUPPORTED_CUSTOM_LOSS", "Training"]
+
+UNSUPPORTED_CUSTOM_LOSS = (
+    "server-side custom losses are not supported by the local server; the SDK runs custom losses "
+    "client-side (custom_loss_server_side is false)"
+)
+
+
+def datums_from_json(fbi: dict[str, Any], key: str) -> list[eng.Datum]:
+    datums = []
+    for i, d in enumerate(fbi["data"]):
+        where = f"{key}.data[{i}]"
+        tokens = tokens_from_chunks(d["model_input"]["chunks"], f"{where}.model_input.chunks")
+        inputs = {}
+        for k, v in (d.get("loss_fn_inputs") or {}).items():
+            try:
+                inputs[k] = wire.tensor_to_dense(wire.tensor_from_json(v, f"{where}.loss_fn_inputs.{k}"))
+            except wire.WireError as e:
+                raise bad_request(str(e)) from None
+        datums.append(eng.Datum(tokens, inputs))
+    return datums
+
+
+def datums_from_protobuf(req: wire.WireForwardBackwardRequest) -> list[eng.Datum]:
+    datums = []
+    for i, d in enumerate(req.data):
+        where = f"data[{i}]"
+        tokens = tokens_from_chunks(d.chunks, f"{where}.model_input")
+        inputs = {}
+        for k, t in d.loss_fn_inputs.items():
+            try:
+                inputs[k] = wire.tensor_to_dense(t)
+            except wire.WireError as e:
+                raise bad_request(f"{where}.loss_fn_inputs[{k!r}]: {e}") from None
+        datums.append(eng.Datum(tokens, inputs))
+    return datums
+
+
+class Training:
+    def __init__(self, state: ServerState, queue: ModelQueue) -> None:
+        self.state = state
+        self.queue = queue
+
+    @handles("forward")
+    def forward(self, call: Call) -> dict[str, Any]:
+        body = call.body
+        datums = datums_from_json(body["forward_input"], "forward_input")
+        fwd = body["forward_input"]
+        return self._submit(
+            "forward",
+            body["model_id"],
+            optional_int(body.get("seq_id")),
+            datums,
+            fwd["loss_fn"],
+            dict(fwd.get("loss_fn_config") or {}),
+            body_hash("forward", body),
+            "forward_input",
+        )
+
+    @handles("forward_backward")
+    def forward_backward(self, call: Call) -> dict[str, Any]:
+        body = call.body
+        if isinstance(body, wire.WireForwardBackwardRequest):
+            if not body.model_id:
+                raise bad_request("model_id: required (empty in the protobuf body)")
+            if body.seq_id < 0:
+                raise bad_request(f"seq_id: must be >= 0, got {body.seq_id}")
+            return self._submit(
+                "forward" if body.forward_only else "forward_backward",
+                body.model_id,
+                body.seq_id or None,
+                datums_from_protobuf(body),
+                body.loss_fn,
+                dict(body.loss_fn_config),
+                body_hash("forward_backward", call.raw),
+                "body",
+            )
+        fbi = body["forward_backward_input"]
+        return self._submit(
+            "forward_backward",
+            body["model_id"],
+            optional_int(body.get("seq_id")),
+            datums_from_json(fbi, "forward_backward_input"),
+            fbi["loss_fn"],
+            dict(fbi.get("loss_fn_config") or {}),
+            body_hash("forward_backward", body),
+            "forward_backward_input",
+        )
+
+    def _submit(
+        self,
+        op: str,
+        model_id: str,
+        seq_id: int | None,
+        datums: list[eng.Datum],
+        loss_fn: str,
+        cfg: dict[str, Any],
+        h: str,
+        key: str,
+    ) -> dict[str, Any]:
+        lm = self.state.live_model(model_id)
+        batch = self._prepare(lm.base, datums, loss_fn, cfg, key)
+        backward = op == "forward_backward"
+
+        def work(lm: LiveModel) -> Any:
+            assert lm.model is not None
+            res = lm.model.run(batch, backward=backward)
+            outputs = [{k: wire.WireTensor.from_array(np.asarray(v)) for k, v in o.items()} for o in res.outputs]
+            ntok = sum(len(d.tokens) for d in datums)
+            self.state.store.count_usage("training", ntok, lm.run.session_id, lm.base.name)
+            return wire.WireForwardBackwardOutput("ArrayRecord", outputs, {k: float(v) for k, v in res.metrics.items()})
+
+        return self.queue.submit(op, lm, seq_id, h, work)
+
+    @staticmethod
+    def _prepare(
+        base: eng.BaseModel, datums: list[eng.Datum], loss_fn: str, cfg: dict[str, Any], key: str
+    ) -> eng.Batch:
+        """Check the request once, before it is queued (a bad datum is a 400 now, not a failed future)."""
+        if loss_fn == "custom":
+            raise bad_request(f"{key}.loss_fn: {UNSUPPORTED_CUSTOM_LOSS}")
+        if not datums:
+            raise bad_request(f"{key}.data: at least one datum is required")
+        try:
+            loss = eng.get_loss(loss_fn)
+        except eng.EngineInputError as e:
+            raise bad_request(f"{key}.loss_fn: {e}") from None
+        try:
+            return eng.prepare_batch(base, datums, loss, cfg, where=f"{key}.data", tokens_field="model_input")
+        except eng.EngineInputError as e:
+            msg = str(e)
+            # loss_fn_config errors name the config field itself; datum errors already start with the key
+            raise bad_request(msg if msg.startswith(key) else f"{key}.{msg}") from None
+
+    @handles("create_custom_loss")
+    def create_custom_loss(self, call: Call) -> dict[str, Any]:
+        if call.body.get("session_id") is not None:
+            self.state.session(call.body["session_id"])
+        raise bad_request(f"create_custom_loss: {UNSUPPORTED_CUSTOM_LOSS}")
+
+    @handles("optim_step")
+    def optim_step(self, call: Call) -> dict[str, Any]:
+        body = call.body
+        adam = body.get("adam_params")
+        other = body.get("optimizer_params")
+        if adam is not None and other is not None:
+            raise bad_request("adam_params, optimizer_params: send exactly one of them, not both")
+        if adam is None and other is None:
+            raise bad_request("adam_params: required (the local server trains with AdamW)")
+        if other is not None:
+            t = str(other.get("type", ""))
+            if t.lower() not in ("adam", "adamw"):
+                raise bad_request(
+                    f"optimizer_params.type: the model uses the adamw optimizer, but optimizer_params are for "
+                    f"{t!r}; send adam_params (the optimizer family is fixed when the model is created)"
+                )
+            adam = {k: other[k] for k in ("learning_rate", "grad_clip_norm", "beta1") if k in other}
+        fields = {
+            k: float(adam[k])
+            for k in ("learning_rate", "beta1", "beta2", "eps", "weight_decay", "grad_clip_norm")
+            if k in adam
+        }
+        cfg = eng.AdamConfig(**fields)
+        try:
+            cfg.validate()
+        except eng.EngineInputError as e:
+            raise bad_request(str(e)) from None
+        lm = self.state.live_model(body["model_id"])
+
+        def work(lm: LiveModel) -> Any:
+            assert lm.model is not None
+            metrics = lm.model.optim_step(cfg)
+            return {"metrics": {k: float(v) for k, v in metrics.items()}, "type": "optim_step"}
+
+        return self.queue.submit(
+            "optim_step", lm, optional_int(body.get("seq_id")), body_hash("optim_step", body), work
+        )
