@@ -55,8 +55,8 @@ def make_request(rng: np.random.Generator) -> w.WireForwardBackwardRequest:
             w.WireDatum(
                 [w.EncodedText(toks)],
                 {
-                    "target_tokens": w.WireTensor("int64", (SEQ_LEN,), np.roll(toks, -1)),
-                    "weights": w.WireTensor("float32", (SEQ_LEN,), np.ones(SEQ_LEN, np.float32)),
+                    "target_tokens": w.TensorData(np.roll(toks, -1), "int64", (SEQ_LEN,)),
+                    "weights": w.TensorData(np.ones(SEQ_LEN, np.float32), "float32", (SEQ_LEN,)),
                 },
             )
         )
@@ -65,7 +65,7 @@ def make_request(rng: np.random.Generator) -> w.WireForwardBackwardRequest:
 
 def make_output(rng: np.random.Generator) -> w.WireForwardBackwardOutput:
     outs = [
-        {"logprobs": w.WireTensor("float32", (SEQ_LEN,), rng.standard_normal(SEQ_LEN).astype(np.float32))}
+        {"logprobs": w.TensorData(rng.standard_normal(SEQ_LEN).astype(np.float32), "float32", (SEQ_LEN,))}
         for _ in range(N_DATUMS)
     ]
     return w.WireForwardBackwardOutput("ArrayRecord", outs, {"loss:sum": 1.0})
@@ -100,9 +100,10 @@ def pb_encode_request(pb2: ModuleType, req: w.WireForwardBackwardRequest) -> byt
             md.model_input.add().encoded_text.tokens = c.tokens.astype("<i4").tobytes()  # type: ignore[union-attr]
         for k, t in d.loss_fn_inputs.items():
             mt = md.loss_fn_inputs[k]
-            mt.dense = t.values.tobytes()
+            values = t._values  # the array itself, as tinker_wire reads it (to_numpy() adds a per-call check)
+            mt.dense = values.tobytes()
             mt.dtype = _DT[t.dtype]
-            mt.shape.extend(t.shape or ())
+            mt.shape.extend(values.shape)
     return m.SerializeToString()  # type: ignore[no-any-return]
 
 
@@ -124,7 +125,7 @@ def pb_encode_output(pb2: ModuleType, o: w.WireForwardBackwardOutput) -> bytes:
     m = pb2.ForwardBackwardOutput(loss_fn_output_type=o.loss_fn_output_type)
     rec = m.loss_fn_outputs.add()
     rec.num_datums = len(o.loss_fn_outputs)
-    arrays = [d["logprobs"].values for d in o.loss_fn_outputs]
+    arrays = [d["logprobs"]._values for d in o.loss_fn_outputs]
     bt = rec.fields["logprobs"]
     bt.data = np.concatenate(arrays).tobytes()
     bt.offsets = np.concatenate([[0], np.cumsum([a.nbytes for a in arrays])]).astype("<i8").tobytes()

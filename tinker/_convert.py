@@ -27,30 +27,7 @@ __all__ = [
     "forward_backward_request_bytes",
     "forward_backward_wire_request_bytes",
     "sample_response_from_wire",
-    "tensor_from_wire",
-    "tensor_to_wire",
 ]
-
-
-def tensor_to_wire(t: TensorData) -> wire.WireTensor:
-    """A TensorData as the codec's value type (no copy of the values)."""
-    if t._crow is not None:
-        return wire.WireTensor(
-            dtype=t.dtype, shape=t._shape, values=t._values, crow_indices=t._crow, col_indices=t._col
-        )
-    return wire.WireTensor(
-        dtype=t.dtype, shape=t._shape if t._shape is not None else t._values.shape, values=t._values.reshape(-1)
-    )
-
-
-def tensor_from_wire(t: wire.WireTensor) -> TensorData:
-    """A decoded tensor as TensorData (keeps CSR layout)."""
-    if t.crow_indices is not None:
-        return TensorData(
-            t.values, dtype=t.dtype, shape=t.shape, sparse_crow_indices=t.crow_indices, sparse_col_indices=t.col_indices
-        )
-    return TensorData(t.values, dtype=t.dtype, shape=t.shape)
-
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 
@@ -92,16 +69,14 @@ def _span_to_wire(span: Any) -> wire.WireSpan:
     raise TypeError(f"unsupported provenance span type {type(span).__name__}")
 
 
-def _loss_input_to_wire(key: str, t: TensorData) -> wire.WireTensor:
-    out = tensor_to_wire(t)
-    if KEY_TO_DTYPE.get(key) == "int64" and t.dtype != "int64":
-        # e.g. a float32 TensorData of target tokens: integral values travel as int64, others are refused.
-        expected = "integer token ids" if key == "target_tokens" else "integer values"
-        values = checked_int64(out.values, f"loss_fn_inputs[{key!r}]", expected)
-        out = wire.WireTensor(
-            dtype="int64", shape=out.shape, values=values, crow_indices=out.crow_indices, col_indices=out.col_indices
-        )
-    return out
+def _loss_input_to_wire(key: str, t: TensorData) -> TensorData:
+    """The tensor itself, except under a key whose dtype is int64 (e.g. a float32 TensorData of target tokens):
+    integral values travel as int64, others are refused."""
+    if KEY_TO_DTYPE.get(key) != "int64" or t.dtype == "int64":
+        return t
+    expected = "integer token ids" if key == "target_tokens" else "integer values"
+    values = checked_int64(t._values, f"loss_fn_inputs[{key!r}]", expected)
+    return TensorData(values, "int64", t.shape, t._crow, t._col)
 
 
 def datum_to_wire(datum: Datum, where: str = "") -> wire.WireDatum:
@@ -166,7 +141,7 @@ def forward_backward_wire_request_bytes(
 def forward_backward_output_from_wire(out: wire.WireForwardBackwardOutput) -> ForwardBackwardOutput:
     return ForwardBackwardOutput(
         loss_fn_output_type=out.loss_fn_output_type,
-        loss_fn_outputs=[{k: tensor_from_wire(v) for k, v in rec.items()} for rec in out.loss_fn_outputs],
+        loss_fn_outputs=out.loss_fn_outputs,
         metrics=dict(out.metrics),
     )
 
@@ -192,17 +167,12 @@ def sample_response_from_wire(resp: wire.WireSampleResponse, sequence_ids: Seque
     ]
     alt = None
     if resp.prompt_alt_tokens is not None:
-        alt = PromptAltTokens(
-            tokens=tensor_from_wire(resp.prompt_alt_tokens.tokens),
-            logprobs=tensor_from_wire(resp.prompt_alt_tokens.logprobs),
-        )
+        alt = PromptAltTokens(tokens=resp.prompt_alt_tokens.tokens, logprobs=resp.prompt_alt_tokens.logprobs)
     return SampleResponse(
         sequences=seqs,
         prompt_logprobs_np=resp.prompt_logprobs,
         topk_prompt_logprobs_np=_topk(resp.topk_prompt_logprobs),
-        target_prompt_logprobs=None
-        if resp.target_prompt_logprobs is None
-        else tensor_from_wire(resp.target_prompt_logprobs),
+        target_prompt_logprobs=resp.target_prompt_logprobs,
         prompt_cache_hit_tokens=resp.prompt_cache_hit_tokens,
         prompt_alt_tokens=alt,
     )

@@ -5,8 +5,12 @@ What lives here:
 * a hand-written protobuf codec (no protobuf runtime needed) for the three protobuf payloads of the
   Tinker API — ``ForwardBackwardRequest``, ``ForwardBackwardOutput`` and ``SampleResponse`` — with the
   field numbers of ``openapi/tinker.proto``;
-* numpy-backed value types (``Wire*``) for what those payloads carry;
-* the JSON ``TensorData`` form (:func:`tensor_from_json`, :func:`tensor_to_json`, :func:`tensor_to_dense`);
+* :class:`TensorData` (``tinker_wire.tensor``), the one tensor type: the codec reads and writes its numpy
+  arrays directly, and every way of making one (constructor, JSON, protobuf) checks its layout with the one
+  validator, :func:`tinker_wire.tensor.check_layout`;
+* numpy-backed value types (``Wire*``) for the rest of what those payloads carry;
+* the strict JSON ``TensorData`` parser (:func:`tensor_from_json`; :meth:`TensorData.to_json_dict` writes the
+  form);
 * JSON bodies (:func:`dumps` / :func:`loads`, orjson; NaN/Infinity are rejected), and
   :func:`loads_lean`, which parses long numeric arrays straight into numpy arrays (no Python object per
   number) and offers a small ``skeleton`` of the document for JSON Schema validation;
@@ -24,8 +28,9 @@ Conventions chosen where the references leave room:
 * ``loss_fn_config`` decodes as the key-wise union of both maps, ``loss_fn_config_v2`` winning.
 * A ``Chunk``, ``ProvenanceSpan`` or ``LossConfigValue`` with no known arm set, an unknown
   ``StopReason``, and ``DTYPE_UNSPECIFIED`` (or an unknown dtype) are errors rather than silently dropped.
-* Span lists are ``None`` when absent (an empty list encodes as absent). A tensor shape ``()`` cannot
-  be told from "no shape" on the wire and decodes as ``None``.
+* Span lists are ``None`` when absent (an empty list encodes as absent). A dense tensor is written with
+  the shape of its array (a flat tensor without a shape as 1-D); a shape ``()`` cannot be told from
+  "no shape" on the wire and decodes as ``None``.
 * ``TopkLogprobs`` with ``k == 0`` or ``length == 0`` decodes as ``None``; a top-k cell is a sentinel
   only when both token id 0 and logprob -99999.0 match.
 * Sampled ``logprobs`` must have one entry per token (checked on encode and decode).
@@ -46,12 +51,12 @@ from typing import TYPE_CHECKING, Any
 
 # name -> submodule
 _EXPORTS: dict[str, str] = {
-    "decode_forward_backward_output": "_codec",
-    "decode_forward_backward_request": "_codec",
-    "decode_sample_response": "_codec",
-    "encode_forward_backward_output": "_codec",
-    "encode_forward_backward_request": "_codec",
-    "encode_sample_response": "_codec",
+    "decode_forward_backward_output": "_pb_forward_backward_output",
+    "encode_forward_backward_output": "_pb_forward_backward_output",
+    "decode_forward_backward_request": "_pb_forward_backward_request",
+    "encode_forward_backward_request": "_pb_forward_backward_request",
+    "decode_sample_response": "_pb_sample_response",
+    "encode_sample_response": "_pb_sample_response",
     "JSON": "_content",
     "PROTOBUF": "_content",
     "ZSTD": "_content",
@@ -75,11 +80,9 @@ _EXPORTS: dict[str, str] = {
     "sample_response_to_json": "_sample",
     "topk_from_lists": "_sample",
     "topk_to_lists": "_sample",
-    "tensor_from_json": "_tensor",
-    "tensor_to_dense": "_tensor",
-    "tensor_to_json": "_tensor",
-    "validate_tensor": "_tensor",
-    "DTypeName": "_types",
+    "tensor_from_json": "_tensor_json",
+    "TensorData": "tensor",
+    "TensorDtype": "tensor",
     "Dmel": "_types",
     "EncodedText": "_types",
     "Image": "_types",
@@ -95,7 +98,6 @@ _EXPORTS: dict[str, str] = {
     "WireSampleResponse": "_types",
     "WireSampledSequence": "_types",
     "WireSpan": "_types",
-    "WireTensor": "_types",
     "WireTopk": "_types",
     "compress_zstd": "_zstd",
     "decompress_zstd": "_zstd",
@@ -107,7 +109,6 @@ __all__ = [
     "TOPK_SENTINEL_LOGPROB",
     "TOPK_SENTINEL_TOKEN",
     "ZSTD",
-    "DTypeName",
     "Dmel",
     "EncodedText",
     "Image",
@@ -116,6 +117,8 @@ __all__ = [
     "PromptSpan",
     "SampledSpan",
     "StopReasonName",
+    "TensorData",
+    "TensorDtype",
     "WireChunk",
     "WireDatum",
     "WireError",
@@ -125,7 +128,6 @@ __all__ = [
     "WireSampleResponse",
     "WireSampledSequence",
     "WireSpan",
-    "WireTensor",
     "WireTopk",
     "compress_zstd",
     "decode_forward_backward_output",
@@ -150,11 +152,8 @@ __all__ = [
     "sample_response_from_json",
     "sample_response_to_json",
     "tensor_from_json",
-    "tensor_to_dense",
-    "tensor_to_json",
     "topk_from_lists",
     "topk_to_lists",
-    "validate_tensor",
 ]
 
 
@@ -172,12 +171,6 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from ._codec import decode_forward_backward_output as decode_forward_backward_output
-    from ._codec import decode_forward_backward_request as decode_forward_backward_request
-    from ._codec import decode_sample_response as decode_sample_response
-    from ._codec import encode_forward_backward_output as encode_forward_backward_output
-    from ._codec import encode_forward_backward_request as encode_forward_backward_request
-    from ._codec import encode_sample_response as encode_sample_response
     from ._content import JSON as JSON
     from ._content import PROTOBUF as PROTOBUF
     from ._content import ZSTD as ZSTD
@@ -191,6 +184,12 @@ if TYPE_CHECKING:
     from ._lean_json import LeanDoc as LeanDoc
     from ._lean_json import lean_skeleton as lean_skeleton
     from ._lean_json import loads_lean as loads_lean
+    from ._pb_forward_backward_output import decode_forward_backward_output as decode_forward_backward_output
+    from ._pb_forward_backward_output import encode_forward_backward_output as encode_forward_backward_output
+    from ._pb_forward_backward_request import decode_forward_backward_request as decode_forward_backward_request
+    from ._pb_forward_backward_request import encode_forward_backward_request as encode_forward_backward_request
+    from ._pb_sample_response import decode_sample_response as decode_sample_response
+    from ._pb_sample_response import encode_sample_response as encode_sample_response
     from ._sample import TOPK_SENTINEL_LOGPROB as TOPK_SENTINEL_LOGPROB
     from ._sample import TOPK_SENTINEL_TOKEN as TOPK_SENTINEL_TOKEN
     from ._sample import forward_backward_output_from_json as forward_backward_output_from_json
@@ -201,12 +200,8 @@ if TYPE_CHECKING:
     from ._sample import sample_response_to_json as sample_response_to_json
     from ._sample import topk_from_lists as topk_from_lists
     from ._sample import topk_to_lists as topk_to_lists
-    from ._tensor import tensor_from_json as tensor_from_json
-    from ._tensor import tensor_to_dense as tensor_to_dense
-    from ._tensor import tensor_to_json as tensor_to_json
-    from ._tensor import validate_tensor as validate_tensor
+    from ._tensor_json import tensor_from_json as tensor_from_json
     from ._types import Dmel as Dmel
-    from ._types import DTypeName as DTypeName
     from ._types import EncodedText as EncodedText
     from ._types import Image as Image
     from ._types import ImageDimensions as ImageDimensions
@@ -221,7 +216,8 @@ if TYPE_CHECKING:
     from ._types import WireSampledSequence as WireSampledSequence
     from ._types import WireSampleResponse as WireSampleResponse
     from ._types import WireSpan as WireSpan
-    from ._types import WireTensor as WireTensor
     from ._types import WireTopk as WireTopk
     from ._zstd import compress_zstd as compress_zstd
     from ._zstd import decompress_zstd as decompress_zstd
+    from .tensor import TensorData as TensorData
+    from .tensor import TensorDtype as TensorDtype

@@ -1,15 +1,25 @@
-"""Minimal protobuf wire primitives: varints, keys, a field iterator and packed numpy buffers.
+"""Protobuf wire primitives shared by the message codecs (``_pb_*`` modules): varints, keys, a field
+iterator, packed numpy buffers and the small helpers every message uses.
 
-Encoders append byte-like parts (``bytes`` or contiguous little-endian numpy arrays) to a list that is
-joined once at the end, so large buffers are copied exactly once. Decoders walk ``bytes`` with integer
-offsets and read packed arrays with :func:`numpy.frombuffer`.
+Message layouts and field numbers follow ``openapi/tinker.proto`` (package ``tinker_public``).
+
+Decoding: unknown fields are skipped (forward compatibility); repeated scalars are accepted packed and
+unpacked; when a singular field repeats, the last value wins (as in protobuf; sub-messages are not
+merged). Anything malformed raises :class:`~tinker_wire.WireError` naming the message path and field.
+Packed arrays are read with :func:`numpy.frombuffer` and copied out once, so results never alias the body.
+
+Encoding: fields are written in field-number order, proto3 defaults are omitted (fields with explicit
+presence are written when set). Encoders append byte-like parts (``bytes`` or contiguous little-endian
+numpy arrays) to a list that is joined once at the end, so large buffers are copied exactly once.
+The hot messages (datums, chunks, tensors, sampled sequences) have hand-unrolled loops keyed on the
+full tag byte; the rest use :func:`iter_fields`.
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -292,65 +302,6 @@ def packed_view(buf: bytes, a: int, b: int, dtype: np.dtype[Any], path: str, fie
     return np.frombuffer(buf, dtype=dtype, count=n, offset=a)
 
 
-# --- encoding -----------------------------------------------------------------------------------------
-
-
-def put_string(parts: Parts, k: bytes, s: str, where: str, *, always: bool = False) -> int:
-    """Append a string field (skipped when empty unless ``always``); return bytes appended."""
-    if not s and not always:
-        return 0
-    if not isinstance(s, str):
-        raise WireError(f"{where}: expected a string, got {type(s).__name__}")
-    try:
-        raw = s.encode("utf-8")
-    except UnicodeEncodeError as e:
-        raise WireError(f"{where}: cannot encode string as UTF-8 ({e})") from None
-    hdr = k + varint(len(raw))
-    parts.append(hdr)
-    parts.append(raw)
-    return len(hdr) + len(raw)
-
-
-def put_bytes(parts: Parts, k: bytes, data: Any, nbytes: int, *, always: bool = False) -> int:
-    """Append a bytes field whose payload is any contiguous buffer of ``nbytes`` bytes."""
-    if not nbytes and not always:
-        return 0
-    hdr = k + varint(nbytes)
-    parts.append(hdr)
-    if nbytes:
-        parts.append(data)
-    return len(hdr) + nbytes
-
-
-def put_varint(parts: Parts, k: bytes, v: int, *, always: bool = False) -> int:
-    if not v and not always:
-        return 0
-    raw = k + varint(v)
-    parts.append(raw)
-    return len(raw)
-
-
-def put_message(parts: Parts, k: bytes, encode: Callable[..., int], *args: Any) -> int:
-    """Append a length-delimited sub-message produced by ``encode(*args, parts) -> size``."""
-    i = len(parts)
-    parts.append(b"")
-    n = encode(*args, parts)
-    hdr = k + varint(n)
-    parts[i] = hdr
-    return len(hdr) + n
-
-
-def put_packed_varints(parts: Parts, k: bytes, values: Any) -> int:
-    """Append a packed repeated int64 field (skipped when empty)."""
-    if not len(values):
-        return 0
-    payload = b"".join(varint(int(v)) for v in values)
-    hdr = k + varint(len(payload))
-    parts.append(hdr)
-    parts.append(payload)
-    return len(hdr) + len(payload)
-
-
 def check_int(v: Any, lo: int, hi: int, where: str) -> int:
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
         raise WireError(f"{where}: expected an integer, got {type(v).__name__}")
@@ -358,3 +309,82 @@ def check_int(v: Any, lo: int, hi: int, where: str) -> int:
     if not lo <= iv <= hi:
         raise WireError(f"{where}: value {iv} is out of range [{lo}, {hi}]")
     return iv
+
+
+# --- helpers shared by the message codecs ----------------------------------------------------------------
+
+DECODE_ERRORS = (Truncated, BadWireType)
+_T = TypeVar("_T")
+
+# Keys: K<field><L=length-delimited | V=varint | D=fixed64>.
+K1L, K2L, K3L, K4L, K5L, K6L, K7L = (key(i, LEN) for i in range(1, 8))
+K1V, K2V, K3V, K4V, K6V = (key(i, VARINT) for i in (1, 2, 3, 4, 6))
+K1D, K2D = key(1, I64), key(2, I64)
+# Tag bytes as seen by the decoders.
+T1L, T2L, T3L, T4L, T5L, T6L, T7L = (k[0] for k in (K1L, K2L, K3L, K4L, K5L, K6L, K7L))
+T1V, T2V, T3V, T4V, T6V = (k[0] for k in (K1V, K2V, K3V, K4V, K6V))
+
+DOUBLE_MAP_ENTRY = MessageSpec("map<string, double> entry", {1: ("key", LEN), 2: ("value", I64)})
+
+_key_cache: dict[str, bytes] = {}
+
+
+def construct(cls: type[_T], **fields: Any) -> _T:
+    """Build a frozen dataclass instance from already-validated values (skips ``__post_init__``)."""
+    obj: _T = object.__new__(cls)
+    obj.__dict__.update(fields)
+    return obj
+
+
+def hdr(k: bytes, n: int) -> bytes:
+    """Key and length prefix of a length-delimited field."""
+    return k + varint(n)
+
+
+def str_bytes(s: str, path: str) -> bytes:
+    if not isinstance(s, str):
+        raise WireError(f"{path}: expected a string, got {type(s).__name__}")
+    try:
+        return s.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise WireError(f"{path}: cannot encode string as UTF-8 ({e})") from None
+
+
+def map_key_field(k: str, path: str) -> bytes:
+    """``key`` field (1) of a map entry, cached for the usual few key names."""
+    hit = _key_cache.get(k)
+    if hit is None:
+        raw = str_bytes(k, f"{path} key")
+        hit = K1L + varint(len(raw)) + raw
+        if len(_key_cache) < 4096:
+            _key_cache[k] = hit
+    return hit
+
+
+def as_bytes(data: Any) -> bytes:
+    """A decoder's input as ``bytes`` (one copy for a bytearray or memoryview)."""
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    raise TypeError(f"expected bytes, bytearray or memoryview, got {type(data).__name__}")
+
+
+def want(wt: int, expected: int, path: str, spec: MessageSpec, fnum: int) -> None:
+    """Refuse a known field that arrived with another wire type."""
+    if wt != expected:
+        raise bad_wire_type(path, spec, fnum, wt, expected)
+
+
+def read_double_map_entry(buf: bytes, a: int, b: int, path: str) -> tuple[str, float]:
+    """One entry of a ``map<string, double>`` (``loss_fn_config``, ``metrics``)."""
+    k = ""
+    v = 0.0
+    for g, wt, a2, b2 in iter_fields(buf, a, b, path, DOUBLE_MAP_ENTRY):
+        if g == 1:
+            want(wt, LEN, path, DOUBLE_MAP_ENTRY, g)
+            k = read_string(buf, a2, b2, f"{path}.key")
+        elif g == 2:
+            want(wt, I64, path, DOUBLE_MAP_ENTRY, g)
+            v = read_double(buf, a2)
+    return k, v

@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 
 from ._errors import WireError
-from ._tensor import tensor_from_json, tensor_to_json
-from ._types import WireForwardBackwardOutput, WireSampledSequence, WireSampleResponse, WireTensor, WireTopk
+from ._tensor_json import tensor_from_json
+from ._types import WireForwardBackwardOutput, WireSampledSequence, WireSampleResponse, WireTopk
+from .tensor import TensorData
 
 __all__ = [
     "TOPK_SENTINEL_LOGPROB",
@@ -172,7 +173,7 @@ def forward_backward_output_to_json(out: WireForwardBackwardOutput) -> dict[str,
     """The JSON ``ForwardBackwardOutput`` form (per-datum maps of ``TensorData``)."""
     return {
         "loss_fn_output_type": out.loss_fn_output_type,
-        "loss_fn_outputs": [{k: tensor_to_json(t) for k, t in d.items()} for d in out.loss_fn_outputs],
+        "loss_fn_outputs": [{k: t.to_json_dict() for k, t in d.items()} for d in out.loss_fn_outputs],
         "metrics": {k: float(v) for k, v in out.metrics.items()},
     }
 
@@ -186,7 +187,7 @@ def forward_backward_output_from_json(d: Any) -> WireForwardBackwardOutput:
     raw = _req(d, "loss_fn_outputs", where)
     if not isinstance(raw, list):
         raise WireError(f"{where}.loss_fn_outputs: expected an array")
-    outputs: list[dict[str, WireTensor]] = []
+    outputs: list[dict[str, TensorData]] = []
     for i, m in enumerate(raw):
         if not isinstance(m, Mapping):
             raise WireError(f"{where}.loss_fn_outputs[{i}]: expected an object")

@@ -1,8 +1,9 @@
 """Plain, numpy-backed value types that the codec reads and writes.
 
 They mirror the protobuf messages of ``openapi/tinker.proto`` but stay independent of any protobuf
-runtime. All of them are frozen dataclasses. Types holding numpy arrays compare by array content
-(``NaN == NaN``, dtypes must match) and are unhashable.
+runtime. All of them are frozen dataclasses. Tensors are :class:`~tinker_wire.tensor.TensorData`, the
+one tensor type of the SDK. Types holding numpy arrays compare by array content (``NaN == NaN``, dtypes
+must match) and are unhashable.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from typing import Any, Literal
 import numpy as np
 
 from ._errors import WireError
+from .tensor import TensorData
 
 __all__ = [
-    "DTypeName",
     "Dmel",
     "EncodedText",
     "Image",
@@ -33,14 +34,10 @@ __all__ = [
     "WireSampleResponse",
     "WireSampledSequence",
     "WireSpan",
-    "WireTensor",
     "WireTopk",
 ]
 
-DTypeName = Literal["float32", "int64"]
 StopReasonName = Literal["stop", "length"]
-
-_NP_DTYPES: dict[str, np.dtype[Any]] = {"float32": np.dtype(np.float32), "int64": np.dtype(np.int64)}
 
 
 def _values_equal(a: object, b: object) -> bool:
@@ -71,77 +68,6 @@ class _ArrayEq:
 
 def _set(obj: object, name: str, value: object) -> None:
     object.__setattr__(obj, name, value)
-
-
-def _as_index_array(value: Any, what: str) -> np.ndarray:
-    arr = np.asarray(value)
-    if arr.size and arr.dtype.kind not in "iu":
-        raise WireError(f"{what}: index arrays must hold integers, got dtype {arr.dtype}")
-    return arr.astype(np.int64, copy=False).reshape(-1)
-
-
-@dataclass(frozen=True, eq=False)
-class WireTensor(_ArrayEq):
-    """A dense or CSR-sparse tensor (``Tensor`` on the wire, ``TensorData`` in JSON).
-
-    ``values`` is always flat: every element row-major for a dense tensor, the non-zero values for a
-    sparse one. ``shape`` is ``None`` when unknown (a 1-D tensor of ``len(values)``). A sparse tensor
-    has both ``crow_indices`` (rows + 1 entries) and ``col_indices`` (one per value), int64.
-    The constructor normalises dtypes and flattens ``values``; use
-    :func:`tinker_wire.validate_tensor` for the full consistency checks.
-    """
-
-    dtype: DTypeName
-    shape: tuple[int, ...] | None
-    values: np.ndarray
-    crow_indices: np.ndarray | None = None
-    col_indices: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        np_dtype = _NP_DTYPES.get(self.dtype)
-        if np_dtype is None:
-            raise WireError(f"WireTensor.dtype: must be 'float32' or 'int64', got {self.dtype!r}")
-        values = self.values
-        if not (isinstance(values, np.ndarray) and values.dtype == np_dtype and values.ndim == 1):
-            src = np.asarray(values)
-            if src.size and src.dtype.kind not in "iuf":
-                raise WireError(f"WireTensor.values: expected numbers, got dtype {src.dtype}")
-            if self.dtype == "int64" and src.dtype.kind == "f" and not bool(np.all(src == np.trunc(src))):
-                raise WireError("WireTensor.values: an int64 tensor needs integer values")
-            _set(self, "values", src.astype(np_dtype, copy=False).reshape(-1))
-        if self.shape is not None and type(self.shape) is not tuple:
-            _set(self, "shape", tuple(int(d) for d in self.shape))
-        if self.crow_indices is not None:
-            _set(self, "crow_indices", _as_index_array(self.crow_indices, "WireTensor.crow_indices"))
-        if self.col_indices is not None:
-            _set(self, "col_indices", _as_index_array(self.col_indices, "WireTensor.col_indices"))
-
-    @property
-    def is_sparse(self) -> bool:
-        """True for a CSR tensor."""
-        return self.crow_indices is not None
-
-    @classmethod
-    def from_array(cls, array: Any, dtype: DTypeName | None = None) -> WireTensor:
-        """Build a dense tensor from an array-like, keeping its shape.
-
-        Without ``dtype``, integer input becomes ``int64`` and floating input ``float32``.
-        """
-        arr = np.asarray(array)
-        if dtype is None:
-            if arr.dtype.kind in "iu":
-                dtype = "int64"
-            elif arr.dtype.kind == "f":
-                dtype = "float32"
-            else:
-                raise WireError(f"WireTensor.from_array: cannot infer a tensor dtype from {arr.dtype}")
-        return cls(dtype, tuple(int(d) for d in arr.shape), arr.astype(_NP_DTYPES[dtype], copy=False).reshape(-1))
-
-    def to_numpy(self, pad_value: float = 0) -> np.ndarray:
-        """Dense numpy view/copy of the tensor; see :func:`tinker_wire.tensor_to_dense`."""
-        from ._tensor import tensor_to_dense
-
-        return tensor_to_dense(self, pad_value)
 
 
 # --- model input ----------------------------------------------------------------------------------
@@ -221,7 +147,7 @@ class WireDatum:
     """One training example. Span lists are ``None`` when absent on the wire."""
 
     chunks: list[WireChunk]
-    loss_fn_inputs: dict[str, WireTensor] = field(default_factory=dict)
+    loss_fn_inputs: dict[str, TensorData] = field(default_factory=dict)
     model_input_spans: list[WireSpan] | None = None
     loss_fn_input_spans: list[WireSpan] | None = None
 
@@ -247,7 +173,7 @@ class WireForwardBackwardOutput:
     """Result of a forward / forward_backward future: one output map per datum, plus metrics."""
 
     loss_fn_output_type: str
-    loss_fn_outputs: list[dict[str, WireTensor]]
+    loss_fn_outputs: list[dict[str, TensorData]]
     metrics: dict[str, float] = field(default_factory=dict)
 
 
@@ -322,8 +248,8 @@ class WirePromptAltTokens:
     """Tokens drawn at every prompt position after the first: ``tokens`` int64 and ``logprobs`` float32,
     both ``[len(prompt) - 1, k]`` (INT32 tokens on the wire)."""
 
-    tokens: WireTensor
-    logprobs: WireTensor
+    tokens: TensorData
+    logprobs: TensorData
 
 
 @dataclass(frozen=True, eq=False)
@@ -337,7 +263,7 @@ class WireSampleResponse(_ArrayEq):
     prompt_logprobs: np.ndarray | None = None
     topk_prompt_logprobs: WireTopk | None = None
     prompt_cache_hit_tokens: int = 0
-    target_prompt_logprobs: WireTensor | None = None
+    target_prompt_logprobs: TensorData | None = None
     prompt_alt_tokens: WirePromptAltTokens | None = None
 
     def __post_init__(self) -> None:

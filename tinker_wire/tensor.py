@@ -5,6 +5,10 @@ A ``TensorData`` stores its values in a numpy array of one of the two public dty
 row pointers (``sparse_crow_indices``, ``rows + 1`` entries) and column indices (``sparse_col_indices``,
 one per value). Cells a CSR tensor does not list take the ``pad_value`` chosen when densifying.
 
+It is the one tensor type of the SDK and of the wire codec. Every way of making one (the constructor,
+:func:`tinker_wire.tensor_from_json`, the protobuf decoders) checks the layout with :func:`check_layout`,
+naming the field as that representation spells it.
+
 torch is optional: it is imported only inside :meth:`TensorData.from_torch`,
 :meth:`TensorData.from_torch_sparse` and :meth:`TensorData.to_torch`.
 """
@@ -139,23 +143,68 @@ def torch_to_numpy(tensor: torch.Tensor) -> np.ndarray:
     return t.numpy()
 
 
-def _validate_csr(shape: tuple[int, ...], crow: np.ndarray, col: np.ndarray, nnz: int) -> None:
-    if len(shape) != 2:
-        raise ValueError(f"a CSR TensorData must be 2-D, got shape {list(shape)}")
-    rows, cols = shape
-    if crow.ndim != 1 or crow.shape[0] != rows + 1:
-        raise ValueError(f"sparse_crow_indices must have rows + 1 = {rows + 1} entries, got {crow.size}")
-    if col.ndim != 1 or col.shape[0] != nnz:
-        raise ValueError(f"sparse_col_indices must have one entry per stored value ({nnz}), got {col.size}")
-    if crow[0] != 0 or crow[-1] != nnz:
-        raise ValueError(
-            f"sparse_crow_indices must start at 0 and end at the number of stored values ({nnz}), "
-            f"got {int(crow[0])} ... {int(crow[-1])}"
+JSON_FIELD_NAMES: Mapping[str, str] = {
+    "data": "data",
+    "shape": "shape",
+    "crow": "sparse_crow_indices",
+    "col": "sparse_col_indices",
+    "values": "data",
+}
+"""Sub-field names for layout errors in the JSON form (also the constructor's parameter names)."""
+
+
+def check_layout(
+    size: int,
+    shape: tuple[int, ...] | None,
+    crow: np.ndarray | None,
+    col: np.ndarray | None,
+    where: str = "TensorData",
+    names: Mapping[str, str] = JSON_FIELD_NAMES,
+    error: type[ValueError] = ValueError,
+) -> None:
+    """The one consistency check of a tensor's layout, whatever representation it arrived in.
+
+    ``size`` is the number of stored values (flat); ``crow``/``col`` are 1-D int64 arrays or ``None``.
+    Dense: when ``shape`` is given, ``size == prod(shape)``. CSR: 2-D ``shape``; ``crow`` has rows + 1
+    entries, starts at 0, never decreases and ends at ``size``; ``col`` has ``size`` entries, each in
+    ``[0, cols)``. A failure raises ``error`` naming ``where`` and the sub-field as ``names`` spells it
+    (:data:`JSON_FIELD_NAMES`, or the protobuf names of the codec).
+    """
+    if shape is not None:
+        for d in shape:
+            if d < 0:
+                raise error(f"{where}.{names['shape']}: dimensions must be >= 0, got {list(shape)}")
+    if crow is None and col is None:
+        if shape is not None and size != math.prod(shape):
+            raise error(
+                f"{where}.{names['data']}: {size} values do not match shape {list(shape)} ({math.prod(shape)} elements)"
+            )
+        return
+    if crow is None or col is None:
+        missing = names["crow"] if crow is None else names["col"]
+        raise error(f"{where}.{missing}: CSR tensors need both crow and col indices")
+    if shape is None or len(shape) != 2:
+        raise error(
+            f"{where}.{names['shape']}: a sparse CSR tensor needs a 2-D shape, got {None if shape is None else list(shape)}"
         )
-    if rows and np.any(crow[1:] < crow[:-1]):
-        raise ValueError("sparse_crow_indices must be non-decreasing")
-    if nnz and (int(col.min()) < 0 or int(col.max()) >= cols):
-        raise ValueError(f"sparse_col_indices must lie in [0, {cols})")
+    rows, cols = shape
+    if crow.size != rows + 1:
+        raise error(f"{where}.{names['crow']}: has {crow.size} entries, expected rows + 1 = {rows + 1}")
+    if crow[0] != 0:
+        raise error(f"{where}.{names['crow']}: must start at 0, got {int(crow[0])}")
+    if rows and bool(np.any(crow[1:] < crow[:-1])):
+        raise error(f"{where}.{names['crow']}: must be non-decreasing")
+    if crow[-1] != size:
+        raise error(
+            f"{where}.{names['crow']}: last entry {int(crow[-1])} must equal the number of values "
+            f"({size}, {names['values']})"
+        )
+    if col.size != size:
+        raise error(f"{where}.{names['col']}: has {col.size} entries, expected one per value ({size})")
+    if size:
+        lo, hi = int(col.min()), int(col.max())
+        if lo < 0 or hi >= cols:
+            raise error(f"{where}.{names['col']}: column index {lo if lo < 0 else hi} is out of range [0, {cols})")
 
 
 def _index_array(values: object, name: str) -> np.ndarray:
@@ -194,6 +243,8 @@ class TensorData:
     """
 
     dtype: TensorDtype
+    # The codec reads these directly: a dense tensor's ``_values`` has the shape ``_shape`` (1-D when that is
+    # ``None``); a CSR tensor's ``_values`` is flat and its ``_shape`` 2-D.
     _values: np.ndarray
     _shape: tuple[int, ...] | None
     _crow: np.ndarray | None
@@ -248,29 +299,18 @@ class TensorData:
         if resolved == "float32" and arr.size and np.isinf(arr).any():
             _check_float32_range(data, arr)
 
-        shape_t: tuple[int, ...] | None = None
-        if shape is not None:
-            shape_t = tuple(int(d) for d in shape)
-            if any(d < 0 for d in shape_t):
-                raise ValueError(f"TensorData shape must not contain negative sizes, got {list(shape_t)}")
-
-        crow = col = None
-        if sparse_crow_indices is not None or sparse_col_indices is not None:
-            if sparse_crow_indices is None or sparse_col_indices is None:
-                raise ValueError("sparse_crow_indices and sparse_col_indices must be given together")
+        shape_t = None if shape is None else tuple(int(d) for d in shape)
+        crow = None if sparse_crow_indices is None else _index_array(sparse_crow_indices, "sparse_crow_indices")
+        col = None if sparse_col_indices is None else _index_array(sparse_col_indices, "sparse_col_indices")
+        if crow is not None or col is not None:
+            arr = arr.reshape(-1)  # CSR stores only the listed values
+        check_layout(arr.size, shape_t, crow, col)
+        if crow is None:
             if shape_t is None:
-                raise ValueError("a CSR TensorData needs an explicit 2-D shape")
-            arr = arr.reshape(-1)
-            crow = _index_array(sparse_crow_indices, "sparse_crow_indices")
-            col = _index_array(sparse_col_indices, "sparse_col_indices")
-            _validate_csr(shape_t, crow, col, arr.shape[0])
-        elif shape_t is not None:
-            if arr.size != math.prod(shape_t):
-                raise ValueError(f"TensorData has {arr.size} values, which does not match shape {list(shape_t)}")
-            if arr.shape != shape_t:
+                if arr.ndim != 1:
+                    shape_t = arr.shape
+            elif arr.shape != shape_t:
                 arr = arr.reshape(shape_t)
-        elif arr.ndim != 1:
-            shape_t = arr.shape
 
         object.__setattr__(self, "dtype", resolved)
         object.__setattr__(self, "_values", arr)
@@ -306,6 +346,24 @@ class TensorData:
         return self._crow is not None
 
     # ------------------------------------------------------------ constructors
+
+    @classmethod
+    def _from_checked(
+        cls,
+        dtype: TensorDtype,
+        values: np.ndarray,
+        shape: tuple[int, ...] | None,
+        crow: np.ndarray | None = None,
+        col: np.ndarray | None = None,
+    ) -> TensorData:
+        """Wrap arrays a decoder has already converted and checked with :func:`check_layout` (no copy).
+
+        ``values`` is native ``int64``/``float32`` in the layout described on the fields; ``crow``/``col``
+        are 1-D ``int64``. Skips the constructor's conversions, which would repeat work on the hot path.
+        """
+        obj = object.__new__(cls)
+        obj.__dict__.update(dtype=dtype, _values=values, _shape=shape, _crow=crow, _col=col)
+        return obj
 
     @classmethod
     def from_numpy(cls, array: np.ndarray) -> TensorData:

@@ -115,7 +115,7 @@ def make_fbo(req: wire.WireForwardBackwardRequest) -> wire.WireForwardBackwardOu
         weights = d.loss_fn_inputs.get("weights")
         w = weights.to_numpy() if weights is not None else np.ones_like(lp)
         loss += float(-(w * lp).sum())
-        outputs.append({"logprobs": wire.WireTensor.from_array(lp, "float32")})
+        outputs.append({"logprobs": wire.TensorData.from_numpy(lp)})
     metrics = {"loss:sum": loss, "seq:mean": float(req.seq_id), "n:sum": float(len(req.data))}
     return wire.WireForwardBackwardOutput("target_token_logprobs", outputs, metrics)
 

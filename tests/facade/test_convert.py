@@ -51,14 +51,17 @@ def test_dense_tensors_roundtrip() -> None:
         },
     )
     (wd,) = _roundtrip(d).data
-    assert wd == _convert.datum_to_wire(d)
+    sent = _convert.datum_to_wire(d)
+    assert wd == sent
+    assert all(sent.loss_fn_inputs[k] is t for k, t in d.loss_fn_inputs.items())  # the user's tensors, no copies
     assert wd.chunks[0].tokens.tolist() == [1, 2, 3, 4]
     for key, original in d.loss_fn_inputs.items():
-        back = _convert.tensor_from_wire(wd.loss_fn_inputs[key])
+        back = wd.loss_fn_inputs[key]
+        assert type(back) is tinker.TensorData
         assert back == original, key
         assert back.dtype == original.dtype
         assert back.shape == (original.shape or [len(original.data)])  # a flat tensor gains its 1-D shape
-    assert wd.loss_fn_inputs["target_tokens"].shape == (4, 3)
+    assert wd.loss_fn_inputs["target_tokens"].shape == [4, 3]
 
 
 def test_csr_tensor_roundtrip() -> None:
@@ -72,12 +75,11 @@ def test_csr_tensor_roundtrip() -> None:
         model_input=tinker.ModelInput.from_ints([7, 8, 9]), loss_fn_inputs={"target_tokens": csr, "weights": w}
     )
     (wd,) = _roundtrip(d).data
-    t = wd.loss_fn_inputs["target_tokens"]
-    assert t.is_sparse and t.crow_indices.tolist() == [0, 2, 2, 3] and t.col_indices.tolist() == [1, 4, 0]
-    back = _convert.tensor_from_wire(t)
-    assert back.is_sparse and back == csr
+    back = wd.loss_fn_inputs["target_tokens"]
+    assert back.is_sparse and back.sparse_crow_indices == [0, 2, 2, 3] and back.sparse_col_indices == [1, 4, 0]
+    assert back == csr
     np.testing.assert_array_equal(back.to_numpy(), csr.to_numpy())
-    assert _convert.tensor_from_wire(wd.loss_fn_inputs["weights"]) == w
+    assert wd.loss_fn_inputs["weights"] == w
 
 
 def test_image_and_dmel_chunks_roundtrip() -> None:
@@ -124,7 +126,7 @@ def test_dense_tensor_roundtrip_property(arr: np.ndarray) -> None:
     td = tinker.TensorData.from_numpy(arr)
     d = tinker.Datum(model_input=tinker.ModelInput.from_ints([1]), loss_fn_inputs={"x": td})
     (wd,) = _roundtrip(d).data
-    back = _convert.tensor_from_wire(wd.loss_fn_inputs["x"])
+    back = wd.loss_fn_inputs["x"]
     assert back == td
     np.testing.assert_array_equal(back.to_numpy(), arr)
 
@@ -173,14 +175,15 @@ def test_forward_backward_output_from_wire() -> None:
         "target_token_logprobs",
         [
             {
-                "logprobs": wire.WireTensor.from_array(np.array([-1.0, -2.0], np.float32)),
-                "elementwise_loss": wire.WireTensor.from_array(np.array([[0.5, 0.25]], np.float32)),
+                "logprobs": wire.TensorData.from_numpy(np.array([-1.0, -2.0], np.float32)),
+                "elementwise_loss": wire.TensorData.from_numpy(np.array([[0.5, 0.25]], np.float32)),
             }
         ],
         {"loss:sum": 3.0},
     )
     back = wire.decode_forward_backward_output(wire.encode_forward_backward_output(out))
     pub = _convert.forward_backward_output_from_wire(back)
+    assert pub.loss_fn_outputs[0]["logprobs"] is back.loss_fn_outputs[0]["logprobs"]  # decoded once, kept as is
     assert pub.loss_fn_output_type == "target_token_logprobs"
     assert pub.loss_fn_outputs[0]["logprobs"].tolist() == [-1.0, -2.0]
     assert pub.loss_fn_outputs[0]["elementwise_loss"].shape == [1, 2]

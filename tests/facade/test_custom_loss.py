@@ -38,9 +38,9 @@ def test_custom_loss_sends_minus_gradient_as_weights(training, server: FakeServe
     loss, grads = _expected(data)
     for d, wd, g in zip(data, bwd.data, grads):
         np.testing.assert_array_equal(
-            wd.loss_fn_inputs["target_tokens"].values, d.loss_fn_inputs["target_tokens"].to_numpy()
+            wd.loss_fn_inputs["target_tokens"].to_numpy(), d.loss_fn_inputs["target_tokens"].to_numpy()
         )
-        np.testing.assert_allclose(wd.loss_fn_inputs["weights"].values, -g, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(wd.loss_fn_inputs["weights"].to_numpy(), -g, rtol=1e-5, atol=1e-6)
         assert wd.chunks[0].tokens.tolist() == d.model_input.to_ints()
     assert out.metrics["loss:sum"] == pytest.approx(loss, rel=1e-5)
     # the server's cross-entropy of the surrogate: -Σ w·lp = Σ g·lp
@@ -59,9 +59,9 @@ def test_custom_loss_forward_pass_uses_zero_weights_when_none_given(training, se
     d = tinker.Datum(model_input=tinker.ModelInput.from_ints([1, 2, 3]), loss_fn_inputs={"target_tokens": [2, 3, 4]})
     training.forward_backward_custom([d], quadratic_loss).result(timeout=10)
     fwd, bwd = decoded_fb(server)
-    assert fwd.data[0].loss_fn_inputs["weights"].values.tolist() == [0.0, 0.0, 0.0]
+    assert fwd.data[0].loss_fn_inputs["weights"].data == [0.0, 0.0, 0.0]
     _, (g,) = _expected([d])
-    np.testing.assert_allclose(bwd.data[0].loss_fn_inputs["weights"].values, -g, rtol=1e-5)
+    np.testing.assert_allclose(bwd.data[0].loss_fn_inputs["weights"].to_numpy(), -g, rtol=1e-5)
 
 
 def test_custom_loss_with_chunking(server: FakeServer) -> None:

@@ -268,7 +268,7 @@ def test_connection_error_mid_poll_repolls_the_same_request(server: FakeServer, 
 
 
 def _fbo() -> wire.WireForwardBackwardOutput:
-    lp = wire.WireTensor.from_array(np.array([[-0.5, -1.5]], dtype=np.float32))
+    lp = wire.TensorData.from_numpy(np.array([[-0.5, -1.5]], dtype=np.float32))
     return wire.WireForwardBackwardOutput("target_token_logprobs", [{"logprobs": lp}], {"loss:sum": 2.0})
 
 

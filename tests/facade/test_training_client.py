@@ -44,7 +44,7 @@ def test_forward_sends_forward_only(training, server: FakeServer) -> None:
     assert req.loss_fn == "cross_entropy"
     assert req.model_id == training.model_id and req.seq_id == 1
     assert req.data[0].chunks[0].tokens.tolist() == [10, 11, 12]
-    assert req.data[0].loss_fn_inputs["target_tokens"].values.tolist() == [11, 12, 13]
+    assert req.data[0].loss_fn_inputs["target_tokens"].data == [11, 12, 13]
     sub = server.op_calls("forward_backward")[0]
     assert sub.header("content-type") == PB
     poll = server.op_calls("retrieve_future")[-1]
@@ -74,7 +74,7 @@ def test_forward_backward_accepts_dict_datums(training, server: FakeServer) -> N
         "loss_fn_inputs": {"target_tokens": [2, 3], "weights": [1.0, 0.0]},
     }
     training.forward_backward([d], "cross_entropy").result(timeout=10)
-    assert decoded_fb(server)[0].data[0].loss_fn_inputs["weights"].values.tolist() == [1.0, 0.0]
+    assert decoded_fb(server)[0].data[0].loss_fn_inputs["weights"].data == [1.0, 0.0]
 
 
 @pytest.mark.parametrize(
@@ -368,7 +368,7 @@ def test_deprecated_save_weights_and_get_sampling_client_async(training) -> None
 def test_json_forward_backward_result_from_an_older_server(training, server: FakeServer) -> None:
     out = wire.WireForwardBackwardOutput(
         "target_token_logprobs",
-        [{"logprobs": wire.WireTensor.from_array(np.array([-1.0, -2.0], np.float32))}],
+        [{"logprobs": wire.TensorData.from_numpy(np.array([-1.0, -2.0], np.float32))}],
         {"loss:sum": 3.0},
     )
     server.script_polls(wire.forward_backward_output_to_json(out))

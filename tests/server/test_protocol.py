@@ -23,8 +23,8 @@ def proto_fb(mid: str, seq: int, texts: list[str], forward_only: bool = False) -
             tw.WireDatum(
                 chunks=[tw.EncodedText(toks[:-1])],
                 loss_fn_inputs={
-                    "target_tokens": tw.WireTensor.from_array(toks[1:]),
-                    "weights": tw.WireTensor.from_array(np.ones(len(toks) - 1, dtype=np.float32)),
+                    "target_tokens": tw.TensorData.from_numpy(toks[1:]),
+                    "weights": tw.TensorData.from_numpy(np.ones(len(toks) - 1, dtype=np.float32)),
                 },
             )
         )

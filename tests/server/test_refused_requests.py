@@ -55,9 +55,9 @@ def test_refused_forward_backward_json_and_protobuf(api):
 
     from tinker_wire import (
         EncodedText,
+        TensorData,
         WireDatum,
         WireForwardBackwardRequest,
-        WireTensor,
         encode_forward_backward_request,
     )
 
@@ -83,7 +83,7 @@ def test_refused_forward_backward_json_and_protobuf(api):
 
     datum = WireDatum(
         [EncodedText(np.array([5, 999_999], dtype=np.int64))],
-        {"target_tokens": WireTensor.from_array(np.array([1, 2], dtype=np.int64))},
+        {"target_tokens": TensorData.from_numpy(np.array([1, 2], dtype=np.int64))},
     )
     raw = encode_forward_backward_request(WireForwardBackwardRequest(mid, 2, [datum], "cross_entropy"))
     rp = api.c.post("/api/v1/forward_backward", content=raw, headers={"Content-Type": "application/x-protobuf"})

@@ -148,15 +148,15 @@ def test_pad_value_must_be_int(bad: object) -> None:
         ),
         (
             {"data": [1], "shape": [2, 2], "sparse_crow_indices": [0, 1, 1], "sparse_col_indices": []},
-            "one entry",
+            r"sparse_col_indices: has 0 entries, expected one per value \(1\)",
         ),
         (
             {"data": [1], "shape": [2, 2], "sparse_crow_indices": [1, 1, 1], "sparse_col_indices": [0]},
             "start at 0",
         ),
         (
-            {"data": [1, 2], "shape": [2, 2], "sparse_crow_indices": [0, 2, 1], "sparse_col_indices": [0, 1]},
-            "end at",
+            {"data": [1, 2], "shape": [2, 2], "sparse_crow_indices": [0, 1, 1], "sparse_col_indices": [0, 1]},
+            r"sparse_crow_indices: last entry 1 must equal the number of values \(2",
         ),
         (
             {
@@ -172,10 +172,10 @@ def test_pad_value_must_be_int(bad: object) -> None:
             r"\[0, 2\)",
         ),
         ({"data": [1], "shape": [4], "sparse_crow_indices": [0, 1], "sparse_col_indices": [0]}, "2-D"),
-        ({"data": [1], "sparse_crow_indices": [0, 1], "sparse_col_indices": [0]}, "explicit 2-D shape"),
-        ({"data": [1], "shape": [1, 1], "sparse_crow_indices": [0, 1]}, "together"),
-        ({"data": [1, 2, 3], "shape": [2, 2]}, "does not match shape"),
-        ({"data": [1], "shape": [-1]}, "negative"),
+        ({"data": [1], "sparse_crow_indices": [0, 1], "sparse_col_indices": [0]}, "needs a 2-D shape, got None"),
+        ({"data": [1], "shape": [1, 1], "sparse_crow_indices": [0, 1]}, "sparse_col_indices: CSR tensors need both"),
+        ({"data": [1, 2, 3], "shape": [2, 2]}, r"data: 3 values do not match shape \[2, 2\]"),
+        ({"data": [1], "shape": [-1]}, r"shape: dimensions must be >= 0"),
     ],
 )
 def test_invalid_layouts_raise(kwargs: dict, message: str) -> None:

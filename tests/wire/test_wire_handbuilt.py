@@ -93,9 +93,9 @@ def test_handbuilt_forward_backward_request() -> None:
     assert isinstance(text, w.EncodedText) and text.tokens.tolist() == [1, 300] and text.tokens.dtype == np.int64
     assert image == w.Image(b"\x89PNG", "png", 5, w.ImageDimensions(16, 32))
     assert dmel == w.Dmel(b"\xfe\x01")
-    assert d.loss_fn_inputs["weights"] == w.WireTensor("float32", (2,), np.array([1.0, 0.5], np.float32))
+    assert d.loss_fn_inputs["weights"] == w.TensorData(np.array([1.0, 0.5], np.float32), "float32", [2])
     tt = d.loss_fn_inputs["target_tokens"]
-    assert tt.is_sparse and tt.shape == (2, 3)
+    assert tt.is_sparse and tt.shape == [2, 3]
     assert tt.to_numpy(pad_value=-1).tolist() == [[-1, -1, -1], [-1, 9, -1]]
     assert d.model_input_spans == [w.PromptSpan("seq-1", 2, 3)]
     assert d.loss_fn_input_spans == [w.SampledSpan("seq-1", 0, 4)]
@@ -105,7 +105,7 @@ def test_handbuilt_request_encode_exact_bytes() -> None:
     req = w.WireForwardBackwardRequest(
         model_id="m",
         seq_id=3,
-        data=[w.WireDatum([w.EncodedText([1, 2])], {"weights": w.WireTensor("float32", (1,), [2.0])})],
+        data=[w.WireDatum([w.EncodedText([1, 2])], {"weights": w.TensorData([2.0], "float32", [1])})],
         loss_fn="cross_entropy",
         loss_fn_config={"kl_coeff": 0.01, "mode": "x"},
         forward_only=True,
@@ -158,8 +158,8 @@ def test_handbuilt_forward_backward_output() -> None:
     assert out.loss_fn_output_type == "ArrayRecord"
     assert out.metrics == {"loss:sum": 21.0}
     a, b = out.loss_fn_outputs
-    assert a["logprobs"] == w.WireTensor("float32", (1, 2), np.array([-1.0, -2.0], np.float32))
-    assert b["logprobs"] == w.WireTensor("float32", (2, 2), np.array([-3.0, -4.0, -5.0, -6.0], np.float32))
+    assert a["logprobs"] == w.TensorData([-1.0, -2.0], "float32", [1, 2])
+    assert b["logprobs"] == w.TensorData([-3.0, -4.0, -5.0, -6.0], "float32", [2, 2])
     # and our encoder writes the same single record back
     again = w.encode_forward_backward_output(out)
     assert again == output_bytes(b"ArrayRecord", b"ArrayRecord")
@@ -208,9 +208,9 @@ def test_handbuilt_sample_response() -> None:
         [(8, np.float32(-0.1).item()), (9, np.float32(-0.2).item())],
     ]
     assert r.prompt_cache_hit_tokens == 5
-    assert r.target_prompt_logprobs == w.WireTensor("float32", (1, 2), np.array([0.0, -3.0], np.float32))
+    assert r.target_prompt_logprobs == w.TensorData([0.0, -3.0], "float32", [1, 2])
     assert r.prompt_alt_tokens is not None
-    assert r.prompt_alt_tokens.tokens == w.WireTensor("int64", (2, 1), np.array([7, 8]))
+    assert r.prompt_alt_tokens.tokens == w.TensorData([7, 8], "int64", [2, 1])
     assert r.prompt_alt_tokens.logprobs.to_numpy().shape == (2, 1)
     # Encoding the decoded value reproduces the bytes exactly.
     assert w.encode_sample_response(r) == SAMPLE

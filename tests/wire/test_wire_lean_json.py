@@ -398,9 +398,9 @@ def _outcome(d: Any) -> Any:
         t = w.tensor_from_json(d, "T")
     except w.WireError as e:
         return ("err", str(e))
-    crow = None if t.crow_indices is None else (t.crow_indices.dtype, t.crow_indices.tolist())
-    col = None if t.col_indices is None else (t.col_indices.dtype, t.col_indices.tolist())
-    return ("ok", t.dtype, t.shape, t.values.dtype, t.values.tolist(), crow, col)
+    crow = None if t._crow is None else (t._crow.dtype, t._crow.tolist())
+    col = None if t._col is None else (t._col.dtype, t._col.tolist())
+    return ("ok", t.dtype, t.shape, t._values.dtype, t._values.tolist(), crow, col)
 
 
 @pytest.mark.parametrize("d", TENSORS)
@@ -414,4 +414,4 @@ def test_tensor_from_json_numpy_same_as_lists(d: dict[str, Any]) -> None:
 def test_tensor_from_json_keeps_int64_array() -> None:
     data = np.arange(100, dtype=np.int64)
     t = w.tensor_from_json({"data": data, "dtype": "int64"})
-    assert t.values is data  # no copy, no Python ints
+    assert t.to_numpy() is data  # no copy, no Python ints

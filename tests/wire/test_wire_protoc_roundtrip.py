@@ -83,7 +83,7 @@ def test_output_both_directions(pb2: ModuleType, out: w.WireForwardBackwardOutpu
     msg = pb2.ForwardBackwardOutput()
     msg.ParseFromString(raw)
     assert output_from_pb(msg) == out
-    sigs = {tuple(sorted((k, t.dtype, t.shape[1:]) for k, t in d.items())) for d in out.loss_fn_outputs}
+    sigs = {tuple(sorted((k, t.dtype, tuple(t.shape[1:])) for k, t in d.items())) for d in out.loss_fn_outputs}
     uniform = len(sigs) <= 1
     if out.loss_fn_outputs and uniform:
         assert len(msg.loss_fn_outputs) == 1  # uniform outputs travel as ONE ArrayRecord
@@ -111,14 +111,14 @@ def test_output_widening_int32_and_bf16(pb2: ModuleType) -> None:
     bt2.trailing_shape.append(2)
     out = w.decode_forward_backward_output(msg.SerializeToString())
     assert [d["ids"].dtype for d in out.loss_fn_outputs] == ["int64", "int64"]
-    np.testing.assert_array_equal(out.loss_fn_outputs[0]["ids"].values, [1, -2])
-    np.testing.assert_array_equal(out.loss_fn_outputs[1]["ids"].values, [3, 2**31 - 1, -(2**31)])
+    np.testing.assert_array_equal(out.loss_fn_outputs[0]["ids"].to_numpy(), [1, -2])
+    np.testing.assert_array_equal(out.loss_fn_outputs[1]["ids"].to_numpy(), [3, 2**31 - 1, -(2**31)])
     assert out.loss_fn_outputs[0]["lp"].dtype == "float32"
-    assert out.loss_fn_outputs[0]["lp"].shape == (1, 2)
+    assert out.loss_fn_outputs[0]["lp"].shape == [1, 2]
     expected = (bf16.astype(np.uint32) << 16).view(np.float32)
-    np.testing.assert_array_equal(out.loss_fn_outputs[0]["lp"].values, expected[:2])
-    np.testing.assert_array_equal(out.loss_fn_outputs[1]["lp"].values, expected[2:])
-    assert out.loss_fn_outputs[0]["lp"].values[:3].tolist() == [1.0, -2.5]
+    np.testing.assert_array_equal(out.loss_fn_outputs[0]["lp"].data, expected[:2])
+    np.testing.assert_array_equal(out.loss_fn_outputs[1]["lp"].data, expected[2:])
+    assert out.loss_fn_outputs[0]["lp"].data == [1.0, -2.5]
 
 
 def test_output_datum_count_fallback_and_empty(pb2: ModuleType) -> None:
@@ -133,20 +133,20 @@ def test_output_datum_count_fallback_and_empty(pb2: ModuleType) -> None:
     out = w.decode_forward_backward_output(msg.SerializeToString())
     assert out.loss_fn_output_type == "ArrayRecord"
     assert [sorted(d) for d in out.loss_fn_outputs] == [["logprobs"], ["logprobs"], [], []]
-    assert out.loss_fn_outputs[1]["logprobs"].values.tolist() == [1.0, 2.0]
+    assert out.loss_fn_outputs[1]["logprobs"].data == [1.0, 2.0]
     empty = w.decode_forward_backward_output(b"")
     assert empty == w.WireForwardBackwardOutput("ArrayRecord", [], {})
 
 
 def test_output_ragged_and_sparse_encode(pb2: ModuleType) -> None:
-    t = w.WireTensor.from_array
+    t = w.TensorData.from_numpy
     out = w.WireForwardBackwardOutput(
         "ArrayRecord",
         [
             {"logprobs": t(np.array([1.0, 2.0], np.float32))},
             {"logprobs": t(np.zeros((2, 3), np.float32))},  # different trailing shape -> new record
             {},  # no fields -> another record
-            {"logprobs": w.WireTensor("float32", (2, 2), [5.0], [0, 0, 1], [1])},  # sparse -> densified
+            {"logprobs": w.TensorData([5.0], "float32", [2, 2], [0, 0, 1], [1])},  # sparse -> densified
         ],
         {"loss:sum": 3.5},
     )

@@ -22,9 +22,9 @@ from tinker_wire import (
     WirePromptAltTokens,
     WireSampledSequence,
     WireSampleResponse,
-    WireTensor,
     WireTopk,
 )
+from tinker_wire.tensor import TensorData
 
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
@@ -73,7 +73,7 @@ def tensors(
     allow_no_shape: bool = True,
     int_range: tuple[int, int] = INT64,
     min_rank: int = 1,
-) -> WireTensor:
+) -> TensorData:
     dtype = dtype or draw(st.sampled_from(["float32", "int64"]))
     sparse = allow_sparse and draw(st.booleans())
     if sparse:
@@ -85,14 +85,14 @@ def tensors(
         crow = np.concatenate([[0], np.cumsum(mask.sum(axis=1))]).astype(np.int64)
         col = np.nonzero(mask)[1].astype(np.int64)
         vals = draw(float_arrays(nnz)) if dtype == "float32" else draw(int_arrays(nnz, *int_range))
-        return WireTensor(dtype, (rows, cols), vals, crow, col)  # type: ignore[arg-type]
+        return TensorData(vals, dtype, (rows, cols), crow, col)  # type: ignore[arg-type]
     rank = draw(st.integers(min_rank, 3))
     shape = tuple(draw(st.lists(st.integers(0, 4), min_size=rank, max_size=rank)))
     n = int(np.prod(shape)) if shape else 1
     vals = draw(float_arrays(n)) if dtype == "float32" else draw(int_arrays(n, *int_range))
     if allow_no_shape and len(shape) == 1 and draw(st.booleans()):
-        return WireTensor(dtype, None, vals)  # type: ignore[arg-type]
-    return WireTensor(dtype, shape, vals)  # type: ignore[arg-type]
+        return TensorData(vals, dtype)  # type: ignore[arg-type]
+    return TensorData(vals, dtype, shape)  # type: ignore[arg-type]
 
 
 @st.composite
@@ -155,12 +155,12 @@ def fwdbwd_requests(draw: Any) -> WireForwardBackwardRequest:
 
 
 @st.composite
-def output_tensors(draw: Any, dtype: str, trailing: tuple[int, ...]) -> WireTensor:
+def output_tensors(draw: Any, dtype: str, trailing: tuple[int, ...]) -> TensorData:
     lead = draw(st.integers(0, 5))
     shape = (lead, *trailing)
     n = int(np.prod(shape))
     vals = draw(float_arrays(n)) if dtype == "float32" else draw(int_arrays(n, *INT64))
-    return WireTensor(dtype, shape, vals)  # type: ignore[arg-type]
+    return TensorData(vals, dtype, shape)  # type: ignore[arg-type]
 
 
 @st.composite
@@ -213,8 +213,8 @@ def sample_responses(draw: Any) -> WireSampleResponse:
         rows = draw(st.integers(0, 4))
         k = draw(st.integers(0, 3))
         alt = WirePromptAltTokens(
-            WireTensor("int64", (rows, k), draw(int_arrays(rows * k))),
-            WireTensor("float32", (rows, k), draw(float_arrays(rows * k))),
+            TensorData(draw(int_arrays(rows * k)), "int64", (rows, k)),
+            TensorData(draw(float_arrays(rows * k)), "float32", (rows, k)),
         )
     return WireSampleResponse(
         sequences=draw(st.lists(sequences(), max_size=3)),
@@ -241,17 +241,16 @@ def _widen(raw: bytes, code: int) -> np.ndarray:
     return arr.astype(np.float32 if code == 1 else np.int64)
 
 
-def tensor_to_pb(pb2: ModuleType, t: WireTensor, int32: bool = False) -> Any:
+def tensor_to_pb(pb2: ModuleType, t: TensorData, int32: bool = False) -> Any:
     m = pb2.Tensor()
     code = _DT[t.dtype]
-    vals = t.values.astype(_NP[code])
     if int32 and code == 2:
-        vals = t.values.astype("<i4")
         code = 3
-    if t.crow_indices is not None:
+    vals = np.asarray(t.data, dtype=_NP[code])
+    if t.is_sparse:
         m.sparse_csr.values = vals.tobytes()
-        m.sparse_csr.crow_indices = t.crow_indices.astype("<i8").tobytes()
-        m.sparse_csr.col_indices = t.col_indices.astype("<i8").tobytes()
+        m.sparse_csr.crow_indices = np.asarray(t.sparse_crow_indices, "<i8").tobytes()
+        m.sparse_csr.col_indices = np.asarray(t.sparse_col_indices, "<i8").tobytes()
     else:
         m.dense = vals.tobytes()
     m.dtype = code
@@ -260,19 +259,19 @@ def tensor_to_pb(pb2: ModuleType, t: WireTensor, int32: bool = False) -> Any:
     return m
 
 
-def tensor_from_pb(m: Any) -> WireTensor:
+def tensor_from_pb(m: Any) -> TensorData:
     code = m.dtype
     label = "float32" if code in (1, 4) else "int64"
     shape = tuple(m.shape) if len(m.shape) else None
     if m.WhichOneof("encoding") == "sparse_csr":
-        return WireTensor(
+        return TensorData(
+            _widen(m.sparse_csr.values, code),
             label,  # type: ignore[arg-type]
             shape,
-            _widen(m.sparse_csr.values, code),
             np.frombuffer(m.sparse_csr.crow_indices, "<i8").astype(np.int64),
             np.frombuffer(m.sparse_csr.col_indices, "<i8").astype(np.int64),
         )
-    return WireTensor(label, shape, _widen(m.dense, code))  # type: ignore[arg-type]
+    return TensorData(_widen(m.dense, code), label, shape)  # type: ignore[arg-type]
 
 
 def span_to_pb(pb2: ModuleType, s: Any) -> Any:
@@ -370,7 +369,7 @@ def output_to_pb(pb2: ModuleType, out: WireForwardBackwardOutput, *, records: st
         rec.type_tag = "ArrayRecord"
         rec.num_datums = len(g)
         for k in g[0]:
-            arrs = [d[k].values.astype(_NP[_DT[d[k].dtype]]) for d in g]
+            arrs = [d[k].to_numpy().astype(_NP[_DT[d[k].dtype]]) for d in g]
             bt = rec.fields[k]
             bt.data = b"".join(a.tobytes() for a in arrs)
             bt.offsets = np.concatenate([[0], np.cumsum([a.nbytes for a in arrs])]).astype("<i8").tobytes()
@@ -382,10 +381,10 @@ def output_to_pb(pb2: ModuleType, out: WireForwardBackwardOutput, *, records: st
 
 
 def output_from_pb(m: Any) -> WireForwardBackwardOutput:
-    outs: list[dict[str, WireTensor]] = []
+    outs: list[dict[str, TensorData]] = []
     for rec in m.loss_fn_outputs:
         n = rec.num_datums
-        recs: list[dict[str, WireTensor]] = [{} for _ in range(n)]
+        recs: list[dict[str, TensorData]] = [{} for _ in range(n)]
         for k, bt in rec.fields.items():
             offs = np.frombuffer(bt.offsets, "<i8")
             item = np.dtype(_NP[bt.dtype]).itemsize
@@ -395,7 +394,7 @@ def output_from_pb(m: Any) -> WireForwardBackwardOutput:
                 inner = int(np.prod(trailing)) if trailing else 1
                 lead = vals.size // inner if inner else 0
                 assert (offs[i + 1] - offs[i]) % item == 0
-                recs[i][k] = WireTensor("float32" if bt.dtype in (1, 4) else "int64", (lead, *trailing), vals)
+                recs[i][k] = TensorData(vals, "float32" if bt.dtype in (1, 4) else "int64", (lead, *trailing))
         outs.extend(recs)
     out_type = m.loss_fn_output_type.rsplit(":", 1)[-1] or "ArrayRecord"
     return WireForwardBackwardOutput(out_type, outs, dict(m.metrics))

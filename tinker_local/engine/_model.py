@@ -213,7 +213,9 @@ class ModelRegistry:
             if m is None:
                 f32 = self._cache.get((name, np.dtype(np.float32).str))
                 if f32 is None:
-                    f32 = BaseModel(name, served[0], config=self._config, eos_token_ids=served[1], bos_token_id=served[2])
+                    f32 = BaseModel(
+                        name, served[0], config=self._config, eos_token_ids=served[1], bos_token_id=served[2]
+                    )
                     self._cache[(name, f32.dtype.str)] = f32
                 m = f32.astype(dt)
                 self._cache[key] = m

@@ -30,7 +30,7 @@ def datums_from_json(fbi: dict[str, Any], key: str) -> list[eng.Datum]:
         inputs = {}
         for k, v in (d.get("loss_fn_inputs") or {}).items():
             try:
-                inputs[k] = wire.tensor_to_dense(wire.tensor_from_json(v, f"{where}.loss_fn_inputs.{k}"))
+                inputs[k] = wire.tensor_from_json(v, f"{where}.loss_fn_inputs.{k}").to_numpy()
             except wire.WireError as e:
                 raise bad_request(str(e)) from None
         datums.append(eng.Datum(tokens, inputs))
@@ -42,12 +42,8 @@ def datums_from_protobuf(req: wire.WireForwardBackwardRequest) -> list[eng.Datum
     for i, d in enumerate(req.data):
         where = f"data[{i}]"
         tokens = tokens_from_chunks(d.chunks, f"{where}.model_input")
-        inputs = {}
-        for k, t in d.loss_fn_inputs.items():
-            try:
-                inputs[k] = wire.tensor_to_dense(t)
-            except wire.WireError as e:
-                raise bad_request(f"{where}.loss_fn_inputs[{k!r}]: {e}") from None
+        # the decoder checked every tensor's layout already
+        inputs = {k: t.to_numpy() for k, t in d.loss_fn_inputs.items()}
         datums.append(eng.Datum(tokens, inputs))
     return datums
 
@@ -121,7 +117,7 @@ class Training:
         def work(lm: LiveModel) -> Any:
             assert lm.model is not None
             res = lm.model.run(batch, backward=backward)
-            outputs = [{k: wire.WireTensor.from_array(np.asarray(v)) for k, v in o.items()} for o in res.outputs]
+            outputs = [{k: wire.TensorData.from_numpy(np.asarray(v)) for k, v in o.items()} for o in res.outputs]
             ntok = sum(len(d.tokens) for d in datums)
             self.state.store.count_usage("training", ntok, lm.run.session_id, lm.base.name)
             return wire.WireForwardBackwardOutput("ArrayRecord", outputs, {k: float(v) for k, v in res.metrics.items()})
