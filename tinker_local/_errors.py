@@ -11,7 +11,7 @@ class ApiError(Exception):
     """An HTTP error answered as JSON ``{"detail": ...}`` (plus ``category`` / extra keys).
 
     ``status`` is the preferred status; the HTTP layer falls back to a status the operation
-    documents (see ``_app``) when the contract does not list it for that operation.
+    documents (``Operation.error_status`` in ``http/contract.py``) when the contract does not list it for that operation.
     """
 
     def __init__(self, status: int, detail: str, *, category: str | None = None, **extra: Any) -> None:

@@ -186,10 +186,10 @@ def test_keep_alive_replies_are_not_delayed_by_nagle() -> None:
 
 
 def test_server_releases_per_request_bookkeeping_of_expired_samples() -> None:
-    """Regression test for a bug this suite found (fixed in the working tree): tinker_local/_service.py keeps one
-    entry per sample request forever in SamplerRec.seqs (op_asample) and SamplerRec.events (record_completion),
-    even after the futures they refer to expired and were swept: a long-lived sampler grows the server's memory
-    without bound (~1.7 KB of server RSS per sample in test_2000_concurrent_samples_three_rounds)
+    """Regression test for a bug this suite found: the server kept one entry per sample request forever in
+    SamplerRec.seqs (asample) and SamplerRec.events (the retrieve_futures feed), even after the futures they
+    refer to expired and were swept: a long-lived sampler grew the server's memory without bound (~1.7 KB of
+    server RSS per sample in test_2000_concurrent_samples_three_rounds). Sampling.prune now drops them.
     """
     from .conftest import start_server, wait_until
 

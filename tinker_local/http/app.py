@@ -78,7 +78,11 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
     elif overrides:
         config = config.replace(**overrides)
     service = Service(config)
-    routes = routes_from_contract(load_contract(), service.handlers(), service)
+    try:
+        routes = routes_from_contract(load_contract(), service.handlers(), service)
+    except BaseException:
+        service.close()  # its state store and threads would outlive the failed start
+        raise
     routes.append(Route("/local/files/{token}", download_endpoint(service.files), methods=["GET"]))
 
     @asynccontextmanager

@@ -28,6 +28,10 @@ log = logging.getLogger("tinker_local")
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
+#: Bodies at least this large are decoded on a worker thread: decoding a few MB takes milliseconds to a second,
+#: which would stall every other request on the event loop; smaller ones are cheaper than the thread hop.
+DECODE_ON_THREAD_BYTES = 64 * 1024
+
 
 def base_url(request: Request, public_url: str | None) -> str:
     """This server's URL for links it hands out (signed downloads): ``--public-url`` if set, else the address
@@ -112,15 +116,19 @@ def make_endpoint(op: Operation, handler: Callable[[Call], Any], service: Servic
                     config.max_body_bytes,
                     held,
                 )
-                body = decode_body(op, raw, request.headers.get("content-type"), decoded)
+                ctype = request.headers.get("content-type")
+                if len(raw) >= DECODE_ON_THREAD_BYTES:  # keep long-polls and streams served meanwhile
+                    body = await run_in_threadpool(decode_body, op, raw, ctype, decoded)
+                else:
+                    body = decode_body(op, raw, ctype, decoded)
             call = Call(
                 op_id,
                 body,
                 params,
                 owner,
+                lambda: base_url(request, config.public_url),
                 raw=raw,
                 accepts_protobuf=accepts_protobuf(request.headers.get("accept")),
-                base_url_of=lambda: base_url(request, config.public_url),
             )
             as_owner = CURRENT_OWNER.set(owner if service.state.keys and secured else None)
             try:

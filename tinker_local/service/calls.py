@@ -7,7 +7,7 @@ contract to the handler of the same id (a contract operation without one stops t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 __all__ = ["Call", "EventStream", "Payload", "Pending", "Redirect", "handlers_of", "handles"]
@@ -50,11 +50,11 @@ class Call:
     params: dict[str, Any]
     #: the API key's owner id
     owner: str
+    #: this server's URL for links it hands out (computed on demand: it can fail without --public-url)
+    base_url_of: Callable[[], str]
     #: the raw body (protobuf requests are identified by their bytes)
     raw: bytes = b""
     accepts_protobuf: bool = False
-    #: this server's URL for links it hands out (computed on demand: it can fail without --public-url)
-    base_url_of: Callable[[], str] = field(default=lambda: "http://127.0.0.1/")
 
     @property
     def base_url(self) -> str:

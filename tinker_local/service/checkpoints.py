@@ -118,7 +118,7 @@ class Checkpoints:
             claim["old"] = self._reserve(mid, kind, nm, overwrite)
             claim["fresh"] = claim["old"] is None
 
-        def work(lm: LiveModel) -> Any:
+        def work(lm: LiveModel, _prepared: Any) -> Any:
             nm = claim["name"]
             try:
                 writer(lm, self.state.store.checkpoint_dir(mid, kind, nm))
@@ -201,7 +201,7 @@ class Checkpoints:
             self.state.register_sampler(rec)
             holder["rec"] = rec
 
-        def work(lm: LiveModel) -> Any:
+        def work(lm: LiveModel, _prepared: Any) -> Any:
             assert lm.model is not None
             rec = holder["rec"]
             rec.weights = lm.model.snapshot()
@@ -322,7 +322,7 @@ class Checkpoints:
         path = ck.tinker_path
         h = body_hash("load_weights", body)
 
-        def work(lm: LiveModel) -> Any:
+        def work(lm: LiveModel, _prepared: Any) -> Any:
             assert lm.model is not None
             lm.model.load(src, with_optimizer=optimizer)
             self.state.store.audit(

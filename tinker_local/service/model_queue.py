@@ -44,30 +44,27 @@ class ModelQueue:
         lm: LiveModel,
         seq_id: int | None,
         h: str,
-        work: Callable[[LiveModel], Any],
+        work: Callable[[LiveModel, Any], Any],
         *,
+        prepare: Callable[[], Any] | None = None,
         reserve: Callable[[LiveModel], None] | None = None,
         on_fail: Callable[[FutureRec], None] | None = None,
     ) -> dict[str, Any]:
-        """Queue ``work`` (the request is already decoded and checked); ``reserve`` claims what the request
-        needs (e.g. a checkpoint name) under the state lock, once the seq_id is known to be new."""
+        """Queue ``work(lm, prepared)``. The seq_id is checked first (a resubmission gets the first answer, a
+        reused seq_id a 409); then ``prepare()`` checks and converts the request without holding the lock, and
+        ``reserve`` claims what the request needs (e.g. a checkpoint name) under the lock."""
         state = self.state
         model_id = lm.run.run_id
         seq = seq_id if seq_id else None  # 0 means "not set" (as on the protobuf wire)
         with state.lock:
-            if seq is not None and seq in lm.seqs:
-                prev_h, prev_rid = lm.seqs[seq]
-                if prev_h == h and isinstance(prev_rid, ApiError):
-                    raise prev_rid  # a retry of a refused request gets the same answer
-                if prev_h == h:
-                    prev = state.futures.get(prev_rid)
-                    return prev.describe() if prev is not None else {"request_id": prev_rid, "model_id": model_id}
-                raise conflict(f"seq_id: seq_id {seq} of model {model_id!r} was already used by a different request")
-            if seq is not None and lm.worker.seq_status(seq) == "past":
-                raise bad_request(
-                    f"seq_id: seq_id {seq} of model {model_id!r} is behind the model's next expected seq_id "
-                    f"{lm.worker.next_seq} (it was skipped after a gap timeout)"
-                )
+            answer = self._seq_answer(lm, seq, h)
+        if answer is not None:
+            return answer
+        prepared = prepare() if prepare is not None else None
+        with state.lock:
+            answer = self._seq_answer(lm, seq, h)  # a concurrent resubmission may have won meanwhile
+            if answer is not None:
+                return answer
             if reserve is not None:
                 reserve(lm)
             rec = state.futures.create(op, model_id=model_id, session_id=lm.run.session_id)
@@ -87,7 +84,7 @@ class ModelQueue:
                 state.futures.fail(rec, f"model {model_id!r} is not available: {why}", "user")
                 return
             try:
-                result = work(lm)
+                result = work(lm, prepared)
             except eng.EngineInputError as e:
                 state.futures.fail(rec, str(e), "user")
                 return
@@ -105,6 +102,26 @@ class ModelQueue:
 
         lm.worker.submit(Task(op, run, lambda msg: state.futures.fail(rec, msg, "user"), seq))
         return rec.describe()
+
+    def _seq_answer(self, lm: LiveModel, seq: int | None, h: str) -> dict[str, Any] | None:
+        """The answer to a seq_id already seen (caller holds the lock); None for a new one."""
+        if seq is None:
+            return None
+        model_id = lm.run.run_id
+        if seq in lm.seqs:
+            prev_h, prev_rid = lm.seqs[seq]
+            if prev_h == h and isinstance(prev_rid, ApiError):
+                raise prev_rid  # a retry of a refused request gets the same answer
+            if prev_h == h:
+                prev = self.state.futures.get(prev_rid)
+                return prev.describe() if prev is not None else {"request_id": prev_rid, "model_id": model_id}
+            raise conflict(f"seq_id: seq_id {seq} of model {model_id!r} was already used by a different request")
+        if lm.worker.seq_status(seq) == "past":
+            raise bad_request(
+                f"seq_id: seq_id {seq} of model {model_id!r} is behind the model's next expected seq_id "
+                f"{lm.worker.next_seq} (it was skipped after a gap timeout)"
+            )
+        return None
 
     def submit_creation(self, lm: LiveModel, rec: FutureRec, create: Callable[[], Any]) -> None:
         """Build a model on its own worker (first in its queue); a failure marks the model failed."""

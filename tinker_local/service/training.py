@@ -111,18 +111,20 @@ class Training:
         key: str,
     ) -> dict[str, Any]:
         lm = self.state.live_model(model_id)
-        batch = self._prepare(lm.base, datums, loss_fn, cfg, key)
         backward = op == "forward_backward"
+        ntok = sum(len(d.tokens) for d in datums)
 
-        def work(lm: LiveModel) -> Any:
+        def prepare() -> eng.Batch:
+            return self._prepare(lm.base, datums, loss_fn, cfg, key)
+
+        def work(lm: LiveModel, batch: eng.Batch) -> Any:
             assert lm.model is not None
             res = lm.model.run(batch, backward=backward)
             outputs = [{k: wire.TensorData.from_numpy(np.asarray(v)) for k, v in o.items()} for o in res.outputs]
-            ntok = sum(len(d.tokens) for d in datums)
             self.state.store.count_usage("training", ntok, lm.run.session_id, lm.base.name)
             return wire.WireForwardBackwardOutput("ArrayRecord", outputs, {k: float(v) for k, v in res.metrics.items()})
 
-        return self.queue.submit(op, lm, seq_id, h, work)
+        return self.queue.submit(op, lm, seq_id, h, work, prepare=prepare)
 
     @staticmethod
     def _prepare(
@@ -179,7 +181,7 @@ class Training:
             raise bad_request(str(e)) from None
         lm = self.state.live_model(body["model_id"])
 
-        def work(lm: LiveModel) -> Any:
+        def work(lm: LiveModel, _prepared: Any) -> Any:
             assert lm.model is not None
             metrics = lm.model.optim_step(cfg)
             return {"metrics": {k: float(v) for k, v in metrics.items()}, "type": "optim_step"}
