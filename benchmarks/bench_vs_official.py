@@ -189,6 +189,7 @@ def write_fb_output(path: Path) -> None:
     """A 2.1 MB ForwardBackwardOutput (256 datums x 2048 float32 logprobs), encoded by our codec."""
     sys.path[:0] = [str(ROOT), str(ROOT / "generated")]
     import numpy as np
+
     import tinker_wire as wire
 
     rng = np.random.default_rng(0)
