@@ -34,7 +34,7 @@ __all__ = [
     "text_datum",
 ]
 
-# The environment the SDK reads (base URL, credentials, project, tags, logging).
+# The environment the SDK reads (base URL, credentials, project, tags, logging, record/replay cassettes).
 TINKER_ENV_VARS = (
     "TINKER_BASE_URL",
     "TINKER_API_KEY",
@@ -44,6 +44,8 @@ TINKER_ENV_VARS = (
     "CLOUDFLARE_ACCESS_CLIENT_ID",
     "CLOUDFLARE_ACCESS_CLIENT_SECRET",
     "TINKER_LOG",
+    "TINKER_RECORD",
+    "TINKER_REPLAY",
 )
 
 

@@ -76,6 +76,15 @@ def _resolve_api_key(explicit: str | None) -> str:
     )
 
 
+def _cassette_setting() -> tuple[str, str] | None:
+    record, replay = os.environ.get("TINKER_RECORD"), os.environ.get("TINKER_REPLAY")
+    if record and replay:
+        raise ValueError("TINKER_RECORD and TINKER_REPLAY are both set; a run either records or replays: unset one")
+    if record:
+        return ("record", record)
+    return ("replay", replay) if replay else None
+
+
 def _platform_headers() -> dict[str, str]:
     return {
         "User-Agent": f"tinker-oss/Python {__version__}",
@@ -99,6 +108,8 @@ class ClientSettings:
     project_id: str | None = None
     tags: tuple[str, ...] = ()
     telemetry_enabled: bool = True
+    #: ("record" | "replay", cassette path) from TINKER_RECORD / TINKER_REPLAY (see tinker.testing).
+    cassette: tuple[str, str] | None = None
 
     @classmethod
     def resolve(
@@ -126,6 +137,9 @@ class ClientSettings:
         headers.update(default_headers or {})
         tags = tuple(dict.fromkeys(t.strip() for t in os.environ.get("TINKER_TAGS", "").split(",") if t.strip()))
         telemetry = os.environ.get("TINKER_TELEMETRY", "1").strip().lower() in ("1", "true", "yes", "on")
+        cassette = _cassette_setting()
+        # A replayed run sends nothing anywhere, so it needs no credential (CI without secrets).
+        key = (api_key or "replay") if cassette and cassette[0] == "replay" else _resolve_api_key(api_key)
         if timeout is None:
             to = DEFAULT_TIMEOUT
         elif isinstance(timeout, httpx.Timeout):
@@ -134,12 +148,13 @@ class ClientSettings:
             to = httpx.Timeout(float(timeout), connect=min(5.0, float(timeout)))
         return cls(
             base_url=url.rstrip("/"),
-            api_key=_Secret(_resolve_api_key(api_key)),
+            api_key=_Secret(key),
             default_headers=headers,
             timeout=to,
             project_id=project_id or os.environ.get("TINKER_PROJECT_ID") or None,
             tags=tags,
             telemetry_enabled=telemetry,
+            cassette=cassette,
         )
 
     def request_headers(self) -> dict[str, str]:

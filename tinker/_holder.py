@@ -266,13 +266,14 @@ class ClientHolder:
         return self._closed
 
 
-_shared: dict[tuple[str, str], ClientHolder] = {}
+_shared: dict[tuple[str, str, tuple[str, str] | None], ClientHolder] = {}
 _shared_lock = threading.Lock()
 
 
 def shared_rest_holder(settings: ClientSettings) -> ClientHolder:
-    """One session-less holder per (base URL, credential) for the process, like the official SDK."""
-    key = (settings.base_url, hashlib.sha256(str(settings.api_key).encode()).hexdigest())
+    """One session-less holder per (base URL, credential) for the process, like the official SDK; a recording
+    or replaying client (TINKER_RECORD / TINKER_REPLAY) never shares one with a live client."""
+    key = (settings.base_url, hashlib.sha256(str(settings.api_key).encode()).hexdigest(), settings.cassette)
     with _shared_lock:
         holder = _shared.get(key)
         if holder is None or holder.closed:

@@ -88,6 +88,10 @@ class Transport:
         self.settings = settings
         self.policy = policy or RetryPolicy()
         self.breakers = BreakerRegistry(self.policy.config.circuit_breaker)
+        if settings.cassette is not None:  # TINKER_RECORD / TINKER_REPLAY: the test toolkit's one seam
+            from .testing._cassette import cassette_transport
+
+            http_transport = cassette_transport(*settings.cassette, http_transport, _LIMITS)
         self._http_transport = http_transport
         self._client: httpx.AsyncClient | None = None
         # Identical GETs in flight share one request (they are idempotent reads).

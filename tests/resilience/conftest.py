@@ -21,8 +21,7 @@ import tinker
 from tests import helpers
 from tests.helpers import text_datum
 from tinker import types
-
-from .faultproxy import FaultProxy
+from tinker.testing import FaultProxy
 
 BASE_MODEL = "tinker-local/tiny-byte"
 API_KEY = "tml-resilience"

@@ -24,9 +24,9 @@ import tinker
 from tinker import types
 from tinker._breaker import CircuitBreaker, CircuitBreakerConfig, CircuitOpenError
 from tinker._retry import RetryConfig, RetryPolicy, parse_retry_after
+from tinker.testing import FaultProxy
 
 from .conftest import BASE_MODEL, close_quietly, make_service, wait_until
-from .faultproxy import FaultProxy
 
 SEEDED = settings(
     derandomize=True, database=None, deadline=None, max_examples=300, suppress_health_check=list(HealthCheck)

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 import tinker
+from tinker.testing import FaultProxy
 
 from .conftest import (
     BASE_MODEL,
@@ -31,7 +32,6 @@ from .conftest import (
     start_server,
     train,
 )
-from .faultproxy import FaultProxy
 
 JSON = {"content-type": "application/json"}
 POLL = "/retrieve_future"

@@ -13,9 +13,9 @@ import pytest
 
 import tinker
 from tinker import types
+from tinker.testing import FaultProxy
 
 from .conftest import BASE_MODEL, close_quietly, make_service, start_server, wait_until
-from .faultproxy import FaultProxy
 
 JSON = {"content-type": "application/json"}
 PROMPT = types.ModelInput.from_ints(list(b"Tell me"))

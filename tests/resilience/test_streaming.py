@@ -16,9 +16,9 @@ import pytest
 
 import tinker
 from tinker import types
+from tinker.testing import FaultProxy
 
 from .conftest import BASE_MODEL, close_quietly, make_service, start_server, wait_until
-from .faultproxy import FaultProxy
 
 TOKENS = 20
 DELAY = 0.05

@@ -1,24 +1,26 @@
-"""A scriptable fault-injecting HTTP/1.1 proxy for resilience tests (loopback only).
+"""A fault-injecting HTTP/1.1 proxy for loopback tests: put it between a client and a Tinker server and make
+the network and the server misbehave on schedule.
 
-The proxy listens on 127.0.0.1 and forwards every request to ``upstream`` (a LocalServer's base URL)
-with httpx, unless a :class:`Rule` matches the request first. Rules are tried in the order they were
-added; a rule applies to ``times`` matching requests (``None``: forever) after letting ``skip`` matching
-requests through untouched. Actions:
+The proxy listens on 127.0.0.1 and forwards every request to ``upstream`` (a server's base URL) unless a
+:class:`Fault` matches it first. Faults are tried in the order they were added; a fault acts on ``times``
+matching requests (``None``: forever) after letting ``skip`` matching requests through untouched. A request
+matches by operation (``op``: the contract's operationId, e.g. ``"forward_backward"``), path substring
+(``path``), method and an optional predicate (``when``). What a fault does:
 
 * ``reset``     close the connection before forwarding (the server never sees the request);
-* ``drop``      forward, let the server act, then close the connection without a response (lost reply);
-* ``status``    answer ``status`` with ``headers``/``body`` without forwarding, or, with ``forward=True``,
-                forward first and replace the server's reply (the server did the work);
+* ``drop``      forward, let the server act, then close the connection without a reply (a lost reply);
+* ``status``    answer ``status`` without forwarding, or, with ``forward=True``, forward first and replace the
+                server's reply (the server did the work);
 * ``truncate``  forward, send the status line, headers and half the body, then close;
-* ``delay``     sleep ``delay`` seconds, then forward.
+* ``delay``     sleep ``delay`` seconds, then forward;
+* ``restart``   close the connection and restart the server (the ``restart`` callable given to the proxy).
 
-With ``upstream=None`` (or an upstream that refuses connections) every forwarded request is answered by
-closing the connection, as a dead server would be seen through a TCP proxy. Streaming replies (SSE,
-no Content-Length) are relayed chunk by chunk, and a client that hangs up mid-stream makes the proxy
-hang up on the server too, so cancellation reaches the server.
+With ``upstream=None`` (or an upstream that refuses connections) every forwarded request is answered by closing
+the connection, as a dead server looks through a TCP proxy. Streaming replies (SSE, no Content-Length) are
+relayed chunk by chunk, and a client that hangs up mid-stream makes the proxy hang up on the server too.
 
-Every request is logged (:attr:`FaultProxy.log`) with its time, path, body and what the proxy did.
-The proxy runs its own event loop in a daemon thread; use it as a context manager.
+Every request is logged (:attr:`FaultProxy.log`). The proxy runs its own event loop in a daemon thread; use it
+as a context manager.
 """
 
 from __future__ import annotations
@@ -28,12 +30,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, Literal, Self, get_args
 
 import httpx
 
-__all__ = ["FaultProxy", "Rule", "Seen"]
+from ._operations import check_operation, operation_of
 
+__all__ = ["Fault", "FaultProxy", "Seen"]
+
+Action = Literal["reset", "drop", "status", "truncate", "delay", "restart"]
+_ACTIONS: frozenset[str] = frozenset(get_args(Action))
 _HOP = {"connection", "keep-alive", "transfer-encoding", "host", "content-length", "proxy-connection", "upgrade"}
 _REASONS = {
     200: "OK",
@@ -49,12 +55,15 @@ _REASONS = {
 
 
 @dataclass
-class Rule:
-    action: str  # reset | drop | status | truncate | delay
+class Fault:
+    """One scheduled fault. Build it with the constructors (``Fault.reset(...)``, ``Fault.http_status(503, ...)``)."""
+
+    action: Action
     path: str = ""  # substring of the request path ("" matches every path)
+    op: str | None = None  # operationId of the contract; None matches any
     method: str | None = None  # e.g. "POST"; None matches any
-    times: int | None = 1  # matching requests the rule applies to; None = forever
-    skip: int = 0  # matching requests let through before the rule starts
+    times: int | None = 1  # matching requests the fault acts on; None = forever
+    skip: int = 0  # matching requests let through before the fault starts
     status: int = 503
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
@@ -62,10 +71,78 @@ class Rule:
     delay: float = 0.0
     when: Callable[[str, str, bytes], bool] | None = None  # extra predicate on (method, path, body)
     seen: int = 0  # matching requests so far
-    applied: int = 0  # requests the rule acted on
+    applied: int = 0  # requests the fault acted on
 
-    def matches(self, method: str, path: str, body: bytes) -> bool:
+    def __post_init__(self) -> None:
+        if self.action not in _ACTIONS:
+            raise ValueError(f"Fault action={self.action!r}: expected one of {sorted(_ACTIONS)}")
+        if self.op is not None:
+            check_operation(self.op)
+        if self.times is not None and self.times < 1:
+            raise ValueError(f"Fault times={self.times!r}: expected a positive count, or None for every request")
+        if self.skip < 0:
+            raise ValueError(f"Fault skip={self.skip!r}: expected a count >= 0")
+
+    # ------------------------------------------------------------------ the declarative constructors
+    @classmethod
+    def reset(cls, op: str | None = None, *, times: int | None = 1, skip: int = 0) -> Fault:
+        """Close the connection before the server sees the request (a refused or broken connection)."""
+        return cls("reset", op=op, times=times, skip=skip)
+
+    @classmethod
+    def drop(cls, op: str | None = None, *, times: int | None = 1, skip: int = 0) -> Fault:
+        """Let the server act, then close the connection without its reply (the client must retry safely)."""
+        return cls("drop", op=op, times=times, skip=skip)
+
+    @classmethod
+    def http_status(
+        cls,
+        status: int,
+        op: str | None = None,
+        *,
+        times: int | None = 1,
+        skip: int = 0,
+        retry_after: float | None = None,
+        after_server: bool = False,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> Fault:
+        """Answer ``status`` (a burst of ``times`` answers): 5xx, 408, 410 (expired future), 429 with
+        ``retry_after`` seconds. ``after_server=True``: the server handles the request first, its reply is lost."""
+        if not 100 <= status <= 599:
+            raise ValueError(f"Fault.http_status status={status!r}: expected an HTTP status code (100-599)")
+        hdrs = dict(headers or {})
+        if retry_after is not None:
+            hdrs["retry-after"] = repr(float(retry_after))
+        if body and not any(k.lower() == "content-type" for k in hdrs):
+            hdrs["content-type"] = "application/json"
+        return cls(
+            "status", op=op, times=times, skip=skip, status=status, headers=hdrs, body=body, forward=after_server
+        )
+
+    @classmethod
+    def truncate(cls, op: str | None = None, *, times: int | None = 1, skip: int = 0) -> Fault:
+        """Send the server's status line, headers and half its body, then close the connection."""
+        return cls("truncate", op=op, times=times, skip=skip)
+
+    @classmethod
+    def latency(cls, seconds: float, op: str | None = None, *, times: int | None = None, skip: int = 0) -> Fault:
+        """Hold each matching request ``seconds`` before forwarding it (every request by default)."""
+        if seconds < 0:
+            raise ValueError(f"Fault.latency seconds={seconds!r}: expected a delay >= 0")
+        return cls("delay", op=op, times=times, skip=skip, delay=seconds)
+
+    @classmethod
+    def restart(cls, op: str | None = None, *, skip: int = 0) -> Fault:
+        """Once: close the matching request's connection and restart the server (live models and futures are
+        lost, checkpoints stay). Needs a proxy built with ``restart=`` (the ``tinker_fault_proxy`` fixture)."""
+        return cls("restart", op=op, times=1, skip=skip)
+
+    # ------------------------------------------------------------------ matching
+    def matches(self, method: str, path: str, op: str, body: bytes) -> bool:
         if self.path not in path or (self.method is not None and self.method != method):
+            return False
+        if self.op is not None and self.op != op:
             return False
         return self.when is None or self.when(method, path, body)
 
@@ -73,23 +150,37 @@ class Rule:
     def exhausted(self) -> bool:
         return self.times is not None and self.applied >= self.times
 
+    def __str__(self) -> str:
+        where = self.op or self.path or "any request"
+        what = f"{self.action} {self.status}" if self.action == "status" else self.action
+        return f"{what} on {where} (applied {self.applied}/{'forever' if self.times is None else self.times})"
+
 
 @dataclass
 class Seen:
     t: float  # time.monotonic() when the request arrived
     method: str
     path: str
+    op: str  # the contract's operationId (or "METHOD /path")
     body: bytes
-    action: str  # "forward" or the rule's action
+    action: str  # "forward" or the fault's action
     status: int | None  # status sent to the client (None: connection closed without a full reply)
 
 
 class FaultProxy:
-    def __init__(self, upstream: str | None, port: int = 0) -> None:
+    """A loopback proxy in front of ``upstream`` that injects :class:`Fault` s.
+
+    ``restart``: a callable that restarts the upstream server (for :meth:`Fault.restart`); it runs in a worker
+    thread while the proxy keeps serving (requests reaching the stopped server see closed connections).
+    """
+
+    def __init__(self, upstream: str | None, port: int = 0, *, restart: Callable[[], None] | None = None) -> None:
         self.upstream = upstream
         self._port = port
-        self.rules: list[Rule] = []
+        self._restart = restart
+        self.rules: list[Fault] = []
         self.log: list[Seen] = []
+        self.errors: list[BaseException] = []  # failures of the restart callable, raised again by stop()
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="faultproxy", daemon=True)
@@ -101,21 +192,40 @@ class FaultProxy:
     # ------------------------------------------------------------------ control (any thread)
     @property
     def base_url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("FaultProxy is not running: call start() or use it as a context manager")
         return f"http://127.0.0.1:{self.port}"
 
-    def add(self, action: str, path: str = "", **kw: Any) -> Rule:
-        rule = Rule(action, path, **kw)
+    def inject(self, *faults: Fault) -> list[Fault]:
+        """Schedule faults (tried in order); returns them, so a test can check ``fault.applied`` afterwards."""
+        for fault in faults:
+            if fault.action == "restart" and self._restart is None:
+                raise ValueError(
+                    "Fault.restart needs a proxy that can restart its server: FaultProxy(upstream, restart=...); "
+                    "the tinker_fault_proxy fixture wires it to tinker_server.restart"
+                )
         with self._lock:
-            self.rules.append(rule)
-        return rule
+            self.rules.extend(faults)
+        return list(faults)
+
+    def add(self, action: Action, path: str = "", **kw: Any) -> Fault:
+        """Schedule one fault by its fields (``Fault(action, path, **kw)``)."""
+        return self.inject(Fault(action, path, **kw))[0]
 
     def clear(self) -> None:
         with self._lock:
             self.rules.clear()
 
-    def requests(self, path: str = "", since: float | None = None) -> list[Seen]:
+    def unfired(self) -> list[Fault]:
+        """Faults with a count that have not acted as often as scheduled (a schedule that missed the run)."""
         with self._lock:
-            return [s for s in self.log if path in s.path and (since is None or s.t >= since)]
+            return [f for f in self.rules if f.times is not None and f.applied < f.times]
+
+    def requests(self, path: str = "", since: float | None = None, *, op: str | None = None) -> list[Seen]:
+        with self._lock:
+            return [
+                s for s in self.log if path in s.path and (op is None or s.op == op) and (since is None or s.t >= since)
+            ]
 
     def start(self) -> Self:
         self._thread.start()
@@ -124,9 +234,11 @@ class FaultProxy:
 
     def stop(self) -> None:
         if self._thread.is_alive():
-            asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(10)
+            asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(30)
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(10)
+        if self.errors:
+            raise RuntimeError(f"FaultProxy: restarting the server failed: {self.errors[0]!r}") from self.errors[0]
 
     def __enter__(self) -> Self:
         return self.start()
@@ -166,10 +278,10 @@ class FaultProxy:
             self._conns.discard(task)
             writer.transport.abort()
 
-    def _pick(self, method: str, path: str, body: bytes) -> Rule | None:
+    def _pick(self, method: str, path: str, op: str, body: bytes) -> Fault | None:
         with self._lock:
             for rule in self.rules:
-                if rule.exhausted or not rule.matches(method, path, body):
+                if rule.exhausted or not rule.matches(method, path, op, body):
                     continue
                 rule.seen += 1
                 if rule.seen <= rule.skip:
@@ -181,6 +293,14 @@ class FaultProxy:
     def _record(self, seen: Seen) -> None:
         with self._lock:
             self.log.append(seen)
+
+    async def _restart_upstream(self, writer: asyncio.StreamWriter) -> None:
+        writer.transport.abort()  # the client sees the server go away first
+        assert self._restart is not None
+        try:
+            await asyncio.to_thread(self._restart)
+        except Exception as exc:  # noqa: BLE001 - reported by stop()
+            self.errors.append(exc)
 
     async def _one_request(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
         """Serve one request; False when the connection must be closed."""
@@ -199,10 +319,14 @@ class FaultProxy:
         else:
             body = await reader.readexactly(int(lower.get("content-length", "0")))
         path = target.split("?", 1)[0]
-        rule = self._pick(method, path, body)
-        seen = Seen(time.monotonic(), method, path, body, rule.action if rule else "forward", None)
+        op = operation_of(method, path)
+        rule = self._pick(method, path, op, body)
+        seen = Seen(time.monotonic(), method, path, op, body, rule.action if rule else "forward", None)
         self._record(seen)
         if rule is not None and rule.action == "reset":
+            return False
+        if rule is not None and rule.action == "restart":
+            await self._restart_upstream(writer)
             return False
         if rule is not None and rule.action == "status" and not rule.forward:
             seen.status = rule.status
