@@ -1,0 +1,1 @@
+"""One module per command group; each defines ``cli``, loaded by ``tinker_cli._app.LazyGroup`` on first use."""
