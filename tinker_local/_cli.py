@@ -45,9 +45,12 @@ def build_parser(prog: str = "tinker local") -> argparse.ArgumentParser:
         action="append",
         default=[],
         type=_model_arg,
-        metavar="NAME:vocab=N",
-        help="serve another base model name with a synthetic vocabulary (repeatable); "
-        "options: vocab=N (required), eos=ID[+ID], bos=ID",
+        metavar="NAME[:OPTIONS]",
+        help="serve another base model (repeatable). Options, comma-separated: vocab=N (vocabulary size); "
+        "tokenizer=PATH (a tokenizer.json or its directory; default: NAME's snapshot in the local Hugging Face "
+        "cache, if any; 'none' skips it); eos=ID[+ID] and bos=ID (default: the tokenizer's); ctx=N (context "
+        "length, default 2048); layers=N (default 2); width=N (default 64, a multiple of 8). Without a "
+        "tokenizer, vocab=N is required and ids decode as bytes (< 256) or <|id|>",
     )
     s.add_argument("--port-file", default=None, help="also write the base URL to this file once healthy")
     s.add_argument(
@@ -87,6 +90,20 @@ def build_parser(prog: str = "tinker local") -> argparse.ArgumentParser:
         default=512 << 20,
         help="bound on the body bytes of all requests in flight; beyond it requests get 503 + Retry-After",
     )
+    s.add_argument(
+        "--wire",
+        default="protobuf",
+        choices=["protobuf", "json"],
+        help="json: imitate a server that reads only JSON (no client config, protobuf bodies answered 500, "
+        "FastAPI-style 422s, timestamps without a timezone), to test clients against such servers",
+    )
+    s.add_argument(
+        "--audit-log",
+        default=None,
+        metavar="PATH",
+        help="append a JSON line per mutating request (with the API key's fingerprint) here "
+        "(default: request-audit.jsonl in the state directory)",
+    )
     s.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     return parser
 
@@ -116,12 +133,14 @@ def main(argv: Sequence[str] | None = None, prog: str = "tinker local") -> int:
                 state_dir=args.state_dir,
                 models=tuple(args.model),
                 retrieve_timeout_s=args.retrieve_timeout,
+                wire=args.wire,
                 seq_gap_timeout_s=args.seq_gap_timeout,
                 api_keys=read_api_keys(args, os.environ),
                 insecure_any_key=args.insecure_any_key,
                 public_url=args.public_url,
                 max_body_bytes=args.max_body_bytes,
                 max_inflight_body_bytes=args.max_inflight_body_bytes,
+                audit_log=args.audit_log,
             )
             config.model_specs()
             config.check_exposure()

@@ -7,52 +7,104 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ModelSpec", "ServerConfig", "parse_model_spec"]
+__all__ = ["SPEC_SYNTAX", "ModelSpec", "ServerConfig", "parse_model_spec"]
+
+
+#: Bounds of the ``--model`` options. The engine is numpy on CPU: beyond these a model is too large to build or
+#: too slow to use, and e.g. a context of 10**9 would try to allocate its RoPE table at once.
+MAX_VOCAB = 1 << 20
+MAX_CONTEXT = 1 << 17
+MAX_LAYERS = 64
+MAX_WIDTH = 2048
+#: Base weights of one model (embedding + layers + unembedding), 1 GiB in float32.
+MAX_BASE_PARAMETERS = 1 << 28
+
+_OPTIONS = ("vocab", "tokenizer", "eos", "bos", "ctx", "layers", "width")
+SPEC_SYNTAX = "NAME[:vocab=N][,tokenizer=PATH|none][,eos=ID[+ID...]][,bos=ID][,ctx=N][,layers=N][,width=N]"
 
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """An extra base model served besides the built-in one: a name and a vocabulary size."""
+    """A base model served besides the built-in one (``--model NAME[:OPTIONS]``).
+
+    ``None`` means "not given": the vocabulary size and BOS/EOS then come from the tokenizer (``tokenizer=PATH``
+    or found in the local Hugging Face cache); ``tokenizer="none"`` serves the synthetic vocabulary even if a
+    tokenizer is cached. ``context_length``, ``n_layers`` and ``d_model`` shape the model (defaults as the
+    built-in one).
+    """
 
     name: str
-    vocab_size: int
-    eos_token_ids: tuple[int, ...] = ()
+    vocab_size: int | None = None
+    eos_token_ids: tuple[int, ...] | None = None
     bos_token_id: int | None = None
+    tokenizer: str | None = None
+    context_length: int = 2048
+    n_layers: int = 2
+    d_model: int = 64
 
 
 _SPEC_RE = re.compile(r"^(?P<name>[^\s]+?):(?P<opts>(?:[a-z_]+=[^,]*)(?:,[a-z_]+=[^,]*)*)$")
 
 
+def _bounded(text: str, key: str, value: str, lo: int, hi: int, why: str = "") -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise ValueError(f"model spec {text!r}: {key}= must be an integer, got {value!r}") from None
+    if not lo <= n <= hi:
+        raise ValueError(f"model spec {text!r}: {key}={n} is out of range; allowed: {lo:,} to {hi:,}{why}")
+    return n
+
+
 def parse_model_spec(text: str | ModelSpec) -> ModelSpec:
-    """Parse ``NAME:vocab=N[,eos=ID[+ID...]][,bos=ID]`` (e.g. ``Qwen/Qwen3-8B:vocab=151936,eos=151645``)."""
+    """Parse ``--model`` (``SPEC_SYNTAX``), e.g. ``Qwen/Qwen3-8B:vocab=151936,eos=151645,ctx=4096``.
+
+    Checks the syntax and each option's bounds; whether a tokenizer exists and agrees with ``vocab=`` is
+    checked when the server starts (``tinker_local.service.served``).
+    """
     if isinstance(text, ModelSpec):
         return text
     if not isinstance(text, str):
-        raise TypeError(f"model spec: expected 'NAME:vocab=N', got {text!r}")
-    m = _SPEC_RE.match(text.strip())
+        raise TypeError(f"model spec: expected {SPEC_SYNTAX!r}, got {text!r}")
+    stripped = text.strip()
+    if "=" not in stripped:  # a bare name: everything from its tokenizer
+        if not stripped or stripped.endswith(":") or any(c.isspace() for c in stripped):
+            raise ValueError(f"model spec {text!r}: expected {SPEC_SYNTAX}")
+        return ModelSpec(stripped)
+    m = _SPEC_RE.match(stripped)
     if not m:
-        raise ValueError(f"model spec {text!r}: expected 'NAME:vocab=N[,eos=ID][,bos=ID]'")
+        raise ValueError(f"model spec {text!r}: expected {SPEC_SYNTAX}")
     opts: dict[str, str] = {}
     for part in m.group("opts").split(","):
         k, _, v = part.partition("=")
+        if k in opts:
+            raise ValueError(f"model spec {text!r}: option {k}= given twice")
         opts[k] = v
-    unknown = set(opts) - {"vocab", "eos", "bos"}
+    unknown = set(opts) - set(_OPTIONS)
     if unknown:
-        raise ValueError(f"model spec {text!r}: unknown option(s) {sorted(unknown)}; known: vocab, eos, bos")
-    if "vocab" not in opts:
-        raise ValueError(f"model spec {text!r}: 'vocab=N' is required")
-    try:
-        vocab = int(opts["vocab"])
-        eos = tuple(int(x) for x in opts["eos"].split("+")) if opts.get("eos") else ()
-        bos = int(opts["bos"]) if opts.get("bos") else None
-    except ValueError:
-        raise ValueError(f"model spec {text!r}: vocab/eos/bos must be integers") from None
-    if vocab < 2:
-        raise ValueError(f"model spec {text!r}: vocab must be >= 2")
-    for t in eos + ((bos,) if bos is not None else ()):
-        if not 0 <= t < vocab:
-            raise ValueError(f"model spec {text!r}: token id {t} outside the vocabulary [0, {vocab})")
-    return ModelSpec(m.group("name"), vocab, eos, bos)
+        raise ValueError(f"model spec {text!r}: unknown option(s) {sorted(unknown)}; known: {', '.join(_OPTIONS)}")
+    vocab = _bounded(text, "vocab", opts["vocab"], 2, MAX_VOCAB) if "vocab" in opts else None
+    top, why = (vocab - 1, f" (token ids are below vocab={vocab})") if vocab else (MAX_VOCAB - 1, "")
+    eos = None
+    if "eos" in opts:
+        eos = tuple(_bounded(text, "eos", x, 0, top, why) for x in opts["eos"].split("+")) if opts["eos"] else ()
+    bos = _bounded(text, "bos", opts["bos"], 0, top, why) if opts.get("bos") else None
+    tokenizer = opts.get("tokenizer")
+    if tokenizer is not None and not tokenizer.strip():
+        raise ValueError(f"model spec {text!r}: tokenizer= needs a path to a tokenizer.json (or 'none')")
+    width = _bounded(text, "width", opts.get("width", "64"), 8, MAX_WIDTH)
+    if width % 8:  # 4 attention heads, each an even width for RoPE
+        raise ValueError(f"model spec {text!r}: width={width} must be a multiple of 8")
+    return ModelSpec(
+        m.group("name"),
+        vocab,
+        eos,
+        bos,
+        tokenizer,
+        context_length=_bounded(text, "ctx", opts.get("ctx", "2048"), 2, MAX_CONTEXT),
+        n_layers=_bounded(text, "layers", opts.get("layers", "2"), 1, MAX_LAYERS),
+        d_model=width,
+    )
 
 
 def _is_loopback(host: str) -> bool:
@@ -87,7 +139,7 @@ class ServerConfig:
     #: Allow the any-key mode on a non-loopback host (anyone who can reach the port can use the server).
     insecure_any_key: bool = False
     state_dir: str | None = None
-    #: Extra served base models (``"NAME:vocab=N"`` strings or :class:`ModelSpec`).
+    #: Extra served base models (``--model`` strings, see ``SPEC_SYNTAX``, or :class:`ModelSpec`).
     models: tuple[Any, ...] = ()
     #: Long-poll window of ``retrieve_future`` before answering 408.
     retrieve_timeout_s: float = 30.0
@@ -118,6 +170,12 @@ class ServerConfig:
     train_delay_s: float = 0.0
     #: Period of the housekeeping sweep (expired futures and checkpoints).
     janitor_interval_s: float = 5.0
+    #: The request audit log (a JSON line per mutating request, with the key's fingerprint); default
+    #: ``request-audit.jsonl`` in the state directory.
+    audit_log: str | None = None
+    #: ``"json"`` imitates the Tinker-compatible servers that read only JSON (``http/json_only.py``): no client
+    #: config, protobuf bodies answered 500, FastAPI-style 422s, timestamps without a timezone.
+    wire: str = "protobuf"
 
     def __post_init__(self) -> None:
         keys = tuple(self.api_keys)
@@ -125,6 +183,8 @@ class ServerConfig:
             if not isinstance(k, str) or not k.strip() or k != k.strip():
                 raise ValueError("api_keys: every key must be a non-empty string without surrounding whitespace")
         object.__setattr__(self, "api_keys", keys)
+        if self.wire not in ("protobuf", "json"):
+            raise ValueError(f"wire: expected 'protobuf' or 'json', got {self.wire!r}")
 
     def check_exposure(self) -> None:
         """Refuse the any-key mode on an interface other hosts can reach."""

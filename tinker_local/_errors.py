@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["ApiError"]
@@ -12,13 +13,23 @@ class ApiError(Exception):
 
     ``status`` is the preferred status; the HTTP layer falls back to a status the operation
     documents (``Operation.error_status`` in ``http/contract.py``) when the contract does not list it for that operation.
+    ``headers`` are added to the response (e.g. ``WWW-Authenticate`` on a 401).
     """
 
-    def __init__(self, status: int, detail: str, *, category: str | None = None, **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        category: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.category = category
+        self.headers = dict(headers or {})
         self.extra = extra
 
     def body(self) -> dict[str, Any]:

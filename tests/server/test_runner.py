@@ -32,7 +32,7 @@ def test_model_specs():
         151645,
         151643,
     )
-    for bad in ("noVocab", "x:vocab=abc", "x:vocab=10,eos=10", "x:vocab=10,zzz=1"):
+    for bad in ("x:", "x y", "x:vocab=abc", "x:vocab=10,eos=10", "x:vocab=10,zzz=1"):
         with pytest.raises(ValueError):
             parse_model_spec(bad)
     with pytest.raises(TypeError):

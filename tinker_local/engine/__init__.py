@@ -1,7 +1,7 @@
 """tinker_local.engine — the local numpy engine behind the Tinker-compatible server.
 
-Pure numpy, no HTTP.  A tiny causal transformer (2 layers, width 64, 4 heads, RoPE, pre-LN,
-GELU MLP, context 2048, float32; float64 on request for gradient checks) whose base weights
+Pure numpy, no HTTP.  A tiny causal transformer (by default 2 layers, width 64, 4 heads, RoPE,
+pre-LN, GELU MLP, context 2048, float32; float64 on request for gradient checks) whose base weights
 are derived deterministically from the model name, trained through LoRA adapters.
 
 Public API
@@ -10,16 +10,21 @@ Models::
 
     BUILTIN_MODEL = "tinker-local/tiny-byte"        # byte-level vocab of 259
     registry = ModelRegistry()                       # the built-in model is pre-registered
-    registry.register(name, vocab_size, eos_token_ids=(), bos_token_id=None)
+    registry.register(name, vocab_size, eos_token_ids=(), bos_token_id=None, *,
+                      config: ModelConfig | None = None, tokenizer: ServedTokenizer | None = None)
     registry.get(name, dtype=np.float32) -> BaseModel   # lazily built, cached
+    registry.served(name) -> ServedModel                 # vocab, ids, config, tokenizer, decode(ids)
     registry.names() -> list[str]
+    ModelConfig.sized(n_layers=2, d_model=64, context_length=2048)   # 4 heads, MLP 4 x d_model
     BaseModel: .name .vocab_size .config (ModelConfig) .eos_token_ids .dtype .astype(dtype)
 
-Built-in tokenizer (``tokenizers`` package, nothing downloaded)::
+Tokenizers (``tokenizers`` package, nothing downloaded)::
 
     builtin_tokenizer() -> tokenizers.Tokenizer     builtin_tokenizer_json() -> str (to_str())
     builtin_encode(text) -> list[int]               builtin_decode(ids) -> str
     BOS_ID = 256, EOS_ID = 257, PAD_ID = 258, BUILTIN_VOCAB_SIZE = 259
+    load_tokenizer_file(path) -> ServedTokenizer     # a tokenizer.json; BOS/EOS from the files beside it
+    synthetic_decode(ids) -> str                     # models without a tokenizer: bytes < 256, else <|id|>
 
 Training::
 
@@ -48,13 +53,24 @@ Sampling::
 
     SamplingConfig(max_tokens, temperature=1.0, top_k=-1, top_p=1.0, seed=None, stop=None)
     sample(weights: SamplerWeights | BaseModel, prompt, cfg, num_samples=1,
-           prompt_logprobs=False, topk_prompt_logprobs=0, decode=None) -> SampleResult
-    SampleResult(sequences=[SampledSequence(tokens, logprobs, stop_reason)],
-                 prompt_logprobs, topk_prompt_logprobs)
+           prompt_logprobs=False, topk_prompt_logprobs=0, decode=None, *,
+           topk_sample_logprobs=0, target_prompt_logprobs: PromptTargets | None = None,
+           prompt_alt_tokens_k=0) -> SampleResult
+    SampleResult(sequences=[SampledSequence(tokens, logprobs, stop_reason, topk_logprobs)],
+                 prompt_logprobs, topk_prompt_logprobs, target_prompt_logprobs, alt_tokens, alt_logprobs)
+    PromptTargets(rows, ids)    # target_prompt_logprobs cells: logprob of ids[i] at prompt row rows[i]
     sample_stream(...same args...) -> Iterator[PromptEvent | TokenEvent | DoneEvent]
     SamplerWeights.load(path, registry_or_base) ; SamplerWeights.save(path)
 
-Semantics in the ``_sampling`` docstring.  Checkpoint layout (PEFT ``adapter_config.json`` +
+Semantics in the ``_sampling`` and ``_prompt_scores`` docstrings.
+
+Server-side custom losses (semantics, supported operations: ``_custom_loss``, ``_loss_ops``)::
+
+    loss = compile_custom_loss(name, inputs=[{"name": "logprobs", "rank": 1}, ...], graph={"format": 1, ...})
+    batch = prepare_custom_batch(base, datums, loss, where="data")   # every datum checked, nothing run
+    batch.run(model, backward=True) -> ForwardResult(outputs=[{"logprobs"}], metrics={"loss:sum", "custom/...})
+
+Checkpoint layout (PEFT ``adapter_config.json`` +
 hand-written ``adapter_model.safetensors`` + optional ``optimizer_state.safetensors``, written
 atomically) in the ``_checkpoint`` docstring; ``read_adapter_config(path)`` reads the config.
 
@@ -83,11 +99,14 @@ from many threads at once.
 
 from ._blas import apply_default_blas_threads, set_blas_threads
 from ._checkpoint import read_adapter_config
+from ._custom_loss import CustomLoss, CustomLossBatch, compile_custom_loss, prepare_custom_batch
 from ._errors import EngineInputError
 from ._losses import LOSS_NAMES, LOSSES, get_loss
 from ._losses import __doc__ as LOSSES_DOC
-from ._model import BUILTIN_MODEL, BaseModel, LoraConfig, ModelConfig, ModelRegistry
+from ._model import BaseModel, LoraConfig, ModelConfig
 from ._optim import AdamConfig
+from ._prompt_scores import PromptTargets
+from ._registry import BUILTIN_MODEL, ModelRegistry, ServedModel
 from ._sampling import (
     DoneEvent,
     PromptEvent,
@@ -104,10 +123,13 @@ from ._tokenizer import (
     BUILTIN_VOCAB_SIZE,
     EOS_ID,
     PAD_ID,
+    ServedTokenizer,
     builtin_decode,
     builtin_encode,
     builtin_tokenizer,
     builtin_tokenizer_json,
+    load_tokenizer_file,
+    synthetic_decode,
 )
 from ._trainable import Batch, Datum, ForwardResult, SamplerWeights, TrainableModel, prepare_batch
 
@@ -127,6 +149,8 @@ __all__ = [
     "AdamConfig",
     "BaseModel",
     "Batch",
+    "CustomLoss",
+    "CustomLossBatch",
     "Datum",
     "DoneEvent",
     "EngineInputError",
@@ -135,10 +159,13 @@ __all__ = [
     "ModelConfig",
     "ModelRegistry",
     "PromptEvent",
+    "PromptTargets",
     "SampleResult",
     "SampledSequence",
     "SamplerWeights",
     "SamplingConfig",
+    "ServedModel",
+    "ServedTokenizer",
     "StreamEvent",
     "TokenEvent",
     "TrainableModel",
@@ -146,10 +173,14 @@ __all__ = [
     "builtin_encode",
     "builtin_tokenizer",
     "builtin_tokenizer_json",
+    "compile_custom_loss",
     "get_loss",
+    "load_tokenizer_file",
     "prepare_batch",
+    "prepare_custom_batch",
     "read_adapter_config",
     "sample",
     "sample_stream",
     "set_blas_threads",
+    "synthetic_decode",
 ]

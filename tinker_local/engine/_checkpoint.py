@@ -226,6 +226,13 @@ def _load_adapter_dir(
     tl = cfg.get("tinker_local") or {}
     if "vocab_size" in tl and int(tl["vocab_size"]) != base.vocab_size:
         raise EngineInputError(f"vocab_size: checkpoint has {tl['vocab_size']}, model has {base.vocab_size}")
+    saved_shape = tl.get("model_config") or {}
+    for key in ("n_layers", "d_model", "n_heads", "d_ff"):  # the context length holds no weights
+        if key in saved_shape and int(saved_shape[key]) != getattr(base.config, key):
+            raise EngineInputError(
+                f"model_config.{key}: checkpoint has {saved_shape[key]}, model {base.name!r} has "
+                f"{getattr(base.config, key)} (serve it with the layers=/width= the checkpoint was trained with)"
+            )
     saved = lora_from_config(cfg)
     saved.validate()
     if lora is not None:

@@ -1,6 +1,7 @@
-"""The tiny causal transformer: base models, the registry, LoRA adapters and the maths.
+"""The tiny causal transformer: base models, LoRA adapters and the maths (the registry: ``_registry``).
 
-Architecture (same for every base model, only the vocabulary differs):
+Architecture (the same for every base model; vocabulary, context length, layer count and width are
+per model, ``ModelConfig``):
 
 * token embedding ``embed`` [V, d] (no positional table: RoPE on q and k);
 * ``n_layers`` pre-LN blocks: ``x += o_proj(attn(LN(x)))``, ``x += down_proj(gelu(up_proj(LN(x))))``;
@@ -31,9 +32,6 @@ from types import MappingProxyType
 import numpy as np
 
 from ._errors import EngineInputError
-from ._tokenizer import BOS_ID, BUILTIN_VOCAB_SIZE, EOS_ID
-
-BUILTIN_MODEL = "tinker-local/tiny-byte"
 
 _LN_EPS = 1e-5
 _GELU_C = math.sqrt(2.0 / math.pi)
@@ -50,7 +48,8 @@ def stable_seed(text: str) -> int:
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """Shape of the transformer (identical for every served base model)."""
+    """Shape of the transformer (per served base model; ``ModelConfig.sized`` builds one from the
+    ``--model`` options)."""
 
     n_layers: int = 2
     d_model: int = 64
@@ -59,9 +58,28 @@ class ModelConfig:
     context_length: int = 2048
     rope_theta: float = 10000.0
 
+    def __post_init__(self) -> None:
+        for f in ("n_layers", "d_model", "n_heads", "d_ff", "context_length"):
+            v = getattr(self, f)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise EngineInputError(f"model config: {f} must be a positive integer, got {v!r}")
+        if self.d_model % (2 * self.n_heads):  # RoPE rotates pairs: each head needs an even width
+            raise EngineInputError(
+                f"model config: d_model {self.d_model} must be a multiple of 2 x n_heads = {2 * self.n_heads}"
+            )
+
+    @classmethod
+    def sized(cls, *, n_layers: int = 2, d_model: int = 64, context_length: int = 2048) -> ModelConfig:
+        """The default architecture at another depth, width (MLP 4x as wide) or context length."""
+        return cls(n_layers=n_layers, d_model=d_model, d_ff=4 * d_model, context_length=context_length)
+
     @property
     def head_dim(self) -> int:
         return self.d_model // self.n_heads
+
+    def base_parameters(self, vocab_size: int) -> int:
+        """Number of base weights: embedding, the linear modules and the unembedding."""
+        return vocab_size * self.d_model + sum(a * b for a, b in module_shapes(self, vocab_size).values())
 
 
 def module_shapes(cfg: ModelConfig, vocab_size: int) -> dict[str, tuple[int, int]]:
@@ -155,73 +173,6 @@ class BaseModel:
         return f"BaseModel({self.name!r}, vocab_size={self.vocab_size}, dtype={self.dtype})"
 
 
-class ModelRegistry:
-    """Base models by name.  The built-in byte-level model is registered at creation.
-
-    ``register(name, vocab_size, eos_token_ids=())`` adds a name (idempotent when
-    the vocabulary matches); ``get(name, dtype=np.float32)`` builds the weights
-    lazily on first use and caches them.  Thread-safe.
-    """
-
-    def __init__(self, config: ModelConfig | None = None) -> None:
-        self._config = config or ModelConfig()
-        self._served: dict[str, tuple[int, tuple[int, ...], int | None]] = {}
-        self._cache: dict[tuple[str, str], BaseModel] = {}
-        self._lock = threading.Lock()
-        self.register(BUILTIN_MODEL, BUILTIN_VOCAB_SIZE, eos_token_ids=(EOS_ID,), bos_token_id=BOS_ID)
-
-    def register(
-        self,
-        name: str,
-        vocab_size: int,
-        eos_token_ids: tuple[int, ...] | list[int] = (),
-        bos_token_id: int | None = None,
-    ) -> None:
-        if not isinstance(name, str) or not name:
-            raise EngineInputError(f"name: expected a non-empty string, got {name!r}")
-        if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) or vocab_size < 1:
-            raise EngineInputError(f"vocab_size: expected a positive integer, got {vocab_size!r}")
-        eos = tuple(int(t) for t in eos_token_ids)
-        for t in eos + ((bos_token_id,) if bos_token_id is not None else ()):
-            if not 0 <= t < vocab_size:
-                raise EngineInputError(f"eos_token_ids/bos_token_id: token {t} outside vocab [0, {vocab_size})")
-        served = (int(vocab_size), eos, bos_token_id)
-        with self._lock:
-            old = self._served.get(name)
-            if old is not None and old != served:
-                raise EngineInputError(
-                    f"name: model {name!r} is already registered with vocab_size={old[0]}, eos_token_ids={old[1]}"
-                )
-            self._served[name] = served
-
-    def names(self) -> list[str]:
-        with self._lock:
-            return sorted(self._served)
-
-    def __contains__(self, name: object) -> bool:
-        with self._lock:
-            return name in self._served
-
-    def get(self, name: str, dtype: type | np.dtype = np.float32) -> BaseModel:
-        dt = np.dtype(dtype)
-        with self._lock:
-            served = self._served.get(name)
-            if served is None:
-                raise EngineInputError(f"base_model: unknown model {name!r}; registered: {sorted(self._served)}")
-            key = (name, dt.str)
-            m = self._cache.get(key)
-            if m is None:
-                f32 = self._cache.get((name, np.dtype(np.float32).str))
-                if f32 is None:
-                    f32 = BaseModel(
-                        name, served[0], config=self._config, eos_token_ids=served[1], bos_token_id=served[2]
-                    )
-                    self._cache[(name, f32.dtype.str)] = f32
-                m = f32.astype(dt)
-                self._cache[key] = m
-            return m
-
-
 @dataclass(frozen=True)
 class LoraConfig:
     """LoRA adapter settings.  ``scale = alpha / rank``; A ~ U(-1/sqrt(in), 1/sqrt(in)) seeded by ``seed``, B = 0."""
@@ -300,6 +251,10 @@ def overflow_cause(adapter: Mapping[str, np.ndarray]) -> str:
 
 
 _ATTN_BLOCK = 64
+#: Attention probabilities of one layer kept from the forward for the backward pass up to this many elements
+#: (64 MiB of float32); longer sequences recompute them block by block in the backward pass instead, so
+#: training memory grows linearly, not quadratically, with the sequence length (long-context models).
+_KEEP_ATTN_ELEMENTS = 1 << 24
 _PARALLEL_MIN = 1 << 20  # attention work (Σ H*T²) above which a batch is split over 2 threads
 _POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
@@ -421,31 +376,42 @@ class _Net:
 
     # -- causal attention in query blocks (the upper triangle beyond a block is skipped) ---------
     @staticmethod
-    def _attn_part(q, k, v, mask, o):
+    def _probs(q: np.ndarray, kT: np.ndarray, mask: np.ndarray, t0: int, t1: int) -> np.ndarray:
+        """Softmax attention probabilities of query block [t0, t1) over keys [0, t1): [B, H, t1-t0, t1]."""
+        P = q[:, :, t0:t1] @ kT[..., :t1]
+        P[..., t0:t1] += mask[: t1 - t0, : t1 - t0]
+        P -= P.max(axis=-1, keepdims=True)
+        np.exp(P, out=P)
+        P /= P.sum(axis=-1, keepdims=True)
+        return P
+
+    @classmethod
+    def _attn_part(cls, q, k, v, mask, o, keep):
+        """Fill ``o``; return the per-block probabilities if ``keep``, else None (recomputed when needed)."""
         T = q.shape[2]
         bq = _block(T)
         kT = k.transpose(0, 1, 3, 2)
         Ps = []
         for t0 in range(0, T, bq):
             t1 = min(T, t0 + bq)
-            P = q[:, :, t0:t1] @ kT[..., :t1]  # [B, H, bq, t1]
-            P[..., t0:t1] += mask[: t1 - t0, : t1 - t0]
-            P -= P.max(axis=-1, keepdims=True)
-            np.exp(P, out=P)
-            P /= P.sum(axis=-1, keepdims=True)
+            P = cls._probs(q, kT, mask, t0, t1)
             np.matmul(P, v[:, :, :t1], out=o[:, :, t0:t1])
-            Ps.append(P)
-        return Ps
+            if keep:
+                Ps.append(P)
+        return Ps if keep else None
 
-    @staticmethod
-    def _attn_back_part(do, q, k, v, Ps, o, dq, dk, dv):
+    @classmethod
+    def _attn_back_part(cls, do, q, k, v, Ps, o, dq, dk, dv):
         T = q.shape[2]
         bq = _block(T)
         vT = v.transpose(0, 1, 3, 2)
+        kT = k.transpose(0, 1, 3, 2)
+        mask = None if Ps is not None else np.triu(np.full((bq, bq), -np.inf, dtype=q.dtype), 1)
         delta = np.sum(do * o, axis=-1, keepdims=True)
         for j, t0 in enumerate(range(0, T, bq)):
             t1 = min(T, t0 + bq)
-            P = Ps[j]
+            # the same operations on the same shapes as the forward pass: bitwise the same probabilities
+            P = Ps[j] if Ps is not None else cls._probs(q, kT, mask, t0, t1)
             dob = do[:, :, t0:t1]
             dv[:, :, :t1] += P.transpose(0, 1, 3, 2) @ dob
             dP = dob @ vT[..., :t1]
@@ -455,10 +421,10 @@ class _Net:
             dk[:, :, :t1] += dP.transpose(0, 1, 3, 2) @ q[:, :, t0:t1]
 
     @classmethod
-    def attention(cls, q, k, v, mask):
-        """q (pre-scaled), k, v [B, H, T, hd] -> (per-block probabilities, output [B, H, T, hd])."""
+    def attention(cls, q, k, v, mask, keep=True):
+        """q (pre-scaled), k, v [B, H, T, hd] -> (per-block probabilities or None, output [B, H, T, hd])."""
         o = np.empty_like(q)
-        return cls._attn_part(q, k, v, mask, o), o
+        return cls._attn_part(q, k, v, mask, o, keep), o
 
     @classmethod
     def attention_back(cls, do, q, k, v, Ps, o):
@@ -486,6 +452,7 @@ class _Net:
         qcos = cos * dt.type(1.0 / math.sqrt(hd))  # fold the 1/sqrt(hd) score scale into q
         qsin = sin * dt.type(1.0 / math.sqrt(hd))
         mask = np.triu(np.full((_block(T), _block(T)), -np.inf, dtype=dt), 1)
+        keep_probs = keep and Bn * H * T * (T + _block(T)) // 2 <= _KEEP_ATTN_ELEMENTS
         caches = []
         for i in range(cfg.n_layers):
             p = f"layers.{i}."
@@ -494,7 +461,7 @@ class _Net:
             q = self.rope(qkv[0], qcos, qsin)
             k = self.rope(qkv[1], cos, sin)
             v = qkv[2]
-            P, o = self.attention(q, k, v, mask)
+            P, o = self.attention(q, k, v, mask, keep_probs)
             o2 = o.transpose(0, 2, 1, 3).reshape(Bn * T, d)
             x = x + o2 @ self.W[p + "o_proj"]
             h2, r2 = self.layernorm(x)

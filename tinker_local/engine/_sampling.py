@@ -24,7 +24,12 @@ Semantics:
   it), ``stop_reason`` is ``"stop"``; otherwise ``"length"`` after ``max_tokens``.
 * ``prompt_logprobs``: N entries, the first ``None``; ``topk_prompt_logprobs=k``: per position
   the k most likely ``(token, logprob)`` pairs (descending), first position ``None``.
-  Asking for top-k implies ``prompt_logprobs``.
+  Asking for top-k implies ``prompt_logprobs``.  ``target_prompt_logprobs`` (``PromptTargets``) and
+  ``prompt_alt_tokens_k``: see ``_prompt_scores``; the alternatives are drawn from their own generator
+  seeded from (seed, 2³²−1), so asking for them never changes the sampled tokens.
+* ``topk_sample_logprobs=k``: with each sampled token, the ``min(k, V)`` most likely
+  ``(token, logprob)`` pairs of the distribution it was drawn from (unscaled logprobs, descending,
+  lower id first among equal logprobs).
 * ``len(prompt) + max_tokens`` may not exceed the context length.
 
 Events of ``sample_stream``: first one ``PromptEvent`` (its fields None when not requested),
@@ -46,11 +51,14 @@ from typing import Any
 import numpy as np
 
 from ._errors import EngineInputError
-from ._model import BaseModel, _Net, overflow_cause
+from ._model import BaseModel, _Net
+from ._prompt_scores import PromptScores, PromptTargets, TopkRow, finite_logits, log_softmax, score_prompt, topk
 from ._trainable import SamplerWeights, check_tokens
 
-_LOGITS_BUDGET = 1 << 22
 _TOP_P_PREFILTER = 1024
+#: sample i draws from generator (seed, i); the prompt alternatives from (seed, _ALT_STREAM), which no
+#: sample index reaches
+_ALT_STREAM = (1 << 32) - 1
 
 
 @dataclass(frozen=True)
@@ -68,19 +76,26 @@ class SampledSequence:
     tokens: list[int]
     logprobs: list[float]
     stop_reason: str  # "stop" | "length"
+    topk_logprobs: list[TopkRow] | None = None  # one row per token (topk_sample_logprobs)
 
 
 @dataclass(frozen=True)
 class SampleResult:
     sequences: list[SampledSequence]
     prompt_logprobs: list[float | None] | None = None
-    topk_prompt_logprobs: list[list[tuple[int, float]] | None] | None = None
+    topk_prompt_logprobs: list[TopkRow | None] | None = None
+    target_prompt_logprobs: np.ndarray | None = None  # float32, aligned with PromptTargets.ids
+    alt_tokens: np.ndarray | None = None  # int64 [len(prompt) - 1, prompt_alt_tokens_k]
+    alt_logprobs: np.ndarray | None = None  # float32, same shape
 
 
 @dataclass(frozen=True)
 class PromptEvent:
     prompt_logprobs: list[float | None] | None
-    topk_prompt_logprobs: list[list[tuple[int, float]] | None] | None
+    topk_prompt_logprobs: list[TopkRow | None] | None
+    target_prompt_logprobs: np.ndarray | None = None
+    alt_tokens: np.ndarray | None = None
+    alt_logprobs: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +103,7 @@ class TokenEvent:
     sample_index: int
     token: int
     logprob: float
+    topk: TopkRow | None = None  # topk_sample_logprobs
 
 
 @dataclass(frozen=True)
@@ -118,9 +134,29 @@ class _Plan:
     want_prompt_lp: bool
     topk_prompt: int
     decode: Callable[[list[int]], str] | None
+    topk_sample: int
+    targets: PromptTargets | None
+    alt_k: int
 
 
-def _plan(weights, prompt, cfg, num_samples, prompt_logprobs, topk_prompt_logprobs, decode) -> _Plan:
+def _count(value: Any, name: str) -> int:
+    if not _is_int(value) or value < 0:
+        raise EngineInputError(f"{name}: expected an integer >= 0, got {value!r}")
+    return int(value)
+
+
+def _plan(
+    weights,
+    prompt,
+    cfg,
+    num_samples,
+    prompt_logprobs,
+    topk_prompt_logprobs,
+    decode,
+    topk_sample_logprobs=0,
+    target_prompt_logprobs=None,
+    prompt_alt_tokens_k=0,
+) -> _Plan:
     if isinstance(weights, BaseModel):
         weights = SamplerWeights.from_base(weights)
     if not isinstance(weights, SamplerWeights):
@@ -187,9 +223,14 @@ def _plan(weights, prompt, cfg, num_samples, prompt_logprobs, topk_prompt_logpro
         raise EngineInputError(f"decode: expected a callable, got {type(decode).__name__}")
     if not _is_int(num_samples) or num_samples < 1:
         raise EngineInputError(f"num_samples: expected a positive integer, got {num_samples!r}")
-    if not _is_int(topk_prompt_logprobs) or topk_prompt_logprobs < 0:
-        raise EngineInputError(f"topk_prompt_logprobs: expected an integer >= 0, got {topk_prompt_logprobs!r}")
-    k = min(int(topk_prompt_logprobs), V)
+    k = min(_count(topk_prompt_logprobs, "topk_prompt_logprobs"), V)
+    targets = None
+    if target_prompt_logprobs is not None:
+        if not isinstance(target_prompt_logprobs, PromptTargets):
+            raise EngineInputError(
+                f"target_prompt_logprobs: expected PromptTargets, got {type(target_prompt_logprobs).__name__}"
+            )
+        targets = target_prompt_logprobs.check(len(p) - 1, V)
     return _Plan(
         weights=weights,
         prompt=p,
@@ -204,14 +245,10 @@ def _plan(weights, prompt, cfg, num_samples, prompt_logprobs, topk_prompt_logpro
         want_prompt_lp=bool(prompt_logprobs) or k > 0,
         topk_prompt=k,
         decode=decode,
+        topk_sample=min(_count(topk_sample_logprobs, "topk_sample_logprobs"), V),
+        targets=targets,
+        alt_k=_count(prompt_alt_tokens_k, "prompt_alt_tokens_k"),
     )
-
-
-def _log_softmax(x: np.ndarray) -> np.ndarray:
-    x = x.astype(np.float64)
-    m = x.max(axis=-1, keepdims=True)
-    x = x - m
-    return x - np.log(np.exp(x).sum(axis=-1, keepdims=True))
 
 
 def _choose(logits: np.ndarray, plan: _Plan, rng: np.random.Generator) -> int:
@@ -256,42 +293,6 @@ def _choose(logits: np.ndarray, plan: _Plan, rng: np.random.Generator) -> int:
     return int(cand[j]) if cand is not None else j
 
 
-def _finite_logits(logits: np.ndarray, net: _Net) -> np.ndarray:
-    """NaN/inf logits would give NaN logprobs (unencodable as JSON) and garbage tokens: refuse them."""
-    if not np.isfinite(logits).all():
-        raise EngineInputError(
-            f"sampling: the model's logits are not finite: {overflow_cause(net.adapter)}; "
-            "sample from an earlier checkpoint"
-        )
-    return logits
-
-
-def _prompt_scores(net: _Net, hf: np.ndarray, prompt: np.ndarray, k: int):
-    """Prompt logprobs (N entries, first None) and top-k lists (first None) from hidden states."""
-    n = len(prompt)
-    lps: list[float | None] = [None]
-    tops: list[list[tuple[int, float]] | None] | None = [None] if k > 0 else None
-    V = net.base.vocab_size
-    chunk = max(1, _LOGITS_BUDGET // V)
-    for r0 in range(0, n - 1, chunk):
-        r1 = min(n - 1, r0 + chunk)
-        ls = _log_softmax(_finite_logits(net.logits(hf[r0:r1]), net))
-        tgt = prompt[r0 + 1 : r1 + 1]
-        lps.extend(float(x) for x in ls[np.arange(r1 - r0), tgt])
-        if tops is not None:
-            if k < V:
-                part = np.argpartition(-ls, k - 1, axis=1)[:, :k]
-            else:
-                part = np.broadcast_to(np.arange(V), ls.shape)
-            vals = np.take_along_axis(ls, part, axis=1)
-            order = np.argsort(-vals, axis=1, kind="stable")
-            ids = np.take_along_axis(part, order, axis=1)
-            vals = np.take_along_axis(vals, order, axis=1)
-            for i in range(r1 - r0):
-                tops.append([(int(a), float(b)) for a, b in zip(ids[i], vals[i])])
-    return lps, tops
-
-
 def _run(plan: _Plan) -> Iterator[StreamEvent]:
     sw = plan.weights
     base = sw.base
@@ -301,12 +302,28 @@ def _run(plan: _Plan) -> Iterator[StreamEvent]:
     P = len(prompt)
     n = plan.num_samples
     hf, kv = net.forward(prompt[None, :], keep=False)
-    first = _finite_logits(net.logits(hf[-1:]), net)  # checked before anything is emitted
-    if plan.want_prompt_lp:
-        lps, tops = _prompt_scores(net, hf, prompt, plan.topk_prompt)
-        yield PromptEvent(lps, tops)
-    else:
-        yield PromptEvent(None, None)
+    first = finite_logits(net.logits(hf[-1:]), net)  # checked before anything is emitted
+    scores = PromptScores()
+    if plan.want_prompt_lp or plan.targets is not None or plan.alt_k:
+        rng = _rng(plan.seed, _ALT_STREAM) if plan.alt_k else None
+        scores = score_prompt(
+            net,
+            hf,
+            prompt,
+            want_logprobs=plan.want_prompt_lp,
+            k=plan.topk_prompt,
+            targets=plan.targets,
+            alt_k=plan.alt_k,
+            temperature=plan.temperature,
+            rng=rng,
+        )
+    yield PromptEvent(
+        scores.prompt_logprobs,
+        scores.topk_prompt_logprobs,
+        scores.target_prompt_logprobs,
+        scores.alt_tokens,
+        scores.alt_logprobs,
+    )
 
     L = P + plan.max_tokens
     shape = (n, cfg.n_heads, L, cfg.head_dim)
@@ -321,19 +338,25 @@ def _run(plan: _Plan) -> Iterator[StreamEvent]:
         vcache.append(vc)
     del kv
     logits = np.repeat(first, n, axis=0)  # [n, V]
-    rngs = [np.random.default_rng(np.random.SeedSequence([abs(plan.seed), int(plan.seed < 0), i])) for i in range(n)]
+    rngs = [_rng(plan.seed, i) for i in range(n)]
     out: list[list[int]] = [[] for _ in range(n)]
     active = [True] * n
     nxt = np.zeros(n, dtype=np.int64)
     for step in range(plan.max_tokens):
-        lsm = _log_softmax(logits)
+        lsm = log_softmax(logits)
+        top_ids = top_vals = None
+        if plan.topk_sample:
+            top_ids, top_vals = topk(lsm, plan.topk_sample)
         for i in range(n):
             if not active[i]:
                 continue
             tok = _choose(logits[i], plan, rngs[i])
             nxt[i] = tok
             out[i].append(tok)
-            yield TokenEvent(i, tok, float(lsm[i, tok]))
+            row = None
+            if top_ids is not None and top_vals is not None:
+                row = list(zip(top_ids[i].tolist(), top_vals[i].tolist()))
+            yield TokenEvent(i, tok, float(lsm[i, tok]), row)
             reason = None
             if tok in plan.stop_tokens:
                 reason = "stop"
@@ -349,7 +372,11 @@ def _run(plan: _Plan) -> Iterator[StreamEvent]:
         if not any(active):
             return
         h = net.decode_step(nxt, P + step, kcache, vcache)
-        logits = _finite_logits(net.logits(h), net)
+        logits = finite_logits(net.logits(h), net)
+
+
+def _rng(seed: int, stream: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence([abs(seed), int(seed < 0), stream]))
 
 
 def sample_stream(
@@ -360,9 +387,26 @@ def sample_stream(
     prompt_logprobs: bool = False,
     topk_prompt_logprobs: int = 0,
     decode: Callable[[list[int]], str] | None = None,
+    *,
+    topk_sample_logprobs: int = 0,
+    target_prompt_logprobs: PromptTargets | None = None,
+    prompt_alt_tokens_k: int = 0,
 ) -> Iterator[StreamEvent]:
     """Validate now, then return a generator of ``PromptEvent`` / ``TokenEvent`` / ``DoneEvent``."""
-    return _run(_plan(weights, prompt, cfg, num_samples, prompt_logprobs, topk_prompt_logprobs, decode))
+    return _run(
+        _plan(
+            weights,
+            prompt,
+            cfg,
+            num_samples,
+            prompt_logprobs,
+            topk_prompt_logprobs,
+            decode,
+            topk_sample_logprobs,
+            target_prompt_logprobs,
+            prompt_alt_tokens_k,
+        )
+    )
 
 
 def sample(
@@ -373,23 +417,48 @@ def sample(
     prompt_logprobs: bool = False,
     topk_prompt_logprobs: int = 0,
     decode: Callable[[list[int]], str] | None = None,
+    *,
+    topk_sample_logprobs: int = 0,
+    target_prompt_logprobs: PromptTargets | None = None,
+    prompt_alt_tokens_k: int = 0,
 ) -> SampleResult:
     """Run ``sample_stream`` to completion and collect the result (one code path)."""
-    plan = _plan(weights, prompt, cfg, num_samples, prompt_logprobs, topk_prompt_logprobs, decode)
-    toks: list[list[int]] = [[] for _ in range(plan.num_samples)]
-    lps: list[list[float]] = [[] for _ in range(plan.num_samples)]
-    reasons: list[str] = ["length"] * plan.num_samples
+    plan = _plan(
+        weights,
+        prompt,
+        cfg,
+        num_samples,
+        prompt_logprobs,
+        topk_prompt_logprobs,
+        decode,
+        topk_sample_logprobs,
+        target_prompt_logprobs,
+        prompt_alt_tokens_k,
+    )
+    n = plan.num_samples
+    toks: list[list[int]] = [[] for _ in range(n)]
+    lps: list[list[float]] = [[] for _ in range(n)]
+    tops: list[list[TopkRow]] = [[] for _ in range(n)]
+    reasons: list[str] = ["length"] * n
     prompt_ev = PromptEvent(None, None)
     for ev in _run(plan):
         if isinstance(ev, TokenEvent):
             toks[ev.sample_index].append(ev.token)
             lps[ev.sample_index].append(ev.logprob)
+            if ev.topk is not None:
+                tops[ev.sample_index].append(ev.topk)
         elif isinstance(ev, DoneEvent):
             reasons[ev.sample_index] = ev.stop_reason
         else:
             prompt_ev = ev
     return SampleResult(
-        sequences=[SampledSequence(t, l, r) for t, l, r in zip(toks, lps, reasons)],
+        sequences=[
+            SampledSequence(t, lp, r, tk if plan.topk_sample else None)
+            for t, lp, r, tk in zip(toks, lps, reasons, tops)
+        ],
         prompt_logprobs=prompt_ev.prompt_logprobs if plan.want_prompt_lp else None,
         topk_prompt_logprobs=prompt_ev.topk_prompt_logprobs,
+        target_prompt_logprobs=prompt_ev.target_prompt_logprobs,
+        alt_tokens=prompt_ev.alt_tokens,
+        alt_logprobs=prompt_ev.alt_logprobs,
     )

@@ -20,13 +20,13 @@ from ._model import (
     UNEMBED_MODULE,
     BaseModel,
     LoraConfig,
-    ModelRegistry,
     _Net,
     _pool,
     init_adapter,
     overflow_cause,
 )
 from ._optim import AdamConfig, AdamState, adam_step
+from ._registry import ModelRegistry
 
 # Work sizes: attention probabilities per batch (elements) and logits per head chunk (elements).
 _ATTN_BUDGET = 1 << 23

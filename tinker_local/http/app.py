@@ -23,14 +23,19 @@ from .contract import Contract, load_contract
 from .endpoint import Endpoint, make_endpoint
 from .files import download_endpoint
 from .limits import BodyBudget
+from .observability import Observability
 
 __all__ = ["create_app", "routes_from_contract"]
 
 
 def routes_from_contract(
-    contract: Contract, handlers: dict[str, Callable[[Call], Any]], service: Service
+    contract: Contract,
+    handlers: dict[str, Callable[[Call], Any]],
+    service: Service,
+    observability: Observability | None = None,
 ) -> list[Route]:
-    """A route per contract path; every operation goes to the handler of its operationId.
+    """A route per contract path; every operation goes to the handler of its operationId (observed by
+    ``observability``: traces, metrics, the request audit log; a default one when not given).
 
     An operation without a handler (or a protobuf body without a decoder) stops the server from starting,
     naming it, so a contract edit cannot silently 404; so does a handler the contract does not list.
@@ -48,9 +53,10 @@ def routes_from_contract(
     if undecodable:
         raise RuntimeError(f"operations taking protobuf bodies without a decoder in http.bodies: {undecodable}")
     bodies = BodyBudget(service.config.max_inflight_body_bytes)
+    observed = observability if observability is not None else Observability(service)
     by_path: dict[str, dict[str, Endpoint]] = {}
     for op_id, op in ops.items():
-        by_path.setdefault(op.path, {})[op.method] = make_endpoint(op, handlers[op_id], service, bodies)
+        by_path.setdefault(op.path, {})[op.method] = make_endpoint(op, handlers[op_id], service, bodies, observed)
     # one route per path, so a 405 lists every method of the path in Allow
     return [Route(path, _dispatch(methods), methods=list(methods)) for path, methods in by_path.items()]
 
@@ -79,11 +85,14 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
         config = config.replace(**overrides)
     service = Service(config)
     try:
-        routes = routes_from_contract(load_contract(), service.handlers(), service)
+        observability = Observability(service, config.audit_log)
+        routes = routes_from_contract(load_contract(), service.handlers(), service, observability)
     except BaseException:
         service.close()  # its state store and threads would outlive the failed start
         raise
     routes.append(Route("/local/files/{token}", download_endpoint(service.files), methods=["GET"]))
+    # Not a contract operation: Prometheus scrapes it without an API key (see http/observability.py).
+    routes.append(Route("/metrics", observability.metrics_endpoint, methods=["GET"]))
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -95,4 +104,8 @@ def create_app(config: ServerConfig | None = None, **overrides: Any) -> Starlett
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=lifespan)
     app.state.service = service
     app.state.config = config
+    if config.wire == "json":  # imitate a JSON-only server (json_only.py)
+        from .json_only import JsonOnly
+
+        app.add_middleware(JsonOnly)
     return app

@@ -14,12 +14,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from .._errors import ApiError
-from .._tenancy import CURRENT_OWNER, owner_of
+from .._tenancy import CURRENT_OWNER
 from ..service import ORDERED_OPS, Service, body_hash
 from ..service.calls import Call, EventStream, Payload, Pending, Redirect
 from .bodies import accepts_protobuf, decode_body, json_response
 from .contract import Operation
 from .limits import BodyBudget, read_body
+from .observability import Observability
 from .streaming import sse_response
 
 __all__ = ["make_endpoint"]
@@ -47,21 +48,6 @@ def base_url(request: Request, public_url: str | None) -> str:
     return f"http://{host}:{port}/"
 
 
-def authenticate(service: Service, key: str | None) -> str:
-    """The owner id of a request's API key; 401 for a missing key, or (with --api-key) an unknown one."""
-    keys = service.state.keys
-    if key is None or not key.strip():
-        hint = (
-            "send one of the server's API keys"
-            if keys
-            else "send any non-empty key (this server runs without accounts)"
-        )
-        raise ApiError(401, f"missing X-API-Key header: {hint}", category="user")
-    if keys and not keys.accepts(key):
-        raise ApiError(401, "X-API-Key: this key is not accepted by the server; check TINKER_API_KEY", category="user")
-    return owner_of(key)
-
-
 def to_response(result: Any, service: Service) -> Response:
     if isinstance(result, Payload):
         return Response(result.content, media_type=result.media_type)
@@ -87,7 +73,9 @@ def _release_seq(service: Service, op_id: str, owner: str, decoded: list[Any], r
     service.queue.refuse_seq(owner, *key, error)
 
 
-def make_endpoint(op: Operation, handler: Callable[[Call], Any], service: Service, bodies: BodyBudget) -> Endpoint:
+def make_endpoint(
+    op: Operation, handler: Callable[[Call], Any], service: Service, bodies: BodyBudget, observability: Observability
+) -> Endpoint:
     op_id = op.operation_id
     secured = op_id != "healthz"
     blocking = not inspect.iscoroutinefunction(handler)
@@ -96,6 +84,7 @@ def make_endpoint(op: Operation, handler: Callable[[Call], Any], service: Servic
 
     async def endpoint(request: Request) -> Response:
         t0 = time.time()
+        scope = observability.begin(op_id, request)  # continues the caller's trace; ended with the response
         body: Any = None
         params: dict[str, Any] = {}
         decoded: list[Any] = []
@@ -105,7 +94,7 @@ def make_endpoint(op: Operation, handler: Callable[[Call], Any], service: Servic
         try:
             service.maybe_sweep()
             if secured:
-                owner = authenticate(service, request.headers.get("x-api-key"))
+                owner = service.state.keys.authenticate(request.headers.get("x-api-key"))
             query = {k: request.query_params.getlist(k) for k in request.query_params}
             params = op.parse_params(request.path_params, query, request.headers)
             if reads_body:
@@ -141,17 +130,28 @@ def make_endpoint(op: Operation, handler: Callable[[Call], Any], service: Servic
             if op_id in ORDERED_OPS and 400 <= e.status < 500 and e.status not in (401, 403, 408, 429):
                 _release_seq(service, op_id, owner, decoded, raw, e)
             if status >= 500 or e.status >= 500:
-                log.warning("%s %s -> %d: %s", request.method, request.url.path, status, e.detail)
+                log.warning(
+                    "%s %s -> %d: %s (request id %s)",
+                    request.method,
+                    request.url.path,
+                    status,
+                    e.detail,
+                    scope.request_id,
+                )
             headers = {"Retry-After": "1"} if status == 503 else {}
+            headers.update(e.headers)
             if e.status in (413, 503):  # the rest of the body is unread: close instead of draining it
                 headers["Connection"] = "close"
             resp = json_response(e.body(), status, headers=headers)
         except Exception as e:  # a bug: answer 500 JSON, log the traceback
-            log.warning("%s %s failed", request.method, request.url.path, exc_info=True)
+            log.warning(
+                "%s %s failed (request id %s)", request.method, request.url.path, scope.request_id, exc_info=True
+            )
             detail = f"internal server error: {type(e).__name__}: {e}"
             resp = json_response({"detail": detail, "category": "server"}, 500)
         finally:
             held.release()
+        scope.end(resp, owner, len(raw), body, params)
         status = resp.status_code
         t1 = time.time()
         level = logging.WARNING if status >= 500 else logging.DEBUG

@@ -3,14 +3,9 @@ audit log, billing and storage usage."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 from typing import Any
 
-import tinker_wire as wire
-
-from .. import engine as eng
 from .._errors import bad_request, not_found
 from .._state import iso, now
 from .._tenancy import visible
@@ -33,11 +28,10 @@ class Admin:
     def capabilities(self, call: Call) -> dict[str, Any]:
         models = []
         for name in self.state.served():
-            base = self.state.registry.get(name)
             models.append(
                 {
                     "model_name": name,
-                    "max_context_length": base.config.context_length,
+                    "max_context_length": self.state.registry.served(name).config.context_length,
                     "trainable": True,
                     "sampleable": True,
                 }
@@ -47,7 +41,8 @@ class Admin:
     @handles("get_client_config")
     def client_config(self, call: Call) -> dict[str, Any]:
         return {
-            "pjwt_auth_enabled": False,
+            # the server hands out JWTs (auth_token) and accepts them, so clients may use them (whoami needs one)
+            "pjwt_auth_enabled": True,
             "credential_default_source": "api_key",
             "parallel_fwdbwd_chunks": True,
             "proto_compress_fwdbwd": False,
@@ -72,17 +67,18 @@ class Admin:
         model_name = call.params["model_name"]
         if model_name not in self.state.registry:
             raise not_found(f"model_name: unknown model {model_name!r}; this server serves {self.state.served()}")
-        if model_name != eng.BUILTIN_MODEL:
+        tok = self.state.registry.served(model_name).tokenizer
+        if tok is None:
             raise not_found(
-                f"model_name: {model_name!r} has no local tokenizer (it is served with a synthetic vocabulary); "
-                f"tokenize with that model's own tokenizer. Only {eng.BUILTIN_MODEL!r} ships one"
+                f"model_name: {model_name!r} is served without a tokenizer (a synthetic vocabulary: ids 0-255 are "
+                f"bytes, others <|id|>); serve it with --model {model_name}:tokenizer=PATH (a tokenizer.json), or "
+                "put its tokenizer.json in the local Hugging Face cache"
             )
-
         return {
             "model_name": model_name,
-            "tokenizer": json.loads(eng.builtin_tokenizer_json()),
-            "bos_token_id": eng.BOS_ID,
-            "eos_token_id": eng.EOS_ID,
+            "tokenizer": tok.json_form,
+            "bos_token_id": tok.bos_token_id,
+            "eos_token_id": tok.eos_token_ids[0] if tok.eos_token_ids else None,
         }
 
     @handles("send_telemetry")
@@ -93,29 +89,20 @@ class Admin:
 
     @handles("exchange_auth_token")
     def auth_token(self, call: Call) -> dict[str, Any]:
-        owner = call.owner
-        t = int(now())
-        header = {"alg": "none", "typ": "JWT"}
-        claims = {
-            "sub": f"tml:user:{owner}",
-            "org_id": "local",
-            "iat": t,
-            "exp": t + 3600,
-            "iss": "tinker-local",
-        }
-
-        def b64(obj: Any) -> str:
-            return base64.urlsafe_b64encode(wire.dumps(obj)).rstrip(b"=").decode()
-
-        return {"jwt": f"{b64(header)}.{b64(claims)}."}
+        return {"jwt": self.state.keys.tokens.issue(call.owner, now())}
 
     @handles("get_api_key_info")
     def api_key_info(self, call: Call) -> dict[str, Any]:
         fp = call.owner.split(":", 1)[-1]
+        mode = (
+            "this key is one of the server's --api-key keys and sees only its own resources"
+            if self.state.keys
+            else "the server runs without accounts: any non-empty X-API-Key is accepted"
+        )
         return {
             "key_id": int(fp[:8], 16),
             "name": "local",
-            "note": f"local Tinker server: any non-empty X-API-Key is accepted; this key's sha256 starts with {fp[:8]}",
+            "note": f"local Tinker server, user tml:user:{call.owner}: {mode}",
             "details": {"org_details": {"name": "local"}, "user_details": {"email": None}},
         }
 

@@ -10,7 +10,9 @@ from .. import engine as eng
 from .._errors import bad_request, conflict
 from .._futures import FutureRec
 from .._state import CheckpointRec, dir_size, now
+from ..engine._atomic import write_dir_atomically
 from .calls import Call, handles
+from .encryption import encrypted_fill, parse_recipients, refuse_encrypted
 from .model_queue import ModelQueue
 from .models import Models, new_run
 from .state import LiveModel, SamplerRec, ServerState, body_hash, metadata_strings, optional_int
@@ -220,12 +222,16 @@ class Checkpoints:
     @handles("save_weights_external")
     def save_weights_external(self, call: Call) -> dict[str, Any]:
         body = call.body
-        if body.get("age_encryption_recipients"):
-            raise bad_request("age_encryption_recipients: encrypted exports are not supported by the local server")
+        keys = body.get("age_encryption_recipients")
+        recipients = parse_recipients(keys) if keys else None  # checked now: a bad key is a 400, not a failed future
 
         def writer(lm: LiveModel, path: Path) -> None:
             assert lm.model is not None
-            lm.model.snapshot().save(path)
+            snap = lm.model.snapshot()
+            if recipients is None:
+                snap.save(path)
+            else:
+                write_dir_atomically(path, encrypted_fill(snap.save, recipients))
 
         return self._submit_save(
             "save_weights_external",
@@ -263,6 +269,7 @@ class Checkpoints:
             if dup is not None:
                 return dup
         ck = self.state.checkpoint_by_path(body["path"], "path")
+        refuse_encrypted(self.state.checkpoint_dir(ck), ck.tinker_path, "path")
         if optimizer and ck.kind != "weights":
             raise bad_request(
                 f"optimizer: {ck.tinker_path} is a {ck.checkpoint_type} checkpoint without optimizer state; load it with optimizer=false"
@@ -304,6 +311,7 @@ class Checkpoints:
         mid = body["model_id"]
         lm0 = self.state.live_model(mid)
         ck = self.state.checkpoint_by_path(body["path"], "path")
+        refuse_encrypted(self.state.checkpoint_dir(ck), ck.tinker_path, "path")
         if optimizer and ck.kind != "weights":
             raise bad_request(
                 f"optimizer: {ck.tinker_path} is a {ck.checkpoint_type} checkpoint without optimizer state; load it with optimizer=false"

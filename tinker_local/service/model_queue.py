@@ -14,7 +14,7 @@ from .._workers import Task
 from ..engine._atomic import CheckpointStorageError
 from .state import LiveModel, ServerState
 
-__all__ = ["ORDERED_OPS", "ModelQueue"]
+__all__ = ["ORDERED_OPS", "ModelQueue", "WorkTimer"]
 
 log = logging.getLogger("tinker_local")
 
@@ -32,9 +32,20 @@ ORDERED_OPS = frozenset(
 )
 
 
+#: ``timer(op, model_id)`` is called when work is queued (in the submitting request's context) and returns
+#: ``started()``; the worker calls that when the work starts, and the function it returns with the outcome ("done"
+#: or "failed") when it ends. The HTTP layer's observability sets it (queue and engine spans and metrics).
+WorkTimer = Callable[[str, str], Callable[[], Callable[[str], None]]]
+
+
+def _untimed(_op: str, _model_id: str) -> Callable[[], Callable[[str], None]]:
+    return lambda: lambda _outcome: None
+
+
 class ModelQueue:
     def __init__(self, state: ServerState) -> None:
         self.state = state
+        self.timer: WorkTimer = _untimed
         self._fail_hooks: dict[str, Callable[[FutureRec], None]] = {}  # request id -> cleanup on failure
         state.futures.add_listener(self._run_fail_hook)
 
@@ -74,9 +85,18 @@ class ModelQueue:
                 lm.seqs[seq] = (h, rec.request_id)
             state.touch(lm.run)
 
+        started = self.timer(op, model_id)
+
         def run() -> None:
             if not state.futures.mark_running(rec):
                 return
+            finished = started()
+            try:
+                execute()
+            finally:
+                finished(rec.status)
+
+        def execute() -> None:
             if state.config.train_delay_s > 0:
                 time.sleep(state.config.train_delay_s)
             if lm.status != "ready" or lm.model is None:
@@ -126,10 +146,18 @@ class ModelQueue:
     def submit_creation(self, lm: LiveModel, rec: FutureRec, create: Callable[[], Any]) -> None:
         """Build a model on its own worker (first in its queue); a failure marks the model failed."""
         futures = self.state.futures
+        started = self.timer("create_model", lm.run.run_id)
 
         def run() -> None:
             if not futures.mark_running(rec):
                 return
+            finished = started()
+            try:
+                execute()
+            finally:
+                finished(rec.status)
+
+        def execute() -> None:
             try:
                 result = create()
             except eng.EngineInputError as e:

@@ -19,6 +19,8 @@ from .._errors import ApiError, bad_request, conflict, not_found
 from .._futures import FutureRec
 from .._state import CheckpointRec, now
 from .calls import Call, EventStream, handles
+from .encryption import refuse_encrypted
+from .sample_results import PromptParts, ResultShape, parse_targets, topk_grid
 from .state import SamplerRec, ServerState, body_hash, optional_int, tokens_from_chunks
 
 __all__ = ["CLONE_STRIDE", "Sampling"]
@@ -36,12 +38,30 @@ class SamplePlan:
     sampler: SamplerRec
     prompt: np.ndarray
     cfg: eng.SamplingConfig
-    num_samples: int
-    prompt_logprobs: bool
-    topk_prompt: int
-    last_n: int | None
     decode: Callable[[list[int]], str] | None
     session_id: str | None
+    result: ResultShape
+    targets: eng.PromptTargets | None
+
+    @property
+    def num_samples(self) -> int:
+        return self.result.num_samples
+
+    def stream(self, weights: Any) -> Iterator[eng.StreamEvent]:
+        """The engine's event stream for this request (validated when called)."""
+        r = self.result
+        return eng.sample_stream(
+            weights,
+            self.prompt,
+            self.cfg,
+            r.num_samples,
+            r.prompt_logprobs,
+            r.topk_prompt,
+            self.decode,
+            topk_sample_logprobs=r.topk_sample,
+            target_prompt_logprobs=self.targets,
+            prompt_alt_tokens_k=r.alt_k,
+        )
 
 
 class Sampling:
@@ -57,6 +77,7 @@ class Sampling:
         with self.state.lock:
             w = self._sampler_cache.get(key)
         if w is None:
+            refuse_encrypted(self.state.checkpoint_dir(ck), ck.tinker_path, "model_path")
             try:
                 w = eng.SamplerWeights.load(self.state.checkpoint_dir(ck), self.state.registry)
             except eng.EngineInputError as e:
@@ -139,11 +160,6 @@ class Sampling:
         sp = body["sampling_params"]
         if sp.get("max_tokens") is None:
             raise bad_request("sampling_params.max_tokens is required")
-        for f, off in (("topk_sample_logprobs", 0), ("prompt_alt_tokens_k", 0)):
-            if int(body.get(f) or 0) != off:
-                raise bad_request(f"{f}: not supported by the local server (send 0)")
-        if body.get("target_prompt_logprobs") is not None:
-            raise bad_request("target_prompt_logprobs: not supported by the local server")
         ssid = body.get("sampling_session_id")
         if ssid is not None:
             sampler = self.state.sampler(ssid)
@@ -208,16 +224,30 @@ class Sampling:
                 f"num_samples: num_samples x (prompt + max_tokens) = {n} x ({len(prompt)} + {cfg.max_tokens}) = {budget} "
                 f"exceeds the local server's limit of {self.state.config.max_sample_batch_tokens} tokens per request"
             )
-        decode = self.state.decoder(base.name)
+        parsed = parse_targets(body.get("target_prompt_logprobs"), len(prompt))
+        targets, layout = parsed if parsed is not None else (None, None)
+        shape = ResultShape(
+            prompt_len=len(prompt),
+            num_samples=n,
+            max_tokens=cfg.max_tokens,
+            prompt_logprobs=want_plp,
+            topk_prompt=topk,
+            last_n=last_n,
+            topk_sample=int(body.get("topk_sample_logprobs") or 0),
+            target_cells=0 if targets is None else len(targets.ids),
+            target_layout=layout,
+            alt_k=int(body.get("prompt_alt_tokens_k") or 0),
+        )
+        shape.check_size()
+        plan = SamplePlan(sampler, prompt, cfg, self.state.decoder(base.name), sampler.session_id, shape, targets)
         try:  # validates every argument without running anything
-            gen = eng.sample_stream(eng.SamplerWeights.from_base(base), prompt, cfg, n, want_plp, topk, decode)
-            gen.close()
+            plan.stream(eng.SamplerWeights.from_base(base)).close()
         except eng.EngineInputError as e:
             msg = str(e)
             if msg.startswith("prompt:"):
                 msg = "prompt.chunks" + msg[len("prompt") :]
             raise bad_request(msg) from None
-        return SamplePlan(sampler, prompt, cfg, n, want_plp, topk, last_n, decode, sampler.session_id)
+        return plan
 
     def _sampler_weights(self, plan: SamplePlan) -> Any:
         s = plan.sampler
@@ -280,22 +310,33 @@ class Sampling:
             n = plan.num_samples
             toks: list[list[int]] = [[] for _ in range(n)]
             lps: list[list[float]] = [[] for _ in range(n)]
+            tops: list[list[list[tuple[int, float]]]] = [[] for _ in range(n)]
             reasons = ["length"] * n
             prompt_ev = None
-            for ev in eng.sample_stream(
-                weights, plan.prompt, plan.cfg, n, plan.prompt_logprobs, plan.topk_prompt, plan.decode
-            ):
+            for ev in plan.stream(weights):
                 if rec.cancel.is_set():
                     self.state.futures.fail(rec, "the sample request was cancelled", "user")
                     return
                 if isinstance(ev, eng.TokenEvent):
                     toks[ev.sample_index].append(ev.token)
                     lps[ev.sample_index].append(ev.logprob)
+                    if ev.topk is not None:
+                        tops[ev.sample_index].append(ev.topk)
                 elif isinstance(ev, eng.DoneEvent):
                     reasons[ev.sample_index] = ev.stop_reason
                 else:
                     prompt_ev = ev
-            result = self._sample_response(plan, toks, lps, reasons, prompt_ev)
+            k = plan.result.topk_sample
+            seqs = [
+                wire.WireSampledSequence(
+                    r,
+                    np.asarray(t, dtype=np.int64),
+                    np.asarray(lp, dtype=np.float32),
+                    topk_grid(tk, k) if k else None,
+                )
+                for t, lp, r, tk in zip(toks, lps, reasons, tops)
+            ]
+            result = PromptParts.of(plan.result, prompt_ev).response(seqs)
         except eng.EngineInputError as e:
             self.state.futures.fail(rec, str(e), "user")
             return
@@ -312,39 +353,6 @@ class Sampling:
         )
         self.state.futures.complete(rec, result)
 
-    @staticmethod
-    def _sample_response(
-        plan: SamplePlan,
-        toks: list[list[int]],
-        lps: list[list[float]],
-        reasons: list[str],
-        prompt_ev: Any,
-    ) -> wire.WireSampleResponse:
-        seqs = [
-            wire.WireSampledSequence(r, np.asarray(t, dtype=np.int64), np.asarray(lp, dtype=np.float32))
-            for t, lp, r in zip(toks, lps, reasons)
-        ]
-        plp = None
-        topk = None
-        if plan.prompt_logprobs or plan.topk_prompt:
-            vals = list(prompt_ev.prompt_logprobs) if prompt_ev and prompt_ev.prompt_logprobs is not None else None
-            rows = (
-                list(prompt_ev.topk_prompt_logprobs)
-                if prompt_ev and prompt_ev.topk_prompt_logprobs is not None
-                else None
-            )
-            if plan.last_n is not None:
-                cut = len(plan.prompt) - plan.last_n
-                if vals is not None:
-                    vals = [None if i < cut else v for i, v in enumerate(vals)]
-                if rows is not None:
-                    rows = [None if i < cut else r for i, r in enumerate(rows)]
-            if vals is not None and plan.prompt_logprobs:
-                plp = wire.logprobs_from_list(vals)
-            if rows is not None and plan.topk_prompt:
-                topk = wire.topk_from_lists(rows, plan.topk_prompt)
-        return wire.WireSampleResponse(seqs, plp, topk, 0)
-
     @handles("stream_sample")
     def stream_sample(self, call: Call) -> EventStream:
         plan = self.plan_sample(call.body)
@@ -355,15 +363,7 @@ class Sampling:
     ) -> Iterator[tuple[str, dict[str, Any]]]:
         """Blocking generator of SSE ``(event, data)`` pairs for ``stream_sample``; closing it cancels."""
         weights = self._sampler_weights(plan)
-        gen = eng.sample_stream(
-            weights,
-            plan.prompt,
-            plan.cfg,
-            plan.num_samples,
-            plan.prompt_logprobs,
-            plan.topk_prompt,
-            plan.decode,
-        )
+        gen = plan.stream(weights)
         counts = [0] * plan.num_samples
         toks: list[list[int]] = [[] for _ in range(plan.num_samples)]
         emitted = [0] * plan.num_samples
@@ -372,7 +372,10 @@ class Sampling:
             for ev in gen:
                 if cancel.is_set():
                     return
-                if isinstance(ev, eng.TokenEvent):
+                if isinstance(ev, eng.PromptEvent):
+                    if plan.result.any_prompt_part:
+                        yield "prompt", PromptParts.of(plan.result, ev).to_json()
+                elif isinstance(ev, eng.TokenEvent):
                     i = ev.sample_index
                     counts[i] += 1
                     toks[i].append(ev.token)
@@ -381,6 +384,8 @@ class Sampling:
                         "token_id": int(ev.token),
                         "logprob": float(ev.logprob),
                     }
+                    if ev.topk is not None:
+                        data["topk_logprobs"] = [[t, lp] for t, lp in ev.topk]
                     if plan.decode is not None:
                         text = plan.decode(toks[i])
                         if text.endswith("\ufffd"):

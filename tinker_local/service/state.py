@@ -7,6 +7,7 @@ One ``ServerState`` per server. Its ``lock`` guards the in-memory maps below and
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from .._futures import AsyncSignal, FutureRec, FutureStore
 from .._state import KINDS, CheckpointRec, RunRec, SessionRec, StateStore, iso, now
 from .._tenancy import CURRENT_OWNER, KeyRing, visible
 from .._workers import ModelWorker
+from .served import register_served_models
 
 __all__ = ["LiveModel", "SamplerRec", "ServerState", "body_hash", "metadata_strings", "optional_int"]
 
@@ -102,11 +104,7 @@ class ServerState:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.registry = eng.ModelRegistry()
-        for served in config.model_specs():
-            try:
-                self.registry.register(served.name, served.vocab_size, served.eos_token_ids, served.bos_token_id)
-            except eng.EngineInputError as e:
-                raise ValueError(f"--model {served.name}: {e}") from None
+        register_served_models(self.registry, config.model_specs(), os.environ)
         self.keys = KeyRing(tuple(config.api_keys))
         self.store = StateStore(config.state_dir)
         self.lock = self.store.lock
@@ -126,8 +124,11 @@ class ServerState:
             raise bad_request(f"{field_name}: unknown base model {name!r}; this server serves {self.served()}")
         return self.registry.get(name)
 
-    def decoder(self, base_name: str) -> Callable[[list[int]], str] | None:
-        return eng.builtin_decode if base_name == eng.BUILTIN_MODEL else None
+    def decoder(self, base_name: str) -> Callable[[list[int]], str]:
+        """Token ids to text for a served model: its tokenizer's decoding, or the synthetic vocabulary's."""
+        if base_name not in self.registry:
+            raise bad_request(f"base_model: unknown base model {base_name!r}; this server serves {self.served()}")
+        return self.registry.served(base_name).decode
 
     # ---------------------------------------------------------------- sessions and runs
     def session(self, session_id: str, *, for_work: bool = False, field_name: str = "session_id") -> SessionRec:

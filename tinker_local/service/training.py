@@ -1,7 +1,9 @@
-"""Training: forward, forward_backward (JSON or protobuf) and optim_step on a live model."""
+"""Training: forward, forward_backward (JSON or protobuf) and optim_step on a live model, and server-side custom
+losses (``create_custom_loss``, then ``loss_fn="custom"`` with ``loss_fn_config={"loss_id": ...}``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -9,17 +11,21 @@ import numpy as np
 import tinker_wire as wire
 
 from .. import engine as eng
-from .._errors import bad_request
+from .._errors import bad_request, conflict
 from .calls import Call, handles
 from .model_queue import ModelQueue
 from .state import LiveModel, ServerState, body_hash, optional_int, tokens_from_chunks
 
-__all__ = ["UNSUPPORTED_CUSTOM_LOSS", "Training"]
+__all__ = ["Training"]
 
-UNSUPPORTED_CUSTOM_LOSS = (
-    "server-side custom losses are not supported by the local server; the SDK runs custom losses "
-    "client-side (custom_loss_server_side is false)"
-)
+
+@dataclass(frozen=True)
+class StoredLoss:
+    """A compiled custom loss, usable by the models of the session that created it."""
+
+    session_id: str
+    loss: eng.CustomLoss
+    body_hash: str
 
 
 def datums_from_json(fbi: dict[str, Any], key: str) -> list[eng.Datum]:
@@ -52,6 +58,8 @@ class Training:
     def __init__(self, state: ServerState, queue: ModelQueue) -> None:
         self.state = state
         self.queue = queue
+        #: loss_id -> loss; in memory, like the live models that use them (ids are session-scoped)
+        self.losses: dict[str, StoredLoss] = {}
 
     @handles("forward")
     def forward(self, call: Call) -> dict[str, Any]:
@@ -114,12 +122,17 @@ class Training:
         backward = op == "forward_backward"
         ntok = sum(len(d.tokens) for d in datums)
 
-        def prepare() -> eng.Batch:
+        def prepare() -> eng.Batch | eng.CustomLossBatch:
+            if loss_fn == "custom":
+                return self._prepare_custom(lm, datums, cfg, key)
             return self._prepare(lm.base, datums, loss_fn, cfg, key)
 
-        def work(lm: LiveModel, batch: eng.Batch) -> Any:
+        def work(lm: LiveModel, batch: eng.Batch | eng.CustomLossBatch) -> Any:
             assert lm.model is not None
-            res = lm.model.run(batch, backward=backward)
+            if isinstance(batch, eng.CustomLossBatch):
+                res = batch.run(lm.model, backward=backward)
+            else:
+                res = lm.model.run(batch, backward=backward)
             outputs = [{k: wire.TensorData.from_numpy(np.asarray(v)) for k, v in o.items()} for o in res.outputs]
             self.state.store.count_usage("training", ntok, lm.run.session_id, lm.base.name)
             return wire.WireForwardBackwardOutput("ArrayRecord", outputs, {k: float(v) for k, v in res.metrics.items()})
@@ -131,8 +144,6 @@ class Training:
         base: eng.BaseModel, datums: list[eng.Datum], loss_fn: str, cfg: dict[str, Any], key: str
     ) -> eng.Batch:
         """Check the request once, before it is queued (a bad datum is a 400 now, not a failed future)."""
-        if loss_fn == "custom":
-            raise bad_request(f"{key}.loss_fn: {UNSUPPORTED_CUSTOM_LOSS}")
         if not datums:
             raise bad_request(f"{key}.data: at least one datum is required")
         try:
@@ -146,11 +157,54 @@ class Training:
             # loss_fn_config errors name the config field itself; datum errors already start with the key
             raise bad_request(msg if msg.startswith(key) else f"{key}.{msg}") from None
 
+    def _prepare_custom(
+        self, lm: LiveModel, datums: list[eng.Datum], cfg: dict[str, Any], key: str
+    ) -> eng.CustomLossBatch:
+        field = "loss_fn_config.loss_id"
+        extra = sorted(set(cfg) - {"loss_id"})
+        if extra:
+            raise bad_request(f"loss_fn_config: unknown keys {extra} for loss_fn 'custom'; it takes only loss_id")
+        loss_id = cfg.get("loss_id")
+        if not isinstance(loss_id, str):
+            raise bad_request(f"{field}: required for loss_fn 'custom' (the id create_custom_loss returned)")
+        with self.state.lock:
+            stored = self.losses.get(loss_id)
+        if stored is None:
+            raise bad_request(f"{field}: no custom loss {loss_id!r}; create it with create_custom_loss in this session")
+        if stored.session_id != lm.run.session_id:
+            raise bad_request(
+                f"{field}: custom loss {loss_id!r} belongs to session {stored.session_id!r}; model "
+                f"{lm.run.run_id!r} is in session {lm.run.session_id!r} (a loss works only in its own session)"
+            )
+        if not datums:
+            raise bad_request(f"{key}.data: at least one datum is required")
+        try:
+            return eng.prepare_custom_batch(lm.base, datums, stored.loss, where=f"{key}.data")
+        except eng.EngineInputError as e:
+            raise bad_request(str(e)) from None
+
     @handles("create_custom_loss")
     def create_custom_loss(self, call: Call) -> dict[str, Any]:
-        if call.body.get("session_id") is not None:
-            self.state.session(call.body["session_id"])
-        raise bad_request(f"create_custom_loss: {UNSUPPORTED_CUSTOM_LOSS}")
+        body = call.body
+        sid = body["session_id"]
+        self.state.session(sid, for_work=True)
+        seq = int(body["custom_loss_seq_id"])
+        loss_id = f"{sid}:loss:{seq}"
+        h = body_hash("create_custom_loss", body)
+        with self.state.lock:
+            stored = self.losses.get(loss_id)
+        if stored is None:
+            try:  # compiled now: an unsupported operation is a 400 naming the node, not a failed future
+                loss = eng.compile_custom_loss(str(body["name"]), body["inputs"], body["graph"])
+            except eng.EngineInputError as e:
+                raise bad_request(str(e)) from None
+            with self.state.lock:
+                stored = self.losses.setdefault(loss_id, StoredLoss(sid, loss, h))
+        if stored.body_hash != h:
+            raise conflict(f"custom_loss_seq_id: {seq} was already used in session {sid!r} for another loss")
+        rec = self.state.futures.create("create_custom_loss", session_id=sid)
+        self.state.futures.complete(rec, {"loss_id": loss_id, "type": "create_custom_loss"})
+        return rec.describe()
 
     @handles("optim_step")
     def optim_step(self, call: Call) -> dict[str, Any]:
