@@ -111,6 +111,7 @@ _MODULES: dict[str, str] = {
     "SampleStreamDone": "sample_stream_done",
     "SampleStreamError": "sample_stream_error",
     "SampleStreamEvent": "sample_stream_event",
+    "SampleStreamPrompt": "sample_stream_prompt",
     "SampleStreamToken": "sample_stream_token",
     "SamplingClientKind": "sampling_client_kind",
     "SamplingParams": "sampling_params",
@@ -168,6 +169,7 @@ _MODULES: dict[str, str] = {
     "UntypedAPIFuture": "untyped_api_future",
     "UserMetadata": "user_metadata",
     "UserSearchOwner": "search_owner",
+    "ValidationErrorItem": "validation_error_item",
     "WeightsInfoRequest": "weights_info_request",
     "WeightsInfoResponse": "weights_info_response",
 }
@@ -278,6 +280,7 @@ __all__ = [
     "SampleStreamDone",
     "SampleStreamError",
     "SampleStreamEvent",
+    "SampleStreamPrompt",
     "SampleStreamToken",
     "SamplingClientKind",
     "SamplingParams",
@@ -335,6 +338,7 @@ __all__ = [
     "UntypedAPIFuture",
     "UserMetadata",
     "UserSearchOwner",
+    "ValidationErrorItem",
     "WeightsInfoRequest",
     "WeightsInfoResponse",
 ]
@@ -493,6 +497,7 @@ if TYPE_CHECKING:
     from .sample_stream_done import SampleStreamDone as SampleStreamDone
     from .sample_stream_error import SampleStreamError as SampleStreamError
     from .sample_stream_event import SampleStreamEvent as SampleStreamEvent
+    from .sample_stream_prompt import SampleStreamPrompt as SampleStreamPrompt
     from .sample_stream_token import SampleStreamToken as SampleStreamToken
     from .sampling_client_kind import SamplingClientKind as SamplingClientKind
     from .sampling_params import SamplingParams as SamplingParams
@@ -592,5 +597,6 @@ if TYPE_CHECKING:
     from .unload_model_response import UnloadModelResponse as UnloadModelResponse
     from .untyped_api_future import UntypedAPIFuture as UntypedAPIFuture
     from .user_metadata import UserMetadata as UserMetadata
+    from .validation_error_item import ValidationErrorItem as ValidationErrorItem
     from .weights_info_request import WeightsInfoRequest as WeightsInfoRequest
     from .weights_info_response import WeightsInfoResponse as WeightsInfoResponse

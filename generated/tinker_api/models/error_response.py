@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from ._base import BaseModel
 from .request_error_category import RequestErrorCategory
+from .validation_error_item import ValidationErrorItem
 
 __all__ = ["ErrorResponse"]
 
@@ -13,6 +14,6 @@ __all__ = ["ErrorResponse"]
 class ErrorResponse(BaseModel):
     _required_on_wire: ClassVar[frozenset[str]] = frozenset(["detail"])
 
-    detail: str
-    """What went wrong, naming the field and the fix."""
+    detail: str | list[ValidationErrorItem]
+    """What went wrong, naming the field and the fix; FastAPI-based servers send a list for a 422."""
     category: RequestErrorCategory | None = None

@@ -14,7 +14,7 @@ class SampleStreamEvent(BaseModel):
 
     _required_on_wire: ClassVar[frozenset[str]] = frozenset(["data", "event"])
 
-    event: Literal["token", "done", "error"]
+    event: Literal["prompt", "token", "done", "error"]
     id: str | None = None
     retry: int | None = None
     data: str

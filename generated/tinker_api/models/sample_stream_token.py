@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ._base import BaseModel
+from .topk_logprob_row import TopkLogprobRow
 
 __all__ = ["SampleStreamToken"]
 
@@ -20,3 +21,5 @@ class SampleStreamToken(BaseModel):
     logprob: float
     text: str | None = None
     """The decoded text this token adds, when the server can decode."""
+    topk_logprobs: TopkLogprobRow | None = None
+    """The top entries of this position's distribution, when the request set `topk_sample_logprobs`."""
