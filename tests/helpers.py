@@ -34,7 +34,8 @@ __all__ = [
     "text_datum",
 ]
 
-# The environment the SDK reads (base URL, credentials, project, tags, logging, record/replay cassettes).
+# The environment the SDK reads (base URL, credentials, project, tags, logging, record/replay cassettes,
+# observability switches).
 TINKER_ENV_VARS = (
     "TINKER_BASE_URL",
     "TINKER_API_KEY",
@@ -46,6 +47,11 @@ TINKER_ENV_VARS = (
     "TINKER_LOG",
     "TINKER_RECORD",
     "TINKER_REPLAY",
+    "TINKER_OTEL",
+    "TINKER_METRICS",
+    "TINKER_AUDIT_LOG",
+    "TINKER_CREDENTIAL_REFRESH_SECONDS",
+    "TINKER_SLOW_FUTURE_SECONDS",
 )
 
 

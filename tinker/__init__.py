@@ -45,6 +45,17 @@ _CLIENTS: dict[str, str] = {
     "APIResponse": "._response",
     "AsyncAPIResponse": "._response",
 }
+# Observability switches (README "Observability"): each lives in its concern's module and imports OpenTelemetry or
+# prometheus_client only when called.
+_OBSERVABILITY: dict[str, str] = {
+    "enable_tracing": "._tracing",
+    "disable_tracing": "._tracing",
+    "enable_metrics": "._metrics",
+    "disable_metrics": "._metrics",
+    "enable_audit_log": "._audit",
+    "disable_audit_log": "._audit",
+    "on": "._hooks",
+}
 # Subpackages reachable as attributes (``tinker.auth.tinker_has_credentials()``), imported on first use.
 _SUBMODULES = ("types", "auth", "lib")
 _EXCEPTIONS = (
@@ -110,12 +121,14 @@ _TYPES = (
     "PromptAltTokens",
 )
 
-__all__ = ["__version__", "__title__", "types", "auth", "Timeout", *_CLIENTS, *_EXCEPTIONS, *_TYPES]
+__all__ = ["__version__", "__title__", "types", "auth", "Timeout", *_CLIENTS, *_OBSERVABILITY, *_EXCEPTIONS, *_TYPES]
 
 
 def __getattr__(name: str) -> Any:
     if name in _CLIENTS:
         value = getattr(importlib.import_module(_CLIENTS[name], __name__), name)
+    elif name in _OBSERVABILITY:
+        value = getattr(importlib.import_module(_OBSERVABILITY[name], __name__), name)
     elif name in _EXCEPTIONS:
         value = getattr(importlib.import_module("._exceptions", __name__), name)
     elif name in _TYPES:
@@ -150,6 +163,7 @@ if TYPE_CHECKING:
     from httpx import Timeout
 
     from . import auth, lib, types
+    from ._audit import disable_audit_log, enable_audit_log
     from ._breaker import CircuitBreakerConfig, CircuitOpenError
     from ._custom_loss import LossHandle, PerDatumLossFn
     from ._exceptions import (
@@ -172,6 +186,8 @@ if TYPE_CHECKING:
         UnprocessableEntityError,
     )
     from ._futures import APIFuture, AwaitableConcurrentFuture
+    from ._hooks import on
+    from ._metrics import disable_metrics, enable_metrics
     from ._recovery import RecoveringTrainingClient, RecoveryEvent, RecoveryPolicy, TrainingRunRecovered
     from ._response import APIResponse, AsyncAPIResponse, RequestOptions
     from ._rest_client import AdminClient, RestClient
@@ -179,5 +195,6 @@ if TYPE_CHECKING:
     from ._sampling_client import BackcompatSamplingClientFuture, SamplingClient
     from ._service_client import ServiceClient
     from ._streaming import SampleStream, SampleStreamEvent
+    from ._tracing import disable_tracing, enable_tracing
     from ._training_client import BackcompatTrainingClientFuture, TrainingClient
     from .types import *

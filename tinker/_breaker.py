@@ -3,7 +3,8 @@
 closed → (``failure_threshold`` consecutive transport failures or 5xx) → open → (``recovery_timeout``
 elapsed) → half-open: ``half_open_max_calls`` probe requests go through; a success closes the circuit, a
 failure opens it again. While open, new calls fail at once with :class:`CircuitOpenError` instead of
-piling retries onto a dead server; work already in flight waits for the next probe.
+piling retries onto a dead server; work already in flight waits for the next probe. Opening and closing are
+reported to the observability seam (metrics, the ``circuit_open``/``circuit_closed`` alerts).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from . import _instrument
 from ._exceptions import APIConnectionError
 
 __all__ = ["BreakerRegistry", "CircuitBreaker", "CircuitBreakerConfig", "CircuitOpenError", "endpoint_group"]
@@ -59,9 +61,14 @@ class CircuitBreaker:
     CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
 
     def __init__(
-        self, name: str, config: CircuitBreakerConfig | None = None, clock: Callable[[], float] = time.monotonic
+        self,
+        name: str,
+        config: CircuitBreakerConfig | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        base_url: str = "",
     ) -> None:
         self.name = name
+        self.base_url = base_url
         self.config = config or CircuitBreakerConfig()
         self._clock = clock
         self._lock = threading.Lock()
@@ -111,18 +118,26 @@ class CircuitBreaker:
 
     def record_success(self) -> None:
         with self._lock:
+            closing = self._state != self.CLOSED
             self._state = self.CLOSED
             self._failures = 0
             self._probes = 0
+        if closing:  # reported outside the lock: alert hooks run user code
+            _instrument.breaker_changed(self.name, self.base_url, self.CLOSED, 0, self.last_failure)
 
     def record_failure(self, what: str) -> None:
         with self._lock:
             self.last_failure = what
             self._failures += 1
+            was_closed = self._state == self.CLOSED  # a failed probe re-opens quietly: one alert per outage
             if self._state == self.HALF_OPEN or self._failures >= self.config.failure_threshold:
                 self._state = self.OPEN
                 self._opened_at = self._clock()
                 self._probes = 0
+            opened = was_closed and self._state == self.OPEN
+            failures = self._failures
+        if opened:
+            _instrument.breaker_changed(self.name, self.base_url, self.OPEN, failures, what)
 
     def open_error(self, request: httpx.Request, base_url: str) -> CircuitOpenError:
         wait = self.retry_in()
@@ -165,8 +180,9 @@ def endpoint_group(path: str) -> str:
 class BreakerRegistry:
     """The breakers of one transport, created on demand per endpoint group."""
 
-    def __init__(self, config: CircuitBreakerConfig | None = None) -> None:
+    def __init__(self, config: CircuitBreakerConfig | None = None, base_url: str = "") -> None:
         self.config = config or CircuitBreakerConfig()
+        self.base_url = base_url
         self._breakers: dict[str, CircuitBreaker] = {}
         self._lock = threading.Lock()
 
@@ -175,5 +191,5 @@ class BreakerRegistry:
         with self._lock:
             breaker = self._breakers.get(group)
             if breaker is None:
-                breaker = self._breakers[group] = CircuitBreaker(group, self.config)
+                breaker = self._breakers[group] = CircuitBreaker(group, self.config, base_url=self.base_url)
             return breaker

@@ -24,7 +24,7 @@ from .types.image_chunk import ImageChunk
 
 __all__ = ["estimate_bytes", "merge_metrics", "merge_outputs", "split_batch"]
 
-logger = logging.getLogger("tinker")
+logger = logging.getLogger("tinker.training")
 
 
 def estimate_bytes(datum: Datum) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from ._credentials import Credential, Provider, _Secret, run_credential_cmd
 from ._exceptions import TinkerError
 from ._version import __version__
 
@@ -32,13 +32,6 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {k: ("<redacted>" if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
 
 
-class _Secret(str):
-    """A string whose repr never shows its value."""
-
-    def __repr__(self) -> str:
-        return "'<redacted>'"
-
-
 def _stored_api_key() -> str | None:
     path = Path.home() / ".tinker" / "credentials.json"
     try:
@@ -51,25 +44,20 @@ def _stored_api_key() -> str | None:
         return None
 
 
-def _resolve_api_key(explicit: str | None) -> str:
+def _resolve_credential(explicit: str | Provider | None) -> Credential:
+    if callable(explicit):
+        return Credential.from_provider(explicit)
     if explicit:
-        return explicit
+        return Credential(explicit, "the api_key argument")
     env = os.environ.get("TINKER_API_KEY")
     if env:
-        return env
+        return Credential(env, "TINKER_API_KEY")
     cmd = os.environ.get("TINKER_CREDENTIAL_CMD")
     if cmd:
-        try:
-            out = subprocess.run(cmd, shell=True, check=True, capture_output=True, text=True, timeout=60)
-        except (subprocess.SubprocessError, OSError) as exc:
-            raise TinkerError(f"TINKER_CREDENTIAL_CMD failed: {type(exc).__name__}") from None
-        key = out.stdout.strip()
-        if not key:
-            raise TinkerError("TINKER_CREDENTIAL_CMD printed nothing; it must print a credential")
-        return key
+        return Credential.from_provider(lambda: run_credential_cmd(cmd), "TINKER_CREDENTIAL_CMD")
     stored = _stored_api_key()
     if stored:
-        return stored
+        return Credential(stored, "~/.tinker/credentials.json")
     raise TinkerError(
         "No Tinker credential found. Pass api_key=..., or set TINKER_API_KEY (any non-empty value works "
         "against a local server started with `tinker local serve`)."
@@ -110,13 +98,25 @@ class ClientSettings:
     telemetry_enabled: bool = True
     #: ("record" | "replay", cassette path) from TINKER_RECORD / TINKER_REPLAY (see tinker.testing).
     cassette: tuple[str, str] | None = None
+    #: See :attr:`credential` (built from ``api_key`` when not given).
+    _credential: Credential | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self._credential is None:
+            object.__setattr__(self, "_credential", Credential(str(self.api_key), "the api_key argument"))
+
+    @property
+    def credential(self) -> Credential:
+        """The key sent now (``api_key`` is the one resolved first), its source, and how to renew it."""
+        assert self._credential is not None
+        return self._credential
 
     @classmethod
     def resolve(
         cls,
         *,
         base_url: str | None = None,
-        api_key: str | None = None,
+        api_key: str | Provider | None = None,
         project_id: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -139,7 +139,10 @@ class ClientSettings:
         telemetry = os.environ.get("TINKER_TELEMETRY", "1").strip().lower() in ("1", "true", "yes", "on")
         cassette = _cassette_setting()
         # A replayed run sends nothing anywhere, so it needs no credential (CI without secrets).
-        key = (api_key or "replay") if cassette and cassette[0] == "replay" else _resolve_api_key(api_key)
+        if cassette and cassette[0] == "replay":
+            credential = Credential(api_key if isinstance(api_key, str) and api_key else "replay", "replay")
+        else:
+            credential = _resolve_credential(api_key)
         if timeout is None:
             to = DEFAULT_TIMEOUT
         elif isinstance(timeout, httpx.Timeout):
@@ -148,18 +151,19 @@ class ClientSettings:
             to = httpx.Timeout(float(timeout), connect=min(5.0, float(timeout)))
         return cls(
             base_url=url.rstrip("/"),
-            api_key=_Secret(key),
+            api_key=_Secret(credential.value),
             default_headers=headers,
             timeout=to,
             project_id=project_id or os.environ.get("TINKER_PROJECT_ID") or None,
             tags=tags,
             telemetry_enabled=telemetry,
             cassette=cassette,
+            _credential=credential,
         )
 
     def request_headers(self) -> dict[str, str]:
-        """Headers sent with every request (credential included; never log these unredacted)."""
-        return {**_platform_headers(), **self.default_headers, "X-API-Key": str(self.api_key)}
+        """Headers sent with every request (the current credential included; never log these unredacted)."""
+        return {**_platform_headers(), **self.default_headers, "X-API-Key": self.credential.value}
 
     @property
     def python(self) -> str:

@@ -26,6 +26,7 @@ __all__ = [
     "forward_backward_output_from_wire",
     "forward_backward_request_bytes",
     "forward_backward_wire_request_bytes",
+    "forward_backward_wire_request_json",
     "sample_response_from_wire",
 ]
 
@@ -136,6 +137,38 @@ def forward_backward_wire_request_bytes(
             forward_only=forward_only,
         )
     )
+
+
+def forward_backward_wire_request_json(
+    model_id: str,
+    seq_id: int,
+    data: Sequence[wire.WireDatum],
+    loss_fn: str,
+    loss_fn_config: Mapping[str, float | str] | None,
+    forward_only: bool,
+) -> tuple[str, dict[str, Any]]:
+    """(operation, JSON body) of the same request for servers that read only JSON: ``forward`` or
+    ``forward_backward``. Text chunks only: such servers take no image or dmel input."""
+    datums = []
+    for i, d in enumerate(data):
+        chunks = []
+        for c in d.chunks:
+            if not isinstance(c, wire.EncodedText) or d.model_input_spans is not None:
+                raise ValueError(
+                    f"data[{i}]: this server reads only JSON training bodies: text chunks, no provenance spans"
+                )
+            chunks.append({"type": "encoded_text", "tokens": c.tokens.tolist()})
+        datums.append(
+            {
+                "model_input": {"chunks": chunks},
+                "loss_fn_inputs": {k: t.to_json_dict() for k, t in d.loss_fn_inputs.items()},
+            }
+        )
+    inner: dict[str, Any] = {"data": datums, "loss_fn": loss_fn}
+    if loss_fn_config:
+        inner["loss_fn_config"] = dict(loss_fn_config)
+    key = "forward_input" if forward_only else "forward_backward_input"
+    return ("forward" if forward_only else "forward_backward"), {"model_id": model_id, "seq_id": seq_id, key: inner}
 
 
 def forward_backward_output_from_wire(out: wire.WireForwardBackwardOutput) -> ForwardBackwardOutput:

@@ -7,12 +7,13 @@ sampling call. Session-less holders (RestClient/AdminClient) are shared per (bas
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 import itertools
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,8 @@ from tinker_api.api.service import get_client_dynamic_config as _get_client_dyna
 from tinker_api.api.session import create_session as _create_session
 from tinker_api.api.session import finish_session as _finish_session
 from tinker_api.api.session import session_heartbeat as _session_heartbeat
+from tinker_api.api.training import forward as _forward
+from tinker_api.api.training import forward_backward as _forward_backward
 from tinker_api.models import (
     ClientConfigRequest,
     CreateSessionRequest,
@@ -30,6 +33,7 @@ from tinker_api.models import (
     SessionHeartbeatRequest,
 )
 
+from . import _hooks
 from ._config import ClientSettings
 from ._exceptions import APIConnectionError, APIStatusError
 from ._retry import RetryConfig, RetryPolicy
@@ -39,11 +43,17 @@ from ._version import __version__
 
 __all__ = ["ClientHolder", "ServerConfig", "shared_rest_holder"]
 
-logger = logging.getLogger("tinker")
+logger = logging.getLogger("tinker.session")
 
 HEARTBEAT_INTERVAL = 10.0
 HEARTBEAT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 HEARTBEAT_WARN_AFTER = 120.0
+
+#: Servers (base URLs) that get JSON training bodies, and why: decided once per server in this process, when
+#: the server has no client config or refuses the first protobuf body. Servers whose protobuf worked are in
+#: ``_PROTOBUF_OK`` and are never probed again.
+_JSON_ONLY: dict[str, str] = {}
+_PROTOBUF_OK: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,7 @@ class ClientHolder:
         self._server_config: ServerConfig | None = None
         self._config_lock: asyncio.Lock | None = None
         self._session_lock: asyncio.Lock | None = None
+        self._probe_lock: asyncio.Lock | None = None
         self.session_id: str | None = None
         self.session_lost: str | None = None
         self._heartbeat: asyncio.Task[None] | None = None
@@ -132,6 +143,8 @@ class ClientHolder:
                     if exc.status_code not in (404, 405):
                         raise
                     self._server_config = ServerConfig()
+                    # Only servers that are not the reference implementation lack it; they read JSON bodies.
+                    self.use_json(f"it has no client config (HTTP {exc.status_code})", logging.INFO)
                 try:
                     await self.transport.call(
                         _get_client_dynamic_config, body=ClientConfigRequest(sdk_version=__version__), retry=False
@@ -139,6 +152,63 @@ class ClientHolder:
                 except (APIStatusError, APIConnectionError):
                     pass  # optional endpoint: defaults apply
             return self._server_config
+
+    # ------------------------------------------------------------------ wire format of training bodies
+
+    @property
+    def json_bodies(self) -> bool:
+        """Whether training bodies go to this server as JSON (it does not read protobuf)."""
+        return self.settings.base_url in _JSON_ONLY
+
+    @property
+    def protobuf_confirmed(self) -> bool:
+        return self.settings.base_url in _PROTOBUF_OK
+
+    def confirm_protobuf(self) -> None:
+        _PROTOBUF_OK.add(self.settings.base_url)
+
+    def use_json(self, reason: str, level: int = logging.WARNING) -> None:
+        url = self.settings.base_url
+        if url not in _JSON_ONLY:
+            _JSON_ONLY[url] = reason
+            logger.log(level, "%s: %s; sending it JSON training bodies instead of protobuf", url, reason)
+
+    def probe_lock(self) -> asyncio.Lock:
+        """Held while the first protobuf body goes out, so concurrent chunks wait for the verdict."""
+        if self._probe_lock is None:
+            self._probe_lock = asyncio.Lock()
+        return self._probe_lock
+
+    async def submit_chunk(
+        self, body: bytes, headers: Mapping[str, str], as_json: Callable[[], tuple[str, dict[str, Any]]]
+    ) -> httpx.Response:
+        """Submit one forward_backward chunk as protobuf, or as JSON to a server that does not read protobuf.
+
+        The first protobuf body to a server that has a client config goes out without retries, holding the
+        probe lock: a 415, a 500/501 or a 4xx about unreadable JSON means the server reads only JSON, and the
+        chunk is sent again as JSON (one extra request, once per server). Gateway and overload answers
+        (502-504, 429) and connection errors leave the question open and take the normal retried path.
+        """
+        holder, transport = self, self.transport
+        if not holder.json_bodies and not holder.protobuf_confirmed:
+            async with holder.probe_lock():
+                if not holder.json_bodies and not holder.protobuf_confirmed:
+                    try:
+                        resp = await transport.call(_forward_backward, body=body, extra_headers=headers, retry=False)
+                    except APIStatusError as exc:
+                        if _refuses_protobuf(exc):
+                            holder.use_json(f"it answered HTTP {exc.status_code} to a protobuf body")
+                        elif exc.status_code not in (429, 502, 503, 504):
+                            raise
+                    except APIConnectionError:
+                        pass
+                    else:
+                        holder.confirm_protobuf()
+                        return resp
+        if holder.json_bodies:
+            op, doc = as_json()
+            return await transport.call(_forward if op == "forward" else _forward_backward, body=doc)
+        return await transport.call(_forward_backward, body=body, extra_headers=headers)
 
     # ------------------------------------------------------------------ session
 
@@ -182,8 +252,12 @@ class ClientHolder:
                 if self.settings.telemetry_enabled:
                     self.telemetry = Telemetry(self.transport, self.session_id)
                     self.telemetry.session_start()
-                    asyncio.get_running_loop().create_task(self.telemetry.flush())
-                self._heartbeat = asyncio.get_running_loop().create_task(self._heartbeat_loop(self.session_id))
+                    # Background work runs outside the context of the call that started the session, so its
+                    # requests are not traced as part of that call.
+                    asyncio.get_running_loop().create_task(self.telemetry.flush(), context=contextvars.Context())
+                self._heartbeat = asyncio.get_running_loop().create_task(
+                    self._heartbeat_loop(self.session_id), context=contextvars.Context()
+                )
         assert self.session_id is not None
         return self.session_id
 
@@ -221,6 +295,7 @@ class ClientHolder:
                     reason = "finished" if exc.status_code == 410 else "unknown to the server"
                     if self.session_id == session_id:
                         self.session_lost = f"session {reason} (heartbeat HTTP {exc.status_code})"
+                    _hooks.emit("session_lost", session_id=session_id, reason=f"{reason} (HTTP {exc.status_code})")
                     logger.warning(
                         "Session %s is %s; heartbeats stopped. New clients will start a new session.",
                         session_id,
@@ -268,6 +343,15 @@ class ClientHolder:
 
 _shared: dict[tuple[str, str, tuple[str, str] | None], ClientHolder] = {}
 _shared_lock = threading.Lock()
+
+
+def _refuses_protobuf(exc: APIStatusError) -> bool:
+    """Whether a refused protobuf body says "JSON only": 415, a crash reading it (500/501), or a 400/422
+    about undecodable JSON (a FastAPI server parsing the bytes as JSON)."""
+    if exc.status_code in (415, 500, 501):
+        return True
+    text = str(getattr(exc, "body", "") or exc).lower()
+    return exc.status_code in (400, 422) and ("json" in text and ("decode" in text or "invalid" in text))
 
 
 def shared_rest_holder(settings: ClientSettings) -> ClientHolder:

@@ -4,7 +4,8 @@ Reply handling (http-api.md §5): 408 and ``try_again`` mean "not yet"; ``comple
 second poll without ``allow_metadata_only``; a JSON ``{"error", "category"}`` is a failed request; 410 means
 the server dropped the future; any other 2xx is the result (protobuf for forward/backward and sample results
 when we ask for it). Failed polls (429, 5xx, 402, connection errors) go through the one retry loop, so they
-back off like any request; fast "not yet" answers are paced instead of spinning.
+back off like any request; fast "not yet" answers are paced instead of spinning. The wait is reported to the
+observability seam (:func:`tinker._instrument.future_wait`): its polls and the queue states seen.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import httpx
 from tinker_api.api.futures import retrieve_future as _retrieve_future
 from tinker_api.models import FutureRetrieveRequest
 
+from . import _instrument
 from ._config import POLL_TIMEOUT
 from ._exceptions import APIStatusError, BadRequestError, RequestFailedError
 from ._retry import RetryableError, retry_call
@@ -29,7 +31,7 @@ T = TypeVar("T")
 
 __all__ = ["FutureExpiredError", "PollSpec", "QueueStateObserver", "poll_future"]
 
-logger = logging.getLogger("tinker")
+logger = logging.getLogger("tinker.futures")
 
 PROTOBUF = "application/x-protobuf"
 # A 408 that comes back faster than this was not a long-poll; wait a little before asking again.
@@ -97,11 +99,29 @@ async def poll_future(
 
     Each poll runs through the one retry loop (failed polls are retried, an open circuit is waited out);
     what is left here is the futures protocol."""
+    probe = _instrument.future_wait(request_id, spec.request_type)
+    try:
+        result = await _poll(transport, request_id, spec, observer, submit_rtt, probe)
+    except BaseException as exc:
+        probe.end(exc)
+        raise
+    probe.end(None)
+    return result
+
+
+async def _poll(
+    transport: Transport,
+    request_id: str,
+    spec: PollSpec[T],
+    observer: QueueStateObserver | None,
+    submit_rtt: float | None,
+    probe: _instrument.WaitProbe,
+) -> T:
     allow_metadata_only = True
     iteration = 0
     bad_requests = 0
 
-    async def send(_: int) -> httpx.Response:
+    async def send(n: int) -> httpx.Response:
         nonlocal iteration
         req = endpoint_request(
             _retrieve_future,
@@ -118,7 +138,13 @@ async def poll_future(
         iteration += 1
         try:
             return await transport.send_once(
-                req["method"].upper(), req["url"], headers=headers, content=req["content"], timeout=POLL_TIMEOUT
+                req["method"].upper(),
+                req["url"],
+                headers=headers,
+                content=req["content"],
+                timeout=POLL_TIMEOUT,
+                op="retrieve_future",
+                attempt=n,
             )
         except APIStatusError as exc:
             if exc.status_code == 408:  # not done yet: an answer, not a failure to retry
@@ -132,7 +158,9 @@ async def poll_future(
     while True:
         started = time.monotonic()
         try:
-            response = await retry_call(send, transport.policy, what=f"poll of {request_id}", in_flight=True)
+            response = await retry_call(
+                send, transport.policy, what=f"poll of {request_id}", in_flight=True, op="retrieve_future"
+            )
         except BadRequestError as exc:
             # An empty 400 is taken for a glitch and polled again at once, a few times; one with a body is an answer.
             if exc.response.content or bad_requests >= _MAX_BAD_REQUESTS:
@@ -146,6 +174,8 @@ async def poll_future(
         if pending or (isinstance(body, dict) and body.get("type") == "try_again"):
             bad_requests = 0
             _notify(observer, body)
+            state = body.get("queue_state") if isinstance(body, dict) else None
+            probe.pending(str(state) if state else None, body.get("queue_state_reason") if state else None)
             elapsed = time.monotonic() - started
             if elapsed < _MIN_POLL_INTERVAL:
                 await asyncio.sleep(_MIN_POLL_INTERVAL - elapsed)

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import _hooks
 from ._breaker import CircuitOpenError
 from ._exceptions import APIConnectionError, NotFoundError, RequestFailedError, TinkerError
 from ._futures import APIFuture, spawn
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RecoveringTrainingClient", "RecoveryEvent", "RecoveryPolicy", "TrainingRunRecovered"]
 
-logger = logging.getLogger("tinker")
+logger = logging.getLogger("tinker.recovery")
 T = TypeVar("T")
 
 
@@ -100,6 +101,19 @@ class TrainingRunRecovered(TinkerError):
 
 def _rebuild_recovered(message: str, step: int, path: str, lost: int, cause: BaseException) -> TrainingRunRecovered:
     return TrainingRunRecovered(message, step=step, checkpoint_path=path, lost_steps=lost, cause=cause)
+
+
+def _alert(name: str, event: RecoveryEvent) -> None:
+    _hooks.emit(
+        name,
+        attempt=event.attempt,
+        checkpoint_path=event.checkpoint_path,
+        restored_step=event.restored_step,
+        lost_steps=event.lost_steps,
+        old_model_id=event.old_model_id,
+        new_model_id=event.new_model_id,
+        error=type(event.error).__name__,
+    )
 
 
 def is_terminal(exc: BaseException) -> bool:
@@ -192,6 +206,7 @@ class RecoveringTrainingClient:
         if checkpoint is None or attempt > self.policy.max_attempts:
             why = "no saved state to restore" if checkpoint is None else f"{self.policy.max_attempts} recoveries used"
             logger.error("Training run %s failed terminally (%s); not recovering: %s", old_id, exc, why)
+            _alert("recovery_gave_up", event)
             if self.policy.on_give_up is not None:
                 self.policy.on_give_up(event)
             return exc
@@ -208,6 +223,7 @@ class RecoveringTrainingClient:
             new_client = await self._service.create_training_client_from_state_with_optimizer(path).result_async()
         except BaseException as restore_exc:  # noqa: BLE001 - reported, then the original failure is raised
             logger.error("Restoring %s failed: %s", path, restore_exc)
+            _alert("recovery_gave_up", event)
             if self.policy.on_give_up is not None:
                 self.policy.on_give_up(event)
             return exc
@@ -217,6 +233,7 @@ class RecoveringTrainingClient:
             self.step = self._submitted_steps = step
             self._checkpoints = [c for c in self._checkpoints if c[0] <= step]
         done = RecoveryEvent(attempt, exc, path, step, lost, old_id, new_client.model_id)
+        _alert("recovered", done)
         if self.policy.on_recovery is not None:
             self.policy.on_recovery(done)
         return TrainingRunRecovered(

@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar
 from tinker_api.api.admin import get_audit_log as _get_audit_log
 from tinker_api.api.admin import get_billing_usage as _get_billing_usage
 from tinker_api.api.admin import get_current_checkpoint_storage_usage as _get_storage_usage
+from tinker_api.api.auth import exchange_auth_token as _exchange_auth_token
 from tinker_api.api.rest import assign_session_project as _assign_session_project
 from tinker_api.api.rest import delete_checkpoint as _delete_checkpoint
 from tinker_api.api.rest import export_session_trace as _export_session_trace
@@ -39,6 +40,7 @@ from tinker_api.api.service import get_server_capabilities as _get_server_capabi
 from tinker_api.api.weights import copy_weights as _copy_weights
 from tinker_api.models import (
     AssignProjectRequest,
+    AuthTokenRequest,
     CopyWeightsRequest,
     TtlUpdateRequest,
     WeightsInfoRequest,
@@ -50,12 +52,13 @@ from ._deprecation import deprecated_async, warn_deprecated
 from ._exceptions import APIConnectionError, APIStatusError, ExperimentalWarning
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder, shared_rest_holder
+from ._instrument import observed
 from ._telemetry import Telemetry
 from ._transport import decode_json
 
 __all__ = ["AdminClient", "RestClient"]
 
-logger = logging.getLogger("tinker")
+logger = logging.getLogger("tinker.rest")
 T = TypeVar("T")
 AccessScope = Literal["owned", "accessible"]
 
@@ -78,7 +81,11 @@ def _split_checkpoint_id(checkpoint_id: str) -> tuple[str, str]:
 
 class _RestBase:
     def __init__(
-        self, _holder: ClientHolder | None = None, *, base_url: str | None = None, api_key: str | None = None
+        self,
+        _holder: ClientHolder | None = None,
+        *,
+        base_url: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
     ) -> None:
         if _holder is not None and (base_url is not None or api_key is not None):
             raise ValueError("pass either a holder or base_url/api_key, not both")
@@ -114,6 +121,7 @@ class RestClient(_RestBase):
 
     # ---------------------------------------------------------------- capabilities
 
+    @observed()
     def get_server_capabilities(self) -> APIFuture[types.GetServerCapabilitiesResponse]:
         """The base models the server can train and sample.
 
@@ -137,17 +145,20 @@ class RestClient(_RestBase):
 
     # ---------------------------------------------------------------- training runs
 
+    @observed()
     def get_training_run(
         self, training_run_id: str, access_scope: AccessScope = "owned"
     ) -> APIFuture[types.TrainingRun]:
         return self._get(_get_training_run, training_run_id=training_run_id, access_scope=access_scope)
 
+    @observed()
     def get_training_run_by_tinker_path(
         self, tinker_path: str, access_scope: AccessScope = "owned"
     ) -> APIFuture[types.TrainingRun]:
         run_id, _, _ = _checkpoint_ref(tinker_path)
         return self.get_training_run(run_id, access_scope)
 
+    @observed()
     def list_training_runs(
         self, limit: int = 20, offset: int = 0, access_scope: AccessScope = "owned", project_id: str | None = None
     ) -> APIFuture[types.TrainingRunsResponse]:
@@ -156,35 +167,43 @@ class RestClient(_RestBase):
             kwargs["project_id"] = project_id
         return self._get(_list_training_runs, **kwargs)
 
+    @observed()
     def get_weights_info_by_tinker_path(self, tinker_path: str) -> APIFuture[types.WeightsInfoResponse]:
         return self._get(_get_weights_info, body=WeightsInfoRequest(tinker_path=tinker_path))
 
     # ---------------------------------------------------------------- checkpoints
 
+    @observed()
     def list_checkpoints(self, training_run_id: str) -> APIFuture[types.CheckpointsListResponse]:
         return self._get(_list_checkpoints, training_run_id=training_run_id)
 
+    @observed()
     def list_user_checkpoints(self, limit: int = 100, offset: int = 0) -> APIFuture[types.CheckpointsListResponse]:
         return self._get(_list_user_checkpoints, limit=limit, offset=offset)
 
+    @observed(audit=True)
     def delete_checkpoint(self, training_run_id: str, checkpoint_id: str) -> APIFuture[None]:
         kind, name = _split_checkpoint_id(checkpoint_id)
         return self._none(
             _delete_checkpoint, training_run_id=training_run_id, checkpoint_kind=kind, checkpoint_name=name
         )
 
+    @observed(audit=True)
     def delete_checkpoint_from_tinker_path(self, tinker_path: str) -> APIFuture[None]:
         run_id, kind, name = _checkpoint_ref(tinker_path)
         return self._none(_delete_checkpoint, training_run_id=run_id, checkpoint_kind=kind, checkpoint_name=name)
 
+    @observed(audit=True)
     def publish_checkpoint_from_tinker_path(self, tinker_path: str) -> APIFuture[None]:
         run_id, kind, name = _checkpoint_ref(tinker_path)
         return self._none(_publish_checkpoint, training_run_id=run_id, checkpoint_kind=kind, checkpoint_name=name)
 
+    @observed(audit=True)
     def unpublish_checkpoint_from_tinker_path(self, tinker_path: str) -> APIFuture[None]:
         run_id, kind, name = _checkpoint_ref(tinker_path)
         return self._none(_unpublish_checkpoint, training_run_id=run_id, checkpoint_kind=kind, checkpoint_name=name)
 
+    @observed(audit=True)
     def set_checkpoint_ttl_from_tinker_path(self, tinker_path: str, ttl_seconds: int | None) -> APIFuture[None]:
         """Expire the checkpoint ``ttl_seconds`` from now, or never (``None``)."""
         run_id, kind, name = _checkpoint_ref(tinker_path)
@@ -196,6 +215,7 @@ class RestClient(_RestBase):
             body=TtlUpdateRequest(ttl_seconds=ttl_seconds),  # None is sent as null: never expire
         )
 
+    @observed()
     def get_checkpoint_archive_url(
         self, training_run_id: str, checkpoint_id: str
     ) -> APIFuture[types.CheckpointArchiveUrlResponse]:
@@ -209,7 +229,9 @@ class RestClient(_RestBase):
             args = endpoint_request(
                 _get_archive_url, training_run_id=training_run_id, checkpoint_kind=kind, checkpoint_name=name
             )
-            resp = await req.request("GET", args["url"], headers={"Accept": "application/json"})
+            resp = await req.request(
+                "GET", args["url"], headers={"Accept": "application/json"}, op="get_checkpoint_archive_url"
+            )
             if resp.status_code == 302:
                 expires = resp.headers.get("expires")
                 when = (
@@ -222,12 +244,14 @@ class RestClient(_RestBase):
 
         return spawn(run())
 
+    @observed()
     def get_checkpoint_archive_url_from_tinker_path(
         self, tinker_path: str
     ) -> APIFuture[types.CheckpointArchiveUrlResponse]:
         run_id, kind, name = _checkpoint_ref(tinker_path)
         return self.get_checkpoint_archive_url(run_id, f"{kind}/{name}")
 
+    @observed()
     def get_external_weights_urls(self, tinker_path: str) -> APIFuture[types.ExternalWeightsUrlsResponse]:
         """Signed download URLs of an external-weights export."""
         run_id, kind, name = _checkpoint_ref(tinker_path)
@@ -235,6 +259,7 @@ class RestClient(_RestBase):
             raise ValueError(f"get_external_weights_urls needs an external_weights path, got {tinker_path!r}")
         return self._get(_get_external_weights_urls, training_run_id=run_id, checkpoint_kind=kind, checkpoint_name=name)
 
+    @observed(audit=True)
     def copy_weights(
         self,
         path: str,
@@ -264,14 +289,17 @@ class RestClient(_RestBase):
 
     # ---------------------------------------------------------------- sessions and samplers
 
+    @observed()
     def get_session(self, session_id: str, access_scope: AccessScope = "owned") -> APIFuture[types.GetSessionResponse]:
         return self._get(_get_session, session_id=session_id, access_scope=access_scope)
 
+    @observed()
     def list_sessions(
         self, limit: int = 20, offset: int = 0, access_scope: AccessScope = "owned"
     ) -> APIFuture[types.ListSessionsResponse]:
         return self._get(_list_sessions, limit=limit, offset=offset, access_scope=access_scope)
 
+    @observed()
     def search_sessions(
         self, request: types.SessionSearchRequest | None = None
     ) -> APIFuture[types.SessionSearchResponse]:
@@ -282,11 +310,13 @@ class RestClient(_RestBase):
         req = request or types.SessionSearchRequest()
         return self._get(_search_sessions, body=req)
 
+    @observed(audit=True)
     def assign_session_project(self, session_id: str, project_id: str) -> APIFuture[None]:
         return self._none(
             _assign_session_project, session_id=session_id, body=AssignProjectRequest(project_id=project_id)
         )
 
+    @observed()
     def export_session_trace(self, session_id: str, poll_interval: float = 5.0) -> APIFuture[str]:
         """Export a session's trace; returns a signed URL once the server has built it."""
 
@@ -301,17 +331,29 @@ class RestClient(_RestBase):
 
         return spawn(run())
 
+    @observed()
     def get_sampler(self, sampler_id: str) -> APIFuture[types.GetSamplerResponse]:
         return self._get(_get_sampler, sampler_id=sampler_id)
 
+    @observed()
     def whoami(self) -> APIFuture[types.WhoamiResponse]:
-        """Who the credential belongs to, read from its JWT claims (no request is made)."""
+        """Who the credential belongs to, read from JWT claims: those of the credential itself if it is a JWT
+        (no request), else of the token the server exchanges the key for when it runs JWT auth
+        (``pjwt_auth_enabled`` in its client config; one ``POST /auth/token``)."""
         key = str(self.holder.settings.api_key)
+        holder = self.holder
 
         async def run() -> types.WhoamiResponse:
+            token = key
             if not key.startswith("eyJ") or key.count(".") != 2:
-                raise RuntimeError("whoami needs a JWT credential; this client uses a plain API key")
-            payload = key.split(".")[1]
+                config = await holder.server_config()
+                if not (config.raw or {}).get("pjwt_auth_enabled"):
+                    raise RuntimeError(
+                        "whoami needs JWT auth, but the server has it off and this client uses a plain API key"
+                    )
+                resp = await holder.transport.call(_exchange_auth_token, body=AuthTokenRequest())
+                token = _exchange_auth_token.parse_response(decode_json(resp)).jwt
+            payload = token.split(".")[1]
             claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
             return types.WhoamiResponse(
                 user_urn=str(claims.get("sub", "")),
@@ -448,12 +490,14 @@ class RestClient(_RestBase):
 class AdminClient(_RestBase):
     """Organisation-level data: audit log, billing usage and checkpoint storage."""
 
+    @observed()
     def get_audit_log(self, event_type: str = "all", day: dt.date | None = None) -> APIFuture[types.AuditLogResponse]:
         kwargs: dict[str, Any] = {"event_type": event_type}
         if day is not None:
             kwargs["day"] = day
         return self._get(_get_audit_log, **kwargs)
 
+    @observed()
     def get_billing_usage(
         self, starting_on: dt.datetime | str, ending_before: dt.datetime | str
     ) -> APIFuture[types.BillingUsageResponse]:
@@ -462,6 +506,7 @@ class AdminClient(_RestBase):
 
         return self._get(_get_billing_usage, starting_on=as_dt(starting_on), ending_before=as_dt(ending_before))
 
+    @observed()
     def get_current_checkpoint_storage_usage(
         self, project_id: str | None = None
     ) -> APIFuture[types.CurrentCheckpointStorageUsageResponse]:

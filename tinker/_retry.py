@@ -32,6 +32,7 @@ from typing import TypeVar
 
 import httpx
 
+from . import _instrument
 from ._breaker import CircuitBreakerConfig, CircuitOpenError
 from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, BillingError, TinkerError
 
@@ -39,7 +40,7 @@ __all__ = ["RETRYABLE_STATUSES", "RetryConfig", "RetryPolicy", "RetryableError",
 
 T = TypeVar("T")
 
-logger = logging.getLogger("tinker")
+logger = logging.getLogger("tinker.retry")
 
 RETRYABLE_STATUSES = frozenset({408, 429}) | frozenset(range(500, 600))
 # How often a billing pause (HTTP 402) asks again.
@@ -187,15 +188,22 @@ class RetryPolicy:
 
 
 async def retry_call(
-    attempt: Callable[[int], Awaitable[T]], policy: RetryPolicy, *, what: str, in_flight: bool = False
+    attempt: Callable[[int], Awaitable[T]],
+    policy: RetryPolicy,
+    *,
+    what: str,
+    in_flight: bool = False,
+    op: str | None = None,
 ) -> T:
     """Await ``attempt(n)`` for n = 0, 1, ... until one returns; re-raise the last failure when ``policy`` gives up.
 
     Only API failures (status and connection errors, an open circuit) are retried; anything else ``attempt``
     raises propagates at once. ``n`` counts the attempts (a billing pause re-sends under the same number).
-    ``what`` names the call in logs. ``in_flight``: the server already holds this call's work, so an open
-    circuit is waited out even on the first attempt.
+    ``what`` names the call in logs, ``op`` (its operationId) in metrics and alerts. ``in_flight``: the server
+    already holds this call's work, so an open circuit is waited out even on the first attempt. Each retry and
+    each give-up of a retryable failure is reported to the observability seam.
     """
+    name = op or what
     started = time.monotonic()
     billing_since: float | None = None
     n = 0
@@ -204,30 +212,36 @@ async def retry_call(
             return await attempt(n)
         except CircuitOpenError as exc:
             left = policy.budget_left(started, n)
-            if (
-                not policy.config.enable_retry_logic
-                or (n == 0 and not in_flight)
-                or (left is not None and left < exc.retry_in)
-            ):
+            if not policy.config.enable_retry_logic or (n == 0 and not in_flight):
                 raise
+            if left is not None and left < exc.retry_in:
+                _instrument.gave_up(name, n + 1, exc, time.monotonic() - started)
+                raise
+            _instrument.retried(name, "circuit_open")
             await asyncio.sleep(max(exc.retry_in, _PROBE_WAIT))
-        except BillingError:
+        except BillingError as exc:
             paused = time.monotonic()
             billing_since = paused if billing_since is None else billing_since
             if paused - billing_since > policy.config.billing_pause_max:
+                _instrument.gave_up(name, n + 1, exc, paused - billing_since)
                 raise
             logger.warning("Billing pause (HTTP 402) on %s; waiting %.0f s", what, _BILLING_WAIT)
+            _instrument.retried(name, "billing_pause")
             await asyncio.sleep(_BILLING_WAIT)
             started += time.monotonic() - paused  # the pause has its own limit: it leaves the deadline alone
             continue
         except (APIStatusError, APIConnectionError) as exc:
+            if not policy.should_retry_exception(exc):
+                raise
             left = policy.budget_left(started, n)
-            if not policy.should_retry_exception(exc) or (left is not None and left <= 0):
+            if left is not None and left <= 0:
+                _instrument.gave_up(name, n + 1, exc, time.monotonic() - started)
                 raise
             delay = policy.delay_for(n, exc.response.headers if isinstance(exc, APIStatusError) else None)
             if left is not None:
                 delay = min(delay, left)
             logger.info("Retrying %s after %s (attempt %d, waiting %.2fs)", what, _describe(exc), n + 1, delay)
+            _instrument.retried(name, _cause(exc))
             await asyncio.sleep(delay)
         n += 1
 
@@ -236,6 +250,13 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, APIStatusError):
         return f"HTTP {exc.status_code}"
     return type(exc).__name__
+
+
+def _cause(exc: BaseException) -> str:
+    """A retry's cause as a metric label: ``http_503``, ``timeout``, ``connection_error``."""
+    if isinstance(exc, APIStatusError):
+        return f"http_{exc.status_code}"
+    return "timeout" if isinstance(exc, APITimeoutError) else "connection_error"
 
 
 def to_api_error(exc: httpx.HTTPError, request: httpx.Request | None) -> APIConnectionError:

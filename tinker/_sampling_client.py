@@ -26,6 +26,7 @@ from ._deprecation import deprecated_async
 from ._exceptions import APIStatusError
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder
+from ._instrument import observed
 from ._polling import FutureExpiredError, PollSpec, poll_future
 from ._retry import RETRYABLE_STATUSES, RetryConfig, RetryPolicy, parse_retry_after
 from ._telemetry import Telemetry
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BackcompatSamplingClientFuture", "SamplingClient", "create_sampling_client"]
 
-logger = logging.getLogger("tinker")
+logger = logging.getLogger("tinker.sampling")
 
 # Backoff after the server answered 429 to a sample submission (http-api.md §1.6).
 _SMALL_PROMPT_BYTES = 128 * 1024
@@ -175,6 +176,7 @@ class SamplingClient:
 
     # ------------------------------------------------------------------ sampling
 
+    @observed()
     def sample(
         self,
         prompt: ModelInput,
@@ -336,6 +338,7 @@ class SamplingClient:
         source = StreamSource(self.holder.transport, self._next_seq, lambda request: self._sample(request, 0))
         return SampleStream(source, body, decode)
 
+    @observed()
     def compute_logprobs(
         self, prompt: ModelInput, prompt_logprobs_last_n: int | None = None
     ) -> APIFuture[list[float | None]]:

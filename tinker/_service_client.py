@@ -27,6 +27,7 @@ from ._deprecation import deprecated_async, warn_deprecated
 from ._exceptions import APIStatusError
 from ._futures import APIFuture, AwaitableConcurrentFuture, spawn
 from ._holder import ClientHolder
+from ._instrument import observed
 from ._polling import PollSpec, QueueStateLogger, poll_future
 from ._retry import RetryConfig
 from ._sampling_client import BackcompatSamplingClientFuture, create_sampling_client
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ServiceClient"]
 
-logger = logging.getLogger("tinker")
+logger = logging.getLogger("tinker.service")
 T = TypeVar("T")
 
 _KNOWN_KWARGS = {"timeout", "retry_config", "_http_transport"}
@@ -59,7 +60,8 @@ class ServiceClient:
         display_name: Human-readable session name.
         base_url: Server URL (default ``TINKER_BASE_URL``, then the production URL).
         api_key: Credential (default ``TINKER_API_KEY``, ``TINKER_CREDENTIAL_CMD``, then
-            ``~/.tinker/credentials.json``).
+            ``~/.tinker/credentials.json``), or a function returning one: it is called again when the server
+            answers 401 and every ``TINKER_CREDENTIAL_REFRESH_SECONDS`` (key rotation).
         default_headers_overrides: Extra headers sent with every request.
         timeout: Per-request timeout in seconds or an ``httpx.Timeout`` (default 60 s, 5 s to connect).
         retry_config: The retry policy for this client's requests.
@@ -72,7 +74,7 @@ class ServiceClient:
         *,
         display_name: str | None = None,
         base_url: str | None = None,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         default_headers_overrides: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -138,6 +140,7 @@ class ServiceClient:
 
     # ------------------------------------------------------------------ training clients
 
+    @observed(audit=True)
     def create_lora_training_client(
         self,
         base_model: str,
@@ -257,6 +260,7 @@ class ServiceClient:
 
         return BackcompatTrainingClientFuture(spawn(make()))
 
+    @observed(audit=True)
     def create_training_client_from_state(
         self,
         path: str,
@@ -268,6 +272,7 @@ class ServiceClient:
         """A new model initialised with the weights of a training checkpoint (fresh optimizer state)."""
         return self._from_state(path, False, base_model, user_metadata, weights_access_token, optimizer)
 
+    @observed(audit=True)
     def create_training_client_from_state_with_optimizer(
         self,
         path: str,
@@ -280,6 +285,7 @@ class ServiceClient:
 
     # ------------------------------------------------------------------ sampling and REST
 
+    @observed(audit=True)
     def create_sampling_client(
         self,
         model_path: str | None = None,
@@ -297,6 +303,7 @@ class ServiceClient:
             record_stability_info=record_stability_info,
         )
 
+    @observed(audit=True)
     def create_custom_loss(self, fn: PerDatumLossFn, input_ranks: Mapping[str, int]) -> APIFuture[LossHandle]:
         """Trace a per-datum loss into a :class:`LossHandle` for ``TrainingClient.forward_backward_custom``.
 
@@ -365,10 +372,12 @@ class ServiceClient:
             )
         return RestClient(_holder=self._rest_holder)
 
+    @observed()
     def get_server_capabilities(self) -> GetServerCapabilitiesResponse:
         """The base models the server serves (blocks)."""
         return self.create_rest_client().get_server_capabilities().result()
 
+    @observed(audit=True)
     def copy_weights(
         self, path: str, *, ttl_seconds: int | None = None, weights_access_token: str | None = None
     ) -> APIFuture[str]:

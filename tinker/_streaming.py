@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SampleStream", "SampleStreamEvent", "StreamSource"]
 
-logger = logging.getLogger("tinker")
+logger = logging.getLogger("tinker.sampling")
 _fallback_logged = threading.Event()
 _END = object()
 
@@ -145,7 +145,9 @@ class SampleStream:
         req = endpoint_request(_stream_sample, body=self._body.model_copy(update={"seq_id": self._source.next_seq()}))
         headers = {**req["headers"], "Accept": "text/event-stream"}
         try:
-            async with transport.open_stream("POST", req["url"], headers=headers, content=req["content"]) as resp:
+            async with transport.open_stream(
+                "POST", req["url"], headers=headers, content=req["content"], op="stream_sample"
+            ) as resp:
                 async for event, data in _sse_events(resp.aiter_lines()):
                     payload = orjson.loads(data) if data else {}
                     if event == "error":

@@ -22,7 +22,7 @@ from ._version import __version__
 
 __all__ = ["Telemetry"]
 
-logger = logging.getLogger("tinker")
+logger = logging.getLogger("tinker.telemetry")
 _PROCESS_UUID = str(uuid.uuid4())
 _MAX_BATCH = 100
 

@@ -1,10 +1,12 @@
-"""Tokenizer loading for ``get_tokenizer``: the server's own tokenizer when it offers one (the local server
-does, so everything works offline), else the Hugging Face hub via ``transformers`` or ``tokenizers``."""
+"""Tokenizer loading for ``get_tokenizer``: a local directory when the model is named by one (some servers
+name models by path), else the server's own tokenizer when it offers one (the local server does, so everything
+works offline), else the Hugging Face hub via ``transformers`` or ``tokenizers``."""
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import threading
 from typing import Any
 
@@ -64,6 +66,43 @@ def _wrap(tok_json: str, bos: int | None, eos: int | None, name: str) -> Any:
     return fast
 
 
+def _special_id(tok: Any, config: dict[str, Any], key: str) -> int | None:
+    """The id of ``bos_token``/``eos_token`` named in tokenizer_config.json (a string or an AddedToken dict)."""
+    value = config.get(key)
+    if isinstance(value, dict):
+        value = value.get("content")
+    if not isinstance(value, str):
+        return None
+    found = tok.token_to_id(value)
+    return None if found is None else int(found)
+
+
+def _from_directory(path: str) -> Any:
+    """A tokenizer saved in ``path`` (``tokenizer.json``, with BOS/EOS from ``tokenizer_config.json``)."""
+    try:
+        from transformers import AutoTokenizer
+
+        return AutoTokenizer.from_pretrained(path, use_fast=True)
+    except ImportError:
+        pass
+    file = os.path.join(path, "tokenizer.json")
+    if not os.path.isfile(file):
+        raise FileNotFoundError(
+            f"model {path!r} is a local directory without tokenizer.json; save the tokenizer there "
+            "(tokenizer.save_pretrained) or install transformers to read other formats"
+        )
+    import tokenizers
+
+    tok = tokenizers.Tokenizer.from_file(file)
+    config: dict[str, Any] = {}
+    config_file = os.path.join(path, "tokenizer_config.json")
+    if os.path.isfile(config_file):
+        with open(config_file, encoding="utf-8") as f:
+            loaded = json.load(f)
+        config = loaded if isinstance(loaded, dict) else {}
+    return Tokenizer(tok, _special_id(tok, config, "bos_token"), _special_id(tok, config, "eos_token"), path)
+
+
 @functools.lru_cache(maxsize=32)
 def _from_hub(name: str) -> Any:
     try:
@@ -78,6 +117,8 @@ def _from_hub(name: str) -> Any:
 
 def load_tokenizer(holder: ClientHolder, model_name: str) -> Any:
     """The tokenizer for ``model_name`` (a ``:revision`` suffix is ignored)."""
+    if os.path.isdir(model_name):
+        return _from_directory(model_name)
     name = model_name.split(":", 1)[0]
     key = (holder.settings.base_url, name)
     with _lock:

@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from tinker_api.api.training import forward_backward as _forward_backward
 from tinker_api.api.training import optim_step as _optim_step
 from tinker_api.api.weights import load_weights as _load_weights
 from tinker_api.api.weights import save_weights as _save_weights
@@ -34,6 +33,7 @@ from ._chunking import merge_outputs, split_batch
 from ._deprecation import deprecated_async, warn_deprecated
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder
+from ._instrument import annotate, observed
 from ._ordering import SeqCounter, TurnGate
 from ._polling import PollSpec, QueueStateLogger, poll_future
 from ._surrogate import CustomLossFnV1, custom_loss_output, forward_batch, linear_surrogate
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BackcompatTrainingClientFuture", "CustomLossFnV1", "TrainingClient"]
 
-logger = logging.getLogger("tinker")
+logger = logging.getLogger("tinker.training")
 
 
 def _fbo_spec(request_type: str) -> PollSpec[ForwardBackwardOutput]:
@@ -132,12 +132,14 @@ class TrainingClient:
 
     # ------------------------------------------------------------------ forward / backward
 
+    @observed()
     def forward(
         self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, float | str] | None = None
     ) -> APIFuture[ForwardBackwardOutput]:
         """Compute the loss and per-datum outputs (e.g. ``logprobs``) without accumulating gradients."""
         return self._forward_backward(data, loss_fn, loss_fn_config, forward_only=True)
 
+    @observed()
     def forward_backward(
         self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Mapping[str, float | str] | None = None
     ) -> APIFuture[ForwardBackwardOutput]:
@@ -171,6 +173,7 @@ class TrainingClient:
         for chunk in chunks:
             wire_chunks.append([_convert.datum_to_wire(d, f"data[{index + k}]") for k, d in enumerate(chunk)])
             index += len(chunk)
+        annotate(chunks=len(wire_chunks))
         return wire_chunks, config
 
     async def _run_chunks(
@@ -196,9 +199,14 @@ class TrainingClient:
                 bodies = [wire.compress_zstd(b) for b in bodies]
                 headers["Content-Encoding"] = "zstd"
 
+            def as_json(i: int) -> tuple[str, dict[str, Any]]:
+                return _convert.forward_backward_wire_request_json(
+                    self.model_id, first + i, chunks[i], loss_fn, config, forward_only
+                )
+
             async def submit(i: int) -> tuple[str, float]:
                 started = time.monotonic()
-                resp = await transport.call(_forward_backward, body=bodies[i], extra_headers=headers)
+                resp = await self.holder.submit_chunk(bodies[i], headers, lambda: as_json(i))
                 return str(decode_json(resp)["request_id"]), time.monotonic() - started
 
             await self._gate.wait(first)
@@ -216,6 +224,7 @@ class TrainingClient:
         )
         return merge_outputs(outputs)
 
+    @observed()
     def forward_backward_custom(
         self, data: Sequence[Datum], loss_fn: CustomLossFnV1, *, loss_type_input: str | None = None
     ) -> APIFuture[ForwardBackwardOutput]:
@@ -266,6 +275,7 @@ class TrainingClient:
 
     # ------------------------------------------------------------------ optimizer
 
+    @observed()
     def optim_step(
         self, optim_params: AdamParams | Any | None = None, *, adam_params: AdamParams | None = None
     ) -> APIFuture[OptimStepResponse]:
@@ -294,6 +304,7 @@ class TrainingClient:
 
     # ------------------------------------------------------------------ checkpoints
 
+    @observed(audit=True)
     def save_state(
         self,
         name: str,
@@ -331,6 +342,7 @@ class TrainingClient:
         spec = _json_spec("LoadWeights", lambda b: LoadWeightsResponse.model_validate(b))
         return spawn(self._ordered(_load_weights, seq, spec, body=request.model_copy(update={"seq_id": seq})))
 
+    @observed(audit=True)
     def load_state(self, path: str, weights_access_token: str | None = None) -> APIFuture[LoadWeightsResponse]:
         """Load weights (not the optimizer state) from a training checkpoint into this model.
 
@@ -338,6 +350,7 @@ class TrainingClient:
         warn_deprecated("TrainingClient.load_state is deprecated; use ServiceClient.create_training_client_from_state")
         return self._load(path, False, weights_access_token)
 
+    @observed(audit=True)
     def load_state_with_optimizer(
         self, path: str, weights_access_token: str | None = None
     ) -> APIFuture[LoadWeightsResponse]:
@@ -360,6 +373,7 @@ class TrainingClient:
             self._ordered(_save_weights_for_sampler, seq, spec, body=request.model_copy(update={"seq_id": seq}))
         )
 
+    @observed(audit=True)
     def save_weights_for_sampler(
         self, name: str, ttl_seconds: int | None = None, user_metadata: Mapping[str, str] | None = None
     ) -> APIFuture[SaveWeightsForSamplerResponse]:
@@ -377,6 +391,7 @@ class TrainingClient:
             body["user_metadata"] = metadata
         return chain(self._save_for_sampler(body), lambda r: SaveWeightsForSamplerResponse(path=r.path))
 
+    @observed(audit=True)
     def save_weights_external(
         self, name: str, ttl_seconds: int | None = None, age_encryption_recipients: Sequence[str] | None = None
     ) -> APIFuture[SaveWeightsExternalResponse]:
@@ -405,6 +420,7 @@ class TrainingClient:
 
     # ------------------------------------------------------------------ sampling clients
 
+    @observed(audit=True)
     def save_weights_and_get_sampling_client(
         self,
         name: str | None = None,
@@ -441,6 +457,7 @@ class TrainingClient:
 
         return BackcompatSamplingClientFuture(spawn(make()))
 
+    @observed(audit=True)
     def create_sampling_client(
         self, model_path: str, retry_config: RetryConfig | None = None, record_stability_info: bool = False
     ) -> BackcompatSamplingClientFuture:

@@ -1,9 +1,10 @@
 """The one HTTP client factory and request executor.
 
 Every request the SDK makes goes through :class:`Transport.request`: it owns the ``httpx.AsyncClient``
-(explicit timeouts and pool limits), sets the credential header, encodes JSON with orjson, applies the one
-:class:`~tinker._retry.RetryPolicy` through the one retry loop (:func:`~tinker._retry.retry_call`), maps failures
-onto the exception tree and logs with credentials redacted.
+(explicit timeouts and pool limits), sets the credential header (renewing a rotatable key on 401 and on its
+interval), encodes JSON with orjson, applies the one :class:`~tinker._retry.RetryPolicy` through the one retry
+loop (:func:`~tinker._retry.retry_call`), maps failures onto the exception tree with actionable messages, and
+reports every attempt to the observability seam (:func:`tinker._instrument.attempt`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from types import ModuleType
@@ -22,14 +22,17 @@ import orjson
 
 import tinker_wire as wire
 
+from . import _instrument
 from ._breaker import BreakerRegistry
 from ._config import ClientSettings, redact_headers
-from ._exceptions import APIStatusError, status_error_for
+from ._exceptions import APIStatusError, APITimeoutError, status_error_for
+from ._hints import status_message
+from ._observability import configure_from_env
 from ._retry import RetryPolicy, retry_call, to_api_error
 
-__all__ = ["Transport", "decode_json", "endpoint_request"]
+__all__ = ["Transport", "decode_json", "endpoint_request", "operation_of"]
 
-logger = logging.getLogger("tinker")
+logger = logging.getLogger("tinker.transport")
 
 # Enough connections for thousands of concurrent long-polls on one client; requests beyond the pool
 # wait for a free connection instead of failing (pool timeout None).
@@ -59,20 +62,33 @@ def endpoint_request(endpoint: ModuleType, **kwargs: Any) -> dict[str, Any]:
     return req
 
 
-def _status_error(response: httpx.Response) -> APIStatusError:
+def operation_of(endpoint: ModuleType) -> str:
+    """The operationId of a generated endpoint module (``tinker_api.api.<tag>.<operationId>``)."""
+    return endpoint.__name__.rpartition(".")[2]
+
+
+def _detail_text(detail: Any) -> str:
+    """The server's ``detail`` as text; FastAPI-based servers send a 422's as a list of ``{loc, msg}`` items."""
+    if isinstance(detail, list) and all(isinstance(d, dict) and "msg" in d for d in detail):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in d.get('loc') or ())}: {d['msg']}" if d.get("loc") else str(d["msg"])
+            for d in detail
+        )
+    return str(detail)
+
+
+def _status_error(response: httpx.Response, op: str, key_source: str | None) -> APIStatusError:
     body = decode_json(response)
-    return status_error_for(
-        response.status_code,
-        _error_message(response.status_code, body, response.text),
-        response=response,
-        body=body if body is not None else response.text,
-    )
-
-
-def _error_message(status: int, body: Any, text: str) -> str:
     if isinstance(body, dict) and "detail" in body:
-        return f"Error code: {status} - {body['detail']}"
-    return f"Error code: {status} - {body if body is not None else text[:500]}"
+        detail = _detail_text(body["detail"])
+    else:
+        detail = str(body) if body is not None else response.text[:500]
+    message = status_message(
+        response.status_code, op, detail, response.headers.get("x-request-id"), key_source=key_source
+    )
+    return status_error_for(
+        response.status_code, message, response=response, body=body if body is not None else response.text
+    )
 
 
 class Transport:
@@ -85,9 +101,10 @@ class Transport:
         *,
         http_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        configure_from_env()  # TINKER_OTEL, TINKER_METRICS, TINKER_AUDIT_LOG: read when a client is made
         self.settings = settings
         self.policy = policy or RetryPolicy()
-        self.breakers = BreakerRegistry(self.policy.config.circuit_breaker)
+        self.breakers = BreakerRegistry(self.policy.config.circuit_breaker, settings.base_url)
         if settings.cassette is not None:  # TINKER_RECORD / TINKER_REPLAY: the test toolkit's one seam
             from .testing._cassette import cassette_transport
 
@@ -123,52 +140,76 @@ class Transport:
         content: bytes | None = None,
         params: Mapping[str, Any] | None = None,
         timeout: httpx.Timeout | None = None,
+        op: str | None = None,
+        attempt: int = 0,
     ) -> httpx.Response:
-        """One attempt. Raises APIConnectionError/APITimeoutError on transport failure and
-        APIStatusError on a status >= 400; returns the response otherwise."""
+        """One attempt (``attempt``: its number within the call) of operation ``op``. Raises
+        APIConnectionError/APITimeoutError on transport failure and APIStatusError on a status >= 400 (after
+        one re-send with a renewed key on 401, when the key can be renewed); returns the response otherwise."""
         client = self._get_client()
+        credential = self.settings.credential
+        if credential.due():
+            await credential.renew(credential.value, "refresh interval")
+        key = credential.value
         request = client.build_request(
             method,
             url,
-            headers=dict(headers or {}),
+            headers={**(headers or {}), "X-API-Key": key},
             content=content,
             params={k: v for k, v in (params or {}).items() if v is not None},
             timeout=timeout if timeout is not None else self.settings.timeout,
         )
-        started = time.monotonic()
-        response = await self._send_guarded(client, request, stream=False)
-        logger.debug("%s %s -> %d in %.3fs", method, request.url.path, response.status_code, time.monotonic() - started)
+        name = op or f"{method} {request.url.path}"
+        response = await self._send_guarded(client, request, name, attempt, stream=False)
+        if response.status_code == 401 and await credential.renew(key, "HTTP 401"):
+            request.headers["X-API-Key"] = credential.value
+            response = await self._send_guarded(client, request, name, attempt, stream=False)
         note = response.headers.get("x-deprecation-note")
         if note:
             level = logging.ERROR if response.headers.get("x-deprecation-level") == "error" else logging.WARNING
             logger.log(level, "Server deprecation note: %s", note)
         if response.status_code >= 400:
-            raise _status_error(response)
+            raise _status_error(response, name, credential.source)
         return response
 
-    async def _send_guarded(self, client: httpx.AsyncClient, request: httpx.Request, *, stream: bool) -> httpx.Response:
-        """Send through the endpoint group's circuit breaker, recording the outcome."""
+    async def _send_guarded(
+        self, client: httpx.AsyncClient, request: httpx.Request, op: str, attempt: int, *, stream: bool
+    ) -> httpx.Response:
+        """Send through the endpoint group's circuit breaker, recording the outcome there and with the
+        observability seam."""
+        probe = _instrument.attempt(op, request, attempt, client)
         breaker = self.breakers.for_path(request.url.path)
         if not breaker.allow():
+            probe.failed("circuit_open")
             raise breaker.open_error(request, self.settings.base_url)
         try:
             response = await client.send(request, stream=stream)
         except asyncio.CancelledError:
             breaker.release()
+            probe.failed("cancelled")
             raise
         except httpx.HTTPError as exc:
-            logger.debug("%s %s failed: %s", request.method, request.url.path, type(exc).__name__)
             breaker.record_failure(type(exc).__name__)
-            raise to_api_error(exc, request) from exc
+            logger.debug("%s %s failed: %s", request.method, request.url.path, type(exc).__name__)
+            error = to_api_error(exc, request)
+            probe.failed("timeout" if isinstance(error, APITimeoutError) else "connection_error")
+            raise error from exc
         if response.status_code >= 500:
             breaker.record_failure(f"HTTP {response.status_code}")
         else:
             breaker.record_success()
+        probe.answered(response, streamed=stream)
         return response
 
     @contextlib.asynccontextmanager
     async def open_stream(
-        self, method: str, url: str, *, headers: Mapping[str, str] | None = None, content: bytes | None = None
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+        op: str | None = None,
     ) -> AsyncIterator[httpx.Response]:
         """Send one request and yield the response with its body unread (for server-sent events).
 
@@ -177,15 +218,16 @@ class Transport:
         request = client.build_request(
             method,
             url,
-            headers=dict(headers or {}),
+            headers={**(headers or {}), "X-API-Key": self.settings.credential.value},
             content=content,
             timeout=httpx.Timeout(self.settings.timeout.connect, read=None),
         )
-        response = await self._send_guarded(client, request, stream=True)
+        name = op or f"{method} {request.url.path}"
+        response = await self._send_guarded(client, request, name, 0, stream=True)
         try:
             if response.status_code >= 400:
                 await response.aread()
-                raise _status_error(response)
+                raise _status_error(response, name, self.settings.credential.source)
             yield response
         finally:
             await response.aclose()
@@ -201,10 +243,11 @@ class Transport:
         timeout: httpx.Timeout | None = None,
         retry: bool = True,
         policy: RetryPolicy | None = None,
+        op: str | None = None,
     ) -> httpx.Response:
-        """Send with retries per the retry policy. Non-GET requests carry one ``X-Idempotency-Key``
-        reused across the attempts of this call, so the server can recognise a retried submission;
-        identical concurrent GETs are coalesced into one request."""
+        """Send with retries per the retry policy (``op``: the operationId, for logs, metrics and errors).
+        Non-GET requests carry one ``X-Idempotency-Key`` reused across the attempts of this call, so the server
+        can recognise a retried submission; identical concurrent GETs are coalesced into one request."""
         if method.upper() == "GET" and not headers:
             key = (url, tuple(sorted((k, str(v)) for k, v in (params or {}).items() if v is not None)))
             shared = self._inflight.get(key)
@@ -223,6 +266,7 @@ class Transport:
                     timeout=timeout,
                     retry=retry,
                     policy=policy,
+                    op=op,
                 )
             except BaseException as exc:
                 future.set_exception(exc)
@@ -233,7 +277,15 @@ class Transport:
             finally:
                 del self._inflight[key]
         return await self._request(
-            method, url, headers=headers, content=content, params=params, timeout=timeout, retry=retry, policy=policy
+            method,
+            url,
+            headers=headers,
+            content=content,
+            params=params,
+            timeout=timeout,
+            retry=retry,
+            policy=policy,
+            op=op,
         )
 
     async def _request(
@@ -247,6 +299,7 @@ class Transport:
         timeout: httpx.Timeout | None,
         retry: bool,
         policy: RetryPolicy | None,
+        op: str | None,
     ) -> httpx.Response:
         hdrs = dict(headers or {})
         if method.upper() != "GET" and not any(k.lower() == "x-idempotency-key" for k in hdrs):
@@ -254,11 +307,13 @@ class Transport:
 
         async def attempt(n: int) -> httpx.Response:
             hdrs["x-stainless-retry-count"] = str(n)
-            return await self.send_once(method, url, headers=hdrs, content=content, params=params, timeout=timeout)
+            return await self.send_once(
+                method, url, headers=hdrs, content=content, params=params, timeout=timeout, op=op, attempt=n
+            )
 
         if not retry:
             return await attempt(0)
-        return await retry_call(attempt, policy or self.policy, what=f"{method} {url}")
+        return await retry_call(attempt, policy or self.policy, what=f"{method} {url}", op=op or url)
 
     async def call(
         self,
@@ -282,6 +337,7 @@ class Transport:
             timeout=timeout,
             retry=retry,
             policy=policy,
+            op=operation_of(endpoint),
         )
 
     def __repr__(self) -> str:

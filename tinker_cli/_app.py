@@ -20,6 +20,7 @@ __all__ = ["cli", "run"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "auth": ("auth", "Log in and out, and check which credential is in use."),
     "billing": ("billing", "Show billing usage and checkpoint storage."),
+    "conformance": ("conformance", "Check any Tinker-compatible server: contract fuzzing, protocol and loss maths."),
     "checkpoint": ("checkpoint", "List, inspect, publish, expire, delete and download checkpoints."),
     "local": ("local", "Run the offline local Tinker server (tinker local serve --help)."),
     "model": ("model", "Show the base models the server offers."),

@@ -221,7 +221,14 @@ def test_sample_response_json_form() -> None:
 @given(resp=sample_responses())
 def test_sample_response_json_keeps_json_fields(resp: w.WireSampleResponse) -> None:
     d = w.sample_response_to_json(resp)
+    floats = [resp.target_prompt_logprobs, resp.prompt_alt_tokens and resp.prompt_alt_tokens.logprobs]
+    if not all(np.isfinite(t.to_numpy()).all() for t in floats if t is not None):
+        with pytest.raises(w.WireError, match="finite"):  # JSON cannot carry NaN/Infinity
+            w.sample_response_from_json(d)
+        return
     back = w.sample_response_from_json(d)
+    assert back.target_prompt_logprobs == resp.target_prompt_logprobs
+    assert back.prompt_alt_tokens == resp.prompt_alt_tokens
     assert back.prompt_cache_hit_tokens == resp.prompt_cache_hit_tokens
     assert [s.tokens.tolist() for s in back.sequences] == [s.tokens.tolist() for s in resp.sequences]
     # repr: NaN logprobs must survive too, and NaN != NaN under ==

@@ -1,0 +1,163 @@
+"""``tinker conformance``: the local server passes every check; a deliberately broken one fails the named checks.
+
+The broken server is the local server behind an ASGI middleware that rewrites training requests on their way in,
+so each fault is exactly one classic server bug: a loss averaged instead of summed (every weight divided by the
+datum's length), the idempotency key dropped (a resubmitted seq_id is sent without it, so it runs again), and
+requests run in arrival order instead of seq_id order (seq_ids renumbered as they arrive).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+
+import tinker_wire as wire
+from tinker_cli import main
+from tinker_local import LocalServer
+
+KEY = "tml-conformance"
+TRAINING = {f"/api/v1/{op}" for op in ("forward", "forward_backward", "optim_step", "save_weights", "load_weights")}
+
+
+def _mean_weights(inputs: dict[str, Any]) -> None:
+    n = inputs["target_tokens"]["shape"][0]
+    w = inputs.get("weights") or {"data": [1.0] * n, "dtype": "float32", "shape": [n]}
+    inputs["weights"] = {**w, "data": [x / n for x in w["data"]]}
+
+
+class Broken:
+    """ASGI middleware around the local server's app, with one fault."""
+
+    def __init__(self, app: Any, fault: str) -> None:
+        self.app = app
+        self.fault = fault
+        self.seen: set[tuple[str, int]] = set()
+        self.renumbered: dict[tuple[str, int], int] = {}
+        self.next_seq: dict[str, int] = {}
+
+    def _seq(self, model_id: str, seq: int) -> int | None:
+        """The seq_id to forward (None: send none)."""
+        if self.fault == "no_idempotency":
+            first = (model_id, seq) not in self.seen
+            self.seen.add((model_id, seq))
+            return seq if first else None
+        if self.fault == "out_of_order":
+            if (model_id, seq) not in self.renumbered:
+                self.next_seq[model_id] = self.next_seq.get(model_id, 0) + 1
+                self.renumbered[model_id, seq] = self.next_seq[model_id]
+            return self.renumbered[model_id, seq]
+        return seq
+
+    def rewrite(self, body: bytes, protobuf: bool) -> bytes:
+        if protobuf:
+            req = wire.decode_forward_backward_request(body)
+            if self.fault == "mean_loss":
+                for d in req.data:
+                    n = d.loss_fn_inputs["target_tokens"].to_numpy().shape[0]
+                    w = d.loss_fn_inputs["weights"].to_numpy() if "weights" in d.loss_fn_inputs else np.ones(n)
+                    d.loss_fn_inputs["weights"] = wire.TensorData.from_numpy((w / n).astype(np.float32))
+            seq = self._seq(req.model_id, req.seq_id)
+            return wire.encode_forward_backward_request(dataclasses.replace(req, seq_id=seq or 0))
+        doc = json.loads(body)
+        inner = doc.get("forward_backward_input") or doc.get("forward_input")
+        if self.fault == "mean_loss" and inner:
+            for d in inner["data"]:
+                _mean_weights(d["loss_fn_inputs"])
+        if doc.get("seq_id"):
+            seq = self._seq(doc["model_id"], doc["seq_id"])
+            if seq is None:
+                del doc["seq_id"]
+            else:
+                doc["seq_id"] = seq
+        return json.dumps(doc).encode()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] not in TRAINING:
+            await self.app(scope, receive, send)
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        protobuf = any(k == b"content-type" and wire.PROTOBUF.encode() in v for k, v in scope["headers"])
+        body = self.rewrite(b"".join(chunks), protobuf)
+        headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
+        scope = {**scope, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
+        sent = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+def _run(url: str, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
+    capsys.readouterr()
+    code = main(["conformance", url, "--api-key", KEY, "--mutating", "--json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.ci
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_local_server_passes_every_check(capsys):
+    with LocalServer(retrieve_timeout_s=1.0, api_keys=(KEY,)) as srv:
+        code, report = _run(srv.base_url, capsys=capsys)
+    statuses = {c["name"]: c["status"] for c in report["checks"]}
+    assert code == 0 and report["passed"], [c for c in report["checks"] if c["status"] != "pass"]
+    assert set(statuses.values()) == {"pass"}
+    assert {"contract.fuzz", "futures.long_poll", "loss.ppo", "wire.protobuf_json"} <= set(statuses)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(
+    ("fault", "failing"),
+    [
+        ("mean_loss", {"loss.cross_entropy", "loss.importance_sampling", "loss.ppo", "loss.cispo", "loss.dro"}),
+        ("no_idempotency", {"futures.idempotent"}),
+        ("out_of_order", {"futures.long_poll", "ordering.seq_id"}),
+    ],
+)
+def test_broken_server_fails_the_named_checks(fault, failing, monkeypatch, capsys):
+    from tinker_local import http
+
+    build = http.create_app
+
+    def broken_app(*args: Any, **kwargs: Any) -> Any:
+        app = build(*args, **kwargs)
+        app.add_middleware(Broken, fault=fault)
+        return app
+
+    monkeypatch.setattr(http, "create_app", broken_app)
+    with LocalServer(retrieve_timeout_s=0.5, seq_gap_timeout_s=5.0, api_keys=(KEY,)) as srv:
+        code, report = _run(srv.base_url, "--skip", "contract", capsys=capsys)
+    failed = {c["name"]: c["evidence"] for c in report["checks"] if c["status"] == "fail"}
+    assert code == 1 and not report["passed"]
+    assert set(failed) == failing, failed
+    if fault == "mean_loss":
+        assert "mean over positions" in failed["loss.cross_entropy"]
+
+
+def test_read_only_by_default_and_only_skip(capsys):
+    with LocalServer(api_keys=(KEY,)) as srv:
+        capsys.readouterr()
+        code = main(["conformance", srv.base_url, "--api-key", KEY, "--json", "--skip", "contract"])
+        report = json.loads(capsys.readouterr().out)
+        statuses = {c["name"]: c["status"] for c in report["checks"]}
+        assert code == 0
+        assert statuses["futures.idempotent"] == "skip" and statuses["server.capabilities"] == "pass"
+        assert "contract.fuzz" not in statuses
+        code = main(["conformance", srv.base_url, "--api-key", KEY, "--json", "--only", "loss", "--mutating"])
+        names = [c["name"] for c in json.loads(capsys.readouterr().out)["checks"]]
+        assert code == 0 and names and all(n.startswith("loss.") for n in names)
+    assert main(["conformance", "http://127.0.0.1:1", "--api-key", KEY, "--only", "nothing-matches"]) == 1
