@@ -10,7 +10,13 @@ import numpy as np
 
 from ._errors import WireError
 from ._tensor_json import tensor_from_json
-from ._types import WireForwardBackwardOutput, WireSampledSequence, WireSampleResponse, WireTopk
+from ._types import (
+    WireForwardBackwardOutput,
+    WirePromptAltTokens,
+    WireSampledSequence,
+    WireSampleResponse,
+    WireTopk,
+)
 from .tensor import TensorData
 
 __all__ = [
@@ -108,26 +114,39 @@ def logprobs_from_list(values: Iterable[float | None] | None) -> np.ndarray | No
 
 
 def sample_response_to_json(resp: WireSampleResponse) -> dict[str, Any]:
-    """The JSON ``SampleResponse`` of the pre-protobuf API (no ``null`` fields written).
+    """The JSON ``SampleResponse`` (no ``null`` fields written).
 
-    Only fields that exist in the JSON model travel: sequences, ``prompt_logprobs`` (``null`` where
-    missing), ``topk_prompt_logprobs`` (``null`` rows or ``[token_id, logprob]`` pairs) and
-    ``prompt_cache_hit_tokens``. The 0.33+ additions exist only in protobuf and are left out.
+    Sequences (with ``topk_logprobs`` rows when the sequence has top-k), ``prompt_logprobs`` (``null``
+    where missing), ``topk_prompt_logprobs`` (``null`` rows or ``[token_id, logprob]`` pairs),
+    ``prompt_cache_hit_tokens``, and the 0.33+ ``target_prompt_logprobs`` (a ``TensorData``) and
+    ``prompt_alt_tokens`` (``{"tokens": TensorData, "logprobs": TensorData}``) when present.
     """
     seqs = []
     for s in resp.sequences:
         d: dict[str, Any] = {"stop_reason": s.stop_reason, "tokens": s.tokens.tolist()}
         if s.logprobs is not None:
             d["logprobs"] = s.logprobs.tolist()
+        seq_rows = topk_to_lists(s.topk)
+        if seq_rows is not None:
+            d["topk_logprobs"] = _rows_to_json(seq_rows)
         seqs.append(d)
     out: dict[str, Any] = {"sequences": seqs, "type": "sample"}
     if resp.prompt_logprobs is not None:
         out["prompt_logprobs"] = logprobs_to_list(resp.prompt_logprobs)
     rows = topk_to_lists(resp.topk_prompt_logprobs)
     if rows is not None:
-        out["topk_prompt_logprobs"] = [None if r is None else [[t, lp] for t, lp in r] for r in rows]
+        out["topk_prompt_logprobs"] = _rows_to_json(rows)
     out["prompt_cache_hit_tokens"] = int(resp.prompt_cache_hit_tokens)
+    if resp.target_prompt_logprobs is not None:
+        out["target_prompt_logprobs"] = resp.target_prompt_logprobs.to_json_dict()
+    alt = resp.prompt_alt_tokens
+    if alt is not None:
+        out["prompt_alt_tokens"] = {"tokens": alt.tokens.to_json_dict(), "logprobs": alt.logprobs.to_json_dict()}
     return out
+
+
+def _rows_to_json(rows: list[list[tuple[int, float]] | None]) -> list[list[list[float]] | None]:
+    return [None if r is None else [[t, lp] for t, lp in r] for r in rows]
 
 
 def _req(d: Mapping[str, Any], name: str, where: str) -> Any:
@@ -154,10 +173,12 @@ def sample_response_from_json(d: Any) -> WireSampleResponse:
             raise WireError(f"{sw}.stop_reason: must be 'stop' or 'length', got {reason!r}")
         tokens = _req(s, "tokens", sw)
         lps = s.get("logprobs")
+        seq_topk = s.get("topk_logprobs")
         try:
-            seqs.append(WireSampledSequence(reason, np.asarray(tokens, dtype=np.int64), lps))
+            topk = None if seq_topk is None else topk_from_lists(seq_topk)
+            seqs.append(WireSampledSequence(reason, np.asarray(tokens, dtype=np.int64), lps, topk))
         except (TypeError, ValueError, OverflowError) as e:
-            raise WireError(f"{sw}: bad tokens/logprobs ({e})") from None
+            raise WireError(f"{sw}: bad tokens/logprobs/topk_logprobs ({e})") from None
     prompt_lp = d.get("prompt_logprobs")
     topk_raw = d.get("topk_prompt_logprobs")
     try:
@@ -166,7 +187,19 @@ def sample_response_from_json(d: Any) -> WireSampleResponse:
         raise WireError(f"{where}.prompt_logprobs: {e}") from None
     topk = None if topk_raw is None else topk_from_lists(topk_raw)
     hits = d.get("prompt_cache_hit_tokens", 0) or 0
-    return WireSampleResponse(seqs, plp, topk, int(hits))
+    target_raw = d.get("target_prompt_logprobs")
+    target = None if target_raw is None else tensor_from_json(target_raw, f"{where}.target_prompt_logprobs")
+    alt_raw = d.get("prompt_alt_tokens")
+    alt = None
+    if alt_raw is not None:
+        aw = f"{where}.prompt_alt_tokens"
+        if not isinstance(alt_raw, Mapping):
+            raise WireError(f"{aw}: expected an object")
+        alt = WirePromptAltTokens(
+            tensor_from_json(_req(alt_raw, "tokens", aw), f"{aw}.tokens"),
+            tensor_from_json(_req(alt_raw, "logprobs", aw), f"{aw}.logprobs"),
+        )
+    return WireSampleResponse(seqs, plp, topk, int(hits), target, alt)
 
 
 def forward_backward_output_to_json(out: WireForwardBackwardOutput) -> dict[str, Any]:
