@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -146,8 +147,11 @@ class RetryPolicy:
     def backoff(self, attempt: int) -> float:
         """Delay before retry number ``attempt`` (0-based), with jitter, in [0, retry_delay_max]."""
         cfg = self.config
-        # Cap the exponent: after hours of retries 2**attempt would overflow a float.
-        base = min(cfg.retry_delay_base * (2.0 ** min(attempt, 64)), cfg.retry_delay_max)
+        # ldexp is exact; past 2**2000 any positive base is above any cap, and an overflow means the cap too.
+        try:
+            base = min(math.ldexp(cfg.retry_delay_base, min(attempt, 2000)), cfg.retry_delay_max)
+        except OverflowError:
+            base = cfg.retry_delay_max
         return max(0.0, base * (1.0 - cfg.jitter_factor * self._rng.random()))
 
     def should_retry_status(self, status: int, headers: Mapping[str, str]) -> bool:

@@ -485,3 +485,12 @@ def test_a_permanent_429_storm_on_sample_ends_at_the_retry_deadline(server: Any,
             future.cancel()
     finally:
         close_quietly(service)
+
+
+def test_a_tiny_base_keeps_doubling_past_64_attempts() -> None:
+    """Found by hypothesis: the exponent was capped at 64, so a tiny base stopped doubling (half the window)."""
+    policy = RetryPolicy(
+        RetryConfig(retry_delay_base=1e-30, retry_delay_max=60.0, jitter_factor=0.0), rng=random.Random(0)
+    )
+    assert policy.backoff(65) == 1e-30 * 2.0**65
+    assert policy.backoff(10**9) == 60.0
