@@ -453,10 +453,13 @@ def test_finished_session_refuses_work(api):
     # the first reason wins
     assert api.ok(f"sessions/{sid}/finish", {"reason": {"type": "errored"}})["reason"] == {"type": "success"}
     assert api.post("session_heartbeat", {"session_id": sid}).status_code == 410
+    # schema-valid requests on a finished session: 404 (410 is not documented here), never a 400
     r = api.post("create_model", {"session_id": sid, "model_seq_id": 5, "base_model": MODEL})
-    assert r.status_code == 400 and "finished" in r.json()["detail"]
+    assert r.status_code == 404 and "finished" in r.json()["detail"]
     r = api.post("optim_step", {"model_id": mid, "adam_params": {}})
-    assert r.status_code == 400 and "finished" in r.json()["detail"]
+    assert r.status_code == 404 and "finished" in r.json()["detail"]
+    r = api.post("save_weights", {"model_id": mid, "path": "after-finish"})
+    assert r.status_code == 404 and "finished" in r.json()["detail"]
     assert api.post("sessions/nope/finish", {"reason": {"type": "success"}}).status_code == 404
 
 
