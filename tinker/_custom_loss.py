@@ -82,6 +82,15 @@ class LossHandle:
                         f"{i} has loss_fn_inputs[{key!r}] of rank {rank}"
                     )
 
+    def check_usable(self, session_id: str | None, data: Sequence[Datum]) -> None:
+        """Raise ``ValueError`` unless a client of session ``session_id`` may run this loss on ``data``."""
+        if session_id != self.session_id:
+            raise ValueError(
+                f"loss {self.name!r} was created in session {self.session_id!r}; only clients of that "
+                f"session can use it (this client is in session {session_id!r})"
+            )
+        self.check_data(data)
+
     def __call__(
         self, data: Sequence[Datum], logprobs: Sequence[torch.Tensor]
     ) -> tuple[torch.Tensor, dict[str, float]]:

@@ -318,24 +318,44 @@ class SamplingClient:
         prompt: ModelInput,
         num_samples: int = 1,
         sampling_params: SamplingParams | None = None,
+        include_prompt_logprobs: bool = False,
+        topk_prompt_logprobs: int = 0,
+        topk_sample_logprobs: int = 0,
+        target_prompt_logprobs: TensorData | None = None,
+        prompt_alt_tokens_k: int = 0,
+        prompt_logprobs_last_n: int | None = None,
         *,
         tokenizer: Any = None,
     ) -> SampleStream:
         """Stream sampled tokens as they are generated (``for ev in ...`` or ``async for ev in ...``).
 
-        Token events carry the token id, its logprob, the sample index and the decoded text delta (from
-        the server, or from ``tokenizer`` when given); one ``done`` event per sample carries its stop
-        reason. Closing the stream cancels the generation. Needs the ``stream_sample`` extension of
-        the local server; other servers fall back to a normal ``sample`` (logged once).
+        Takes the arguments of :meth:`sample`. Token events carry the token id, its logprob, the sample
+        index, the decoded text delta (from the server, or from ``tokenizer`` when given) and, with
+        ``topk_sample_logprobs``, the position's top-k; one ``done`` event per sample carries its stop
+        reason. Prompt scores, when asked for, come first as one ``prompt`` event. Closing the stream
+        cancels the generation. Needs the ``stream_sample`` extension of the local server; other servers
+        fall back to a normal ``sample`` (logged once), with the same values.
         """
         from ._streaming import SampleStream, StreamSource
 
         params = sampling_params if sampling_params is not None else SamplingParams(max_tokens=16)
-        body = self._sample_body(prompt, num_samples, params, False, 0, 0, None, 0, None)
+        body = self._sample_body(
+            prompt,
+            num_samples,
+            params,
+            include_prompt_logprobs,
+            topk_prompt_logprobs,
+            topk_sample_logprobs,
+            target_prompt_logprobs,
+            prompt_alt_tokens_k,
+            prompt_logprobs_last_n,
+        )
         decode = None
         if tokenizer is not None:
             decode = lambda toks: tokenizer.decode(toks)
-        source = StreamSource(self.holder.transport, self._next_seq, lambda request: self._sample(request, 0))
+        source = StreamSource(
+            self.holder.transport, self._next_seq, lambda request: self._sample(request, prompt_alt_tokens_k)
+        )
         return SampleStream(source, body, decode)
 
     @observed()

@@ -24,7 +24,7 @@ from tinker_api.models import (
 from ._config import ClientSettings
 from ._custom_loss import LossHandle, PerDatumLossFn, encode_graph, trace_loss
 from ._deprecation import deprecated_async, warn_deprecated
-from ._exceptions import APIStatusError
+from ._exceptions import APIStatusError, RequestFailedError
 from ._futures import APIFuture, AwaitableConcurrentFuture, spawn
 from ._holder import ClientHolder
 from ._instrument import observed
@@ -34,6 +34,7 @@ from ._sampling_client import BackcompatSamplingClientFuture, create_sampling_cl
 from ._telemetry import Telemetry
 from ._training_client import BackcompatTrainingClientFuture, TrainingClient
 from ._transport import decode_json
+from .types import RequestErrorCategory
 
 if TYPE_CHECKING:
     from tinker_api.models import GetServerCapabilitiesResponse
@@ -46,6 +47,21 @@ logger = logging.getLogger("tinker.service")
 T = TypeVar("T")
 
 _KNOWN_KWARGS = {"timeout", "retry_config", "_http_transport"}
+
+
+def _refuses_the_loss(exc: APIStatusError | RequestFailedError) -> bool:
+    """Whether ``create_custom_loss`` failed because the server will not run this loss (a 400, or a future
+    failed as the caller's fault), rather than for a reason worth surfacing (auth, permissions, outages).
+    Falling back is always sound: the client-side path computes the same gradient, only less efficiently."""
+    if isinstance(exc, APIStatusError):
+        return exc.status_code == 400
+    return exc.category is RequestErrorCategory.User
+
+
+def _reason(exc: Exception) -> str:
+    body = getattr(exc, "body", None)
+    detail = body.get("detail") if isinstance(body, Mapping) else None
+    return str(detail) if detail else str(exc)
 
 
 class ServiceClient:
@@ -351,6 +367,18 @@ class ServiceClient:
                     str(resp["request_id"]),
                     PollSpec("CreateCustomLoss", lambda r: decode_json(r)),
                 )
+            except (APIStatusError, RequestFailedError) as exc:
+                if not _refuses_the_loss(exc):
+                    del self._custom_losses[handle.key]  # not created: the caller may try again
+                    raise
+                # The server's allow-list is narrower than what tracing accepts: the handle (no loss_id)
+                # runs client-side, with the same gradient. Logged once: each loss is created once.
+                logger.warning(
+                    "The server refused to store custom loss %r (%s); it runs client-side instead",
+                    name,
+                    _reason(exc),
+                )
+                return handle
             except BaseException:
                 del self._custom_losses[handle.key]  # not created: the caller may try again
                 raise

@@ -5,6 +5,10 @@ stream``. Events arrive as the server generates them; closing the stream (``clos
 block, breaking out of the loop) drops the connection, which cancels the generation on the server.
 Against a server without the extension (404/405) it falls back to one ``sample`` call and yields the whole
 result as events.
+
+Either way the events carry the same values as the ``sample`` result of the same request: a ``prompt`` event
+first when prompt scores were asked for, each token's top-k when ``topk_sample_logprobs`` was set, and
+logprobs at the float32 precision of a ``SampleResponse``.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import math
 import queue
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Self
 
+import numpy as np
 import orjson
 from tinker_api.api.sampling import stream_sample as _stream_sample
 from tinker_api.models import SampleRequest
@@ -26,9 +32,13 @@ from ._exceptions import APIStatusError, RequestFailedError
 from ._loop import get_loop
 from ._transport import Transport, endpoint_request
 from .types import RequestErrorCategory
+from .types.sample_response import SampleResponse
+from .types.topk_logprobs import topk_rows_from_json
 
 if TYPE_CHECKING:
-    from .types.sample_response import SampleResponse
+    from .types.sample_response import PromptAltTokens
+    from .types.tensor_data import TensorData
+    from .types.topk_logprobs import TopkEntries
 
 __all__ = ["SampleStream", "SampleStreamEvent", "StreamSource"]
 
@@ -39,21 +49,33 @@ _END = object()
 
 @dataclass(frozen=True)
 class SampleStreamEvent:
-    """One streamed event: a sampled token (``type="token"``) or the end of one sample (``type="done"``).
+    """One streamed event: the prompt's scores (``type="prompt"``), a sampled token (``type="token"``) or
+    the end of one sample (``type="done"``).
+
+    A ``prompt`` event comes once, before any token, and only when the request asked for a prompt part
+    (``include_prompt_logprobs``, ``topk_prompt_logprobs``, ``target_prompt_logprobs`` or
+    ``prompt_alt_tokens_k``); it belongs to every sample and has ``sample_index`` 0. Its fields have the
+    names, types and values of the same attributes of ``SampleResponse`` (``None`` when not requested).
 
     Attributes:
-        type: ``"token"`` or ``"done"``.
-        sample_index: Which of the ``num_samples`` sequences the event belongs to.
+        type: ``"prompt"``, ``"token"`` or ``"done"``.
+        sample_index: Which of the ``num_samples`` sequences the event belongs to (0 for ``prompt``).
         token_id: The sampled token (token events).
         logprob: Its log-probability under the sampler (token events).
         text: The text this token adds, when it can be decoded (token events; may be ``""`` while a
             multi-byte character is incomplete).
+        topk_logprobs: The ``(token_id, logprob)`` pairs of the most likely tokens at this position, when
+            the request set ``topk_sample_logprobs`` (token events; ``SampledSequence.topk_logprobs[i]``).
         stop_reason: ``"stop"`` or ``"length"`` (done events).
         num_tokens: Tokens generated for this sample (done events).
         sequence_id: The sequence's id, usable in provenance spans (done events).
+        prompt_logprobs: Each prompt token's logprob, ``None`` where not scored (prompt event).
+        topk_prompt_logprobs: Top-k pairs at each prompt position (prompt event).
+        target_prompt_logprobs: The logprobs of the requested target ids, in the request's layout (prompt event).
+        prompt_alt_tokens: The alternative tokens drawn at each prompt position (prompt event).
     """
 
-    type: Literal["token", "done"]
+    type: Literal["prompt", "token", "done"]
     sample_index: int
     token_id: int | None = None
     logprob: float | None = None
@@ -61,6 +83,11 @@ class SampleStreamEvent:
     stop_reason: str | None = None
     num_tokens: int | None = None
     sequence_id: str | None = None
+    topk_logprobs: list[tuple[int, float]] | None = None
+    prompt_logprobs: list[float | None] | None = None
+    topk_prompt_logprobs: TopkEntries | None = None
+    target_prompt_logprobs: TensorData | None = None
+    prompt_alt_tokens: PromptAltTokens | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +123,22 @@ async def _sse_events(lines: AsyncIterator[str]) -> AsyncIterator[tuple[str, str
                 data.append(value)
     if data:
         yield event, "\n".join(data)
+
+
+def _f32(value: Any) -> float:
+    """A logprob at the float32 precision of ``SampleResponse`` (the stream's JSON carries float64)."""
+    return float(np.float32(value))
+
+
+def _f32_pairs(row: list[tuple[int, float]] | None) -> list[tuple[int, float]] | None:
+    return None if row is None else [(token, _f32(lp)) for token, lp in row]
+
+
+def _missing_alt_tokens() -> RuntimeError:
+    return RuntimeError(
+        "prompt_alt_tokens_k was requested but the server streamed no prompt_alt_tokens; "
+        "the server may predate this feature"
+    )
 
 
 class _TextDecoder:
@@ -144,6 +187,8 @@ class SampleStream:
         transport = self._source.transport
         req = endpoint_request(_stream_sample, body=self._body.model_copy(update={"seq_id": self._source.next_seq()}))
         headers = {**req["headers"], "Accept": "text/event-stream"}
+        # Like ``sample``: alternative prompt tokens that were asked for must come back (before any token).
+        alt_pending = self._body.prompt_alt_tokens_k > 0
         try:
             async with transport.open_stream(
                 "POST", req["url"], headers=headers, content=req["content"], op="stream_sample"
@@ -157,8 +202,15 @@ class SampleStream:
                             category=RequestErrorCategory(payload.get("category", "unknown")),
                         )
                     ev = self._event(event, payload)
-                    if ev is not None:
-                        emit(ev)
+                    if ev is None:
+                        continue
+                    if ev.type == "prompt" and ev.prompt_alt_tokens is not None:
+                        alt_pending = False
+                    elif alt_pending and ev.type != "prompt":
+                        raise _missing_alt_tokens()
+                    emit(ev)
+            if alt_pending:
+                raise _missing_alt_tokens()
         except APIStatusError as exc:
             if exc.status_code not in (404, 405):
                 raise
@@ -175,7 +227,16 @@ class SampleStream:
             text = payload.get("text")
             if text is None and self._decoder is not None:
                 text = self._decoder.feed(index, token)
-            return SampleStreamEvent("token", index, token_id=token, logprob=float(payload["logprob"]), text=text)
+            topk = payload.get("topk_logprobs")
+            rows = topk_rows_from_json(None if topk is None else [topk])
+            return SampleStreamEvent(
+                "token",
+                index,
+                token_id=token,
+                logprob=_f32(payload["logprob"]),
+                text=text,
+                topk_logprobs=None if rows is None else _f32_pairs(rows[0]),
+            )
         if event == "done":
             return SampleStreamEvent(
                 "done",
@@ -184,14 +245,40 @@ class SampleStream:
                 num_tokens=payload.get("num_tokens"),
                 sequence_id=payload.get("sequence_id"),
             )
+        if event == "prompt":
+            # Parsed as the same fields of a JSON sample result, at the result's float32 precision.
+            parts = SampleResponse.from_json_dict({**payload, "sequences": []})
+            lps = parts.prompt_logprobs_np
+            topk_rows = parts.topk_prompt_logprobs
+            return SampleStreamEvent(
+                "prompt",
+                0,
+                prompt_logprobs=None if lps is None else [None if math.isnan(v) else v for v in lps.tolist()],
+                topk_prompt_logprobs=None if topk_rows is None else [_f32_pairs(row) for row in topk_rows],
+                target_prompt_logprobs=parts.target_prompt_logprobs,
+                prompt_alt_tokens=parts.prompt_alt_tokens,
+            )
         return None
 
     def _events_from_result(self, result: SampleResponse) -> Iterator[SampleStreamEvent]:
+        body = self._body
+        asked_prompt = body.prompt_logprobs or body.topk_prompt_logprobs or body.prompt_alt_tokens_k
+        if asked_prompt or body.target_prompt_logprobs is not None:
+            yield SampleStreamEvent(
+                "prompt",
+                0,
+                prompt_logprobs=result.prompt_logprobs,
+                topk_prompt_logprobs=result.topk_prompt_logprobs,
+                target_prompt_logprobs=result.target_prompt_logprobs,
+                prompt_alt_tokens=result.prompt_alt_tokens,
+            )
         for index, seq in enumerate(result.sequences):
             logprobs: list[float | None] = list(seq.logprobs) if seq.logprobs else [None] * len(seq.tokens)
-            for token, lp in zip(seq.tokens, logprobs):
+            topk: TopkEntries = list(seq.topk_logprobs or [])
+            topk += [None] * (len(seq.tokens) - len(topk))
+            for token, lp, row in zip(seq.tokens, logprobs, topk):
                 text = self._decoder.feed(index, int(token)) if self._decoder is not None else None
-                yield SampleStreamEvent("token", index, token_id=int(token), logprob=lp, text=text)
+                yield SampleStreamEvent("token", index, token_id=int(token), logprob=lp, text=text, topk_logprobs=row)
             yield SampleStreamEvent(
                 "done", index, stop_reason=seq.stop_reason, num_tokens=len(seq.tokens), sequence_id=seq.sequence_id
             )

@@ -1,8 +1,10 @@
 """The client-side half of ``TrainingClient.forward_backward_custom``: a loss computed here, trained there.
 
-The server only knows built-in losses. A forward pass gets the per-token logprobs, the user's loss runs on
-them with torch autograd, and the backward pass sends a cross-entropy whose weights are ``-dloss/dlogprobs``:
-that linear surrogate has the custom loss's gradient exactly.
+A forward pass gets the per-token logprobs, the user's loss runs on them with torch autograd (seeing every
+``loss_fn_inputs`` key of its data; only ``target_tokens``, ``weights`` and provenance spans are sent), and the
+backward pass sends a cross-entropy whose weights are ``-dloss/dlogprobs``: that linear surrogate has the
+custom loss's gradient exactly. (A ``LossHandle`` the server stores runs there instead, see
+``TrainingClient.forward_backward_custom``.)
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ CustomLossFnV1 = Callable[[list[Datum], list[Any]], tuple[Any, dict[str, float]]
 
 
 def forward_batch(data: list[Datum]) -> list[Datum]:
-    """The datums of the forward pass: each one's target tokens, with its weights (zeros when it has none)."""
+    """The datums the server sees: each one's target tokens and weights (zeros when it has none) and its
+    provenance spans. Other ``loss_fn_inputs`` stay on the client, for the loss function."""
     forward = []
     for i, d in enumerate(data):
         if "target_tokens" not in d.loss_fn_inputs:
@@ -43,30 +46,50 @@ def forward_batch(data: list[Datum]) -> list[Datum]:
 
 
 def linear_surrogate(
-    data: list[Datum], fwd: ForwardBackwardOutput, loss_fn: CustomLossFnV1
+    data: list[Datum], forward_data: list[Datum], fwd: ForwardBackwardOutput, loss_fn: CustomLossFnV1
 ) -> tuple[list[Datum], float, dict[str, float]]:
     """Run the user's loss on the forward logprobs; return datums whose cross-entropy has the same gradient,
-    the loss and the user's metrics."""
+    the loss and the user's metrics.
+
+    The loss gets ``data`` as the caller passed it (every ``loss_fn_inputs`` key); the returned datums are
+    ``forward_data`` (:func:`forward_batch`) with weights ``-dloss/dlogprobs``.
+    """
     try:
         import torch
     except ImportError:
         raise ImportError("forward_backward_custom needs torch: pip install 'tinker-oss[torch]'") from None
 
+    outputs = fwd.loss_fn_outputs
+    if len(outputs) != len(data):
+        raise ValueError(f"the forward pass returned {len(outputs)} outputs for {len(data)} datums")
     logprobs = []
-    for i, out in enumerate(fwd.loss_fn_outputs):
+    for i, (out, d) in enumerate(zip(outputs, forward_data)):
         if "logprobs" not in out:
             raise ValueError(f"forward pass returned no 'logprobs' for datum {i}")
         arr = out["logprobs"].to_numpy()
+        expected = d.loss_fn_inputs["target_tokens"].to_numpy().shape
+        if arr.shape != expected:
+            raise ValueError(
+                f"forward pass returned logprobs of shape {arr.shape} for target_tokens of shape {expected} (datum {i})"
+            )
         logprobs.append(torch.tensor(arr, dtype=torch.float32, requires_grad=True))
     loss, metrics = loss_fn(data, logprobs)
     if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
         raise ValueError("the custom loss function must return (scalar torch.Tensor, dict of metrics)")
+    if not loss.requires_grad:
+        raise ValueError("the custom loss does not depend on the logprobs it was given")
     loss.backward()
     linear = []
-    for i, (d, lp) in enumerate(zip(data, logprobs)):
+    for i, (d, lp) in enumerate(zip(forward_data, logprobs)):
         if lp.grad is None:
             raise ValueError(f"the custom loss does not depend on the logprobs of datum {i}")
-        weights = TensorData((-lp.grad).detach().numpy().astype("float32"), dtype="float32")
+        grad = lp.grad.detach().numpy()
+        if not np.isfinite(grad).all():
+            raise ValueError(
+                f"the custom loss's gradient for datum {i} is not finite (NaN or infinity at "
+                f"{int((~np.isfinite(grad)).sum())} of {grad.size} positions); nothing was trained"
+            )
+        weights = TensorData((-grad).astype("float32"), dtype="float32")
         linear.append(
             Datum(
                 model_input=d.model_input,

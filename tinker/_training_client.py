@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         SaveWeightsResponse,
     )
 
+    from ._custom_loss import LossHandle
     from ._retry import RetryConfig
     from ._sampling_client import BackcompatSamplingClientFuture
     from .types.optimizer import AdamParams
@@ -226,15 +227,24 @@ class TrainingClient:
 
     @observed()
     def forward_backward_custom(
-        self, data: Sequence[Datum], loss_fn: CustomLossFnV1, *, loss_type_input: str | None = None
+        self, data: Sequence[Datum], loss_fn: CustomLossFnV1 | LossHandle, *, loss_type_input: str | None = None
     ) -> APIFuture[ForwardBackwardOutput]:
-        """Train on a loss computed client-side from the per-token logprobs (needs torch).
+        """Train on a custom loss of the per-token logprobs (needs torch); returns at once.
 
-        ``loss_fn(data, logprobs)`` gets one ``torch.Tensor`` of logprobs per datum (with
-        ``requires_grad``) and returns ``(loss, metrics)``. The gradient reaches the server as
-        cross-entropy weights ``-dloss/dlogprobs``, which reproduces it exactly. In the result,
-        ``loss:sum`` is the custom loss and ``surrogate_loss:sum`` the server's cross-entropy.
+        ``loss_fn(data, logprobs)`` gets ``data`` as passed (every ``loss_fn_inputs`` key) and one
+        ``torch.Tensor`` of logprobs per datum (shaped like its ``target_tokens``, with ``requires_grad``),
+        and returns ``(loss, metrics)``. It runs here: only ``target_tokens``, ``weights`` and provenance
+        spans reach the server, and the gradient goes back as cross-entropy weights ``-dloss/dlogprobs``,
+        which reproduces it exactly. In the result, ``loss:sum`` is the custom loss and
+        ``surrogate_loss:sum`` the server's cross-entropy. If the loss fails, this client refuses later
+        requests (their order on the server would have a gap).
+
+        ``loss_fn`` may also be a :class:`LossHandle` from ``ServiceClient.create_custom_loss`` of this
+        session: one the server stores (``loss_id`` set) runs there in a single ``forward_backward`` with
+        ``loss_fn="custom"`` and the data unchanged; otherwise it runs here as above.
         """
+        from ._custom_loss import LossHandle
+
         self._check_usable()
         if loss_type_input is not None:
             warnings.warn(
@@ -244,11 +254,16 @@ class TrainingClient:
             )
             if loss_type_input != "logprobs":
                 raise ValueError(f"loss_type_input must be 'logprobs', got {loss_type_input!r}")
-        if not callable(loss_fn):
+        datums = _as_datums(data)
+        if isinstance(loss_fn, LossHandle):
+            loss_fn.check_usable(self.holder.session_id, datums)
+            if loss_fn.loss_id is not None:
+                return self.forward_backward(datums, "custom", {"loss_id": loss_fn.loss_id})
+        elif not callable(loss_fn):
             raise TypeError(f"loss_fn must be a callable (data, logprobs) -> (loss, metrics), got {loss_fn!r}")
         if importlib.util.find_spec("torch") is None:  # found out only after the forward pass otherwise
             raise ImportError("forward_backward_custom needs torch: pip install 'tinker-oss[torch]'")
-        forward_data = forward_batch(_as_datums(data))
+        forward_data = forward_batch(datums)
         forward_chunks, _ = self._prepare_batch(forward_data, "cross_entropy", None)
         n = len(forward_chunks)
         # Reserve forward and backward ids now so later calls cannot slip in between.
@@ -258,7 +273,7 @@ class TrainingClient:
         async def run() -> ForwardBackwardOutput:
             try:
                 fwd = await forward_future.result_async()
-                linear_data, loss_value, user_metrics = linear_surrogate(forward_data, fwd, loss_fn)
+                linear_data, loss_value, user_metrics = linear_surrogate(datums, forward_data, fwd, loss_fn)
                 backward_chunks, _ = self._prepare_batch(linear_data, "cross_entropy", None)
                 if len(backward_chunks) != n:  # same inputs and shapes as the forward pass: cannot differ
                     raise RuntimeError(
@@ -508,7 +523,7 @@ class TrainingClient:
 
     @deprecated_async("forward_backward_custom")
     async def forward_backward_custom_async(
-        self, data: Sequence[Datum], loss_fn: CustomLossFnV1, *, loss_type_input: str | None = None
+        self, data: Sequence[Datum], loss_fn: CustomLossFnV1 | LossHandle, *, loss_type_input: str | None = None
     ) -> APIFuture[ForwardBackwardOutput]:
         return self.forward_backward_custom(data, loss_fn, loss_type_input=loss_type_input)
 

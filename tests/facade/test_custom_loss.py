@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import numpy as np
 import pytest
@@ -117,3 +118,84 @@ def test_deprecated_async_twin(training) -> None:
     with pytest.warns(FutureWarning):
         out = asyncio.run(main())
     assert "surrogate_loss:sum" in out.metrics
+
+
+# ---------------------------------------------------------------------------------------------- the loss's data
+
+
+def _datum_with_extras(n: int = 4, start: int = 1) -> tinker.Datum:
+    """A datum with inputs only the loss reads: per-token advantages and a 2-D per-token table."""
+    toks = list(range(start, start + n))
+    return tinker.Datum(
+        model_input=tinker.ModelInput.from_ints(toks),
+        loss_fn_inputs={
+            "target_tokens": [t + 1 for t in toks],
+            "advantages": tinker.TensorData.from_numpy(np.linspace(-1.0, 1.0, n, dtype=np.float32)),
+            "table": tinker.TensorData.from_numpy(np.arange(2 * n, dtype=np.float32).reshape(n, 2)),
+        },
+    )
+
+
+def test_the_loss_sees_every_loss_fn_input_but_the_server_only_targets_and_weights(
+    training, server: FakeServer
+) -> None:
+    """As in the official 0.38 SDK: the loss gets the data as passed; only target_tokens and weights travel."""
+    data = [_datum_with_extras(3, start=10), _datum_with_extras(5, start=20)]
+    seen: list[Any] = []
+
+    def advantage_weighted(batch, logprobs):
+        seen.append(batch)
+        loss = sum(-(lp * d.loss_fn_inputs["advantages"].to_torch()).sum() for d, lp in zip(batch, logprobs))
+        return loss, {"table_sum:sum": float(sum(d.loss_fn_inputs["table"].to_numpy().sum() for d in batch))}
+
+    out = training.forward_backward_custom(data, advantage_weighted).result(timeout=10)
+    assert len(seen) == 1 and all(a is b for a, b in zip(seen[0], data))
+    for req in decoded_fb(server):
+        assert all(set(d.loss_fn_inputs) == {"target_tokens", "weights"} for d in req.data)
+    _, bwd = decoded_fb(server)
+    for d, wd in zip(data, bwd.data):  # d(-Σ a·lp)/dlp = -a, so the weights are the advantages
+        np.testing.assert_allclose(wd.loss_fn_inputs["weights"].to_numpy(), d.loss_fn_inputs["advantages"].to_numpy())
+    assert out.metrics["table_sum:sum"] == 15.0 + 45.0
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_a_non_finite_gradient_is_refused_before_the_backward_pass(training, server: FakeServer, bad: float) -> None:
+    def blows_up(data, logprobs):
+        return sum((lp * bad).sum() for lp in logprobs), {}
+
+    with pytest.raises(ValueError, match="datum 0 is not finite"):
+        training.forward_backward_custom([datum(), datum()], blows_up).result(timeout=10)
+    assert len(decoded_fb(server)) == 1  # the forward pass only: nothing reached the gradients
+    with pytest.raises(RuntimeError, match="unusable"):
+        training.optim_step(tinker.AdamParams())
+
+
+def test_a_loss_that_ignores_some_logprobs_is_refused(training, server: FakeServer) -> None:
+    with pytest.raises(ValueError, match="does not depend on the logprobs of datum 1"):
+        training.forward_backward_custom([datum(), datum()], lambda d, lps: (lps[0].sum(), {})).result(timeout=10)
+    assert len(decoded_fb(server)) == 1
+
+
+def test_a_constant_loss_is_refused(training) -> None:
+    with pytest.raises(ValueError, match="does not depend on the logprobs"):
+        training.forward_backward_custom([datum()], lambda d, lps: (torch.tensor(1.0), {})).result(timeout=10)
+
+
+@pytest.mark.parametrize("damage", ["fewer outputs", "other shape"])
+def test_forward_outputs_that_do_not_match_the_data_are_refused(training, server: FakeServer, damage: str) -> None:
+    from fake_tinker import make_fbo
+
+    import tinker_wire as wire
+
+    def forward(rec):
+        out = make_fbo(rec.body)
+        outputs = out.loss_fn_outputs[:1]
+        if damage == "other shape":
+            outputs = [{"logprobs": wire.TensorData.from_numpy(np.zeros(9, dtype=np.float32))}, *outputs[1:]]
+            outputs.append(out.loss_fn_outputs[1])
+        return server._new_future("fbo", wire.WireForwardBackwardOutput(out.loss_fn_output_type, outputs, {}))
+
+    server.script("/api/v1/forward_backward", forward)
+    with pytest.raises(ValueError, match="outputs for 2 datums|shape"):
+        training.forward_backward_custom([datum(), datum(3)], quadratic_loss).result(timeout=10)
+    assert len(decoded_fb(server)) == 1
