@@ -85,6 +85,17 @@ def _platform_headers() -> dict[str, str]:
     }
 
 
+HTTP_BACKENDS = ("pyqwest", "httpx")
+
+
+def http_backend_from_env() -> str:
+    """``TINKER_HTTP_BACKEND``: the library that carries requests (see :func:`tinker._transport.network_transport`)."""
+    backend = os.environ.get("TINKER_HTTP_BACKEND", "pyqwest").strip().lower() or "pyqwest"
+    if backend not in HTTP_BACKENDS:
+        raise ValueError(f"TINKER_HTTP_BACKEND must be one of {', '.join(HTTP_BACKENDS)}, got {backend!r}")
+    return backend
+
+
 @dataclass(frozen=True)
 class ClientSettings:
     """Where and how to reach the server. Build it with :meth:`resolve`."""
@@ -98,6 +109,8 @@ class ClientSettings:
     telemetry_enabled: bool = True
     #: ("record" | "replay", cassette path) from TINKER_RECORD / TINKER_REPLAY (see tinker.testing).
     cassette: tuple[str, str] | None = None
+    #: "pyqwest" or "httpx" (TINKER_HTTP_BACKEND).
+    http_backend: str = "pyqwest"
     #: See :attr:`credential` (built from ``api_key`` when not given).
     _credential: Credential | None = field(default=None, repr=False, compare=False)
 
@@ -158,6 +171,7 @@ class ClientSettings:
             tags=tags,
             telemetry_enabled=telemetry,
             cassette=cassette,
+            http_backend=http_backend_from_env(),
             _credential=credential,
         )
 

@@ -57,20 +57,12 @@ def summarize_body(content: bytes, content_type: str | None, limit: int = BODY_L
     return text if len(text) <= limit else f"{text[:limit]}... ({len(content)} bytes)"
 
 
-def _pool_state(client: Any) -> str:
-    """``active/idle`` connections of the httpx client's pool (httpcore internals; "?" when they change)."""
-    pool = getattr(getattr(client, "_transport", None), "_pool", None)
-    connections = getattr(pool, "connections", None)
-    if not isinstance(connections, list):
-        return "?"
-    idle = sum(1 for c in connections if getattr(c, "is_idle", lambda: False)())
-    return f"{len(connections) - idle}/{idle}"
-
-
-def log_attempt(logger: logging.Logger, attempt: Attempt, request: httpx.Request, client: Any) -> None:
+def log_attempt(logger: logging.Logger, attempt: Attempt, request: httpx.Request, transport: Any) -> None:
+    """One line per attempt. ``in_flight``: the client's other requests on the wire as this one ended (the
+    connection pool itself lives in the network backend)."""
     outcome = str(attempt.status) if attempt.status is not None else (attempt.error or "?")
     logger.debug(
-        "%s %s op=%s attempt=%d idempotency_key=%s sent=%dB -> %s received=%dB in %.1f ms pool(active/idle)=%s",
+        "%s %s op=%s attempt=%d idempotency_key=%s sent=%dB -> %s received=%dB in %.1f ms in_flight=%s",
         attempt.method,
         attempt.path,
         attempt.op,
@@ -80,7 +72,7 @@ def log_attempt(logger: logging.Logger, attempt: Attempt, request: httpx.Request
         outcome,
         attempt.received,
         attempt.seconds * 1e3,
-        _pool_state(client),
+        getattr(transport, "in_flight", "?"),
     )
     try:
         sent = request.content

@@ -74,6 +74,8 @@ class SamplingClient:
         self._seq_lock = threading.Lock()
         self._semaphore: asyncio.Semaphore | None = None
         self._backoff_until = 0.0
+        # 429 is answered by the client-wide backoff in _sample_unlimited, not by per-request retries.
+        self._sample_policy = RetryPolicy(self.retry_config, retry_statuses=RETRYABLE_STATUSES - {429})
 
     def __repr__(self) -> str:
         return f"<SamplingClient sampling_session_id={self.sampling_session_id!r} base_model={self._base_model!r}>"
@@ -263,8 +265,7 @@ class SamplingClient:
 
     async def _sample_unlimited(self, body: SampleRequest, alt_k: int) -> SampleResponse:
         transport = self.holder.transport
-        # 429 is answered by the client-wide backoff below, not by per-request retries.
-        policy = RetryPolicy(self.retry_config, retry_statuses=RETRYABLE_STATUSES - {429})
+        policy = self._sample_policy
         prompt_bytes = 4 * sum(len(getattr(c, "tokens", ())) for c in body.prompt.chunks)
         resubmits = 0
         started_call = time.monotonic()

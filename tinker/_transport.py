@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
+import itertools
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from types import ModuleType
@@ -24,19 +27,69 @@ import tinker_wire as wire
 
 from . import _instrument
 from ._breaker import BreakerRegistry
-from ._config import ClientSettings, redact_headers
+from ._config import ClientSettings, http_backend_from_env, redact_headers
 from ._exceptions import APIStatusError, APITimeoutError, status_error_for
 from ._hints import status_message
 from ._observability import configure_from_env
 from ._retry import RetryPolicy, retry_call, to_api_error
 
-__all__ = ["Transport", "decode_json", "endpoint_request", "operation_of"]
+__all__ = ["Transport", "decode_json", "endpoint_request", "network_transport", "operation_of"]
 
 logger = logging.getLogger("tinker.transport")
 
-# Enough connections for thousands of concurrent long-polls on one client; requests beyond the pool
-# wait for a free connection instead of failing (pool timeout None).
-_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+# Enough connections for a thousand concurrent calls on one client; requests beyond the pool wait for a free
+# connection instead of failing. Every connection may stay open between calls: closing the ones above a
+# smaller keep-alive count makes a busy client reconnect (and the server accept) on most calls.
+_MAX_CONNECTIONS = 1000
+_LIMITS = httpx.Limits(max_connections=_MAX_CONNECTIONS, max_keepalive_connections=_MAX_CONNECTIONS)
+
+
+def _accepted_encodings() -> str:
+    """The content codings httpx can decode here (brotli and zstd need optional packages)."""
+    import importlib.util
+
+    codings = ["gzip", "deflate"]
+    if importlib.util.find_spec("brotli") or importlib.util.find_spec("brotlicffi"):
+        codings.append("br")
+    if importlib.util.find_spec("zstandard"):
+        codings.append("zstd")
+    return ", ".join(codings)
+
+
+# What httpx.AsyncClient would have added to every request.
+_DEFAULT_HEADERS = {"Accept": "*/*", "Accept-Encoding": _accepted_encodings()}
+
+# Idempotency keys: unique within the process by the counter, across processes by the random prefix.
+_KEY_PREFIX = uuid.uuid4().hex
+_key_counter = itertools.count()
+
+
+def network_transport(backend: str | None = None, connect_timeout: float | None = 5.0) -> httpx.AsyncBaseTransport:
+    """The transport that reaches the network when no other is injected (``TINKER_HTTP_BACKEND``).
+
+    ``pyqwest`` (the default, as in the official SDK): reqwest/hyper behind pyqwest's httpx adapter. Its
+    connection pool lives in Rust, where httpcore's pool re-checks every pooled connection on each request
+    (a cost that grows with the square of the calls in flight). ``httpx``: httpx's own pool. Redirects stay
+    with httpx (``follow_redirects=False`` here) and tracing stays with the SDK's own spans.
+    """
+    if (backend or http_backend_from_env()) == "pyqwest":
+        try:
+            import pyqwest
+            from pyqwest.httpx import AsyncPyqwestTransport
+        except ImportError as exc:  # a platform without its wheel: the pure-Python pool still works
+            logger.warning("pyqwest is not importable (%s); using httpx's own connection pool", exc)
+        else:
+            return AsyncPyqwestTransport(
+                pyqwest.HTTPTransport(
+                    tls_include_system_certs=True,
+                    connect_timeout=connect_timeout,
+                    pool_max_idle_per_host=_MAX_CONNECTIONS,
+                    max_connections_per_address=_MAX_CONNECTIONS,
+                    follow_redirects=False,
+                    enable_otel=False,
+                )
+            )
+    return httpx.AsyncHTTPTransport(limits=_LIMITS)
 
 
 def decode_json(response: httpx.Response) -> Any:
@@ -108,28 +161,65 @@ class Transport:
         if settings.cassette is not None:  # TINKER_RECORD / TINKER_REPLAY: the test toolkit's one seam
             from .testing._cassette import cassette_transport
 
-            http_transport = cassette_transport(*settings.cassette, http_transport, _LIMITS)
+            http_transport = cassette_transport(*settings.cassette, http_transport or self._network_transport())
         self._http_transport = http_transport
-        self._client: httpx.AsyncClient | None = None
+        # Requests go straight to the transport seam (no httpx.AsyncClient: its cookie jar, auth and redirect
+        # machinery and URL merging cost more per call than the network backend itself).
+        self._base_url = settings.base_url
+        # Every request's headers but the credential, which can rotate (added per request).
+        self._headers = {
+            **_DEFAULT_HEADERS,
+            **{k: v for k, v in settings.request_headers().items() if k.lower() != "x-api-key"},
+        }
+        self._urls: dict[str, httpx.URL] = {}
+        self.in_flight = 0
         # Identical GETs in flight share one request (they are idempotent reads).
         self._inflight: dict[tuple[str, tuple[tuple[str, str], ...]], asyncio.Future[httpx.Response]] = {}
 
-    def _get_client(self) -> httpx.AsyncClient:
-        if self._client is None or self._client.is_closed:
-            self._client = httpx.AsyncClient(
-                base_url=self.settings.base_url + "/",
-                headers=self.settings.request_headers(),
-                timeout=self.settings.timeout,
-                limits=_LIMITS,
-                transport=self._http_transport,
-                follow_redirects=False,
-            )
-        return self._client
+    def _http(self) -> httpx.AsyncBaseTransport:
+        if self._http_transport is None:  # made on first use: importing the backend is not free
+            self._http_transport = network_transport(self.settings.http_backend, self.settings.timeout.connect)
+        return self._http_transport
+
+    def _network_transport(self) -> httpx.AsyncBaseTransport:
+        return network_transport(self.settings.http_backend, self.settings.timeout.connect)
+
+    def _url(self, url: str) -> httpx.URL:
+        """``url`` (a path, or absolute) resolved against the base URL; parsed URLs are kept (a few paths)."""
+        parsed = self._urls.get(url)
+        if parsed is None:
+            absolute = url if url.startswith(("http://", "https://")) else self._base_url + "/" + url.lstrip("/")
+            parsed = httpx.URL(absolute)
+            if len(self._urls) < 1024:  # path parameters make a few more; never unbounded
+                self._urls[url] = parsed
+        return parsed
+
+    def build_request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+        params: Mapping[str, Any] | None = None,
+        timeout: httpx.Timeout,
+    ) -> httpx.Request:
+        """An ``httpx.Request`` with the SDK's headers (credential included) and ``timeout`` attached."""
+        target = self._url(url)
+        if params:
+            target = target.copy_merge_params({k: v for k, v in params.items() if v is not None})
+        return httpx.Request(
+            method,
+            target,
+            headers={**self._headers, **(headers or {}), "X-API-Key": self.settings.credential.value},
+            content=content,
+            extensions={"timeout": timeout.as_dict()},
+        )
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._http_transport is not None:
+            await self._http_transport.aclose()
+            self._http_transport = None
 
     async def send_once(
         self,
@@ -146,24 +236,23 @@ class Transport:
         """One attempt (``attempt``: its number within the call) of operation ``op``. Raises
         APIConnectionError/APITimeoutError on transport failure and APIStatusError on a status >= 400 (after
         one re-send with a renewed key on 401, when the key can be renewed); returns the response otherwise."""
-        client = self._get_client()
         credential = self.settings.credential
         if credential.due():
             await credential.renew(credential.value, "refresh interval")
         key = credential.value
-        request = client.build_request(
+        request = self.build_request(
             method,
             url,
-            headers={**(headers or {}), "X-API-Key": key},
+            headers=headers,
             content=content,
-            params={k: v for k, v in (params or {}).items() if v is not None},
+            params=params,
             timeout=timeout if timeout is not None else self.settings.timeout,
         )
         name = op or f"{method} {request.url.path}"
-        response = await self._send_guarded(client, request, name, attempt, stream=False)
+        response = await self._send_guarded(request, name, attempt, stream=False)
         if response.status_code == 401 and await credential.renew(key, "HTTP 401"):
             request.headers["X-API-Key"] = credential.value
-            response = await self._send_guarded(client, request, name, attempt, stream=False)
+            response = await self._send_guarded(request, name, attempt, stream=False)
         note = response.headers.get("x-deprecation-note")
         if note:
             level = logging.ERROR if response.headers.get("x-deprecation-level") == "error" else logging.WARNING
@@ -172,18 +261,25 @@ class Transport:
             raise _status_error(response, name, credential.source)
         return response
 
-    async def _send_guarded(
-        self, client: httpx.AsyncClient, request: httpx.Request, op: str, attempt: int, *, stream: bool
-    ) -> httpx.Response:
+    async def _send_guarded(self, request: httpx.Request, op: str, attempt: int, *, stream: bool) -> httpx.Response:
         """Send through the endpoint group's circuit breaker, recording the outcome there and with the
-        observability seam."""
-        probe = _instrument.attempt(op, request, attempt, client)
+        observability seam. Unless ``stream``, the body is read and the connection released."""
+        probe = _instrument.attempt(op, request, attempt, self)
         breaker = self.breakers.for_path(request.url.path)
         if not breaker.allow():
             probe.failed("circuit_open")
             raise breaker.open_error(request, self.settings.base_url)
+        self.in_flight += 1
+        started = time.monotonic()
         try:
-            response = await client.send(request, stream=stream)
+            response = await self._http().handle_async_request(request)
+            response.request = request
+            if not stream:
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
+                    response.elapsed = datetime.timedelta(seconds=time.monotonic() - started)
         except asyncio.CancelledError:
             breaker.release()
             probe.failed("cancelled")
@@ -194,6 +290,8 @@ class Transport:
             error = to_api_error(exc, request)
             probe.failed("timeout" if isinstance(error, APITimeoutError) else "connection_error")
             raise error from exc
+        finally:
+            self.in_flight -= 1
         if response.status_code >= 500:
             breaker.record_failure(f"HTTP {response.status_code}")
         else:
@@ -214,16 +312,16 @@ class Transport:
         """Send one request and yield the response with its body unread (for server-sent events).
 
         Failures map like :meth:`send_once`; leaving the context closes the connection."""
-        client = self._get_client()
-        request = client.build_request(
+        request = self.build_request(
             method,
             url,
-            headers={**(headers or {}), "X-API-Key": self.settings.credential.value},
+            headers=headers,
             content=content,
             timeout=httpx.Timeout(self.settings.timeout.connect, read=None),
         )
         name = op or f"{method} {request.url.path}"
-        response = await self._send_guarded(client, request, name, 0, stream=True)
+        started = time.monotonic()
+        response = await self._send_guarded(request, name, 0, stream=True)
         try:
             if response.status_code >= 400:
                 await response.aread()
@@ -231,6 +329,7 @@ class Transport:
             yield response
         finally:
             await response.aclose()
+            response.elapsed = datetime.timedelta(seconds=time.monotonic() - started)
 
     async def request(
         self,
@@ -303,7 +402,7 @@ class Transport:
     ) -> httpx.Response:
         hdrs = dict(headers or {})
         if method.upper() != "GET" and not any(k.lower() == "x-idempotency-key" for k in hdrs):
-            hdrs["X-Idempotency-Key"] = f"tinker-retry-{uuid.uuid4()}"
+            hdrs["X-Idempotency-Key"] = f"tinker-retry-{_KEY_PREFIX}-{next(_key_counter)}"
 
         async def attempt(n: int) -> httpx.Response:
             hdrs["x-stainless-retry-count"] = str(n)

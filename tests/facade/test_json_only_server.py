@@ -11,6 +11,7 @@ import pytest
 import tinker
 from tests.helpers import local_server_fixture, make_service, text_datum
 from tinker import _holder, types
+from tinker._transport import Transport
 
 KEY = "tml-json-only"
 server = local_server_fixture(scope="module", wire="json", retrieve_timeout_s=2.0)
@@ -77,14 +78,14 @@ def test_a_500_on_the_first_protobuf_body_switches_to_json_once(server, caplog, 
     monkeypatch.setattr(_holder.ClientHolder, "server_config", config_present)
     caplog.set_level(logging.INFO, logger="tinker")
     sent: list[str] = []
-    original = httpx.AsyncClient.send
+    original = Transport._send_guarded
 
-    async def counting(self, request, **kw):
+    async def counting(self, request, *args, **kw):
         if request.url.path.endswith("/forward_backward"):
             sent.append(request.headers.get("content-type", ""))
-        return await original(self, request, **kw)
+        return await original(self, request, *args, **kw)
 
-    monkeypatch.setattr(httpx.AsyncClient, "send", counting)
+    monkeypatch.setattr(Transport, "_send_guarded", counting)
     service = make_service(server.base_url, api_key=KEY)
     training = service.create_lora_training_client(base_model="tinker-local/tiny-byte", rank=4).result()
     for _ in range(3):

@@ -27,8 +27,8 @@ def test_each_attempt_is_logged_with_its_details_and_redacted_bodies(
     lines = [r.getMessage() for r in records]
     (head,) = [i for i, line in enumerate(lines) if line.startswith("POST /api/v1/asample ")]
     assert re.fullmatch(
-        r"POST /api/v1/asample op=asample attempt=0 idempotency_key=tinker-retry-[0-9a-f-]{36} sent=\d+B -> 200 "
-        r"received=\d+B in [\d.]+ ms pool\(active/idle\)=\d+/\d+",
+        r"POST /api/v1/asample op=asample attempt=0 idempotency_key=tinker-retry-[0-9a-f]{32}-\d+ sent=\d+B -> 200 "
+        r"received=\d+B in [\d.]+ ms in_flight=\d+",
         lines[head],
     ), lines[head]
     assert lines[head + 1].startswith("  request body: {") and f"<{len(TOKENS)} numbers>" in lines[head + 1]

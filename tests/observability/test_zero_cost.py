@@ -1,5 +1,9 @@
 """With every switch off, ``import tinker`` and a training step import neither OpenTelemetry nor prometheus_client
-and register nothing; the environment switches turn them on when a client is created."""
+and register nothing; the environment switches turn them on when a client is created.
+
+The default network backend (pyqwest) imports the OpenTelemetry *API* when its transport is built, with its
+own instrumentation off; that is its dependency, not ours: the SDK still loads no OpenTelemetry SDK, creates no
+span and registers no sink."""
 
 from __future__ import annotations
 
@@ -29,7 +33,8 @@ STEP = """
         training.optim_step(types.AdamParams(learning_rate=1e-3)).result()
     from tinker import _instrument
     loaded = sorted({{m.split(".")[0] for m in sys.modules if m.split(".")[0] in ("opentelemetry", "prometheus_client")}})
-    print(loaded, [type(s).__name__ for s in _instrument.sinks()])
+    sdk = [m for m in sys.modules if m.startswith("opentelemetry.sdk")]
+    print(loaded, [type(s).__name__ for s in _instrument.sinks()], sdk)
 """
 
 
@@ -49,11 +54,15 @@ def _run(server: Any, **env: str) -> str:
 
 
 def test_everything_off_imports_and_registers_nothing(server: Any) -> None:
-    assert _run(server) == "[] []"
+    assert _run(server, TINKER_HTTP_BACKEND="httpx") == "[] [] []"
+
+
+def test_the_default_backend_loads_only_the_opentelemetry_api(server: Any) -> None:
+    assert _run(server) == "['opentelemetry'] [] []"
 
 
 def test_the_environment_switches_turn_each_concern_on(server: Any, tmp_path: Any) -> None:
     audit = tmp_path / "audit.jsonl"
     out = _run(server, TINKER_OTEL="1", TINKER_METRICS="prometheus", TINKER_AUDIT_LOG=str(audit))
-    assert out == "['opentelemetry', 'prometheus_client'] ['Tracing', 'Metrics', 'AuditLog']"
+    assert out == "['opentelemetry', 'prometheus_client'] ['Tracing', 'Metrics', 'AuditLog'] []"
     assert "ServiceClient.create_lora_training_client" in audit.read_text()

@@ -401,9 +401,7 @@ _open: dict[tuple[str, Path], Recorder | Replayer] = {}
 _open_lock = threading.Lock()
 
 
-def cassette_transport(
-    mode: str, path: str, inner: httpx.AsyncBaseTransport | None, limits: httpx.Limits
-) -> httpx.AsyncBaseTransport:
+def cassette_transport(mode: str, path: str, inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
     """The transport of a client created while ``TINKER_RECORD``/``TINKER_REPLAY`` is set. Every client of
     the process shares one recorder (one file) or one replayer (one set of answers) per cassette."""
     key = (mode, Path(path).resolve())
@@ -413,7 +411,7 @@ def cassette_transport(
             cassette = _open[key] = Replayer(key[1]) if mode == "replay" else Recorder(key[1])
     if isinstance(cassette, Replayer):
         return ReplayTransport(cassette)
-    return RecordingTransport(cassette, inner or httpx.AsyncHTTPTransport(limits=limits))
+    return RecordingTransport(cassette, inner)
 
 
 @contextlib.contextmanager

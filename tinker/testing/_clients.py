@@ -17,7 +17,7 @@ import orjson
 from .._breaker import CircuitBreakerConfig
 from .._retry import RetryConfig
 from .._service_client import ServiceClient
-from .._transport import _LIMITS
+from .._transport import network_transport
 from ._operations import operation_of
 
 __all__ = ["DEFAULT_BASE_MODEL", "TEST_API_KEY", "SeededTransport", "fast_retry", "service_client"]
@@ -58,8 +58,8 @@ class SeededTransport(httpx.AsyncBaseTransport):
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise TypeError(f"seed: expected an int, got {seed!r}")
         self.seed = seed
-        # The SDK's own pool size: an explicit transport replaces the one httpx would build with it.
-        self._inner = inner or httpx.AsyncHTTPTransport(limits=_LIMITS)
+        # An explicit transport replaces the SDK's own network transport: wrap that one by default.
+        self._inner = inner or network_transport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         op = operation_of(request.method, request.url.path)

@@ -187,6 +187,9 @@ class FaultProxy:
         self._server: asyncio.AbstractServer | None = None
         self._client: httpx.AsyncClient | None = None
         self._conns: set[asyncio.Task[Any]] = set()
+        # Set while the upstream restarts: requests arriving meanwhile wait, as a client retrying against a
+        # restarting server would keep failing until it is back (never reaching the old process).
+        self._restarting: asyncio.Event | None = None
         self.port: int | None = None
 
     # ------------------------------------------------------------------ control (any thread)
@@ -295,12 +298,16 @@ class FaultProxy:
             self.log.append(seen)
 
     async def _restart_upstream(self, writer: asyncio.StreamWriter) -> None:
-        writer.transport.abort()  # the client sees the server go away first
         assert self._restart is not None
+        restarting = self._restarting = asyncio.Event()
+        writer.transport.abort()  # the client sees the server go away first
         try:
             await asyncio.to_thread(self._restart)
         except Exception as exc:  # noqa: BLE001 - reported by stop()
             self.errors.append(exc)
+        finally:
+            restarting.set()
+            self._restarting = None
 
     async def _one_request(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
         """Serve one request; False when the connection must be closed."""
@@ -320,6 +327,8 @@ class FaultProxy:
             body = await reader.readexactly(int(lower.get("content-length", "0")))
         path = target.split("?", 1)[0]
         op = operation_of(method, path)
+        if self._restarting is not None:
+            await self._restarting.wait()
         rule = self._pick(method, path, op, body)
         seen = Seen(time.monotonic(), method, path, op, body, rule.action if rule else "forward", None)
         self._record(seen)
