@@ -3,35 +3,63 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress
 
-__all__ = ["counter", "transfer", "wait_for"]
+__all__ = ["counter", "paused_text", "transfer", "wait_for"]
 
 T = TypeVar("T")
 
 
-def _progress(enabled: bool, *columns: Any, transient: bool) -> Progress:
+def _console() -> Console:
     from rich.console import Console
-    from rich.progress import Progress
 
     # emoji and markup off: a run id like "sess-1:train:0" must not turn into a train emoji.
-    console = Console(stderr=True, emoji=False, markup=False, highlight=False)
-    return Progress(*columns, console=console, disable=not enabled, transient=transient)
+    return Console(stderr=True, emoji=False, markup=False, highlight=False)
+
+
+def _progress(enabled: bool, *columns: Any, transient: bool) -> Progress:
+    from rich.progress import Progress
+
+    return Progress(*columns, console=_console(), disable=not enabled, transient=transient)
+
+
+def paused_text(label: str, queue_state: object, reason: object, at: float) -> str:
+    """The status line once the server reports the queue a request waits in as paused (a ``queue_paused`` hook
+    event, ``at`` seconds into the wait): its state and reason. The SDK reports no resumption, so it says when."""
+    why = f"{reason}; " if reason else ""
+    return f"{label} — server queue: {queue_state} ({why}reported at {int(at) // 60}:{int(at) % 60:02d})"
 
 
 def wait_for(future: Any, label: str, enabled: bool) -> Any:
-    """``future.result()`` with a spinner and the time waited so far."""
+    """``future.result()`` with a spinner, the time waited so far and, while the server reports the request's
+    queue as paused (capacity, rate limit, ...), that state and its reason."""
     from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with _progress(
         enabled, SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn(), transient=True
     ) as p:
-        p.add_task(label, total=None)
-        return future.result()
+        task = p.add_task(label, total=None)
+        if not enabled:
+            return future.result()
+        import tinker
+
+        started = time.monotonic()
+
+        def paused(event: dict[str, Any]) -> None:  # on the SDK's thread: Progress.update takes its own lock
+            at = time.monotonic() - started
+            p.update(task, description=paused_text(label, event.get("queue_state"), event.get("reason"), at))
+
+        stop = tinker.on("queue_paused", paused)
+        try:
+            return future.result()
+        finally:
+            stop()
 
 
 @contextlib.contextmanager

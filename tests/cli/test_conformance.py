@@ -20,6 +20,9 @@ from tinker_cli import main
 from tinker_local import LocalServer
 
 KEY = "tml-conformance"
+LOSSES = ("cross_entropy", "importance_sampling", "ppo", "cispo", "dro")
+LOSS_VALUES = {f"loss.{name}" for name in LOSSES}
+GRADIENTS = {f"loss.{name}.gradient" for name in LOSSES}
 TRAINING = {f"/api/v1/{op}" for op in ("forward", "forward_backward", "optim_step", "save_weights", "load_weights")}
 
 
@@ -123,7 +126,7 @@ def test_local_server_passes_every_check(capsys):
 @pytest.mark.parametrize(
     ("fault", "failing"),
     [
-        ("mean_loss", {"loss.cross_entropy", "loss.importance_sampling", "loss.ppo", "loss.cispo", "loss.dro"}),
+        ("mean_loss", LOSS_VALUES | GRADIENTS),
         ("no_idempotency", {"futures.idempotent"}),
         ("out_of_order", {"futures.long_poll", "ordering.seq_id"}),
     ],
@@ -146,6 +149,89 @@ def test_broken_server_fails_the_named_checks(fault, failing, monkeypatch, capsy
     assert set(failed) == failing, failed
     if fault == "mean_loss":
         assert "mean over positions" in failed["loss.cross_entropy"]
+        assert "averaged over each datum's positions" in failed["loss.cross_entropy.gradient"]
+
+
+def _backward_fault(fault: str, real: Any) -> Any:
+    """The engine's loss, with the documented value and a gradient that is wrong in one classic way."""
+
+    def compute_loss(spec: Any, lp: np.ndarray, inputs: dict[str, np.ndarray], cfg: Any) -> Any:
+        loss, grad = real(spec, lp, inputs, cfg)
+        if fault == "grad_mean":  # the backward of the mean over positions
+            return loss, grad / lp.shape[0]
+        if fault == "grad_ignores_weights":
+            return loss, real(spec, lp, {**inputs, "weights": np.ones_like(inputs["weights"])}, cfg)[1]
+        if fault == "grad_ascent":
+            return loss, -grad
+        if spec.name not in ("ppo", "cispo") or fault not in ("ppo_clip_side", "cispo_through_ratio"):
+            return loss, grad
+        lo, hi = cfg["clip_low_threshold"], cfg["clip_high_threshold"]
+        ell, a, w = lp[:, 0], inputs["advantages"], inputs["weights"]
+        r = np.exp(ell - inputs["logprobs"])
+        if fault == "ppo_clip_side" and spec.name == "ppo":  # zero where the *unclipped* branch is the min
+            wrong = ((a > 0) & (r < lo)) | ((a < 0) & (r > hi))
+            return loss, np.where(wrong, 0.0, -w * a * r)[:, None]
+        if fault == "cispo_through_ratio" and spec.name == "cispo":  # the ratio differentiated, not a constant
+            inside = (r > lo) & (r < hi)
+            return loss, (-w * a * (np.clip(r, lo, hi) + ell * r * inside))[:, None]
+        return loss, grad
+
+    return compute_loss
+
+
+def _optimizer_fault(fault: str, real: Any) -> Any:
+    """Adam that ignores beta1 (keeps the default momentum) or eps (the usual sign-like first step)."""
+
+    def adam_step(params: Any, grads: Any, state: Any, cfg: Any) -> Any:
+        changed = {"keeps_momentum": {"beta1": 0.9}, "ignores_eps": {"eps": 1e-12}}[fault]
+        return real(params, grads, state, dataclasses.replace(cfg, **changed))
+
+    return adam_step
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(
+    ("fault", "failing", "evidence"),
+    [
+        ("grad_mean", GRADIENTS, "positions, not summed"),
+        ("grad_ignores_weights", GRADIENTS, ""),
+        ("grad_ascent", GRADIENTS, "did not go downhill"),
+        ("ppo_clip_side", {"loss.ppo.gradient"}, "does not cancel"),
+        ("cispo_through_ratio", {"loss.cispo.gradient"}, "does not cancel"),
+        ("keeps_momentum", GRADIENTS, "keeps momentum at beta1 = 0"),
+    ],
+)
+def test_wrong_gradients_fail_the_gradient_checks(fault, failing, evidence, monkeypatch, capsys):
+    """Faults in the backward only (loss:sum and elementwise_loss stay right): the loss-value checks cannot see
+    them, the gradient checks must."""
+    from tinker_local.engine import _trainable
+
+    if fault == "keeps_momentum":
+        monkeypatch.setattr(_trainable, "adam_step", _optimizer_fault(fault, _trainable.adam_step))
+    else:
+        monkeypatch.setattr(_trainable, "compute_loss", _backward_fault(fault, _trainable.compute_loss))
+    with LocalServer(retrieve_timeout_s=0.5, api_keys=(KEY,)) as srv:
+        code, report = _run(srv.base_url, "--only", "loss", capsys=capsys)
+    statuses = {c["name"]: c["status"] for c in report["checks"]}
+    failed = {c["name"]: c["evidence"] for c in report["checks"] if c["status"] == "fail"}
+    assert code == 1 and set(failed) == failing, failed
+    assert set(statuses) == LOSS_VALUES | GRADIENTS
+    assert all(statuses[name] == "pass" for name in LOSS_VALUES)
+    assert all(evidence in text for text in failed.values()), failed
+
+
+def test_an_optimizer_without_eps_is_named(monkeypatch, capsys):
+    """Adam's usual step (eps ignored) is sign-like, so the checks cannot judge a gradient with it: a failure must
+    name the optimizer rather than only the gradient. (Alone it fails only when float32 noise is left in a null
+    batch, which is not always so; with a wrong gradient as well it fails every time.)"""
+    from tinker_local.engine import _trainable
+
+    monkeypatch.setattr(_trainable, "adam_step", _optimizer_fault("ignores_eps", _trainable.adam_step))
+    monkeypatch.setattr(_trainable, "compute_loss", _backward_fault("grad_mean", _trainable.compute_loss))
+    with LocalServer(retrieve_timeout_s=0.5, api_keys=(KEY,)) as srv:
+        _, report = _run(srv.base_url, "--only", "loss.cross_entropy.gradient", capsys=capsys)
+    (outcome,) = report["checks"]
+    assert outcome["status"] == "fail" and "the server ignores adam eps" in outcome["evidence"], outcome
 
 
 def test_read_only_by_default_and_only_skip(capsys):
@@ -161,3 +247,18 @@ def test_read_only_by_default_and_only_skip(capsys):
         names = [c["name"] for c in json.loads(capsys.readouterr().out)["checks"]]
         assert code == 0 and names and all(n.startswith("loss.") for n in names)
     assert main(["conformance", "http://127.0.0.1:1", "--api-key", KEY, "--only", "nothing-matches"]) == 1
+
+
+def test_the_kits_gradients_are_its_formulas_derivatives():
+    """The gradients the kit expects are the derivatives of the loss formulas it checks values against (cispo's
+    ratio held constant: ℓ and q moved together)."""
+    from tinker_cli.conformance._losses import _ADV, _OFFSETS, _WEIGHTS, FORMULAS, GRADIENTS
+
+    lp = np.linspace(-6.0, -0.5, len(_OFFSETS))
+    q, h = lp + _OFFSETS, 1e-6
+    assert set(GRADIENTS) == set(FORMULAS) - {"cross_entropy"}
+    for name, grad in GRADIENTS.items():
+        formula, _ = FORMULAS[name]
+        dq = h if name == "cispo" else 0.0
+        numeric = (formula(lp + h, q + dq, _ADV, _WEIGHTS) - formula(lp - h, q - dq, _ADV, _WEIGHTS)) / (2 * h)
+        np.testing.assert_allclose(grad(lp, q, _ADV, _WEIGHTS), numeric, rtol=1e-6, atol=1e-8, err_msg=name)

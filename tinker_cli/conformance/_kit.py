@@ -67,11 +67,19 @@ def check(name: str, explains: str, *, mutating: bool) -> Callable[[Callable[[Se
 
 
 def registry() -> dict[str, Check]:
-    from . import _contract, _losses, _protocol  # noqa: F401  (their @check decorators fill the registry)
+    from . import _contract, _gradients, _losses, _protocol  # noqa: F401  (their @check decorators fill the registry)
 
-    # Report order: the server and its protocol first, then the loss maths, the (slow) contract fuzzing last.
+    # Report order: the server and its protocol first, then the loss maths, the (slow) contract fuzzing last;
+    # a check named PARENT.part (loss.ppo.gradient) right after PARENT.
     first = ("server", "futures", "ordering", "chunking", "wire", "checkpoint", "sampling", "loss", "contract")
-    return dict(sorted(_REGISTRY.items(), key=lambda kv: first.index(kv[0].split(".")[0])))
+    names = list(_REGISTRY)
+
+    def order(name: str) -> tuple[int, int, int]:
+        parent = name.rsplit(".", 1)[0]
+        anchor = parent if parent in _REGISTRY else name
+        return first.index(name.split(".")[0]), names.index(anchor), anchor != name
+
+    return {name: _REGISTRY[name] for name in sorted(_REGISTRY, key=order)}
 
 
 PROTOBUF = "application/x-protobuf"

@@ -45,6 +45,23 @@ FORMULAS: dict[str, tuple[Formula, bool]] = {
 }
 
 
+def _ppo_grad(lp: np.ndarray, q: np.ndarray, a: np.ndarray, w: np.ndarray) -> np.ndarray:
+    r = np.exp(lp - q)
+    clipped = ((a > 0) & (r > 1.2)) | ((a < 0) & (r < 0.8))  # the min takes the constant clipped branch
+    out: np.ndarray = np.where(clipped, 0.0, -w * a * r)
+    return out
+
+
+#: RL loss name -> documented gradient g_t = ∂L_t/∂ℓ_t (what forward_backward propagates: the ratio of cispo and
+#: the clipped branch of ppo carry none); cross_entropy's is −w.
+GRADIENTS: dict[str, Formula] = {
+    "importance_sampling": lambda lp, q, a, w: -w * np.exp(lp - q) * a,
+    "ppo": _ppo_grad,
+    "cispo": lambda lp, q, a, w: -w * np.clip(np.exp(lp - q), 0.0, 4.0) * a,
+    "dro": lambda lp, q, a, w: -w * (a - 0.05 * (lp - q)),
+}
+
+
 def _tolerance(terms: np.ndarray, lp: np.ndarray) -> float:
     """float32 bound of a sum of ``n`` terms, each from a float32 ``ℓ`` whose rounding (|ℓ|·eps) passes through
     exp or a product: ``eps · (n + 16) · Σ |L_t| · (1 + |ℓ_t|)``. A mean (÷n) or a lost weight is far outside."""
