@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 # The environment the SDK reads (base URL, credentials, project, tags, logging, record/replay cassettes,
-# observability switches).
+# observability switches, the network backend).
 TINKER_ENV_VARS = (
     "TINKER_BASE_URL",
     "TINKER_API_KEY",
@@ -52,6 +52,7 @@ TINKER_ENV_VARS = (
     "TINKER_AUDIT_LOG",
     "TINKER_CREDENTIAL_REFRESH_SECONDS",
     "TINKER_SLOW_FUTURE_SECONDS",
+    "TINKER_HTTP_BACKEND",
 )
 
 

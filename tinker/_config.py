@@ -86,6 +86,8 @@ def _platform_headers() -> dict[str, str]:
 
 
 HTTP_BACKENDS = ("pyqwest", "httpx")
+#: httpx request extension marking a request whose response body is streamed, not buffered, by the backend.
+STREAM_EXTENSION = "tinker.stream"
 
 
 def http_backend_from_env() -> str:

@@ -27,7 +27,7 @@ import tinker_wire as wire
 
 from . import _instrument
 from ._breaker import BreakerRegistry
-from ._config import ClientSettings, http_backend_from_env, redact_headers
+from ._config import STREAM_EXTENSION, ClientSettings, http_backend_from_env, redact_headers
 from ._exceptions import APIStatusError, APITimeoutError, status_error_for
 from ._hints import status_message
 from ._observability import configure_from_env
@@ -67,28 +67,17 @@ _key_counter = itertools.count()
 def network_transport(backend: str | None = None, connect_timeout: float | None = 5.0) -> httpx.AsyncBaseTransport:
     """The transport that reaches the network when no other is injected (``TINKER_HTTP_BACKEND``).
 
-    ``pyqwest`` (the default, as in the official SDK): reqwest/hyper behind pyqwest's httpx adapter. Its
-    connection pool lives in Rust, where httpcore's pool re-checks every pooled connection on each request
-    (a cost that grows with the square of the calls in flight). ``httpx``: httpx's own pool. Redirects stay
-    with httpx (``follow_redirects=False`` here) and tracing stays with the SDK's own spans.
+    ``pyqwest`` (the default; the official SDK uses it too): reqwest/hyper, see :mod:`tinker._http_pyqwest`.
+    Its connection pool lives in Rust, where httpcore's pool re-checks every pooled connection on each request
+    (a cost that grows with the square of the calls in flight). ``httpx``: httpx's own pool.
     """
     if (backend or http_backend_from_env()) == "pyqwest":
         try:
-            import pyqwest
-            from pyqwest.httpx import AsyncPyqwestTransport
+            from ._http_pyqwest import PyqwestTransport
         except ImportError as exc:  # a platform without its wheel: the pure-Python pool still works
             logger.warning("pyqwest is not importable (%s); using httpx's own connection pool", exc)
         else:
-            return AsyncPyqwestTransport(
-                pyqwest.HTTPTransport(
-                    tls_include_system_certs=True,
-                    connect_timeout=connect_timeout,
-                    pool_max_idle_per_host=_MAX_CONNECTIONS,
-                    max_connections_per_address=_MAX_CONNECTIONS,
-                    follow_redirects=False,
-                    enable_otel=False,
-                )
-            )
+            return PyqwestTransport(connect_timeout=connect_timeout, max_connections=_MAX_CONNECTIONS)
     return httpx.AsyncHTTPTransport(limits=_LIMITS)
 
 
@@ -269,6 +258,8 @@ class Transport:
         if not breaker.allow():
             probe.failed("circuit_open")
             raise breaker.open_error(request, self.settings.base_url)
+        if stream:
+            request.extensions[STREAM_EXTENSION] = True
         self.in_flight += 1
         started = time.monotonic()
         try:
