@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MODEL = "tinker-local/tiny-byte"
 
 #: measure -> (unit, target ratio ours/official)
-TARGETS: dict[str, tuple[str, float]] = {
+TARGETS: dict[str, tuple[str, float | None]] = {
     "import + first touch": ("ms", 0.3),
+    "import + first sample": ("ms", None),
     "sample wall/call, 128 in flight": ("ms", 0.5),
     "sample client CPU/call, 128 in flight": ("ms", 0.5),
     "sample wall/call, 1000 in flight": ("ms", 0.5),
@@ -64,8 +65,15 @@ if measure == "import":
     tinker.ModelInput.from_ints([1, 2, 3])
     tinker.SamplingParams(max_tokens=1)
     out["import + first touch"] = (time.perf_counter() - t0) * 1e3
+    # What a user pays before the first result: client, session and one sample (imports deferred to first
+    # use are counted here).
+    service = tinker.ServiceClient(base_url=base_url, api_key="tml-bench")
+    sampler = resolved(service.create_sampling_client(base_model=MODEL))
+    prompt = tinker.ModelInput.from_ints([1, 2, 3])
+    sampler.sample(prompt=prompt, num_samples=1, sampling_params=tinker.SamplingParams(max_tokens=1)).result()
+    out["import + first sample"] = (time.perf_counter() - t0) * 1e3
     print(json.dumps(out))
-    sys.exit(0)
+    os._exit(0)  # the figures are out; the SDKs' shutdown is not part of the measure
 
 import numpy as np
 import tinker
@@ -85,7 +93,7 @@ def datum(n, start=0):
 if measure in ("sample128", "sample1000"):
     inflight = 128 if measure == "sample128" else 1000
     calls = 512 if inflight == 128 else 2000
-    sampler = service.create_sampling_client(base_model=MODEL)
+    sampler = resolved(service.create_sampling_client(base_model=MODEL))
     prompt = types.ModelInput.from_ints(list(range(1, 33)))
     params = types.SamplingParams(max_tokens=1, temperature=1.0)
 
@@ -94,7 +102,7 @@ if measure in ("sample128", "sample1000"):
 
         async def one():
             async with gate:
-                await sampler.sample_async(prompt=prompt, num_samples=1, sampling_params=params)
+                await sampler.sample(prompt=prompt, num_samples=1, sampling_params=params)
 
         await asyncio.gather(*(one() for _ in range(n)))
 
@@ -261,10 +269,12 @@ def report(results: dict[str, dict[str, list[float]]], repeats: int) -> None:
         if key in theirs:
             ratio = statistics.median(ours[key]) / statistics.median(theirs[key])
             other = f"{min(theirs[key]):.2f}/{statistics.median(theirs[key]):.2f} {unit}"
-            ok = ratio <= target
-            compared += 1
-            met += ok
-            line += f"{other:>22}{ratio:>8.2f}  <= {target} {'met' if ok else 'NOT met'}"
+            line += f"{other:>22}{ratio:>8.2f}"
+            if target is not None:
+                ok = ratio <= target
+                compared += 1
+                met += ok
+                line += f"  <= {target} {'met' if ok else 'NOT met'}"
         print(line)
     if compared:
         print(f"{met}/{compared} targets met ({repeats} repeats, medians; ratio = ours / official)")

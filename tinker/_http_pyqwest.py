@@ -14,12 +14,14 @@ the whole exchange (no budget when either is ``None``); ``connect`` is the backe
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import AsyncIterator, Mapping
 
 import httpx
 import pyqwest
 
 from ._config import STREAM_EXTENSION
+from ._loop import close_at_exit
 
 __all__ = ["PyqwestTransport"]
 
@@ -77,11 +79,38 @@ class _Body(httpx.AsyncByteStream):
             async with asyncio.timeout_at(self._deadline):
                 async for chunk in self._response.content:
                     yield bytes(chunk)
+        except (asyncio.CancelledError, GeneratorExit):
+            _abandon()
+            raise
         except _ERRORS as exc:
+            if isinstance(exc, TimeoutError):
+                _abandon()
             raise _as_httpx_error(exc, self._request) from exc
 
     async def aclose(self) -> None:
         await self._response.aclose()
+
+
+_open: weakref.WeakSet[PyqwestTransport] = weakref.WeakSet()
+# Requests whose awaiting task was cancelled: reqwest still finishes them and then reports to the loop. A
+# report already under way when the loop closes at exit needs the interpreter a moment longer: its thread
+# released the GIL inside the loop's wake-up write, and retaking it during finalization aborts the process.
+_abandoned = 0
+_SETTLE_SECONDS = 0.05
+
+
+def _abandon() -> None:
+    global _abandoned
+    _abandoned += 1
+
+
+async def _close_open_transports() -> float:
+    for transport in list(_open):
+        await transport.aclose()
+    return _SETTLE_SECONDS if _abandoned else 0.0
+
+
+close_at_exit(_close_open_transports)
 
 
 class PyqwestTransport(httpx.AsyncBaseTransport):
@@ -97,6 +126,7 @@ class PyqwestTransport(httpx.AsyncBaseTransport):
             enable_otel=False,  # spans come from the SDK's own tracing, once
         )
         self._client = pyqwest.Client(self._backend)
+        _open.add(self)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         headers = [(k, v) for k, v in request.headers.multi_items() if k.lower() not in _HOP_BY_HOP]
@@ -116,6 +146,11 @@ class PyqwestTransport(httpx.AsyncBaseTransport):
                     )
                 else:
                     full = await self._client.execute(method, url, headers, content or None)
+        except (asyncio.CancelledError, TimeoutError) as exc:
+            _abandon()
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            raise _as_httpx_error(exc, request) from exc
         except _ERRORS as exc:
             raise _as_httpx_error(exc, request) from exc
         if request.extensions.get(STREAM_EXTENSION):

@@ -34,6 +34,8 @@ __all__ = ["TensorData", "TensorDtype"]
 _NP_DTYPES: dict[str, np.dtype[Any]] = {"int64": np.dtype(np.int64), "float32": np.dtype(np.float32)}
 _TORCH_HINT = "torch is required for this operation; install it with: pip install 'tinker-oss[torch]'"
 _REPR_ITEMS = 8
+_new = object.__new__
+_set = object.__setattr__  # the dataclass is frozen; decoders fill a new instance's __dict__ in one step
 
 
 def _require_torch() -> Any:
@@ -361,8 +363,8 @@ class TensorData:
         ``values`` is native ``int64``/``float32`` in the layout described on the fields; ``crow``/``col``
         are 1-D ``int64``. Skips the constructor's conversions, which would repeat work on the hot path.
         """
-        obj = object.__new__(cls)
-        obj.__dict__.update(dtype=dtype, _values=values, _shape=shape, _crow=crow, _col=col)
+        obj = _new(cls)
+        _set(obj, "__dict__", {"dtype": dtype, "_values": values, "_shape": shape, "_crow": crow, "_col": col})
         return obj
 
     @classmethod

@@ -46,6 +46,16 @@ class ForwardBackwardOutput(JsonWire):
         }
 
     @classmethod
+    def _from_decoded(
+        cls, loss_fn_output_type: str, loss_fn_outputs: list[LossFnOutput], metrics: dict[str, float]
+    ) -> ForwardBackwardOutput:
+        """Wrap a decoder's result (every output already a ``TensorData``) without coercing it again."""
+        obj = object.__new__(cls)
+        fields = {"loss_fn_output_type": loss_fn_output_type, "loss_fn_outputs": loss_fn_outputs, "metrics": metrics}
+        object.__setattr__(obj, "__dict__", fields)
+        return obj
+
+    @classmethod
     def from_json_dict(cls, obj: Mapping[str, Any]) -> ForwardBackwardOutput:
         """Parse the JSON form (``metrics`` may be missing)."""
         return cls(
