@@ -21,7 +21,7 @@ fi
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
-# 1. HTTP endpoints and pydantic models, by our generator (openapi/python/generate.py; README "Regenerating").
+# 1. HTTP endpoints and pydantic models, by our generator (openapi/python/generate.py; docs/contract.md).
 python openapi/python/generate.py openapi/tinker.yaml "$out/tinker_api"
 (cd "$out/tinker_api" && ruff check . --isolated --fix-only --extend-select=I -q && ruff format . --isolated -q)
 rm -rf "$out/tinker_api/.ruff_cache"

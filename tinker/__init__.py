@@ -45,7 +45,7 @@ _CLIENTS: dict[str, str] = {
     "APIResponse": "._response",
     "AsyncAPIResponse": "._response",
 }
-# Observability switches (README "Observability"): each lives in its concern's module and imports OpenTelemetry or
+# Observability switches (docs/observability.md): each lives in its concern's module and imports OpenTelemetry or
 # prometheus_client only when called.
 _OBSERVABILITY: dict[str, str] = {
     "enable_tracing": "._tracing",

@@ -1,6 +1,6 @@
 """The one futures poller: turns a ``request_id`` into a result by long-polling ``retrieve_future``.
 
-Reply handling (http-api.md §5): 408 and ``try_again`` mean "not yet"; ``complete_metadata`` asks for a
+Reply handling (docs/protocol.md#futures): 408 and ``try_again`` mean "not yet"; ``complete_metadata`` asks for a
 second poll without ``allow_metadata_only``; a JSON ``{"error", "category"}`` is a failed request; 410 means
 the server dropped the future; any other 2xx is the result (protobuf for forward/backward and sample results
 when we ask for it). Failed polls (429, 5xx, 402, connection errors) go through the one retry loop, so they

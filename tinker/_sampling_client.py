@@ -43,7 +43,7 @@ __all__ = ["BackcompatSamplingClientFuture", "SamplingClient", "create_sampling_
 
 logger = logging.getLogger("tinker.sampling")
 
-# Backoff after the server answered 429 to a sample submission (http-api.md §1.6).
+# Backoff after the server answered 429 to a sample submission (docs/protocol.md#sampling-backpressure-429).
 _SMALL_PROMPT_BYTES = 128 * 1024
 _MAX_RESUBMITS = 5
 

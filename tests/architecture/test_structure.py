@@ -1,4 +1,4 @@
-"""The house rules of ARCHITECTURE.md that a test can hold: no import cycles, files readable in one sitting."""
+"""The house rules of docs/architecture.md that a test can hold: no import cycles, files readable in one sitting."""
 
 from __future__ import annotations
 

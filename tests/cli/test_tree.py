@@ -72,7 +72,7 @@ def test_every_official_command_and_option(ours: dict[str, Any], path: str) -> N
 
 
 def test_extensions_are_only_additions(ours: dict[str, Any]) -> None:
-    # What we add beyond the official tree (documented in the README); an addition never replaces anything.
+    # What we add beyond the official tree (documented in docs/cli.md); an addition never replaces anything.
     extra = sorted(set(ours) - set(OFFICIAL))
     assert extra == ["conformance", "local", "session info", "session list"]
 

@@ -17,7 +17,7 @@ Helpers:
                                         a component's Python type (generated in `tinker_api.models`, or the
                                         hand-written `x-python-type`) and its JSON read/write
 * `check_body(name, body, parse)`       the round-trip, union-choice and refusal checks of one body
-* `body_strategy(key)`                  hypothesis strategy of JSON bodies (schemathesis trick, tooling §2.6)
+* `body_strategy(key)`                  hypothesis strategy of JSON bodies (docs/contract.md, how the tests draw bodies)
 * `assert_json_equivalent(a, b)`        structural equality modulo datetime rendering and int/float
 * `endpoint_module(operation_id)`       the generated `tinker_api.api.<tag>.<operationId>` module
 * `send(endpoint, ...)`, `check_wire_request(...)`
@@ -670,8 +670,9 @@ def _check_body(name: str, body: Any, parse: Any = None) -> list[str]:
 def _synthetic_schema() -> Any:
     """One schemathesis schema with a synthetic POST operation per body shape we want to generate.
 
-    The request body of `/_gen/<key>` is the schema to sample (tooling-notes §2.6: schemathesis has no
-    public response generator, so responses are generated as request bodies of a synthetic operation).
+    The request body of `/_gen/<key>` is the schema to sample: schemathesis has no public response generator, so
+    responses are generated as request bodies of a synthetic operation
+    (docs/contract.md#how-the-tests-draw-bodies-from-the-contract).
     """
     import schemathesis
     from schemathesis.config import SchemathesisConfig

@@ -1,15 +1,15 @@
 """The generated models (generated/tinker_api) and the hand-written types the contract names, against bodies
 the contract allows.
 
-Bodies come from the contract itself (schemathesis/hypothesis, tooling-notes §2.6: a response schema is
-wrapped as the request body of a synthetic operation). Each body goes through `conftest.check_body`: the
-parser (an endpoint's `parse_response`, a generated class's `model_validate`, or for `x-python-type`
-schemas the hand-written type's `from_json_dict`) must accept it, every union position must hold the
-variant the contract's semantics select (const discriminator, or first validating anyOf variant), and the
-dump (`model_dump(mode="json", exclude_none=True, by_alias=True)` / `to_json_dict()`) must give the body
-back under the SDK 0.38 wire rule (defaults included, null fields and undeclared keys left out), be a
-valid body itself, and survive a second round trip. Bodies a strict (request) model must refuse, and
-TensorData bodies that describe no tensor, must raise ValueError.
+Bodies come from the contract itself (schemathesis/hypothesis; a response schema is wrapped as the request body
+of a synthetic operation, see docs/contract.md#how-the-tests-draw-bodies-from-the-contract). Each body goes
+through `conftest.check_body`: the parser (an endpoint's `parse_response`, a generated class's `model_validate`,
+or for `x-python-type` schemas the hand-written type's `from_json_dict`) must accept it, every union position
+must hold the variant the contract's semantics select (const discriminator, or first validating anyOf variant),
+and the dump (`model_dump(mode="json", exclude_none=True, by_alias=True)` / `to_json_dict()`) must give the body
+back under the SDK 0.38 wire rule (defaults included, null fields and undeclared keys left out), be a valid body
+itself, and survive a second round trip. Bodies a strict (request) model must refuse, and TensorData bodies that
+describe no tensor, must raise ValueError.
 """
 
 from __future__ import annotations
@@ -383,7 +383,8 @@ def test_retrieve_future_error_without_category_is_a_failure():
     assert check_body(name, body, parse)[0] == "FutureRetrieveResponse.RequestFailedResponse"
 
 
-# 0.7-style forward_backward body, produced with the SDK (http-api.md §1.5): chunk without `type`.
+# 0.7-style forward_backward body, produced with the SDK: a chunk without `type`
+# (docs/protocol.md#body-shapes-across-sdk-versions).
 FWD_BWD_07 = {
     "forward_backward_input": {
         "data": [
@@ -409,8 +410,8 @@ def test_forward_backward_07_body():
     assert type(chunk).__name__ == "EncodedTextChunk"
 
 
-# Request bodies the official SDKs send (http-api.md Appendix A, delta Appendix), by operationId, as the JSON
-# text the references quote.
+# Request bodies the official SDKs send, by operationId, as the JSON text those SDKs produce
+# (docs/protocol.md#body-shapes-across-sdk-versions).
 SDK_REQUEST_BODIES: list[tuple[str, str, Any]] = [
     (
         "0.25",

@@ -1,8 +1,8 @@
 """Every HTTP call official SDKs 0.7-0.38 make is an operation of the document, under the name we chose.
 
-The table is written by hand from /work/shared/reference/http-api.md §2 (rows 1-37) and
-http-api-0.38-delta.md §1.1 (12 new operations). It lists the *real* URLs clients send (checkpoint ids with
-their slash, sampler ids with colons, the query strings of §6), not the document's templates: each URL
+The table is written by hand; its rows are those of docs/protocol.md#operations (rows 1-37: SDKs 0.7 to 0.25;
+d1-d12: the operations added up to 0.38). It lists the *real* URLs clients send (checkpoint ids with their
+slash, sampler ids with colons, the query strings of the list operations), not the document's templates: each URL
 must match exactly one most-specific path template whose parameter schemas accept the segment values,
 and that path must have the method, with the expected operationId.
 """
@@ -19,13 +19,13 @@ from jsonschema import Draft202012Validator
 from .conftest import SPEC, deref, is_extension, iter_operations, jsonschema_validator, operation_parameters
 
 SESSION = "5b0e2c3a-1f4d-4c59-9a43-7d1f0e9b2c61"
-RUN = f"{SESSION}:train:0"  # training run id == model id, "<session>:train:<model_seq_id>" (§2 notes)
+RUN = f"{SESSION}:train:0"  # run id == model id, "<session>:train:<model_seq_id>" (docs/protocol.md#identifiers)
 SAMPLER = f"{SESSION}:sample:0"  # sampling session id "<session>:sample:<n>"
 CKPT = f"/api/v1/training_runs/{RUN}/checkpoints"
 
 # (row, method, real URLs the SDK sends, operationId in the document)
 OFFICIAL: list[tuple[str, str, tuple[str, ...], str]] = [
-    # --- http-api.md §2 (official SDK 0.7.0 .. 0.25.0)
+    # --- docs/protocol.md#operations, rows 1-37 (official SDK 0.7.0 .. 0.25.0)
     ("1", "GET", ("/api/v1/healthz",), "healthz"),
     ("2", "GET", ("/api/v1/get_server_capabilities",), "get_server_capabilities"),
     ("3", "POST", ("/api/v1/create_session",), "create_session"),
@@ -142,7 +142,7 @@ OFFICIAL: list[tuple[str, str, tuple[str, ...], str]] = [
         ("/api/v1/billing/usage/events?starting_on=2026-01-01T00:00:00Z&ending_before=2026-01-08T00:00:00Z",),
         "get_billing_usage",
     ),
-    # --- http-api-0.38-delta.md §1.1 (new in 0.30 .. 0.38)
+    # --- docs/protocol.md#operations, rows d1-d12 (new in 0.30 .. 0.38)
     ("d1", "POST", ("/api/v1/save_weights_external",), "save_weights_external"),
     ("d2", "GET", (f"{CKPT}/external_weights/hf-export/external_weights_urls",), "get_external_weights_urls"),
     ("d3", "POST", ("/api/v1/copy_weights",), "copy_weights"),

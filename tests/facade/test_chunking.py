@@ -1,4 +1,4 @@
-"""Chunking of forward/forward_backward batches (sdk-behaviour.md §2) and merging of chunk results."""
+"""Chunking of forward/forward_backward batches (docs/protocol.md#chunking) and merging of chunk results."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def test_split_batch_errors() -> None:
 
 
 def _reference_merge(per_chunk: list[dict[str, float]], weights: list[int]) -> dict[str, float]:
-    """Independent reference of the 0.38 reductions (http-api-0.38-delta.md §4.1), keys present in every chunk."""
+    """Independent reference of the reductions (docs/protocol.md#merging-chunk-metrics), keys in every chunk."""
     out: dict[str, float] = {}
     for key in per_chunk[0]:
         vals = [m[key] for m in per_chunk]

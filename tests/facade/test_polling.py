@@ -1,4 +1,4 @@
-"""The futures protocol (http-api.md §5, sdk-behaviour.md §5): every reply the poller can get."""
+"""The futures protocol (docs/protocol.md#futures): every reply the poller can get."""
 
 from __future__ import annotations
 
@@ -205,8 +205,8 @@ def test_other_4xx_raise_the_mapped_status_error(server: FakeServer, code, cls) 
 
 
 def test_bare_400_budget_is_reset_by_try_again(server: FakeServer) -> None:
-    """try_again is the same "not yet" answer as a 408 (http-api.md §5): the poller used to reset the empty-400
-    count on a 408 only, so three empty 400s, a try_again and one more empty 400 failed the call."""
+    """try_again is the same "not yet" answer as a 408 (docs/protocol.md#futures): the poller used to reset the
+    empty-400 count on a 408 only, so three empty 400s, a try_again and one more empty 400 failed the call."""
     assert _poll(server, [bare(400)] * 3 + [{"type": "try_again"}] + [bare(400)]) == RESULT
 
 

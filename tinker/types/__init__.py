@@ -1,6 +1,6 @@
 """Public data types of the Tinker SDK (``tinker.types``).
 
-Almost every type is generated from the contract (``tinker_api.models``; README "Regenerating"): a name not
+Almost every type is generated from the contract (``tinker_api.models``; docs/contract.md#regenerating-after-an-api-change): a name not
 listed in ``_HAND_WRITTEN`` is the generated class itself, and ``tinker.types.<module>`` re-exports the generated
 module of that name (those files are written by ``codegen.sh``). The modules written by hand hold what the
 generator cannot express: numpy-backed tensor types (``TensorData``, ``Datum``, ``SampleResponse``, ...),
