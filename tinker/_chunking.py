@@ -12,9 +12,13 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+import tinker_wire as wire
+
+from ._convert import datum_to_wire
 from .types.datum import Datum
 from .types.dmel_chunk import DmelChunk
 from .types.encoded_text_chunk import EncodedTextChunk
@@ -22,7 +26,7 @@ from .types.forward_backward_output import ForwardBackwardOutput
 from .types.image_asset_pointer_chunk import ImageAssetPointerChunk
 from .types.image_chunk import ImageChunk
 
-__all__ = ["estimate_bytes", "merge_metrics", "merge_outputs", "split_batch"]
+__all__ = ["Chunks", "estimate_bytes", "merge_metrics", "merge_outputs", "split_batch"]
 
 logger = logging.getLogger("tinker.training")
 
@@ -64,6 +68,27 @@ def split_batch(data: Sequence[Datum], max_len: int, max_bytes: int) -> list[lis
         current_bytes += size
     chunks.append(current)
     return chunks
+
+
+@dataclass
+class Chunks:
+    """A checked batch in chunks: each chunk's wire form, dropped (``take``) once its body is encoded, and the
+    caller's datums, from which the wire form is rebuilt for a server found to read only JSON."""
+
+    wire_chunks: list[list[wire.WireDatum] | None]
+    source: list[list[Datum]]
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def take(self, i: int) -> list[wire.WireDatum]:
+        chunk = self.wire_form(i)
+        self.wire_chunks[i] = None
+        return chunk
+
+    def wire_form(self, i: int) -> list[wire.WireDatum]:
+        chunk = self.wire_chunks[i]
+        return chunk if chunk is not None else [datum_to_wire(d) for d in self.source[i]]
 
 
 def _weighted_mean(values: list[float], weights: list[int]) -> float:

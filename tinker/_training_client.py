@@ -29,7 +29,7 @@ import tinker_wire as wire
 
 from . import _convert, _validate
 from ._backcompat import BackcompatClientFuture, install_forwarders
-from ._chunking import merge_outputs, split_batch
+from ._chunking import Chunks, merge_outputs, split_batch
 from ._deprecation import deprecated_async, warn_deprecated
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder
@@ -162,24 +162,24 @@ class TrainingClient:
 
     def _prepare_batch(
         self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Any
-    ) -> tuple[list[list[wire.WireDatum]], dict[str, float | str] | None]:
+    ) -> tuple[Chunks, dict[str, float | str] | None]:
         """Check and convert a batch before any seq_id is reserved; returns the chunks in wire form."""
         if not isinstance(loss_fn, str) or not loss_fn:
             raise TypeError(f"loss_fn must be a loss name such as 'cross_entropy', got {loss_fn!r}")
         config = _validate.check_loss_fn_config(loss_fn_config)
         cfg = self.holder.cached_server_config()
         chunks = split_batch(_as_datums(data), cfg.fwdbwd_max_chunk_len, cfg.fwdbwd_max_chunk_bytes_count)
-        wire_chunks: list[list[wire.WireDatum]] = []
+        wire_chunks: list[list[wire.WireDatum] | None] = []
         index = 0
         for chunk in chunks:
             wire_chunks.append([_convert.datum_to_wire(d, f"data[{index + k}]") for k, d in enumerate(chunk)])
             index += len(chunk)
         annotate(chunks=len(wire_chunks))
-        return wire_chunks, config
+        return Chunks(wire_chunks, chunks), config
 
     async def _run_chunks(
         self,
-        chunks: list[list[wire.WireDatum]],
+        chunks: Chunks,
         first: int,
         loss_fn: str,
         config: dict[str, float | str] | None,
@@ -189,25 +189,31 @@ class TrainingClient:
         transport = self.holder.transport
         try:
             cfg = await self.holder.server_config()
-            bodies = [
-                _convert.forward_backward_wire_request_bytes(
-                    self.model_id, first + i, chunk, loss_fn, config, forward_only
-                )
-                for i, chunk in enumerate(chunks)
-            ]
             headers: dict[str, str] = {}
-            if cfg.proto_compress_fwdbwd:
-                bodies = [wire.compress_zstd(b) for b in bodies]
-                headers["Content-Encoding"] = "zstd"
+            bodies: list[bytes] = []
+            if not self.holder.json_bodies:
+                # Every body is encoded before any is sent (an encoding error sends nothing), each chunk's wire
+                # form freed as its body is made and each body once it is accepted: the batch is held about
+                # once, not three times.
+                for i in range(len(chunks)):
+                    body = _convert.forward_backward_wire_request_bytes(
+                        self.model_id, first + i, chunks.take(i), loss_fn, config, forward_only
+                    )
+                    bodies.append(wire.compress_zstd(body) if cfg.proto_compress_fwdbwd else body)
+                if cfg.proto_compress_fwdbwd:
+                    headers["Content-Encoding"] = "zstd"
 
             def as_json(i: int) -> tuple[str, dict[str, Any]]:
                 return _convert.forward_backward_wire_request_json(
-                    self.model_id, first + i, chunks[i], loss_fn, config, forward_only
+                    self.model_id, first + i, chunks.wire_form(i), loss_fn, config, forward_only
                 )
 
             async def submit(i: int) -> tuple[str, float]:
                 started = time.monotonic()
-                resp = await self.holder.submit_chunk(bodies[i], headers, lambda: as_json(i))
+                body = bodies[i] if bodies else b""
+                resp = await self.holder.submit_chunk(body, headers, lambda: as_json(i))
+                if bodies:
+                    bodies[i] = b""
                 return str(decode_json(resp)["request_id"]), time.monotonic() - started
 
             await self._gate.wait(first)
