@@ -4,6 +4,7 @@ immutable sampler snapshots."""
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,10 @@ def _readonly_copy(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return out
 
 
+# The plain snapshot of each base model (see SamplerWeights.from_base); dropped with the model.
+_PLAIN: weakref.WeakKeyDictionary[BaseModel, SamplerWeights] = weakref.WeakKeyDictionary()
+
+
 class SamplerWeights:
     """An immutable (base model, LoRA adapter) pair for sampling.
 
@@ -66,7 +71,7 @@ class SamplerWeights:
     shared between threads.  ``lora`` is None for the plain base model.
     """
 
-    __slots__ = ("adapter", "base", "lora")
+    __slots__ = ("_net", "adapter", "base", "lora")
 
     def __init__(self, base: BaseModel, lora: LoraConfig | None, adapter: Mapping[str, np.ndarray]) -> None:
         self.base = base
@@ -74,10 +79,23 @@ class SamplerWeights:
         self.adapter: Mapping[str, np.ndarray] = MappingProxyType(
             {k: _readonly_copy(v, base.dtype) for k, v in adapter.items()}
         )
+        self._net: _Net | None = None
+
+    def net(self) -> _Net:
+        """The network with the adapter merged in, built once: every sample of this snapshot reads the same
+        immutable arrays (two threads racing on the first call build equal nets; one is kept)."""
+        net = self._net
+        if net is None:
+            net = self._net = _Net(self.base, self.adapter, self.scale)
+        return net
 
     @classmethod
     def from_base(cls, base: BaseModel) -> SamplerWeights:
-        return cls(base, None, {})
+        """The plain base model's snapshot: one per base model, so its merged network is built once."""
+        weights = _PLAIN.get(base)
+        if weights is None:
+            weights = _PLAIN[base] = cls(base, None, {})
+        return weights
 
     @property
     def scale(self) -> float:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-import secrets
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -83,6 +83,8 @@ _AUDIT_FIELDS = (
     "request_id",
 )
 _OTEL = importlib.util.find_spec("opentelemetry") is not None
+# Request ids only correlate logs, audit lines and error bodies: a PRNG seeded once, not a system call each.
+_REQUEST_IDS = random.Random()
 _PROMETHEUS = importlib.util.find_spec("prometheus_client") is not None
 
 
@@ -216,7 +218,7 @@ class RequestScope:
         self._op = op
         self._request = request
         self._started = time.monotonic()
-        self.request_id = secrets.token_hex(8)
+        self.request_id = f"{_REQUEST_IDS.getrandbits(64):016x}"
         self._span: Any = None
         self._detach: Callable[[], None] | None = None
         carrier = request.headers.get("traceparent")
