@@ -1,10 +1,12 @@
-"""The one HTTP client factory and request executor.
+"""The one request executor.
 
-Every request the SDK makes goes through :class:`Transport.request`: it owns the ``httpx.AsyncClient``
-(explicit timeouts and pool limits), sets the credential header (renewing a rotatable key on 401 and on its
-interval), encodes JSON with orjson, applies the one :class:`~tinker._retry.RetryPolicy` through the one retry
-loop (:func:`~tinker._retry.retry_call`), maps failures onto the exception tree with actionable messages, and
-reports every attempt to the observability seam (:func:`tinker._instrument.attempt`).
+Every request the SDK makes goes through :class:`Transport.request`: it builds the ``httpx.Request`` (base URL,
+headers, timeouts) and hands it straight to the transport seam, an ``httpx.AsyncBaseTransport`` (by default
+:func:`network_transport`: pyqwest, or httpx's own pool; tests inject ``httpx.MockTransport``); it sets the
+credential header (renewing a rotatable key on 401 and on its interval), encodes JSON with orjson, applies the
+one :class:`~tinker._retry.RetryPolicy` through the one retry loop (:func:`~tinker._retry.retry_call`), maps
+failures onto the exception tree with actionable messages, and reports every attempt to the observability seam
+(:func:`tinker._instrument.attempt`).
 """
 
 from __future__ import annotations
