@@ -153,6 +153,7 @@ class Transport:
             from .testing._cassette import cassette_transport
 
             http_transport = cassette_transport(*settings.cassette, http_transport or self._network_transport())
+        self._injected = http_transport is not None
         self._http_transport = http_transport
         # Requests go straight to the transport seam (no httpx.AsyncClient: its cookie jar, auth and redirect
         # machinery and URL merging cost more per call than the network backend itself).
@@ -169,7 +170,7 @@ class Transport:
 
     def _http(self) -> httpx.AsyncBaseTransport:
         if self._http_transport is None:  # made on first use: importing the backend is not free
-            self._http_transport = network_transport(self.settings.http_backend, self.settings.timeout.connect)
+            self._http_transport = self._network_transport()
         return self._http_transport
 
     def _network_transport(self) -> httpx.AsyncBaseTransport:
@@ -210,7 +211,8 @@ class Transport:
     async def aclose(self) -> None:
         if self._http_transport is not None:
             await self._http_transport.aclose()
-            self._http_transport = None
+            if not self._injected:  # a network transport of our own is made again if the client is reused
+                self._http_transport = None
 
     async def send_once(
         self,
