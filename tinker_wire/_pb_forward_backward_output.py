@@ -118,6 +118,8 @@ def _split_batched(
     elem = ((off - lo) // item).tolist()
     label = LABEL[code]
     from_checked = TensorData._from_checked
+    if not trailing:  # 1-D per datum (logprobs, elementwise losses): the common case, without the shape checks
+        return [from_checked(label, flat[elem[i] : elem[i + 1]], (elem[i + 1] - elem[i],)) for i in range(n)]
     out: list[TensorData] = []
     for i in range(n):
         s, e = elem[i], elem[i + 1]

@@ -222,9 +222,7 @@ def _arrays_equal(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
 
 
-# slots: a decoded forward_backward result holds one or two of these per datum; without a __dict__ each
-# takes 100 bytes instead of about 300.
-@dataclass(frozen=True, eq=False, init=False, repr=False, slots=True)
+@dataclass(frozen=True, eq=False, init=False, repr=False)
 class TensorData:
     """A tensor travelling to or from the service: numpy values in ``int64`` or ``float32``.
 
@@ -366,11 +364,9 @@ class TensorData:
         are 1-D ``int64``. Skips the constructor's conversions, which would repeat work on the hot path.
         """
         obj = _new(cls)
-        _set(obj, "dtype", dtype)
-        _set(obj, "_values", values)
-        _set(obj, "_shape", shape)
-        _set(obj, "_crow", crow)
-        _set(obj, "_col", col)
+        # One __dict__ assignment: decoders make one of these per datum and output (slots would save ~200
+        # bytes each but cost five attribute stores, 60% more per object).
+        _set(obj, "__dict__", {"dtype": dtype, "_values": values, "_shape": shape, "_crow": crow, "_col": col})
         return obj
 
     @classmethod

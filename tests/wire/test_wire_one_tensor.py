@@ -162,3 +162,17 @@ def test_encoding_writes_the_tensor_arrays_themselves() -> None:
     values = np.arange(6, dtype=np.float32).reshape(2, 3)
     parts, _ = tensor_body(w.TensorData.from_numpy(values), "T", False)
     assert any(isinstance(p, np.ndarray) and np.shares_memory(p, values) for p in parts)
+
+
+def test_a_tensor_copies_pickles_and_serves_as_a_weak_key() -> None:
+    # It must pickle, copy and compare by value, and (like the official SDK's pydantic TensorData) be weakly
+    # referenceable, e.g. as a key of a WeakKeyDictionary cache (a slotted class without a weakref slot is not).
+    import copy
+    import pickle
+    import weakref
+
+    tensor = w.TensorData(data=[[1.0, 2.0], [3.0, 4.0]], dtype="float32", shape=[2, 2])
+    assert pickle.loads(pickle.dumps(tensor)) == tensor
+    assert copy.deepcopy(tensor) == tensor and copy.copy(tensor) == tensor
+    cache: weakref.WeakKeyDictionary[w.TensorData, int] = weakref.WeakKeyDictionary({tensor: 1})
+    assert cache[tensor] == 1
