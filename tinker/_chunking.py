@@ -18,7 +18,7 @@ import numpy as np
 
 import tinker_wire as wire
 
-from ._convert import datum_to_wire
+from ._convert import check_json_datums, datum_to_wire
 from .types.datum import Datum
 from .types.dmel_chunk import DmelChunk
 from .types.encoded_text_chunk import EncodedTextChunk
@@ -77,6 +77,12 @@ class Chunks:
 
     wire_chunks: list[list[wire.WireDatum] | None]
     source: list[list[Datum]]
+    for_json: bool = False  # known at once to go as JSON: checked now
+    json_checked: bool = False
+
+    def __post_init__(self) -> None:
+        if self.for_json:
+            self.check_json()
 
     def __len__(self) -> int:
         return len(self.source)
@@ -89,6 +95,15 @@ class Chunks:
     def wire_form(self, i: int) -> list[wire.WireDatum]:
         chunk = self.wire_chunks[i]
         return chunk if chunk is not None else [datum_to_wire(d) for d in self.source[i]]
+
+    def check_json(self) -> None:
+        """Raise ``ValueError`` naming the datum if a chunk cannot go in a JSON training body (so a call to a
+        JSON-only server checks every chunk before it sends any). Checks once."""
+        index = 0
+        for i, source in enumerate(self.source if not self.json_checked else ()):
+            check_json_datums(self.wire_form(i), index)
+            index += len(source)
+        self.json_checked = True
 
 
 def _weighted_mean(values: list[float], weights: list[int]) -> float:

@@ -143,6 +143,24 @@ def forward_backward_wire_request_bytes(
     )
 
 
+_JSON_TEXT_ONLY = "data[{}]: this server reads only JSON training bodies: text chunks, no provenance spans"
+
+
+def check_json_datums(data: Sequence[wire.WireDatum], first: int = 0) -> None:
+    """Raise ``ValueError`` (naming ``data[first + i]``) if a datum cannot go in a JSON training body: one
+    with image or dmel chunks or provenance spans, or a float input holding NaN or Infinity (JSON has
+    neither). Lets a call check every chunk before it sends any."""
+    for i, d in enumerate(data, first):
+        if d.model_input_spans is not None or not all(isinstance(c, wire.EncodedText) for c in d.chunks):
+            raise ValueError(_JSON_TEXT_ONLY.format(i))
+        for key, t in d.loss_fn_inputs.items():
+            if t.dtype == "float32" and not np.isfinite(t._values).all():
+                raise ValueError(
+                    f"data[{i}].loss_fn_inputs[{key!r}]: this server reads only JSON training bodies, which cannot "
+                    "represent NaN or Infinity"
+                )
+
+
 def forward_backward_wire_request_json(
     model_id: str,
     seq_id: int,
@@ -158,9 +176,7 @@ def forward_backward_wire_request_json(
         chunks = []
         for c in d.chunks:
             if not isinstance(c, wire.EncodedText) or d.model_input_spans is not None:
-                raise ValueError(
-                    f"data[{i}]: this server reads only JSON training bodies: text chunks, no provenance spans"
-                )
+                raise ValueError(_JSON_TEXT_ONLY.format(i))
             chunks.append({"type": "encoded_text", "tokens": c.tokens.tolist()})
         datums.append(
             {

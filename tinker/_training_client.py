@@ -175,7 +175,8 @@ class TrainingClient:
             wire_chunks.append([_convert.datum_to_wire(d, f"data[{index + k}]") for k, d in enumerate(chunk)])
             index += len(chunk)
         annotate(chunks=len(wire_chunks))
-        return Chunks(wire_chunks, chunks), config
+        # A JSON-only server's batch is checked before any seq_id is reserved (one never sent is a gap).
+        return Chunks(wire_chunks, chunks, for_json=self.holder.json_bodies), config
 
     async def _run_chunks(
         self,
@@ -204,6 +205,7 @@ class TrainingClient:
                     headers["Content-Encoding"] = "zstd"
 
             def as_json(i: int) -> tuple[str, dict[str, Any]]:
+                chunks.check_json()  # (once) a chunk JSON cannot carry fails the call before any JSON body goes
                 return _convert.forward_backward_wire_request_json(
                     self.model_id, first + i, chunks.wire_form(i), loss_fn, config, forward_only
                 )

@@ -304,3 +304,59 @@ def test_tiny_positive_temperature_is_greedy(weights, temperature, top_k, top_p)
     cfg = SamplingConfig(max_tokens=12, temperature=temperature, top_k=top_k, top_p=top_p, seed=7, stop=[])
     res = sample(weights, PROMPT, cfg, num_samples=2)
     assert res.sequences == greedy.sequences
+
+
+def test_sampled_snapshots_keep_only_the_last_few_merged_networks(base):
+    # A server keeps every sampler it made: a merged network kept per snapshot grew the process by about a
+    # model per sampler of a long run. Only the most recent ones keep theirs; an evicted one rebuilds it.
+    from tinker_local.engine import _trainable
+
+    model = TrainableModel(base, LoraConfig(rank=4, seed=5))
+    cfg = SamplingConfig(max_tokens=3, temperature=1.0, seed=9, stop=[])
+    snapshots = [model.snapshot() for _ in range(3 * _trainable._NETS_KEPT)]
+    first = [s.tokens for s in sample(snapshots[0], PROMPT, cfg).sequences]
+    for snap in snapshots:
+        sample(snap, PROMPT, cfg)
+    assert sum(s._net is not None for s in snapshots) <= _trainable._NETS_KEPT
+    assert snapshots[0]._net is None
+    assert [s.tokens for s in sample(snapshots[0], PROMPT, cfg).sequences] == first
+
+
+def test_the_shared_plain_snapshot_lets_its_base_model_go(registry):
+    import gc
+    import weakref
+
+    from tinker_local.engine import BUILTIN_MODEL, BaseModel, _trainable
+
+    source = registry.get(BUILTIN_MODEL)
+    model = BaseModel(source.name, source.vocab_size, config=source.config, _weights=source.weights)
+    cfg = SamplingConfig(max_tokens=2, temperature=0.0, stop=[])
+    sample(model, PROMPT, cfg)
+    sample(model, PROMPT, cfg)  # the same snapshot: built once per base model
+    gone = weakref.ref(model)
+    del model
+    for _ in range(_trainable._NETS_KEPT):  # newer networks push its network out of the few kept
+        sample(_trainable.SamplerWeights(source, None, {}), PROMPT, cfg)
+    gc.collect()
+    assert gone() is None
+
+
+def test_threads_sampling_one_new_snapshot_build_one_network(weights):
+    from tinker_local.engine import _trainable
+
+    fresh = _trainable.SamplerWeights(weights.base, weights.lora, weights.adapter)
+    cfg = SamplingConfig(max_tokens=4, temperature=1.0, seed=3, stop=[])
+    results: list[list[list[int]]] = []
+    barrier = threading.Barrier(8)
+
+    def run() -> None:
+        barrier.wait()
+        results.append([s.tokens for s in sample(fresh, PROMPT, cfg, num_samples=2).sequences])
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 8 and all(r == results[0] for r in results)
+    assert sum(h is fresh for h in _trainable._net_holders) == 1

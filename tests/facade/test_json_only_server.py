@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 import httpx
+import orjson
 import pytest
 
 import tinker
@@ -113,3 +114,89 @@ def test_a_list_shaped_422_reads_as_field_and_message() -> None:
     err = _status_error(resp, "create_session", None)
     assert "body.sdk_version: Input should be a valid string" in str(err)
     assert err.body == body  # the original detail stays available
+
+
+def _one_datum_chunks(monkeypatch, parallel: bool) -> list[tuple[str, int]]:
+    """Chunks of one datum each (``parallel`` as the server's flag); returns the log of forward_backward
+    bodies sent: (content type, seq_id or -1 for protobuf)."""
+    cfg = _holder.ServerConfig(fwdbwd_max_chunk_len=1, parallel_fwdbwd_chunks=parallel)
+    monkeypatch.setattr(_holder.ClientHolder, "cached_server_config", lambda self: cfg)
+    sent: list[tuple[str, int]] = []
+    original = Transport._send_guarded
+
+    async def counting(self, request, *args, **kw):
+        if request.url.path.endswith("/forward_backward"):
+            kind = request.headers.get("content-type", "")
+            sent.append((kind, orjson.loads(request.content)["seq_id"] if kind == "application/json" else -1))
+        return await original(self, request, *args, **kw)
+
+    monkeypatch.setattr(Transport, "_send_guarded", counting)
+    return sent
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_a_chunk_json_cannot_carry_fails_the_call_before_anything_is_sent(server, monkeypatch, parallel):
+    # NaN goes in protobuf but not in JSON: to a JSON-only server the batch is refused at the call, before its
+    # seq_ids are reserved; the chunks before the bad one used to go out, and the next call waited on the gap.
+    sent = _one_datum_chunks(monkeypatch, parallel)
+    service = make_service(server.base_url, api_key=KEY)
+    try:
+        training = service.create_lora_training_client(base_model="tinker-local/tiny-byte", rank=4).result()
+        training.forward_backward([text_datum("warm")], "cross_entropy").result()  # finds out: JSON only
+        sent.clear()
+        bad = text_datum("abc", weights=[1.0, float("nan")])
+        with pytest.raises(ValueError, match=r"data\[2\]\.loss_fn_inputs\['weights'\].*NaN"):
+            training.forward_backward([text_datum("hello"), text_datum("world"), bad], "cross_entropy")
+        assert sent == []
+        training.forward_backward([text_datum("after")], "cross_entropy").result(timeout=30)
+    finally:
+        service.close()
+
+
+def _config_present_first(monkeypatch, parallel: bool) -> None:
+    """The server has a client config (one datum per chunk) yet refuses protobuf: the first call finds out."""
+    monkeypatch.setattr(_holder.ServerConfig, "from_json", classmethod(lambda cls, body: cls()))
+    real_config = _holder.ClientHolder.server_config
+
+    async def config_present(self):
+        if self._server_config is None:
+            self._server_config = _holder.ServerConfig(fwdbwd_max_chunk_len=1, parallel_fwdbwd_chunks=parallel)
+        return await real_config(self)
+
+    monkeypatch.setattr(_holder.ClientHolder, "server_config", config_present)
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_the_first_call_switching_to_json_resends_each_chunk_from_its_datums(server, monkeypatch, parallel):
+    _config_present_first(monkeypatch, parallel)
+    sent = _one_datum_chunks(monkeypatch, parallel)
+    service = make_service(server.base_url, api_key=KEY)
+    try:
+        training = service.create_lora_training_client(base_model="tinker-local/tiny-byte", rank=4).result()
+        texts = ["abcdefgh", "ijklmnop", "qrstuvwx"]
+        out = training.forward_backward([text_datum(t) for t in texts], "cross_entropy").result()
+        json_ids = sorted(seq for kind, seq in sent if kind == "application/json")
+        assert [kind for kind, _ in sent].count("application/x-protobuf") == 1 and len(json_ids) == 3
+        assert json_ids == list(range(json_ids[0], json_ids[0] + 3))
+        # each datum's own logprobs: the same as a forward of that datum alone
+        alone = [training.forward([text_datum(t)], "cross_entropy").result() for t in texts]
+        assert [o["logprobs"].tolist() for o in out.loss_fn_outputs] == [
+            a.loss_fn_outputs[0]["logprobs"].tolist() for a in alone
+        ]
+    finally:
+        service.close()
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_the_first_call_switching_to_json_sends_no_chunk_when_one_cannot_go(server, monkeypatch, parallel):
+    _config_present_first(monkeypatch, parallel)
+    sent = _one_datum_chunks(monkeypatch, parallel)
+    service = make_service(server.base_url, api_key=KEY)
+    try:
+        training = service.create_lora_training_client(base_model="tinker-local/tiny-byte", rank=4).result()
+        bad = text_datum("abc", weights=[1.0, float("nan")])
+        with pytest.raises(ValueError, match=r"data\[2\]\.loss_fn_inputs\['weights'\].*NaN"):
+            training.forward_backward([text_datum("hello"), text_datum("world"), bad], "cross_entropy").result()
+        assert sent == [("application/x-protobuf", -1)]  # the probe only
+    finally:
+        service.close()

@@ -4,7 +4,8 @@ immutable sampler snapshots."""
 from __future__ import annotations
 
 import os
-import weakref
+import threading
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,8 +60,16 @@ def _readonly_copy(a: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return out
 
 
-# The plain snapshot of each base model (see SamplerWeights.from_base); dropped with the model.
-_PLAIN: weakref.WeakKeyDictionary[BaseModel, SamplerWeights] = weakref.WeakKeyDictionary()
+# The plain snapshot of a base model is kept on the model (see SamplerWeights.from_base): a snapshot refers to
+# its model, so a cache keyed weakly by the model would keep every model alive.
+_PLAIN_ATTR = "_tinker_plain_snapshot"
+
+# The snapshots holding a merged network, oldest first. A server keeps every sampler it made, so a network
+# kept by each snapshot would hold a merged copy of the model per sampler of a long run: only the most
+# recently built ones are kept (an evicted snapshot builds its network again on its next sample).
+_NETS_KEPT = 8
+_net_holders: deque[SamplerWeights] = deque()
+_net_lock = threading.Lock()
 
 
 class SamplerWeights:
@@ -82,19 +91,28 @@ class SamplerWeights:
         self._net: _Net | None = None
 
     def net(self) -> _Net:
-        """The network with the adapter merged in, built once: every sample of this snapshot reads the same
-        immutable arrays (two threads racing on the first call build equal nets; one is kept)."""
+        """The network with the adapter merged in, built once and kept while this snapshot is among the last
+        ``_NETS_KEPT`` to build one: its samples read the same immutable arrays (threads racing on the first
+        call build equal nets; one is kept)."""
         net = self._net
         if net is None:
-            net = self._net = _Net(self.base, self.adapter, self.scale)
+            built = _Net(self.base, self.adapter, self.scale)
+            with _net_lock:
+                net = self._net
+                if net is None:
+                    net = self._net = built
+                    _net_holders.append(self)
+                    if len(_net_holders) > _NETS_KEPT:
+                        _net_holders.popleft()._net = None
         return net
 
     @classmethod
     def from_base(cls, base: BaseModel) -> SamplerWeights:
         """The plain base model's snapshot: one per base model, so its merged network is built once."""
-        weights = _PLAIN.get(base)
+        weights: SamplerWeights | None = base.__dict__.get(_PLAIN_ATTR)
         if weights is None:
-            weights = _PLAIN[base] = cls(base, None, {})
+            weights = cls(base, None, {})
+            base.__dict__[_PLAIN_ATTR] = weights
         return weights
 
     @property
