@@ -138,9 +138,10 @@ class PyqwestTransport(httpx.AsyncBaseTransport):
         loop = asyncio.get_running_loop()
         deadline = None if budget is None else loop.time() + budget
         method, url = request.method, str(request.url)
+        stream = bool(request.extensions.get(STREAM_EXTENSION))
         try:
             async with asyncio.timeout_at(deadline):
-                if request.extensions.get(STREAM_EXTENSION):
+                if stream:
                     streamed = await self._backend.execute(
                         pyqwest.Request(method, url, headers=pyqwest.Headers(headers), content=content or None)
                     )
@@ -153,7 +154,7 @@ class PyqwestTransport(httpx.AsyncBaseTransport):
             raise _as_httpx_error(exc, request) from exc
         except _ERRORS as exc:
             raise _as_httpx_error(exc, request) from exc
-        if request.extensions.get(STREAM_EXTENSION):
+        if stream:
             return httpx.Response(
                 streamed.status,
                 headers=list(streamed.headers.items()),

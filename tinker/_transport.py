@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import functools
 import itertools
 import logging
 import time
@@ -46,8 +47,10 @@ _MAX_CONNECTIONS = 1000
 _LIMITS = httpx.Limits(max_connections=_MAX_CONNECTIONS, max_keepalive_connections=_MAX_CONNECTIONS)
 
 
-def _accepted_encodings() -> str:
-    """The content codings httpx can decode here (brotli and zstd need optional packages)."""
+@functools.cache
+def _default_headers() -> dict[str, str]:
+    """What httpx.AsyncClient would have added to every request; the content codings are those httpx can
+    decode here (brotli and zstd need optional packages). Looked up when the first client is made, not at import."""
     import importlib.util
 
     codings = ["gzip", "deflate"]
@@ -55,11 +58,8 @@ def _accepted_encodings() -> str:
         codings.append("br")
     if importlib.util.find_spec("zstandard"):
         codings.append("zstd")
-    return ", ".join(codings)
+    return {"Accept": "*/*", "Accept-Encoding": ", ".join(codings)}
 
-
-# What httpx.AsyncClient would have added to every request.
-_DEFAULT_HEADERS = {"Accept": "*/*", "Accept-Encoding": _accepted_encodings()}
 
 # Idempotency keys: unique within the process by the counter, across processes by the random prefix.
 _KEY_PREFIX = uuid.uuid4().hex
@@ -160,7 +160,7 @@ class Transport:
         self._base_url = settings.base_url
         # Every request's headers but the credential, which can rotate (added per request).
         self._headers = {
-            **_DEFAULT_HEADERS,
+            **_default_headers(),
             **{k: v for k, v in settings.request_headers().items() if k.lower() != "x-api-key"},
         }
         self._urls: dict[str, httpx.URL] = {}
