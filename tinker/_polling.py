@@ -29,11 +29,24 @@ from ._transport import Transport, decode_json, endpoint_request
 
 T = TypeVar("T")
 
-__all__ = ["FutureExpiredError", "PollSpec", "QueueStateObserver", "poll_future"]
+__all__ = [
+    "ACCEPT_RESULT",
+    "INLINE_FUTURE",
+    "FutureExpiredError",
+    "PollSpec",
+    "QueueStateObserver",
+    "poll_future",
+    "result_wait",
+]
 
 logger = logging.getLogger("tinker.futures")
 
 PROTOBUF = "application/x-protobuf"
+#: Contract extension: a submit may ask the server to hold its reply for the result (``X-Tinker-Result-Wait``);
+#: a reply carrying ``X-Tinker-Inline-Future`` is then the result itself, so no poll is needed.
+INLINE_FUTURE = "X-Tinker-Inline-Future"
+ACCEPT_RESULT = {"Accept": f"{PROTOBUF}, application/json"}
+_MAX_RESULT_WAIT = 10.0
 # A 408 that comes back faster than this was not a long-poll; wait a little before asking again.
 _MIN_POLL_INTERVAL = 0.25
 _MAX_BAD_REQUESTS = 3
@@ -72,6 +85,13 @@ class PollSpec(Generic[T]):
     request_type: str
     parse: Callable[[httpx.Response], T]
     accept_proto: bool = False
+
+
+def result_wait(timeout: httpx.Timeout) -> float:
+    """How long a submit may ask the server to hold its reply: well inside the client's read timeout, and short
+    enough that a slow result soon falls back to polling (which reports queue states)."""
+    read = timeout.read
+    return _MAX_RESULT_WAIT if read is None else max(0.0, min(_MAX_RESULT_WAIT, read / 2))
 
 
 def _category(value: Any) -> Any:

@@ -27,7 +27,7 @@ from ._exceptions import APIStatusError
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder
 from ._instrument import observed
-from ._polling import FutureExpiredError, PollSpec, poll_future
+from ._polling import ACCEPT_RESULT, INLINE_FUTURE, FutureExpiredError, PollSpec, poll_future, result_wait
 from ._retry import RETRYABLE_STATUSES, RetryConfig, RetryPolicy, parse_retry_after
 from ._telemetry import Telemetry
 from ._transport import decode_json
@@ -76,6 +76,7 @@ class SamplingClient:
         self._backoff_until = 0.0
         # 429 is answered by the client-wide backoff in _sample_unlimited, not by per-request retries.
         self._sample_policy = RetryPolicy(self.retry_config, retry_statuses=RETRYABLE_STATUSES - {429})
+        self._result_wait = result_wait(holder.settings.timeout)
 
     def __repr__(self) -> str:
         return f"<SamplingClient sampling_session_id={self.sampling_session_id!r} base_model={self._base_model!r}>"
@@ -277,7 +278,14 @@ class SamplingClient:
             request = body.model_copy(update={"seq_id": self._next_seq()})
             started = time.monotonic()
             try:
-                resp = await transport.call(_asample, body=request, x_tinker_sampling_backpressure="1", policy=policy)
+                resp = await transport.call(
+                    _asample,
+                    body=request,
+                    x_tinker_sampling_backpressure="1",
+                    x_tinker_result_wait=self._result_wait,
+                    extra_headers=ACCEPT_RESULT,
+                    policy=policy,
+                )
             except APIStatusError as exc:
                 if exc.status_code == 429:
                     # Backpressure: every request of this client waits, then resubmits (within the deadline).
@@ -291,6 +299,10 @@ class SamplingClient:
                     self._backoff_until = time.monotonic() + hinted
                     continue
                 raise
+            inline = resp.headers.get(INLINE_FUTURE)
+            if inline is not None:  # the server answered with the result itself (contract extension)
+                ids = json.loads(inline).get("sample_sequence_ids")
+                return self._checked(_sample_spec(ids).parse(resp), alt_k)
             future = decode_json(resp)
             ids = future.get("sample_sequence_ids")
             try:
@@ -307,12 +319,16 @@ class SamplingClient:
                     raise
                 logger.info("Sample future expired on the server; resubmitting (%d/%d)", resubmits, _MAX_RESUBMITS)
                 continue
-            if alt_k > 0 and result.prompt_alt_tokens is None:
-                raise RuntimeError(
-                    "prompt_alt_tokens_k was requested but the server returned no prompt_alt_tokens; "
-                    "the server may predate this feature"
-                )
-            return result
+            return self._checked(result, alt_k)
+
+    @staticmethod
+    def _checked(result: SampleResponse, alt_k: int) -> SampleResponse:
+        if alt_k > 0 and result.prompt_alt_tokens is None:
+            raise RuntimeError(
+                "prompt_alt_tokens_k was requested but the server returned no prompt_alt_tokens; "
+                "the server may predate this feature"
+            )
+        return result
 
     def sample_stream(
         self,

@@ -98,6 +98,13 @@ def build_parser(prog: str = "tinker local") -> argparse.ArgumentParser:
         "FastAPI-style 422s, timestamps without a timezone), to test clients against such servers",
     )
     s.add_argument(
+        "--no-inline-results",
+        dest="inline_results",
+        action="store_false",
+        help="never answer a sample submit with its result (extension X-Tinker-Result-Wait): every result is "
+        "polled with retrieve_future, as from the hosted service",
+    )
+    s.add_argument(
         "--audit-log",
         default=None,
         metavar="PATH",
@@ -141,6 +148,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "tinker local") -> int:
                 max_body_bytes=args.max_body_bytes,
                 max_inflight_body_bytes=args.max_inflight_body_bytes,
                 audit_log=args.audit_log,
+                inline_results=args.inline_results,
             )
             config.model_specs()
             config.check_exposure()

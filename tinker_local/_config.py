@@ -151,6 +151,9 @@ class ServerConfig:
     undelivered_future_ttl_s: float = 86400.0
     #: ``allow_metadata_only`` polls get the metadata-only reply above this payload size.
     metadata_only_threshold_bytes: int = 1 << 20
+    #: Answer ``X-Tinker-Result-Wait`` (contract extension) with the finished sample in the submit's reply; off,
+    #: every result is fetched with ``retrieve_future`` as from the hosted service.
+    inline_results: bool = True
     #: A model's requests wait this long for a missing ``seq_id`` before failing.
     seq_gap_timeout_s: float = 120.0
     #: Sampling threads (training runs on one thread per model).

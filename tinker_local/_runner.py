@@ -83,7 +83,10 @@ def _uvicorn_server(app: Any, log_level: str) -> Any:
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
 
-    cfg = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", timeout_graceful_shutdown=5)
+    # No proxy-header rewriting: nothing reads the client address, and a loopback caller could spoof it.
+    cfg = uvicorn.Config(
+        app, log_level=log_level, access_log=False, lifespan="on", timeout_graceful_shutdown=5, proxy_headers=False
+    )
     return _Server(cfg)
 
 

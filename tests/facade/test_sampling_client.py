@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 
+import httpx
 import numpy as np
 import pytest
-from fake_tinker import PB, FakeServer, bare, status
+from fake_tinker import PB, FakeServer, bare, make_service, status
 
 import tinker
 import tinker_wire as wire
@@ -31,6 +33,9 @@ def test_sample_request_and_result(sampling, server: FakeServer) -> None:
     assert body["topk_prompt_logprobs"] == 0
     assert body["type"] == "sample"
     assert sub.header("x-tinker-sampling-backpressure") == "1"
+    # The inline-result extension is asked for; this server ignores it, so the future is polled as usual.
+    assert sub.header("x-tinker-result-wait") == "10.0"
+    assert PB in sub.header("accept")
     poll = server.op_calls("retrieve_future")[-1]
     assert poll.header("x-tinker-request-type") == "Sample"
     assert PB in poll.header("accept")
@@ -53,6 +58,25 @@ def test_sample_sequence_ids_on_a_json_result(sampling, server: FakeServer) -> N
     assert resp.sequences[0].tokens == [9, 9]
     assert resp.sequences[0].stop_reason == "stop"
     assert resp.sequences[0].sequence_id == "seq-0-0"
+
+
+def test_an_inline_result_is_used_without_polling(sampling, server: FakeServer) -> None:
+    result = wire.WireSampleResponse([wire.WireSampledSequence("stop", np.array([4, 2]), np.array([-0.5, -1.5]))] * 2)
+    future = {"request_id": "r-inline", "sample_sequence_ids": ["r-inline:0", "r-inline:1"]}
+    headers = {"content-type": PB, "X-Tinker-Inline-Future": json.dumps(future)}
+    server.script("/api/v1/asample", httpx.Response(200, content=wire.encode_sample_response(result), headers=headers))
+    resp = sampling.sample(PROMPT, 2, PARAMS).result(timeout=10)
+    assert server.op_calls("retrieve_future") == []
+    assert [s.tokens for s in resp.sequences] == [[4, 2], [4, 2]]
+    assert [s.sequence_id for s in resp.sequences] == ["r-inline:0", "r-inline:1"]
+    assert resp.sequences[0].logprobs == [-0.5, -1.5]
+
+
+def test_a_short_client_timeout_asks_for_a_shorter_hold(server: FakeServer) -> None:
+    service = make_service(server, timeout=4.0)
+    client = service.create_sampling_client(base_model="Qwen/Qwen3-8B").result(timeout=10)
+    client.sample(PROMPT, 1, PARAMS).result(timeout=10)
+    assert server.op_calls("asample")[-1].header("x-tinker-result-wait") == "2.0"
 
 
 def test_sample_seq_ids_count_up_per_call(sampling, server: FakeServer) -> None:

@@ -143,8 +143,11 @@ def server_model(server: Any, model_id: str) -> Any:
 # creates its socket with IPPROTO_TCP and asyncio sets TCP_NODELAY on every accepted connection.
 start_server = helpers.start_local_server
 
-# A fresh server (own state directory) per test.
-server = helpers.local_server_fixture(scope="function", fresh_state_dir=True, retrieve_timeout_s=1.0)
+# A fresh server (own state directory) per test. Its results are always polled, as from the hosted service, so
+# faults injected on retrieve_future reach sampling; test_inline_recovery.py covers the inline-result path.
+server = helpers.local_server_fixture(
+    scope="function", fresh_state_dir=True, retrieve_timeout_s=1.0, inline_results=False
+)
 
 
 @pytest.fixture

@@ -22,7 +22,9 @@ class TinkerServer:
     ``models``: extra served base models (``"NAME:vocab=N"``, e.g. ``"Qwen/Qwen3-8B:vocab=151936"``; the
     built-in ``tinker-local/tiny-byte`` is always served). ``state_dir``: where checkpoints and runs persist
     (default: a temporary directory removed by :meth:`close`). Any other keyword is a
-    ``tinker_local.ServerConfig`` field (e.g. ``retrieve_timeout_s``, ``api_keys``).
+    ``tinker_local.ServerConfig`` field (e.g. ``retrieve_timeout_s``, ``api_keys``). Unlike ``tinker local
+    serve``, results are always polled with ``retrieve_future`` (``inline_results=False``), as from the hosted
+    service, so faults injected on polls reach sampling too; pass ``inline_results=True`` for the faster path.
 
     :meth:`restart` stops the server and starts a new one on the same port and state directory: live models
     and futures are gone (as after a crash), checkpoints and runs remain.
@@ -34,6 +36,7 @@ class TinkerServer:
         from tinker_local import ServerConfig
 
         # Checked now, so a wrong option names itself before anything starts.
+        config.setdefault("inline_results", False)
         ServerConfig.from_kwargs(models=tuple(models), **config)
         self.models = tuple(models)
         self.config = config

@@ -17,6 +17,7 @@ from .._errors import ApiError
 from .._tenancy import CURRENT_OWNER
 from ..service import ORDERED_OPS, Service, body_hash
 from ..service.calls import Call, EventStream, Payload, Pending, Redirect
+from ..service.futures import RESULT_WAIT
 from .bodies import accepts_protobuf, decode_body, json_response
 from .contract import Operation
 from .limits import BodyBudget, read_body
@@ -50,7 +51,7 @@ def base_url(request: Request, public_url: str | None) -> str:
 
 def to_response(result: Any, service: Service) -> Response:
     if isinstance(result, Payload):
-        return Response(result.content, media_type=result.media_type)
+        return Response(result.content, media_type=result.media_type, headers=result.headers)
     if isinstance(result, Pending):
         return json_response(result.body, 408)
     if isinstance(result, Redirect):
@@ -124,6 +125,9 @@ def make_endpoint(
                 result = await (run_in_threadpool(handler, call) if blocking else handler(call))
             finally:
                 CURRENT_OWNER.reset(as_owner)
+            wait = params.get(RESULT_WAIT)
+            if wait is not None and isinstance(result, dict) and "request_id" in result:
+                result = await service.futures.inline(result, float(wait), call.accepts_protobuf)
             resp = to_response(result, service)
         except ApiError as e:
             status = op.error_status(e.status)

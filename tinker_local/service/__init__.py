@@ -40,6 +40,7 @@ class Service:
         checkpoints = Checkpoints(state, self.queue, models)
         self.sampling = Sampling(state)
         self.files = Files(state)
+        self.futures = Futures(state)
         self.concerns: tuple[object, ...] = (
             Sessions(state),
             models,
@@ -48,7 +49,7 @@ class Service:
             Runs(state, checkpoints),
             self.files,
             self.sampling,
-            Futures(state),
+            self.futures,
             Admin(state),
         )
         self._last_sweep = 0.0

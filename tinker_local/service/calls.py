@@ -70,6 +70,7 @@ class Payload:
 
     content: bytes
     media_type: str
+    headers: dict[str, str] | None = None
 
 
 @dataclass

@@ -1,15 +1,24 @@
-"""Futures: long-poll retrieval of one result, a sampling session's completion feed, cancellation."""
+"""Futures: long-poll retrieval of one result, results answered inline (extension), a sampling session's
+completion feed, cancellation."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from tinker_wire import PROTOBUF, dumps
 
 from .._errors import gone, not_found
 from .._futures import DONE, FAILED, FutureRec
 from .calls import Call, Payload, Pending, handles
 from .state import ServerState
 
-__all__ = ["Futures"]
+__all__ = ["RESULT_HEADER", "RESULT_WAIT", "Futures"]
+
+#: The request header asking for an inline result, and the response header that marks one and carries its future
+#: (contract extension).
+RESULT_WAIT = "X-Tinker-Result-Wait"
+RESULT_HEADER = "X-Tinker-Inline-Future"
+_MAX_HEADER = 4096
 
 
 class Futures:
@@ -44,6 +53,25 @@ class Futures:
             return {"status": "complete_metadata", "response_payload_size": len(payload)}
         state.futures.mark_delivered(rec)
         return Payload(payload, media)
+
+    async def inline(self, future: dict[str, Any], wait: float, proto: bool) -> Any:
+        """Extension ``X-Tinker-Result-Wait``: answer the submit with its finished protobuf result instead of the
+        future when it is ready within ``wait`` seconds. Failures, JSON-only callers and results too large for one
+        reply keep the future, so the client's ordinary poll handles them (error replies, metadata-only budgets)."""
+        state = self.state
+        rec = state.futures.get(future["request_id"])
+        if rec is None or not state.config.inline_results:
+            return future
+        if not rec.terminal:
+            await state.futures.wait(rec, min(wait, state.config.retrieve_timeout_s))
+        if rec.status != DONE:
+            return future
+        payload, media = rec.payload(proto)
+        header = dumps(future).decode()
+        if media != PROTOBUF or len(payload) > state.config.metadata_only_threshold_bytes or len(header) > _MAX_HEADER:
+            return future
+        state.futures.mark_delivered(rec)
+        return Payload(payload, media, {RESULT_HEADER: header})
 
     def record_completion(self, rec: FutureRec) -> None:
         """Append a finished sample to its sampling session's completion log (retrieve_futures)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -260,7 +261,14 @@ class Sampling:
         return s.weights
 
     @handles("asample")
-    def asample(self, call: Call) -> dict[str, Any]:
+    async def asample(self, call: Call) -> dict[str, Any]:
+        # A sampling session's request is only validated and queued, cheaper on the event loop than a thread hop;
+        # direct sampling of a base model or checkpoint may load weights, so it runs on a worker thread.
+        if call.body.get("sampling_session_id") is not None:
+            return self.submit_sample(call)
+        return await asyncio.to_thread(self.submit_sample, call)
+
+    def submit_sample(self, call: Call) -> dict[str, Any]:
         body = call.body
         ssid = body.get("sampling_session_id")
         seq = optional_int(body.get("seq_id"))

@@ -20,12 +20,15 @@ RESPONSE = UntypedAPIFuture
 def build_request(
     *,
     body: SampleRequest,
+    x_tinker_result_wait: float | None = None,
     x_tinker_sampling_backpressure: Literal["0", "1"] | None = None,
 ) -> dict[str, Any]:
     """Method, URL, query parameters, headers and body of one call (httpx.Request keywords)."""
     params: dict[str, Any] = {}
     headers: dict[str, str] = {}
     request: dict[str, Any] = {"method": METHOD, "url": PATH}
+    if x_tinker_result_wait is not None:
+        headers["X-Tinker-Result-Wait"] = str(x_tinker_result_wait)
     if x_tinker_sampling_backpressure is not None:
         headers["X-Tinker-Sampling-Backpressure"] = str(x_tinker_sampling_backpressure)
     if isinstance(body, PydanticBaseModel):
