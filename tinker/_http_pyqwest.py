@@ -14,6 +14,7 @@ the whole exchange (no budget when either is ``None``); ``connect`` is the backe
 from __future__ import annotations
 
 import asyncio
+import time
 import weakref
 from collections.abc import AsyncIterator, Mapping
 
@@ -78,7 +79,9 @@ class _Body(httpx.AsyncByteStream):
         try:
             async with asyncio.timeout_at(self._deadline):
                 async for chunk in self._response.content:
+                    _responded()
                     yield bytes(chunk)
+            _responded()
         except (asyncio.CancelledError, GeneratorExit):
             _abandon()
             raise
@@ -92,10 +95,13 @@ class _Body(httpx.AsyncByteStream):
 
 
 _open: weakref.WeakSet[PyqwestTransport] = weakref.WeakSet()
-# Requests whose awaiting task was cancelled: reqwest still finishes them and then reports to the loop. A
-# report already under way when the loop closes at exit needs the interpreter a moment longer: its thread
-# released the GIL inside the loop's wake-up write, and retaking it during finalization aborts the process.
+# reqwest reports a response from its own thread: it queues the loop callback, then releases the GIL inside
+# the loop's wake-up write. The loop may deliver the result, and the program finish, before that thread
+# returns from the write; retaking the GIL during interpreter finalization then aborts the process (SIGABRT).
+# So exit waits a moment after the last response, and after any request abandoned by a cancelled task
+# (reqwest still finishes those and reports them).
 _abandoned = 0
+_last_response = float("-inf")
 _SETTLE_SECONDS = 0.05
 
 
@@ -104,10 +110,17 @@ def _abandon() -> None:
     _abandoned += 1
 
 
+def _responded() -> None:
+    global _last_response
+    _last_response = time.monotonic()
+
+
 async def _close_open_transports() -> float:
     for transport in list(_open):
         await transport.aclose()
-    return _SETTLE_SECONDS if _abandoned else 0.0
+    if _abandoned:
+        return _SETTLE_SECONDS
+    return max(0.0, _last_response + _SETTLE_SECONDS - time.monotonic())
 
 
 close_at_exit(_close_open_transports)
@@ -154,6 +167,7 @@ class PyqwestTransport(httpx.AsyncBaseTransport):
             raise _as_httpx_error(exc, request) from exc
         except _ERRORS as exc:
             raise _as_httpx_error(exc, request) from exc
+        _responded()
         if stream:
             return httpx.Response(
                 streamed.status,
