@@ -11,6 +11,7 @@ observability seam (:func:`tinker._instrument.future_wait`): its polls and the q
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from tinker_api.models import FutureRetrieveRequest
 
 from . import _instrument
 from ._config import POLL_TIMEOUT
-from ._exceptions import APIStatusError, BadRequestError, RequestFailedError
+from ._exceptions import APIResponseValidationError, APIStatusError, BadRequestError, RequestFailedError
 from ._retry import RetryableError, retry_call
 from ._transport import Transport, decode_json, endpoint_request
 
@@ -35,6 +36,7 @@ __all__ = [
     "FutureExpiredError",
     "PollSpec",
     "QueueStateObserver",
+    "inline_future",
     "poll_future",
     "result_wait",
 ]
@@ -85,6 +87,24 @@ class PollSpec(Generic[T]):
     request_type: str
     parse: Callable[[httpx.Response], T]
     accept_proto: bool = False
+
+
+def inline_future(response: httpx.Response) -> dict[str, Any] | None:
+    """The future a submit's reply says its body answers (``X-Tinker-Inline-Future``), or None for a plain future.
+
+    A header that is not a JSON object raises ``APIResponseValidationError`` naming it."""
+    raw = response.headers.get(INLINE_FUTURE)
+    if raw is None:
+        return None
+    try:
+        future = json.loads(raw)
+    except ValueError:
+        future = None
+    if not isinstance(future, dict):
+        raise APIResponseValidationError(
+            response, None, f"the server sent a malformed {INLINE_FUTURE} header (not a JSON object): {raw[:200]!r}"
+        )
+    return future
 
 
 def result_wait(timeout: httpx.Timeout) -> float:

@@ -27,7 +27,7 @@ from ._exceptions import APIStatusError
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder
 from ._instrument import observed
-from ._polling import ACCEPT_RESULT, INLINE_FUTURE, FutureExpiredError, PollSpec, poll_future, result_wait
+from ._polling import ACCEPT_RESULT, FutureExpiredError, PollSpec, inline_future, poll_future, result_wait
 from ._retry import RETRYABLE_STATUSES, RetryConfig, RetryPolicy, parse_retry_after
 from ._telemetry import Telemetry
 from ._transport import decode_json
@@ -299,10 +299,9 @@ class SamplingClient:
                     self._backoff_until = time.monotonic() + hinted
                     continue
                 raise
-            inline = resp.headers.get(INLINE_FUTURE)
+            inline = inline_future(resp)
             if inline is not None:  # the server answered with the result itself (contract extension)
-                ids = json.loads(inline).get("sample_sequence_ids")
-                return self._checked(_sample_spec(ids).parse(resp), alt_k)
+                return self._checked(_sample_spec(inline.get("sample_sequence_ids")).parse(resp), alt_k)
             future = decode_json(resp)
             ids = future.get("sample_sequence_ids")
             try:

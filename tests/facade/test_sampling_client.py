@@ -72,6 +72,15 @@ def test_an_inline_result_is_used_without_polling(sampling, server: FakeServer) 
     assert resp.sequences[0].logprobs == [-0.5, -1.5]
 
 
+@pytest.mark.parametrize("header", ["not json", "[1, 2]", '"r-1"'])
+def test_a_malformed_inline_future_header_is_an_error_naming_it(sampling, server: FakeServer, header: str) -> None:
+    result = wire.WireSampleResponse([wire.WireSampledSequence("stop", np.array([4]), np.array([-0.5]))])
+    headers = {"content-type": PB, "X-Tinker-Inline-Future": header}
+    server.script("/api/v1/asample", httpx.Response(200, content=wire.encode_sample_response(result), headers=headers))
+    with pytest.raises(tinker.APIResponseValidationError, match="malformed X-Tinker-Inline-Future header"):
+        sampling.sample(PROMPT, 1, PARAMS).result(timeout=10)
+
+
 def test_a_short_client_timeout_asks_for_a_shorter_hold(server: FakeServer) -> None:
     service = make_service(server, timeout=4.0)
     client = service.create_sampling_client(base_model="Qwen/Qwen3-8B").result(timeout=10)
