@@ -13,10 +13,10 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 import tinker_wire as wire
+from tinker_wire._lazy import deferred_import
 
 from ._convert import check_json_datums, datum_to_wire
 from .types.datum import Datum
@@ -25,6 +25,11 @@ from .types.encoded_text_chunk import EncodedTextChunk
 from .types.forward_backward_output import ForwardBackwardOutput
 from .types.image_asset_pointer_chunk import ImageAssetPointerChunk
 from .types.image_chunk import ImageChunk
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred_import("numpy", globals())
 
 __all__ = ["Chunks", "estimate_bytes", "merge_metrics", "merge_outputs", "split_batch"]
 

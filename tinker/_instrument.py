@@ -23,13 +23,17 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-import httpx
+from tinker_wire._lazy import deferred_import
 
 from . import _debuglog
 from ._futures import APIFuture
 
 if TYPE_CHECKING:
     import concurrent.futures
+
+    import httpx
+else:
+    httpx = deferred_import("httpx", globals())
 
 __all__ = [
     "Attempt",

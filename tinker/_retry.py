@@ -29,13 +29,18 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import httpx
+from tinker_wire._lazy import deferred_import
 
 from . import _instrument
 from ._breaker import CircuitBreakerConfig, CircuitOpenError
 from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, BillingError, TinkerError
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    httpx = deferred_import("httpx", globals())
 
 __all__ = ["RETRYABLE_STATUSES", "RetryConfig", "RetryPolicy", "RetryableError", "retry_call"]
 

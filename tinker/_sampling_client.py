@@ -12,13 +12,10 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import httpx
-from tinker_api.api.rest import get_sampler as _get_sampler
-from tinker_api.api.sampling import asample as _asample
-from tinker_api.api.sampling import create_sampling_session as _create_sampling_session
 from tinker_api.models import CreateSamplingSessionRequest, SampleRequest
 
 import tinker_wire as wire
+from tinker_wire._lazy import deferred_import
 
 from . import _convert, _validate
 from ._backcompat import BackcompatClientFuture, install_forwarders
@@ -36,8 +33,18 @@ from .types.sample_response import SampleResponse
 from .types.sampling_params import SamplingParams
 
 if TYPE_CHECKING:
+    import httpx
+    from tinker_api.api.rest import get_sampler as _get_sampler
+    from tinker_api.api.sampling import asample as _asample
+    from tinker_api.api.sampling import create_sampling_session as _create_sampling_session
+
     from ._streaming import SampleStream
     from .types.tensor_data import TensorData
+else:
+    httpx = deferred_import("httpx", globals())
+    _get_sampler = deferred_import("tinker_api.api.rest.get_sampler", globals())
+    _asample = deferred_import("tinker_api.api.sampling.asample", globals())
+    _create_sampling_session = deferred_import("tinker_api.api.sampling.create_sampling_session", globals())
 
 __all__ = ["BackcompatSamplingClientFuture", "SamplingClient", "create_sampling_client"]
 

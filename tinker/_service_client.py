@@ -8,18 +8,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-import httpx
-from tinker_api.api.models import create_model as _create_model
-from tinker_api.api.models import get_info as _get_info
-from tinker_api.api.training import create_custom_loss as _create_custom_loss
-from tinker_api.api.weights import load_weights as _load_weights
-from tinker_api.models import (
-    CreateCustomLossRequest,
-    CreateModelRequest,
-    GetInfoRequest,
-    GetInfoResponse,
-    LoadWeightsRequest,
-)
+from tinker_api import models as api_models
+
+from tinker_wire._lazy import deferred_import
 
 from ._config import ClientSettings
 from ._custom_loss import LossHandle, PerDatumLossFn, encode_graph, trace_loss
@@ -37,9 +28,20 @@ from ._transport import decode_json
 from .types import RequestErrorCategory
 
 if TYPE_CHECKING:
-    from tinker_api.models import GetServerCapabilitiesResponse
+    import httpx
+    from tinker_api.api.models import create_model as _create_model
+    from tinker_api.api.models import get_info as _get_info
+    from tinker_api.api.training import create_custom_loss as _create_custom_loss
+    from tinker_api.api.weights import load_weights as _load_weights
+    from tinker_api.models import GetInfoResponse, GetServerCapabilitiesResponse
 
     from ._rest_client import RestClient
+else:
+    httpx = deferred_import("httpx", globals())
+    _create_model = deferred_import("tinker_api.api.models.create_model", globals())
+    _get_info = deferred_import("tinker_api.api.models.get_info", globals())
+    _create_custom_loss = deferred_import("tinker_api.api.training.create_custom_loss", globals())
+    _load_weights = deferred_import("tinker_api.api.weights.load_weights", globals())
 
 __all__ = ["ServiceClient"]
 
@@ -200,7 +202,7 @@ class ServiceClient:
             if user_metadata is not None:
                 body["user_metadata"] = dict(user_metadata)
             resp = decode_json(
-                await self.holder.transport.call(_create_model, body=CreateModelRequest.model_validate(body))
+                await self.holder.transport.call(_create_model, body=api_models.CreateModelRequest.model_validate(body))
             )
             result = await poll_future(
                 self.holder.transport,
@@ -227,7 +229,7 @@ class ServiceClient:
             return await make()
 
     async def _get_info(self, model_id: str) -> GetInfoResponse:
-        resp = await self.holder.transport.call(_get_info, body=GetInfoRequest(model_id=model_id))
+        resp = await self.holder.transport.call(_get_info, body=api_models.GetInfoRequest(model_id=model_id))
         return _get_info.parse_response(decode_json(resp))
 
     def _from_state(
@@ -264,7 +266,7 @@ class ServiceClient:
             if not optimizer:
                 body["optimizer_config"] = _optimizer_json(optimizer_config)
             resp = decode_json(
-                await self.holder.transport.call(_load_weights, body=LoadWeightsRequest.model_validate(body))
+                await self.holder.transport.call(_load_weights, body=api_models.LoadWeightsRequest.model_validate(body))
             )
             result = await poll_future(
                 self.holder.transport, str(resp["request_id"]), PollSpec("LoadWeights", lambda r: decode_json(r))
@@ -359,7 +361,7 @@ class ServiceClient:
                 }
                 resp = decode_json(
                     await self.holder.transport.call(
-                        _create_custom_loss, body=CreateCustomLossRequest.model_validate(body)
+                        _create_custom_loss, body=api_models.CreateCustomLossRequest.model_validate(body)
                     )
                 )
                 result = await poll_future(

@@ -10,12 +10,6 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import httpx
-from tinker_api.api.training import optim_step as _optim_step
-from tinker_api.api.weights import load_weights as _load_weights
-from tinker_api.api.weights import save_weights as _save_weights
-from tinker_api.api.weights import save_weights_external as _save_weights_external
-from tinker_api.api.weights import save_weights_for_sampler as _save_weights_for_sampler
 from tinker_api.models import (
     GetInfoResponse,
     LoadWeightsRequest,
@@ -26,6 +20,7 @@ from tinker_api.models import (
 )
 
 import tinker_wire as wire
+from tinker_wire._lazy import deferred_import
 
 from . import _convert, _validate
 from ._backcompat import BackcompatClientFuture, install_forwarders
@@ -43,6 +38,12 @@ from .types.datum import Datum
 from .types.forward_backward_output import ForwardBackwardOutput
 
 if TYPE_CHECKING:
+    import httpx
+    from tinker_api.api.training import optim_step as _optim_step
+    from tinker_api.api.weights import load_weights as _load_weights
+    from tinker_api.api.weights import save_weights as _save_weights
+    from tinker_api.api.weights import save_weights_external as _save_weights_external
+    from tinker_api.api.weights import save_weights_for_sampler as _save_weights_for_sampler
     from tinker_api.models import (
         LoadWeightsResponse,
         SaveWeightsExternalResponse,
@@ -54,6 +55,13 @@ if TYPE_CHECKING:
     from ._retry import RetryConfig
     from ._sampling_client import BackcompatSamplingClientFuture
     from .types.optimizer import AdamParams
+else:
+    httpx = deferred_import("httpx", globals())
+    _optim_step = deferred_import("tinker_api.api.training.optim_step", globals())
+    _load_weights = deferred_import("tinker_api.api.weights.load_weights", globals())
+    _save_weights = deferred_import("tinker_api.api.weights.save_weights", globals())
+    _save_weights_external = deferred_import("tinker_api.api.weights.save_weights_external", globals())
+    _save_weights_for_sampler = deferred_import("tinker_api.api.weights.save_weights_for_sampler", globals())
 
 __all__ = ["BackcompatTrainingClientFuture", "CustomLossFnV1", "TrainingClient"]
 

@@ -21,12 +21,12 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import orjson
 
 import tinker_wire as wire
+from tinker_wire._lazy import deferred_import
 
 from . import _instrument
 from ._breaker import BreakerRegistry
@@ -36,6 +36,11 @@ from ._hints import status_message
 from ._observability import configure_from_env
 from ._retry import RetryPolicy, retry_call, to_api_error
 
+if TYPE_CHECKING:
+    import httpx
+else:
+    httpx = deferred_import("httpx", globals())
+
 __all__ = ["Transport", "decode_json", "endpoint_request", "network_transport", "operation_of"]
 
 logger = logging.getLogger("tinker.transport")
@@ -44,7 +49,6 @@ logger = logging.getLogger("tinker.transport")
 # connection instead of failing. Every connection may stay open between calls: closing the ones above a
 # smaller keep-alive count makes a busy client reconnect (and the server accept) on most calls.
 _MAX_CONNECTIONS = 1000
-_LIMITS = httpx.Limits(max_connections=_MAX_CONNECTIONS, max_keepalive_connections=_MAX_CONNECTIONS)
 
 
 @functools.cache
@@ -80,7 +84,8 @@ def network_transport(backend: str | None = None, connect_timeout: float | None 
             logger.warning("pyqwest is not importable (%s); using httpx's own connection pool", exc)
         else:
             return PyqwestTransport(connect_timeout=connect_timeout, max_connections=_MAX_CONNECTIONS)
-    return httpx.AsyncHTTPTransport(limits=_LIMITS)
+    limits = httpx.Limits(max_connections=_MAX_CONNECTIONS, max_keepalive_connections=_MAX_CONNECTIONS)
+    return httpx.AsyncHTTPTransport(limits=limits)
 
 
 def decode_json(response: httpx.Response) -> Any:

@@ -40,3 +40,21 @@ def test_client_classes_never_pull_in_torch_or_the_local_server() -> None:
     """)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_first_touch_loads_neither_numpy_nor_httpx_nor_the_endpoints() -> None:
+    # The "import + first touch" of benchmarks/bench_vs_official.py: numpy, httpx and the generated endpoint
+    # modules load with the first request or tensor, not with the names.
+    out = _run("""
+        import sys
+        import tinker
+        for name in ("ServiceClient", "TrainingClient", "SamplingClient", "Datum", "ModelInput", "SamplingParams"):
+            getattr(tinker, name)
+        tinker.ModelInput.from_ints([1, 2, 3])
+        tinker.SamplingParams(max_tokens=1)
+        heavy = [m for m in sys.modules if m.split(".")[0] in ("numpy", "httpx") or m.startswith("tinker_api.api.")]
+        assert not heavy, heavy
+        print("ok")
+    """)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
