@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import platform
 import sys
@@ -19,9 +18,12 @@ from ._exceptions import TinkerError
 from ._version import __version__
 
 if TYPE_CHECKING:
+    import json
+
     import httpx
 else:
     httpx = deferred_import("httpx", globals())
+    json = deferred_import("json", globals())
 
 __all__ = ["DEFAULT_BASE_URL", "SECRET_HEADERS", "ClientSettings", "redact_headers"]
 

@@ -6,9 +6,7 @@ sampling call. Session-less holders (RestClient/AdminClient) are shared per (bas
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
-import hashlib
 import itertools
 import logging
 import threading
@@ -17,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tinker_api import models as api_models
+from tinker_api import models
 
 from tinker_wire._lazy import deferred_import
 
@@ -30,6 +28,9 @@ from ._transport import Transport, decode_json
 from ._version import __version__
 
 if TYPE_CHECKING:
+    import asyncio
+    import hashlib
+
     import httpx
     from tinker_api.api.service import get_client_config as _get_client_config
     from tinker_api.api.service import get_client_dynamic_config as _get_client_dynamic_config
@@ -48,6 +49,8 @@ else:
     _session_heartbeat = deferred_import("tinker_api.api.session.session_heartbeat", globals())
     _forward = deferred_import("tinker_api.api.training.forward", globals())
     _forward_backward = deferred_import("tinker_api.api.training.forward_backward", globals())
+    asyncio = deferred_import("asyncio", globals())
+    hashlib = deferred_import("hashlib", globals())
 
 __all__ = ["ClientHolder", "ServerConfig", "shared_rest_holder"]
 
@@ -143,7 +146,7 @@ class ClientHolder:
             if self._server_config is None:
                 try:
                     resp = await self.transport.call(
-                        _get_client_config, body=api_models.ClientConfigRequest(sdk_version=__version__)
+                        _get_client_config, body=models.ClientConfigRequest(sdk_version=__version__)
                     )
                     self._server_config = ServerConfig.from_json(decode_json(resp))
                 except APIStatusError as exc:
@@ -155,7 +158,7 @@ class ClientHolder:
                 try:
                     await self.transport.call(
                         _get_client_dynamic_config,
-                        body=api_models.ClientConfigRequest(sdk_version=__version__),
+                        body=models.ClientConfigRequest(sdk_version=__version__),
                         retry=False,
                     )
                 except (APIStatusError, APIConnectionError):
@@ -232,7 +235,7 @@ class ClientHolder:
         async with self._session_lock:
             if self.session_id is None or self.session_lost is not None:
                 await self.server_config()
-                body = api_models.CreateSessionRequest.model_validate(
+                body = models.CreateSessionRequest.model_validate(
                     {
                         "tags": list(self.settings.tags),
                         "user_metadata": self.user_metadata or {},
@@ -295,7 +298,7 @@ class ClientHolder:
             try:
                 await self.transport.call(
                     _session_heartbeat,
-                    body=api_models.SessionHeartbeatRequest(session_id=session_id),
+                    body=models.SessionHeartbeatRequest(session_id=session_id),
                     retry=False,
                     timeout=timeout,
                 )
@@ -339,7 +342,7 @@ class ClientHolder:
                 await self.transport.call(
                     _finish_session,
                     session_id=self.session_id,
-                    body=api_models.FinishSessionRequest.model_validate({"reason": {"type": status}, "detail": detail}),
+                    body=models.FinishSessionRequest.model_validate({"reason": {"type": status}, "detail": detail}),
                     retry=False,
                 )
             except (APIStatusError, APIConnectionError) as exc:

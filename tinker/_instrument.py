@@ -13,7 +13,6 @@ ids, counts, sizes and error types, never credentials or tensor contents.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import logging
@@ -29,11 +28,13 @@ from . import _debuglog
 from ._futures import APIFuture
 
 if TYPE_CHECKING:
+    import asyncio
     import concurrent.futures
 
     import httpx
 else:
     httpx = deferred_import("httpx", globals())
+    asyncio = deferred_import("asyncio", globals())
 
 __all__ = [
     "Attempt",

@@ -10,14 +10,13 @@ observability seam (:func:`tinker._instrument.future_wait`): its polls and the q
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from tinker_api.models import FutureRetrieveRequest
+from tinker_api import models
 
 from tinker_wire._lazy import deferred_import
 
@@ -28,11 +27,14 @@ from ._retry import RetryableError, retry_call
 from ._transport import Transport, decode_json, endpoint_request
 
 if TYPE_CHECKING:
+    import asyncio
+
     import httpx
     from tinker_api.api.futures import retrieve_future as _retrieve_future
 else:
     httpx = deferred_import("httpx", globals())
     _retrieve_future = deferred_import("tinker_api.api.futures.retrieve_future", globals())
+    asyncio = deferred_import("asyncio", globals())
 
 T = TypeVar("T")
 
@@ -132,7 +134,7 @@ async def _poll(
         nonlocal iteration
         req = endpoint_request(
             _retrieve_future,
-            body=FutureRetrieveRequest(request_id=request_id, allow_metadata_only=allow_metadata_only),
+            body=models.FutureRetrieveRequest(request_id=request_id, allow_metadata_only=allow_metadata_only),
         )
         headers = {
             **req["headers"],

@@ -21,7 +21,6 @@ it and the futures poller every poll.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import logging
 import math
@@ -38,9 +37,12 @@ from ._breaker import CircuitBreakerConfig, CircuitOpenError
 from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, BillingError, TinkerError
 
 if TYPE_CHECKING:
+    import asyncio
+
     import httpx
 else:
     httpx = deferred_import("httpx", globals())
+    asyncio = deferred_import("asyncio", globals())
 
 __all__ = ["RETRYABLE_STATUSES", "RetryConfig", "RetryPolicy", "RetryableError", "retry_call"]
 

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from tinker_api import models as api_models
+from tinker_api import models
 
 from tinker_wire._lazy import deferred_import
 
@@ -202,7 +202,7 @@ class ServiceClient:
             if user_metadata is not None:
                 body["user_metadata"] = dict(user_metadata)
             resp = decode_json(
-                await self.holder.transport.call(_create_model, body=api_models.CreateModelRequest.model_validate(body))
+                await self.holder.transport.call(_create_model, body=models.CreateModelRequest.model_validate(body))
             )
             result = await poll_future(
                 self.holder.transport,
@@ -229,7 +229,7 @@ class ServiceClient:
             return await make()
 
     async def _get_info(self, model_id: str) -> GetInfoResponse:
-        resp = await self.holder.transport.call(_get_info, body=api_models.GetInfoRequest(model_id=model_id))
+        resp = await self.holder.transport.call(_get_info, body=models.GetInfoRequest(model_id=model_id))
         return _get_info.parse_response(decode_json(resp))
 
     def _from_state(
@@ -266,7 +266,7 @@ class ServiceClient:
             if not optimizer:
                 body["optimizer_config"] = _optimizer_json(optimizer_config)
             resp = decode_json(
-                await self.holder.transport.call(_load_weights, body=api_models.LoadWeightsRequest.model_validate(body))
+                await self.holder.transport.call(_load_weights, body=models.LoadWeightsRequest.model_validate(body))
             )
             result = await poll_future(
                 self.holder.transport, str(resp["request_id"]), PollSpec("LoadWeights", lambda r: decode_json(r))
@@ -361,7 +361,7 @@ class ServiceClient:
                 }
                 resp = decode_json(
                     await self.holder.transport.call(
-                        _create_custom_loss, body=api_models.CreateCustomLossRequest.model_validate(body)
+                        _create_custom_loss, body=models.CreateCustomLossRequest.model_validate(body)
                     )
                 )
                 result = await poll_future(

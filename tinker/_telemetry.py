@@ -13,7 +13,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from tinker_api import models as api_models
+from tinker_api import models
 
 from tinker_wire._lazy import deferred_import
 
@@ -76,7 +76,7 @@ class Telemetry:
         """Send what was recorded; failures drop the batch."""
         while self._events:
             batch, self._events = self._events[:_MAX_BATCH], self._events[_MAX_BATCH:]
-            body = api_models.TelemetrySendRequest.model_validate(
+            body = models.TelemetrySendRequest.model_validate(
                 {
                     "events": batch,
                     "platform": platform.system() or "Unknown",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import logging
 import time
@@ -10,19 +9,12 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from tinker_api.models import (
-    GetInfoResponse,
-    LoadWeightsRequest,
-    OptimStepResponse,
-    SaveWeightsExternalRequest,
-    SaveWeightsForSamplerRequest,
-    SaveWeightsRequest,
-)
+from tinker_api import models
 
 import tinker_wire as wire
 from tinker_wire._lazy import deferred_import
 
-from . import _convert, _validate
+from . import _validate
 from ._backcompat import BackcompatClientFuture, install_forwarders
 from ._chunking import Chunks, merge_outputs, split_batch
 from ._deprecation import deprecated_async, warn_deprecated
@@ -38,6 +30,8 @@ from .types.datum import Datum
 from .types.forward_backward_output import ForwardBackwardOutput
 
 if TYPE_CHECKING:
+    import asyncio
+
     import httpx
     from tinker_api.api.training import optim_step as _optim_step
     from tinker_api.api.weights import load_weights as _load_weights
@@ -45,12 +39,15 @@ if TYPE_CHECKING:
     from tinker_api.api.weights import save_weights_external as _save_weights_external
     from tinker_api.api.weights import save_weights_for_sampler as _save_weights_for_sampler
     from tinker_api.models import (
+        GetInfoResponse,
         LoadWeightsResponse,
+        OptimStepResponse,
         SaveWeightsExternalResponse,
         SaveWeightsForSamplerResponse,
         SaveWeightsResponse,
     )
 
+    from . import _convert
     from ._custom_loss import LossHandle
     from ._retry import RetryConfig
     from ._sampling_client import BackcompatSamplingClientFuture
@@ -62,6 +59,8 @@ else:
     _save_weights = deferred_import("tinker_api.api.weights.save_weights", globals())
     _save_weights_external = deferred_import("tinker_api.api.weights.save_weights_external", globals())
     _save_weights_for_sampler = deferred_import("tinker_api.api.weights.save_weights_for_sampler", globals())
+    asyncio = deferred_import("asyncio", globals())
+    _convert = deferred_import("tinker._convert", globals())
 
 __all__ = ["BackcompatTrainingClientFuture", "CustomLossFnV1", "TrainingClient"]
 
@@ -330,7 +329,7 @@ class TrainingClient:
         request = OptimStepRequest(optim_params=params, model_id=self.model_id)  # params: validated
         seq = self._ids.reserve()
         req = request.model_copy(update={"seq_id": seq})
-        spec = _json_spec("OptimStep", lambda b: OptimStepResponse.model_validate(b))
+        spec = _json_spec("OptimStep", lambda b: models.OptimStepResponse.model_validate(b))
         return spawn(self._ordered(_optim_step, seq, spec, body=req))
 
     # ------------------------------------------------------------------ checkpoints
@@ -355,7 +354,7 @@ class TrainingClient:
             body["ttl_seconds"] = ttl
         if metadata is not None:
             body["user_metadata"] = metadata
-        request = SaveWeightsRequest.model_validate(body)  # refused here, before a seq_id is taken
+        request = models.SaveWeightsRequest.model_validate(body)  # refused here, before a seq_id is taken
         seq = self._ids.reserve()
         spec = _json_spec("SaveWeights", lambda b: SaveWeightsResponse.model_validate(b))
         return spawn(self._ordered(_save_weights, seq, spec, body=request.model_copy(update={"seq_id": seq})))
@@ -368,7 +367,7 @@ class TrainingClient:
         body: dict[str, Any] = {"model_id": self.model_id, "path": path, "optimizer": optimizer}
         if weights_access_token:
             body["weights_access_token"] = weights_access_token
-        request = LoadWeightsRequest.model_validate(body)  # refused here, before a seq_id is taken
+        request = models.LoadWeightsRequest.model_validate(body)  # refused here, before a seq_id is taken
         seq = self._ids.reserve()
         spec = _json_spec("LoadWeights", lambda b: LoadWeightsResponse.model_validate(b))
         return spawn(self._ordered(_load_weights, seq, spec, body=request.model_copy(update={"seq_id": seq})))
@@ -394,7 +393,7 @@ class TrainingClient:
         return self._load(path, True, weights_access_token)
 
     def _save_for_sampler(self, body: dict[str, Any]) -> APIFuture[Any]:
-        from tinker_api.models import SaveWeightsForSamplerResponseInternal
+        from tinker_api.models import SaveWeightsForSamplerRequest, SaveWeightsForSamplerResponseInternal
 
         self._check_usable()
         request = SaveWeightsForSamplerRequest.model_validate({"model_id": self.model_id, **body})  # before the id
@@ -438,7 +437,7 @@ class TrainingClient:
             body["ttl_seconds"] = ttl
         if recipients:
             body["age_encryption_recipients"] = recipients
-        request = SaveWeightsExternalRequest.model_validate(body)  # refused here, before a seq_id is taken
+        request = models.SaveWeightsExternalRequest.model_validate(body)  # refused here, before a seq_id is taken
         seq = self._ids.reserve()
 
         def parse(b: Any) -> SaveWeightsExternalResponse:

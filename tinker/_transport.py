@@ -11,7 +11,6 @@ failures onto the exception tree with actionable messages, and reports every att
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime
 import functools
@@ -22,8 +21,6 @@ import uuid
 from collections.abc import AsyncIterator, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
-
-import orjson
 
 import tinker_wire as wire
 from tinker_wire._lazy import deferred_import
@@ -37,9 +34,14 @@ from ._observability import configure_from_env
 from ._retry import RetryPolicy, retry_call, to_api_error
 
 if TYPE_CHECKING:
+    import asyncio
+
     import httpx
+    import orjson
 else:
     httpx = deferred_import("httpx", globals())
+    asyncio = deferred_import("asyncio", globals())
+    orjson = deferred_import("orjson", globals())
 
 __all__ = ["Transport", "decode_json", "endpoint_request", "network_transport", "operation_of"]
 
