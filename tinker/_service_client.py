@@ -13,7 +13,6 @@ from tinker_api import models
 from tinker_wire._lazy import deferred_import
 
 from ._config import ClientSettings
-from ._custom_loss import LossHandle, PerDatumLossFn, encode_graph, trace_loss
 from ._deprecation import deprecated_async, warn_deprecated
 from ._exceptions import APIStatusError, RequestFailedError
 from ._futures import APIFuture, AwaitableConcurrentFuture, spawn
@@ -35,9 +34,12 @@ if TYPE_CHECKING:
     from tinker_api.api.weights import load_weights as _load_weights
     from tinker_api.models import GetInfoResponse, GetServerCapabilitiesResponse
 
+    from . import _custom_loss
+    from ._custom_loss import LossHandle, PerDatumLossFn
     from ._rest_client import RestClient
 else:
     httpx = deferred_import("httpx", globals())
+    _custom_loss = deferred_import("tinker._custom_loss", globals())
     _create_model = deferred_import("tinker_api.api.models.create_model", globals())
     _get_info = deferred_import("tinker_api.api.models.get_info", globals())
     _create_custom_loss = deferred_import("tinker_api.api.training.create_custom_loss", globals())
@@ -335,12 +337,12 @@ class ServiceClient:
         loss is created once per session. Needs torch.
         """
         self._check_open()
-        inputs, graph = trace_loss(fn, input_ranks)
+        inputs, graph = _custom_loss.trace_loss(fn, input_ranks)
         name = str(getattr(fn, "__name__", type(fn).__name__))
 
         async def create() -> LossHandle:
             session_id = await self.holder.ensure_session()
-            handle = LossHandle(name=name, inputs=inputs, session_id=session_id, graph=graph)
+            handle = _custom_loss.LossHandle(name=name, inputs=inputs, session_id=session_id, graph=graph)
             existing = self._custom_losses.get(handle.key)
             if existing is not None:
                 raise ValueError(
@@ -357,7 +359,7 @@ class ServiceClient:
                     "custom_loss_seq_id": next(self._custom_loss_seq),
                     "name": name,
                     "inputs": [{"name": i.name, "rank": i.rank} for i in inputs],
-                    "graph": encode_graph(name, graph),
+                    "graph": _custom_loss.encode_graph(name, graph),
                 }
                 resp = decode_json(
                     await self.holder.transport.call(
@@ -384,7 +386,7 @@ class ServiceClient:
             except BaseException:
                 del self._custom_losses[handle.key]  # not created: the caller may try again
                 raise
-            uploaded = LossHandle(
+            uploaded = _custom_loss.LossHandle(
                 name=name, inputs=inputs, session_id=session_id, graph=graph, loss_id=str(result["loss_id"])
             )
             self._custom_losses[handle.key] = uploaded

@@ -43,8 +43,8 @@ def test_client_classes_never_pull_in_torch_or_the_local_server() -> None:
 
 
 def test_first_touch_loads_neither_numpy_nor_httpx_nor_the_endpoints() -> None:
-    # The "import + first touch" of benchmarks/bench_vs_official.py: numpy, httpx and the generated endpoint
-    # modules load with the first request or tensor, not with the names.
+    # The "import + first touch" of benchmarks/bench_vs_official.py: numpy, httpx, asyncio and the generated
+    # endpoint modules load with the first request or tensor, not with the names.
     out = _run("""
         import sys
         import tinker
@@ -52,7 +52,8 @@ def test_first_touch_loads_neither_numpy_nor_httpx_nor_the_endpoints() -> None:
             getattr(tinker, name)
         tinker.ModelInput.from_ints([1, 2, 3])
         tinker.SamplingParams(max_tokens=1)
-        heavy = [m for m in sys.modules if m.split(".")[0] in ("numpy", "httpx") or m.startswith("tinker_api.api.")]
+        roots = ("numpy", "httpx", "asyncio", "ssl")
+        heavy = [m for m in sys.modules if m.split(".")[0] in roots or m.startswith("tinker_api.api.")]
         assert not heavy, heavy
         print("ok")
     """)
