@@ -42,13 +42,11 @@ class _WireModel(pydantic.BaseModel):
     """Common wire helpers for every pydantic-backed type."""
 
     # NaN/Infinity stay floats in the JSON-mode dump, so the wire encoder refuses them (pydantic would write null).
-    # defer_build: a model's validator is built on its first use, not when its module is imported (import speed).
     model_config = ConfigDict(
         frozen=True,
         populate_by_name=True,
         protected_namespaces=(),
         ser_json_inf_nan="constants",
-        defer_build=True,
     )
 
     # From the contract: the keys a body must carry, the tag values it fixes, and the required fields whose
