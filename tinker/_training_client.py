@@ -30,14 +30,7 @@ from .types.datum import Datum
 from .types.forward_backward_output import ForwardBackwardOutput
 
 if TYPE_CHECKING:
-    import asyncio
-
     import httpx
-    from tinker_api.api.training import optim_step as _optim_step
-    from tinker_api.api.weights import load_weights as _load_weights
-    from tinker_api.api.weights import save_weights as _save_weights
-    from tinker_api.api.weights import save_weights_external as _save_weights_external
-    from tinker_api.api.weights import save_weights_for_sampler as _save_weights_for_sampler
     from tinker_api.models import (
         GetInfoResponse,
         LoadWeightsResponse,
@@ -54,13 +47,13 @@ if TYPE_CHECKING:
     from .types.optimizer import AdamParams
 else:
     httpx = deferred_import("httpx", globals())
-    _optim_step = deferred_import("tinker_api.api.training.optim_step", globals())
-    _load_weights = deferred_import("tinker_api.api.weights.load_weights", globals())
-    _save_weights = deferred_import("tinker_api.api.weights.save_weights", globals())
-    _save_weights_external = deferred_import("tinker_api.api.weights.save_weights_external", globals())
-    _save_weights_for_sampler = deferred_import("tinker_api.api.weights.save_weights_for_sampler", globals())
-    asyncio = deferred_import("asyncio", globals())
     _convert = deferred_import("tinker._convert", globals())
+asyncio = deferred_import("asyncio", globals())  # typed Any, no type-only imports: only gathered and passed on
+_optim_step = deferred_import("tinker_api.api.training.optim_step", globals())
+_load_weights = deferred_import("tinker_api.api.weights.load_weights", globals())
+_save_weights = deferred_import("tinker_api.api.weights.save_weights", globals())
+_save_weights_external = deferred_import("tinker_api.api.weights.save_weights_external", globals())
+_save_weights_for_sampler = deferred_import("tinker_api.api.weights.save_weights_for_sampler", globals())
 
 __all__ = ["BackcompatTrainingClientFuture", "CustomLossFnV1", "TrainingClient"]
 
