@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tinker_api import models
+from tinker_api.models import GetInfoResponse  # in public annotations: typing.get_type_hints resolves it
 
 import tinker_wire as wire
 from tinker_wire._lazy import deferred_import
@@ -32,7 +33,6 @@ from .types.forward_backward_output import ForwardBackwardOutput
 if TYPE_CHECKING:
     import httpx
     from tinker_api.models import (
-        GetInfoResponse,
         LoadWeightsResponse,
         OptimStepResponse,
         SaveWeightsExternalResponse,

@@ -59,3 +59,19 @@ def test_first_touch_loads_neither_numpy_nor_httpx_nor_the_endpoints() -> None:
     """)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_public_annotations_still_resolve() -> None:
+    # Names of public annotations stay importable at run time (typing.get_type_hints), lazy imports or not.
+    import typing
+
+    import tinker
+
+    for fn in (
+        tinker.TrainingClient.__init__,
+        tinker.TrainingClient.get_info,
+        tinker.SamplingClient.compute_logprobs,
+        tinker.ServiceClient.create_sampling_client,
+        tinker.ServiceClient.create_lora_training_client,
+    ):
+        assert typing.get_type_hints(fn), fn
