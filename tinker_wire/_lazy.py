@@ -33,8 +33,9 @@ class _Deferred:
 
     def _load(self) -> ModuleType:
         module = importlib.import_module(self._target)
-        # Every name still bound to this stand-in (a test may have patched one meanwhile).
-        for name in [name for name, value in self._namespace.items() if value is self]:
+        # Every name still bound to this stand-in (a test may have patched one meanwhile). list() copies the
+        # namespace in one step: no other thread can resize it under the loop.
+        for name in [name for name, value in list(self._namespace.items()) if value is self]:
             self._namespace[name] = module
         return module
 
