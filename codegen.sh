@@ -36,11 +36,12 @@ touch "$out/tinker_proto/py.typed"
 if [[ "${1:-}" == "--check" ]]; then
   # 3. Public module paths tinker/types/<module>.py that re-export the generated modules.
   python openapi/python/public_modules.py "$out/tinker_api/models" tinker/types --check
-  if diff -r -q "$out" generated >/dev/null 2>&1; then
+  # Bytecode caches that a run left in generated/ are not generator output.
+  if diff -r -q -x __pycache__ "$out" generated >/dev/null 2>&1; then
     echo "codegen.sh: generated/ is up to date"
   else
     echo "codegen.sh: generated/ differs from the contract; run ./codegen.sh and commit" >&2
-    diff -r -u generated "$out" | head -n 60 >&2 || true
+    diff -r -u -x __pycache__ generated "$out" | head -n 60 >&2 || true
     exit 1
   fi
 else

@@ -13,11 +13,17 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx
+from tinker_wire._lazy import deferred_import
 
 from . import _instrument
 from ._exceptions import APIConnectionError
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    httpx = deferred_import("httpx", globals())
 
 __all__ = ["BreakerRegistry", "CircuitBreaker", "CircuitBreakerConfig", "CircuitOpenError", "endpoint_group"]
 

@@ -13,18 +13,25 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 import tinker_wire as wire
+from tinker_wire._lazy import deferred_import
 
-from ._convert import check_json_datums, datum_to_wire
 from .types.datum import Datum
 from .types.dmel_chunk import DmelChunk
 from .types.encoded_text_chunk import EncodedTextChunk
 from .types.forward_backward_output import ForwardBackwardOutput
 from .types.image_asset_pointer_chunk import ImageAssetPointerChunk
 from .types.image_chunk import ImageChunk
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from . import _convert
+else:
+    np = deferred_import("numpy", globals())
+    _convert = deferred_import("tinker._convert", globals())
 
 __all__ = ["Chunks", "estimate_bytes", "merge_metrics", "merge_outputs", "split_batch"]
 
@@ -94,14 +101,14 @@ class Chunks:
 
     def wire_form(self, i: int) -> list[wire.WireDatum]:
         chunk = self.wire_chunks[i]
-        return chunk if chunk is not None else [datum_to_wire(d) for d in self.source[i]]
+        return chunk if chunk is not None else [_convert.datum_to_wire(d) for d in self.source[i]]
 
     def check_json(self) -> None:
         """Raise ``ValueError`` naming the datum if a chunk cannot go in a JSON training body (so a call to a
         JSON-only server checks every chunk before it sends any). Checks once."""
         index = 0
         for i, source in enumerate(self.source if not self.json_checked else ()):
-            check_json_datums(self.wire_form(i), index)
+            _convert.check_json_datums(self.wire_form(i), index)
             index += len(source)
         self.json_checked = True
 

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 import platform
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
+from tinker_wire._lazy import deferred_import
 
 from ._credentials import Credential, Provider, _Secret, run_credential_cmd
 from ._exceptions import TinkerError
 from ._version import __version__
 
+if TYPE_CHECKING:
+    import json
+
+    import httpx
+else:
+    httpx = deferred_import("httpx", globals())
+    json = deferred_import("json", globals())
+
 __all__ = ["DEFAULT_BASE_URL", "SECRET_HEADERS", "ClientSettings", "redact_headers"]
 
 DEFAULT_BASE_URL = "https://tinker.thinkingmachines.dev/services/tinker-prod"
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
-# Long-poll requests: the server holds retrieve_future for up to ~30 s.
-POLL_TIMEOUT = httpx.Timeout(45.0, connect=5.0)
 SECRET_HEADERS = frozenset(
     {"x-api-key", "authorization", "x-tinker-weights-access-token", "cf-access-client-secret", "cookie"}
 )
@@ -98,6 +104,18 @@ def http_backend_from_env() -> str:
     return backend
 
 
+# The timeouts are functions so that httpx is imported by the first client, not by `import tinker`.
+@functools.cache
+def default_timeout() -> httpx.Timeout:
+    return httpx.Timeout(60.0, connect=5.0)
+
+
+@functools.cache
+def poll_timeout() -> httpx.Timeout:
+    """Long-poll requests: the server holds retrieve_future for up to ~30 s."""
+    return httpx.Timeout(45.0, connect=5.0)
+
+
 @dataclass(frozen=True)
 class ClientSettings:
     """Where and how to reach the server. Build it with :meth:`resolve`."""
@@ -105,7 +123,7 @@ class ClientSettings:
     base_url: str
     api_key: str = field(repr=False)
     default_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
-    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
+    timeout: httpx.Timeout = field(default_factory=default_timeout)
     project_id: str | None = None
     tags: tuple[str, ...] = ()
     telemetry_enabled: bool = True
@@ -159,7 +177,7 @@ class ClientSettings:
         else:
             credential = _resolve_credential(api_key)
         if timeout is None:
-            to = DEFAULT_TIMEOUT
+            to = default_timeout()
         elif isinstance(timeout, httpx.Timeout):
             to = timeout
         else:

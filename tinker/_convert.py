@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 import tinker_wire as wire
+from tinker_wire._lazy import deferred_import
 from tinker_wire.tensor import TensorData, checked_int64
 
 from .types.datum import KEY_TO_DTYPE, Datum
@@ -20,6 +19,11 @@ from .types.provenance_spans import PromptProvenanceSpan, SampledProvenanceSpan
 from .types.sample_response import PromptAltTokens, SampleResponse
 from .types.sampled_sequence import SampledSequence
 from .types.topk_logprobs import TopkLogprobs
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred_import("numpy", globals())
 
 __all__ = [
     "datum_to_wire",

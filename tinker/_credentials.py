@@ -13,15 +13,23 @@ Fetching runs on a worker thread (the command may take a while) and once for all
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
-import subprocess
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from tinker_wire._lazy import deferred_import
 
 from . import _hooks
 from ._exceptions import TinkerError
+
+if TYPE_CHECKING:
+    import asyncio
+    import subprocess
+else:
+    asyncio = deferred_import("asyncio", globals())
+    subprocess = deferred_import("subprocess", globals())
 
 __all__ = ["Credential", "Provider", "run_credential_cmd"]
 

@@ -10,7 +10,6 @@ can be passed anywhere a custom loss function is accepted.
 from __future__ import annotations
 
 import builtins
-import hashlib
 import inspect
 import math
 import re
@@ -18,12 +17,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Concatenate, cast
 
+from tinker_wire._lazy import deferred_import
+
 if TYPE_CHECKING:
+    import hashlib
+
     import torch
     import torch.fx
 
     from .types import CustomLossInput
     from .types.datum import Datum
+else:
+    hashlib = deferred_import("hashlib", globals())
 
 __all__ = ["LossHandle", "PerDatumLossFn", "encode_graph", "trace_loss"]
 

@@ -11,11 +11,16 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-import httpx
-import orjson
+from tinker_wire._lazy import deferred_import
 
 if TYPE_CHECKING:
+    import httpx
+    import orjson
+
     from ._instrument import Attempt
+else:
+    httpx = deferred_import("httpx", globals())
+    orjson = deferred_import("orjson", globals())
 
 __all__ = ["log_attempt", "summarize_body"]
 

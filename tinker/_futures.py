@@ -8,13 +8,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Coroutine, Generator
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from tinker_wire._lazy import deferred_import
 
 from . import _loop
+
+if TYPE_CHECKING:
+    import asyncio
+else:
+    asyncio = deferred_import("asyncio", globals())
 
 T = TypeVar("T")
 U = TypeVar("U")

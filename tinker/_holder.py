@@ -6,32 +6,18 @@ sampling call. Session-less holders (RestClient/AdminClient) are shared per (bas
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
-import hashlib
 import itertools
 import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-from tinker_api.api.service import get_client_config as _get_client_config
-from tinker_api.api.service import get_client_dynamic_config as _get_client_dynamic_config
-from tinker_api.api.session import create_session as _create_session
-from tinker_api.api.session import finish_session as _finish_session
-from tinker_api.api.session import session_heartbeat as _session_heartbeat
-from tinker_api.api.training import forward as _forward
-from tinker_api.api.training import forward_backward as _forward_backward
-from tinker_api.models import (
-    ClientConfigRequest,
-    CreateSessionRequest,
-    FinishSessionRequest,
-    GetServerCapabilitiesResponse,
-    SessionHeartbeatRequest,
-)
+from tinker_api import models
+
+from tinker_wire._lazy import deferred_import
 
 from . import _hooks
 from ._config import ClientSettings
@@ -41,12 +27,36 @@ from ._telemetry import Telemetry
 from ._transport import Transport, decode_json
 from ._version import __version__
 
+if TYPE_CHECKING:
+    import asyncio
+    import hashlib
+
+    import httpx
+    from tinker_api.api.service import get_client_config as _get_client_config
+    from tinker_api.api.service import get_client_dynamic_config as _get_client_dynamic_config
+    from tinker_api.api.session import create_session as _create_session
+    from tinker_api.api.session import finish_session as _finish_session
+    from tinker_api.api.session import session_heartbeat as _session_heartbeat
+    from tinker_api.api.training import forward as _forward
+    from tinker_api.api.training import forward_backward as _forward_backward
+    from tinker_api.models import GetServerCapabilitiesResponse
+else:
+    httpx = deferred_import("httpx", globals())
+    _get_client_config = deferred_import("tinker_api.api.service.get_client_config", globals())
+    _get_client_dynamic_config = deferred_import("tinker_api.api.service.get_client_dynamic_config", globals())
+    _create_session = deferred_import("tinker_api.api.session.create_session", globals())
+    _finish_session = deferred_import("tinker_api.api.session.finish_session", globals())
+    _session_heartbeat = deferred_import("tinker_api.api.session.session_heartbeat", globals())
+    _forward = deferred_import("tinker_api.api.training.forward", globals())
+    _forward_backward = deferred_import("tinker_api.api.training.forward_backward", globals())
+    asyncio = deferred_import("asyncio", globals())
+    hashlib = deferred_import("hashlib", globals())
+
 __all__ = ["ClientHolder", "ServerConfig", "shared_rest_holder"]
 
 logger = logging.getLogger("tinker.session")
 
 HEARTBEAT_INTERVAL = 10.0
-HEARTBEAT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 HEARTBEAT_WARN_AFTER = 120.0
 
 #: Servers (base URLs) that get JSON training bodies, and why: decided once per server in this process, when
@@ -136,7 +146,7 @@ class ClientHolder:
             if self._server_config is None:
                 try:
                     resp = await self.transport.call(
-                        _get_client_config, body=ClientConfigRequest(sdk_version=__version__)
+                        _get_client_config, body=models.ClientConfigRequest(sdk_version=__version__)
                     )
                     self._server_config = ServerConfig.from_json(decode_json(resp))
                 except APIStatusError as exc:
@@ -147,7 +157,9 @@ class ClientHolder:
                     self.use_json(f"it has no client config (HTTP {exc.status_code})", logging.INFO)
                 try:
                     await self.transport.call(
-                        _get_client_dynamic_config, body=ClientConfigRequest(sdk_version=__version__), retry=False
+                        _get_client_dynamic_config,
+                        body=models.ClientConfigRequest(sdk_version=__version__),
+                        retry=False,
                     )
                 except (APIStatusError, APIConnectionError):
                     pass  # optional endpoint: defaults apply
@@ -223,7 +235,7 @@ class ClientHolder:
         async with self._session_lock:
             if self.session_id is None or self.session_lost is not None:
                 await self.server_config()
-                body = CreateSessionRequest.model_validate(
+                body = models.CreateSessionRequest.model_validate(
                     {
                         "tags": list(self.settings.tags),
                         "user_metadata": self.user_metadata or {},
@@ -279,15 +291,16 @@ class ClientHolder:
         return False
 
     async def _heartbeat_loop(self, session_id: str) -> None:
+        timeout = httpx.Timeout(10.0, connect=5.0)
         last_ok = time.monotonic()
         while True:
             await asyncio.sleep(HEARTBEAT_INTERVAL)
             try:
                 await self.transport.call(
                     _session_heartbeat,
-                    body=SessionHeartbeatRequest(session_id=session_id),
+                    body=models.SessionHeartbeatRequest(session_id=session_id),
                     retry=False,
-                    timeout=HEARTBEAT_TIMEOUT,
+                    timeout=timeout,
                 )
                 last_ok = time.monotonic()
             except APIStatusError as exc:
@@ -329,7 +342,7 @@ class ClientHolder:
                 await self.transport.call(
                     _finish_session,
                     session_id=self.session_id,
-                    body=FinishSessionRequest.model_validate({"reason": {"type": status}, "detail": detail}),
+                    body=models.FinishSessionRequest.model_validate({"reason": {"type": status}, "detail": detail}),
                     retry=False,
                 )
             except (APIStatusError, APIConnectionError) as exc:

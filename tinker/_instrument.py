@@ -13,7 +13,6 @@ ids, counts, sizes and error types, never credentials or tensor contents.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import logging
@@ -23,13 +22,19 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-import httpx
+from tinker_wire._lazy import deferred_import
 
 from . import _debuglog
 from ._futures import APIFuture
 
 if TYPE_CHECKING:
+    import asyncio
     import concurrent.futures
+
+    import httpx
+else:
+    httpx = deferred_import("httpx", globals())
+    asyncio = deferred_import("asyncio", globals())
 
 __all__ = [
     "Attempt",

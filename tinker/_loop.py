@@ -6,7 +6,6 @@ caller running an event loop, and async callers never block their own loop on ou
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import concurrent.futures
 import logging
@@ -14,7 +13,14 @@ import os
 import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from tinker_wire._lazy import deferred_import
+
+if TYPE_CHECKING:
+    import asyncio
+else:
+    asyncio = deferred_import("asyncio", globals())
 
 T = TypeVar("T")
 

@@ -7,8 +7,15 @@ submissions follow the same order so the server never waits long on a gap.
 
 from __future__ import annotations
 
-import asyncio
 import threading
+from typing import TYPE_CHECKING
+
+from tinker_wire._lazy import deferred_import
+
+if TYPE_CHECKING:
+    import asyncio
+else:
+    asyncio = deferred_import("asyncio", globals())
 
 __all__ = ["SeqCounter", "TurnGate"]
 

@@ -10,23 +10,33 @@ observability seam (:func:`tinker._instrument.future_wait`): its polls and the q
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-import httpx
-from tinker_api.api.futures import retrieve_future as _retrieve_future
-from tinker_api.models import FutureRetrieveRequest
+from tinker_api import models
+
+from tinker_wire._lazy import deferred_import
 
 from . import _instrument
-from ._config import POLL_TIMEOUT
+from ._config import poll_timeout
 from ._exceptions import APIResponseValidationError, APIStatusError, BadRequestError, RequestFailedError
 from ._retry import RetryableError, retry_call
 from ._transport import Transport, decode_json, endpoint_request
+
+if TYPE_CHECKING:
+    import asyncio
+    import json
+
+    import httpx
+    from tinker_api.api.futures import retrieve_future as _retrieve_future
+else:
+    httpx = deferred_import("httpx", globals())
+    _retrieve_future = deferred_import("tinker_api.api.futures.retrieve_future", globals())
+    asyncio = deferred_import("asyncio", globals())
+    json = deferred_import("json", globals())
 
 T = TypeVar("T")
 
@@ -165,7 +175,7 @@ async def _poll(
         nonlocal iteration
         req = endpoint_request(
             _retrieve_future,
-            body=FutureRetrieveRequest(request_id=request_id, allow_metadata_only=allow_metadata_only),
+            body=models.FutureRetrieveRequest(request_id=request_id, allow_metadata_only=allow_metadata_only),
         )
         headers = {
             **req["headers"],
@@ -182,7 +192,7 @@ async def _poll(
                 req["url"],
                 headers=headers,
                 content=req["content"],
-                timeout=POLL_TIMEOUT,
+                timeout=poll_timeout(),
                 op="retrieve_future",
                 attempt=n,
             )

@@ -21,7 +21,6 @@ it and the futures poller every poll.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import logging
 import math
@@ -29,13 +28,21 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import httpx
+from tinker_wire._lazy import deferred_import
 
 from . import _instrument
 from ._breaker import CircuitBreakerConfig, CircuitOpenError
 from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, BillingError, TinkerError
+
+if TYPE_CHECKING:
+    import asyncio
+
+    import httpx
+else:
+    httpx = deferred_import("httpx", globals())
+    asyncio = deferred_import("asyncio", globals())
 
 __all__ = ["RETRYABLE_STATUSES", "RetryConfig", "RetryPolicy", "RetryableError", "retry_call"]
 

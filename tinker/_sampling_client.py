@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import json
 import logging
 import random
 import threading
@@ -12,15 +10,12 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import httpx
-from tinker_api.api.rest import get_sampler as _get_sampler
-from tinker_api.api.sampling import asample as _asample
-from tinker_api.api.sampling import create_sampling_session as _create_sampling_session
-from tinker_api.models import CreateSamplingSessionRequest, SampleRequest
+from tinker_api import models
 
 import tinker_wire as wire
+from tinker_wire._lazy import deferred_import
 
-from . import _convert, _validate
+from . import _validate
 from ._backcompat import BackcompatClientFuture, install_forwarders
 from ._deprecation import deprecated_async
 from ._exceptions import APIStatusError
@@ -32,12 +27,30 @@ from ._retry import RETRYABLE_STATUSES, RetryConfig, RetryPolicy, parse_retry_af
 from ._telemetry import Telemetry
 from ._transport import decode_json
 from .types.model_input import ModelInput
-from .types.sample_response import SampleResponse
 from .types.sampling_params import SamplingParams
 
 if TYPE_CHECKING:
+    import asyncio
+    import json
+
+    import httpx
+    from tinker_api.api.rest import get_sampler as _get_sampler
+    from tinker_api.api.sampling import asample as _asample
+    from tinker_api.api.sampling import create_sampling_session as _create_sampling_session
+    from tinker_api.models import SampleRequest
+
+    from . import _convert
     from ._streaming import SampleStream
+    from .types.sample_response import SampleResponse
     from .types.tensor_data import TensorData
+else:
+    httpx = deferred_import("httpx", globals())
+    _get_sampler = deferred_import("tinker_api.api.rest.get_sampler", globals())
+    _asample = deferred_import("tinker_api.api.sampling.asample", globals())
+    _create_sampling_session = deferred_import("tinker_api.api.sampling.create_sampling_session", globals())
+    asyncio = deferred_import("asyncio", globals())
+    json = deferred_import("json", globals())
+    _convert = deferred_import("tinker._convert", globals())
 
 __all__ = ["BackcompatSamplingClientFuture", "SamplingClient", "create_sampling_client"]
 
@@ -116,7 +129,7 @@ class SamplingClient:
                     body["base_model"] = base_model
                 resp = decode_json(
                     await holder.transport.call(
-                        _create_sampling_session, body=CreateSamplingSessionRequest.model_validate(body)
+                        _create_sampling_session, body=models.CreateSamplingSessionRequest.model_validate(body)
                     )
                 )
                 sampler_id = str(resp["sampling_session_id"])
@@ -234,7 +247,7 @@ class SamplingClient:
         _validate.check_finite_fields(sampling_params.model_dump(), "sampling_params")
         # Built from the caller's validated models as they are (no dump and re-parse); seq_id is set per send.
         # The contract's rules (num_samples 1..1024, top-k >= 0, int64 2-D targets ...) are checked here.
-        return SampleRequest(
+        return models.SampleRequest(
             num_samples=num_samples,
             prompt=prompt,
             sampling_params=sampling_params,

@@ -8,21 +8,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-import httpx
-from tinker_api.api.models import create_model as _create_model
-from tinker_api.api.models import get_info as _get_info
-from tinker_api.api.training import create_custom_loss as _create_custom_loss
-from tinker_api.api.weights import load_weights as _load_weights
-from tinker_api.models import (
-    CreateCustomLossRequest,
-    CreateModelRequest,
-    GetInfoRequest,
-    GetInfoResponse,
-    LoadWeightsRequest,
-)
+from tinker_api import models
+
+from tinker_wire._lazy import deferred_import
 
 from ._config import ClientSettings
-from ._custom_loss import LossHandle, PerDatumLossFn, encode_graph, trace_loss
 from ._deprecation import deprecated_async, warn_deprecated
 from ._exceptions import APIStatusError, RequestFailedError
 from ._futures import APIFuture, AwaitableConcurrentFuture, spawn
@@ -37,9 +27,23 @@ from ._transport import decode_json
 from .types import RequestErrorCategory
 
 if TYPE_CHECKING:
-    from tinker_api.models import GetServerCapabilitiesResponse
+    import httpx
+    from tinker_api.api.models import create_model as _create_model
+    from tinker_api.api.models import get_info as _get_info
+    from tinker_api.api.training import create_custom_loss as _create_custom_loss
+    from tinker_api.api.weights import load_weights as _load_weights
+    from tinker_api.models import GetInfoResponse, GetServerCapabilitiesResponse
 
+    from . import _custom_loss
+    from ._custom_loss import LossHandle, PerDatumLossFn
     from ._rest_client import RestClient
+else:
+    httpx = deferred_import("httpx", globals())
+    _custom_loss = deferred_import("tinker._custom_loss", globals())
+    _create_model = deferred_import("tinker_api.api.models.create_model", globals())
+    _get_info = deferred_import("tinker_api.api.models.get_info", globals())
+    _create_custom_loss = deferred_import("tinker_api.api.training.create_custom_loss", globals())
+    _load_weights = deferred_import("tinker_api.api.weights.load_weights", globals())
 
 __all__ = ["ServiceClient"]
 
@@ -200,7 +204,7 @@ class ServiceClient:
             if user_metadata is not None:
                 body["user_metadata"] = dict(user_metadata)
             resp = decode_json(
-                await self.holder.transport.call(_create_model, body=CreateModelRequest.model_validate(body))
+                await self.holder.transport.call(_create_model, body=models.CreateModelRequest.model_validate(body))
             )
             result = await poll_future(
                 self.holder.transport,
@@ -227,7 +231,7 @@ class ServiceClient:
             return await make()
 
     async def _get_info(self, model_id: str) -> GetInfoResponse:
-        resp = await self.holder.transport.call(_get_info, body=GetInfoRequest(model_id=model_id))
+        resp = await self.holder.transport.call(_get_info, body=models.GetInfoRequest(model_id=model_id))
         return _get_info.parse_response(decode_json(resp))
 
     def _from_state(
@@ -264,7 +268,7 @@ class ServiceClient:
             if not optimizer:
                 body["optimizer_config"] = _optimizer_json(optimizer_config)
             resp = decode_json(
-                await self.holder.transport.call(_load_weights, body=LoadWeightsRequest.model_validate(body))
+                await self.holder.transport.call(_load_weights, body=models.LoadWeightsRequest.model_validate(body))
             )
             result = await poll_future(
                 self.holder.transport, str(resp["request_id"]), PollSpec("LoadWeights", lambda r: decode_json(r))
@@ -333,12 +337,12 @@ class ServiceClient:
         loss is created once per session. Needs torch.
         """
         self._check_open()
-        inputs, graph = trace_loss(fn, input_ranks)
+        inputs, graph = _custom_loss.trace_loss(fn, input_ranks)
         name = str(getattr(fn, "__name__", type(fn).__name__))
 
         async def create() -> LossHandle:
             session_id = await self.holder.ensure_session()
-            handle = LossHandle(name=name, inputs=inputs, session_id=session_id, graph=graph)
+            handle = _custom_loss.LossHandle(name=name, inputs=inputs, session_id=session_id, graph=graph)
             existing = self._custom_losses.get(handle.key)
             if existing is not None:
                 raise ValueError(
@@ -355,11 +359,11 @@ class ServiceClient:
                     "custom_loss_seq_id": next(self._custom_loss_seq),
                     "name": name,
                     "inputs": [{"name": i.name, "rank": i.rank} for i in inputs],
-                    "graph": encode_graph(name, graph),
+                    "graph": _custom_loss.encode_graph(name, graph),
                 }
                 resp = decode_json(
                     await self.holder.transport.call(
-                        _create_custom_loss, body=CreateCustomLossRequest.model_validate(body)
+                        _create_custom_loss, body=models.CreateCustomLossRequest.model_validate(body)
                     )
                 )
                 result = await poll_future(
@@ -382,7 +386,7 @@ class ServiceClient:
             except BaseException:
                 del self._custom_losses[handle.key]  # not created: the caller may try again
                 raise
-            uploaded = LossHandle(
+            uploaded = _custom_loss.LossHandle(
                 name=name, inputs=inputs, session_id=session_id, graph=graph, loss_id=str(result["loss_id"])
             )
             self._custom_losses[handle.key] = uploaded

@@ -10,13 +10,18 @@ custom loss's gradient exactly. (A ``LossHandle`` the server stores runs there i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from tinker_wire._lazy import deferred_import
 
 from .types.datum import Datum
 from .types.forward_backward_output import ForwardBackwardOutput
 from .types.tensor_data import TensorData
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred_import("numpy", globals())
 
 __all__ = ["CustomLossFnV1", "custom_loss_output", "forward_batch", "linear_surrogate"]
 

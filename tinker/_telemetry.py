@@ -11,14 +11,20 @@ import logging
 import platform
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tinker_api.api.telemetry import send_telemetry as _send_telemetry
-from tinker_api.models import TelemetrySendRequest
+from tinker_api import models
+
+from tinker_wire._lazy import deferred_import
 
 from ._exceptions import APIConnectionError, APIStatusError
 from ._transport import Transport
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from tinker_api.api.telemetry import send_telemetry as _send_telemetry
+else:
+    _send_telemetry = deferred_import("tinker_api.api.telemetry.send_telemetry", globals())
 
 __all__ = ["Telemetry"]
 
@@ -70,7 +76,7 @@ class Telemetry:
         """Send what was recorded; failures drop the batch."""
         while self._events:
             batch, self._events = self._events[:_MAX_BATCH], self._events[_MAX_BATCH:]
-            body = TelemetrySendRequest.model_validate(
+            body = models.TelemetrySendRequest.model_validate(
                 {
                     "events": batch,
                     "platform": platform.system() or "Unknown",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import logging
 import time
@@ -10,24 +9,13 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import httpx
-from tinker_api.api.training import optim_step as _optim_step
-from tinker_api.api.weights import load_weights as _load_weights
-from tinker_api.api.weights import save_weights as _save_weights
-from tinker_api.api.weights import save_weights_external as _save_weights_external
-from tinker_api.api.weights import save_weights_for_sampler as _save_weights_for_sampler
-from tinker_api.models import (
-    GetInfoResponse,
-    LoadWeightsRequest,
-    OptimStepResponse,
-    SaveWeightsExternalRequest,
-    SaveWeightsForSamplerRequest,
-    SaveWeightsRequest,
-)
+from tinker_api import models
+from tinker_api.models import GetInfoResponse  # in public annotations: typing.get_type_hints resolves it
 
 import tinker_wire as wire
+from tinker_wire._lazy import deferred_import
 
-from . import _convert, _validate
+from . import _validate
 from ._backcompat import BackcompatClientFuture, install_forwarders
 from ._chunking import Chunks, merge_outputs, split_batch
 from ._deprecation import deprecated_async, warn_deprecated
@@ -43,17 +31,29 @@ from .types.datum import Datum
 from .types.forward_backward_output import ForwardBackwardOutput
 
 if TYPE_CHECKING:
+    import httpx
     from tinker_api.models import (
         LoadWeightsResponse,
+        OptimStepResponse,
         SaveWeightsExternalResponse,
         SaveWeightsForSamplerResponse,
         SaveWeightsResponse,
     )
 
+    from . import _convert
     from ._custom_loss import LossHandle
     from ._retry import RetryConfig
     from ._sampling_client import BackcompatSamplingClientFuture
     from .types.optimizer import AdamParams
+else:
+    httpx = deferred_import("httpx", globals())
+    _convert = deferred_import("tinker._convert", globals())
+asyncio = deferred_import("asyncio", globals())  # typed Any, no type-only imports: only gathered and passed on
+_optim_step = deferred_import("tinker_api.api.training.optim_step", globals())
+_load_weights = deferred_import("tinker_api.api.weights.load_weights", globals())
+_save_weights = deferred_import("tinker_api.api.weights.save_weights", globals())
+_save_weights_external = deferred_import("tinker_api.api.weights.save_weights_external", globals())
+_save_weights_for_sampler = deferred_import("tinker_api.api.weights.save_weights_for_sampler", globals())
 
 __all__ = ["BackcompatTrainingClientFuture", "CustomLossFnV1", "TrainingClient"]
 
@@ -322,7 +322,7 @@ class TrainingClient:
         request = OptimStepRequest(optim_params=params, model_id=self.model_id)  # params: validated
         seq = self._ids.reserve()
         req = request.model_copy(update={"seq_id": seq})
-        spec = _json_spec("OptimStep", lambda b: OptimStepResponse.model_validate(b))
+        spec = _json_spec("OptimStep", lambda b: models.OptimStepResponse.model_validate(b))
         return spawn(self._ordered(_optim_step, seq, spec, body=req))
 
     # ------------------------------------------------------------------ checkpoints
@@ -347,7 +347,7 @@ class TrainingClient:
             body["ttl_seconds"] = ttl
         if metadata is not None:
             body["user_metadata"] = metadata
-        request = SaveWeightsRequest.model_validate(body)  # refused here, before a seq_id is taken
+        request = models.SaveWeightsRequest.model_validate(body)  # refused here, before a seq_id is taken
         seq = self._ids.reserve()
         spec = _json_spec("SaveWeights", lambda b: SaveWeightsResponse.model_validate(b))
         return spawn(self._ordered(_save_weights, seq, spec, body=request.model_copy(update={"seq_id": seq})))
@@ -360,7 +360,7 @@ class TrainingClient:
         body: dict[str, Any] = {"model_id": self.model_id, "path": path, "optimizer": optimizer}
         if weights_access_token:
             body["weights_access_token"] = weights_access_token
-        request = LoadWeightsRequest.model_validate(body)  # refused here, before a seq_id is taken
+        request = models.LoadWeightsRequest.model_validate(body)  # refused here, before a seq_id is taken
         seq = self._ids.reserve()
         spec = _json_spec("LoadWeights", lambda b: LoadWeightsResponse.model_validate(b))
         return spawn(self._ordered(_load_weights, seq, spec, body=request.model_copy(update={"seq_id": seq})))
@@ -386,7 +386,7 @@ class TrainingClient:
         return self._load(path, True, weights_access_token)
 
     def _save_for_sampler(self, body: dict[str, Any]) -> APIFuture[Any]:
-        from tinker_api.models import SaveWeightsForSamplerResponseInternal
+        from tinker_api.models import SaveWeightsForSamplerRequest, SaveWeightsForSamplerResponseInternal
 
         self._check_usable()
         request = SaveWeightsForSamplerRequest.model_validate({"model_id": self.model_id, **body})  # before the id
@@ -430,7 +430,7 @@ class TrainingClient:
             body["ttl_seconds"] = ttl
         if recipients:
             body["age_encryption_recipients"] = recipients
-        request = SaveWeightsExternalRequest.model_validate(body)  # refused here, before a seq_id is taken
+        request = models.SaveWeightsExternalRequest.model_validate(body)  # refused here, before a seq_id is taken
         seq = self._ids.reserve()
 
         def parse(b: Any) -> SaveWeightsExternalResponse:

@@ -11,7 +11,6 @@ failures onto the exception tree with actionable messages, and reports every att
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime
 import functools
@@ -21,12 +20,10 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from types import ModuleType
-from typing import Any
-
-import httpx
-import orjson
+from typing import TYPE_CHECKING, Any
 
 import tinker_wire as wire
+from tinker_wire._lazy import deferred_import
 
 from . import _instrument
 from ._breaker import BreakerRegistry
@@ -36,6 +33,16 @@ from ._hints import status_message
 from ._observability import configure_from_env
 from ._retry import RetryPolicy, retry_call, to_api_error
 
+if TYPE_CHECKING:
+    import asyncio
+
+    import httpx
+    import orjson
+else:
+    httpx = deferred_import("httpx", globals())
+    asyncio = deferred_import("asyncio", globals())
+    orjson = deferred_import("orjson", globals())
+
 __all__ = ["Transport", "decode_json", "endpoint_request", "network_transport", "operation_of"]
 
 logger = logging.getLogger("tinker.transport")
@@ -44,7 +51,6 @@ logger = logging.getLogger("tinker.transport")
 # connection instead of failing. Every connection may stay open between calls: closing the ones above a
 # smaller keep-alive count makes a busy client reconnect (and the server accept) on most calls.
 _MAX_CONNECTIONS = 1000
-_LIMITS = httpx.Limits(max_connections=_MAX_CONNECTIONS, max_keepalive_connections=_MAX_CONNECTIONS)
 
 
 @functools.cache
@@ -80,7 +86,8 @@ def network_transport(backend: str | None = None, connect_timeout: float | None 
             logger.warning("pyqwest is not importable (%s); using httpx's own connection pool", exc)
         else:
             return PyqwestTransport(connect_timeout=connect_timeout, max_connections=_MAX_CONNECTIONS)
-    return httpx.AsyncHTTPTransport(limits=_LIMITS)
+    limits = httpx.Limits(max_connections=_MAX_CONNECTIONS, max_keepalive_connections=_MAX_CONNECTIONS)
+    return httpx.AsyncHTTPTransport(limits=limits)
 
 
 def decode_json(response: httpx.Response) -> Any:

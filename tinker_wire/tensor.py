@@ -15,23 +15,26 @@ torch is optional: it is imported only inside :meth:`TensorData.from_torch`,
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-import numpy as np
+from ._lazy import deferred_import
+
+if TYPE_CHECKING:
+    import numpy as np
+    import torch
+else:
+    np = deferred_import("numpy", globals())
 
 TensorDtype = Literal["int64", "float32"]
 """Element types a tensor may have on the wire."""
 
-if TYPE_CHECKING:
-    import torch
-
 __all__ = ["TensorData", "TensorDtype"]
 
-_NP_DTYPES: dict[str, np.dtype[Any]] = {"int64": np.dtype(np.int64), "float32": np.dtype(np.float32)}
 _TORCH_HINT = "torch is required for this operation; install it with: pip install 'tinker-oss[torch]'"
 _REPR_ITEMS = 8
 _new = object.__new__
@@ -52,6 +55,12 @@ def is_torch_tensor(value: object) -> bool:
     return torch is not None and isinstance(value, torch.Tensor)
 
 
+@functools.cache
+def numpy_dtype(dtype: TensorDtype) -> np.dtype[Any]:
+    """numpy's dtype of a public dtype name (a function: numpy is imported on first use, not with this module)."""
+    return np.dtype(dtype)
+
+
 def _check_pad(pad_value: object) -> int:
     if isinstance(pad_value, (bool, np.bool_)) or not isinstance(pad_value, (int, np.integer)):
         raise TypeError(f"pad_value must be an int, got {type(pad_value).__name__}")
@@ -59,15 +68,15 @@ def _check_pad(pad_value: object) -> int:
 
 
 def _resolve_dtype(dtype: object) -> TensorDtype:
-    if isinstance(dtype, str) and dtype in _NP_DTYPES:
+    if isinstance(dtype, str) and dtype in ("int64", "float32"):
         return cast(TensorDtype, dtype)
     try:
         np_dtype = np.dtype(cast(Any, dtype))
     except TypeError:
         np_dtype = None
-    if np_dtype == _NP_DTYPES["int64"]:
+    if np_dtype == numpy_dtype("int64"):
         return "int64"
-    if np_dtype == _NP_DTYPES["float32"]:
+    if np_dtype == numpy_dtype("float32"):
         return "float32"
     raise ValueError(f"unsupported TensorData dtype {dtype!r}; expected 'int64' or 'float32'")
 
@@ -269,7 +278,7 @@ class TensorData:
             resolved = _dtype_for_kind(probe) if probe.size or probe.dtype.kind in "fi" else "float32"
         else:
             resolved = _resolve_dtype(dtype)
-        np_dtype = _NP_DTYPES[resolved]
+        np_dtype = numpy_dtype(resolved)
 
         if resolved == "int64" and not isinstance(data, np.ndarray):
             # np.asarray(floats, dtype=int64) truncates silently: look at the values' own kind first.

@@ -40,3 +40,38 @@ def test_client_classes_never_pull_in_torch_or_the_local_server() -> None:
     """)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_first_touch_loads_neither_numpy_nor_httpx_nor_the_endpoints() -> None:
+    # The "import + first touch" of benchmarks/bench_vs_official.py: numpy, httpx, asyncio and the generated
+    # endpoint modules load with the first request or tensor, not with the names.
+    out = _run("""
+        import sys
+        import tinker
+        for name in ("ServiceClient", "TrainingClient", "SamplingClient", "Datum", "ModelInput", "SamplingParams"):
+            getattr(tinker, name)
+        tinker.ModelInput.from_ints([1, 2, 3])
+        tinker.SamplingParams(max_tokens=1)
+        roots = ("numpy", "httpx", "asyncio", "ssl")
+        heavy = [m for m in sys.modules if m.split(".")[0] in roots or m.startswith("tinker_api.api.")]
+        assert not heavy, heavy
+        print("ok")
+    """)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+
+
+def test_public_annotations_still_resolve() -> None:
+    # Names of public annotations stay importable at run time (typing.get_type_hints), lazy imports or not.
+    import typing
+
+    import tinker
+
+    for fn in (
+        tinker.TrainingClient.__init__,
+        tinker.TrainingClient.get_info,
+        tinker.SamplingClient.compute_logprobs,
+        tinker.ServiceClient.create_sampling_client,
+        tinker.ServiceClient.create_lora_training_client,
+    ):
+        assert typing.get_type_hints(fn), fn

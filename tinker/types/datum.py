@@ -7,9 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Union
 
-import numpy as np
-
-from tinker_wire.tensor import _NP_DTYPES, TensorData, checked_int64, is_torch_tensor, torch_to_numpy
+from tinker_wire._lazy import deferred_import
+from tinker_wire.tensor import TensorData, checked_int64, is_torch_tensor, numpy_dtype, torch_to_numpy
 
 from .model_input import ModelInput
 from .provenance_spans import (
@@ -22,14 +21,17 @@ from .provenance_spans import (
 from .tensor_dtype import TensorDtype
 
 if TYPE_CHECKING:
+    import numpy as np
     import torch
+else:
+    np = deferred_import("numpy", globals())
 
 __all__ = ["Datum", "LossFnInputs"]
 
 LossFnInputs = dict[str, TensorData]
 """Loss-function inputs of one datum, by name (``target_tokens``, ``weights``, ``advantages``, ...)."""
 
-LossFnInputValue = Union[TensorData, np.ndarray, "torch.Tensor", Sequence[Any], Mapping[str, Any]]
+LossFnInputValue = Union[TensorData, "np.ndarray", "torch.Tensor", Sequence[Any], Mapping[str, Any]]
 """What :class:`Datum` accepts for a ``loss_fn_inputs`` value (converted to :class:`TensorData`)."""
 
 KEY_TO_DTYPE: Mapping[str, TensorDtype] = {
@@ -53,7 +55,7 @@ def _cast_for_key(key: str, arr: np.ndarray, dtype: TensorDtype) -> np.ndarray:
         return checked_int64(
             arr, f"loss_fn_inputs[{key!r}]", "integer token ids" if key == "target_tokens" else "integer values"
         )
-    return arr.astype(_NP_DTYPES[dtype], copy=False)
+    return arr.astype(numpy_dtype(dtype), copy=False)
 
 
 def _convert_input(key: str, value: Any) -> TensorData:
@@ -81,7 +83,7 @@ def _convert_input(key: str, value: Any) -> TensorData:
                 f"converted; pass a TensorData or an array instead (keys with a known dtype: "
                 f"{', '.join(sorted(KEY_TO_DTYPE))})"
             )
-        np_dtype = _NP_DTYPES[dtype]
+        np_dtype = numpy_dtype(dtype)
         if arr.dtype.kind in "biuf":
             return TensorData(data=_cast_for_key(key, arr, dtype), dtype=dtype, shape=arr.shape)
         try:

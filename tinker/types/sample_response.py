@@ -5,14 +5,19 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-import numpy as np
+from tinker_wire._lazy import deferred_import
 
 from ._json_wire import JsonWire
 from .sampled_sequence import SampledSequence
 from .tensor_data import TensorData
 from .topk_logprobs import TopkEntries, TopkLogprobs, topk_rows_from_json
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred_import("numpy", globals())
 
 __all__ = ["PromptAltTokens", "SampleResponse"]
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import numpy as np
+from tinker_wire._lazy import deferred_import
 
 from ._json_wire import JsonWire
 from .stop_reason import StopReason
 from .topk_logprobs import TopkEntries, TopkLogprobs, topk_rows_from_json
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred_import("numpy", globals())
 
 __all__ = ["SampledSequence"]
 

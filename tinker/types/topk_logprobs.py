@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from tinker_wire._lazy import deferred_import
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred_import("numpy", globals())
+
 
 __all__ = ["TopkLogprobs", "TopkPromptLogprobs"]
 
