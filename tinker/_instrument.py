@@ -489,9 +489,13 @@ class _WaitProbe(WaitProbe):
             _safely(sink.wait_end, record)
 
 
-def future_wait(request_id: str, request_type: str) -> WaitProbe:
-    """Start observing the wait for one future (call and end it in the same task)."""
+def future_wait(request_id: str, request_type: str, started: float | None = None) -> WaitProbe:
+    """Start observing the wait for one future (call and end it in the same task); ``started``: when the wait
+    began (``time.monotonic()``), if before now (a result answered inline by its submit)."""
     current = _sinks
     if not current:
         return _NO_WAIT
-    return _WaitProbe(Wait(request_id, request_type), current)
+    record = Wait(request_id, request_type)
+    if started is not None:
+        record.started = started
+    return _WaitProbe(record, current)

@@ -15,7 +15,7 @@ from tinker_api import models
 import tinker_wire as wire
 from tinker_wire._lazy import deferred_import
 
-from . import _validate
+from . import _instrument, _validate
 from ._backcompat import BackcompatClientFuture, install_forwarders
 from ._deprecation import deprecated_async
 from ._exceptions import APIStatusError
@@ -314,7 +314,14 @@ class SamplingClient:
                 raise
             inline = inline_future(resp)
             if inline is not None:  # the server answered with the result itself (contract extension)
-                return self._checked(_sample_spec(inline.get("sample_sequence_ids")).parse(resp), alt_k)
+                probe = _instrument.future_wait(str(inline.get("request_id")), "Sample", started)
+                try:
+                    result = _sample_spec(inline.get("sample_sequence_ids")).parse(resp)
+                except BaseException as exc:
+                    probe.end(exc)
+                    raise
+                probe.end(None)
+                return self._checked(result, alt_k)
             future = decode_json(resp)
             ids = future.get("sample_sequence_ids")
             try:

@@ -5,11 +5,14 @@ every other case keeps the ordinary future, so clients without the extension see
 from __future__ import annotations
 
 import json
+import threading
+import time
 from typing import Any
 
 import pytest
 
 from tests.helpers import local_server_fixture
+from tinker_local import LocalServer
 
 from .conftest import MODEL, PROTOBUF, make_api, text_tokens
 
@@ -106,3 +109,55 @@ def test_a_server_started_without_inline_results_always_answers_the_future(no_in
         r = api.post("asample", _body(_sampler(api), 0), headers=WAIT)
         assert r.status_code == 200 and INLINE not in r.headers
         assert api.retrieve(r.json()["request_id"], PROTOBUF).status_code == 200
+
+
+def _slow_samples(server: Any, seconds: float) -> None:
+    """Make every sample of ``server`` take ``seconds`` longer (its sampling thread sleeps first)."""
+    sampling = server.service.sampling
+    run = sampling._run_sample
+    sampling._run_sample = lambda rec, plan: (time.sleep(seconds), run(rec, plan))
+
+
+@pytest.mark.parametrize(
+    "wire, accept",
+    [("protobuf", "application/json"), ("protobuf", "*/*"), ("json", f"{PROTOBUF}, application/json")],
+)
+def test_a_submit_that_cannot_be_answered_inline_is_not_held(wire, accept):
+    """Found by review: the JSON future came back only once the sample was done (2 s here)."""
+    with LocalServer(wire=wire) as srv:
+        _slow_samples(srv, 2.0)
+        client, api = make_api(srv.base_url)
+        with client:
+            started = time.monotonic()
+            r = api.post("asample", _body(_sampler(api), 0), headers={**WAIT, "Accept": accept})
+            took = time.monotonic() - started
+        assert r.status_code == 200 and INLINE not in r.headers
+        assert took < 1.0, f"the future came back after {took:.2f} s: held for a result it could not inline"
+
+
+def test_held_submits_do_not_keep_their_share_of_the_body_budget():
+    """Found by review: two held samples kept ~12 KB of a 15 KB in-flight budget, so a third request got 503."""
+    with LocalServer(max_inflight_body_bytes=15_000) as srv:  # about two ~6 KB sample bodies
+        _slow_samples(srv, 1.0)
+        client, api = make_api(srv.base_url)
+        with client:
+            ssid = _sampler(api)
+
+            def body(seq: int) -> dict[str, Any]:
+                return {**_body(ssid, seq, max_tokens=2, n=1), "prompt": {"chunks": [{"tokens": [65] * 2000}]}}
+
+            def held(seq: int) -> None:
+                c2, api2 = make_api(srv.base_url)
+                with c2:
+                    assert api2.post("asample", body(seq), headers=WAIT).status_code == 200
+
+            threads = [threading.Thread(target=held, args=(i,)) for i in range(2)]
+            for t in threads:
+                t.start()
+            time.sleep(0.3)  # both are read, decoded and held
+            r = api.post("asample", body(2))
+            still_held = sum(t.is_alive() for t in threads)
+            for t in threads:
+                t.join()
+        assert still_held == 2
+        assert r.status_code == 200, r.text

@@ -55,3 +55,27 @@ def test_a_protobuf_body_without_a_decoder_is_named(service: Service) -> None:
     body["content"]["application/x-protobuf"] = {"schema": {"type": "string", "format": "binary"}}
     with pytest.raises(RuntimeError, match="without a decoder.*optim_step"):
         routes_from_contract(Contract(doc), service.handlers(), service)
+
+
+def test_a_mounted_app_routes_by_the_path_below_its_prefix(tmp_path: Path) -> None:
+    """The fixed-path shortcut routes like Starlette's router under a prefix (``root_path``): a path that only
+    matches with the prefix left on is a 404 (found by review: the shortcut answered it)."""
+    import asyncio
+
+    import httpx
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    from tinker_local import create_app
+
+    inner = create_app(state_dir=str(tmp_path))
+    outer = Starlette(routes=[Mount("/api", app=inner)])
+
+    async def statuses() -> tuple[int, int]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=outer), base_url="http://t") as c:
+            return (await c.get("/api/api/v1/healthz")).status_code, (await c.get("/api/v1/healthz")).status_code
+
+    try:
+        assert asyncio.run(statuses()) == (200, 404)
+    finally:
+        inner.state.service.close()  # no lifespan runs under ASGITransport

@@ -82,7 +82,7 @@ class _ContractApp(Starlette):
         }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not self.user_middleware:
+        if scope["type"] == "http" and not self.user_middleware and not scope.get("root_path"):
             hit = self._exact.get(scope["path"])
             if hit is not None and scope["method"] in hit[0]:
                 scope["app"] = self

@@ -127,6 +127,7 @@ def make_endpoint(
                 CURRENT_OWNER.reset(as_owner)
             wait = params.get(RESULT_WAIT)
             if wait is not None and isinstance(result, dict) and "request_id" in result:
+                held.release()  # the body is decoded: a submit held for its result must not keep the budget
                 result = await service.futures.inline(result, float(wait), call.accepts_protobuf)
             resp = to_response(result, service)
         except ApiError as e:

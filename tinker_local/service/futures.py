@@ -60,7 +60,7 @@ class Futures:
         reply keep the future, so the client's ordinary poll handles them (error replies, metadata-only budgets)."""
         state = self.state
         rec = state.futures.get(future["request_id"])
-        if rec is None or not state.config.inline_results:
+        if rec is None or not proto or not state.config.inline_results:  # never inline: do not hold
             return future
         if not rec.terminal:
             await state.futures.wait(rec, min(wait, state.config.retrieve_timeout_s))
