@@ -114,8 +114,12 @@ class Chunks:
         wire_chunks: list[list[wire.WireDatum] | None] = []
         index = 0
         for chunk in source:
-            converted = [datum_to_wire(d, f"data[{index + k}]") for k, d in enumerate(chunk)]
-            wire_chunks.append(converted if keep else None)
+            if keep:
+                wire_chunks.append([datum_to_wire(d, f"data[{index + k}]") for k, d in enumerate(chunk)])
+            else:  # converted to be checked, and dropped at once
+                for k, d in enumerate(chunk):
+                    datum_to_wire(d, f"data[{index + k}]")
+                wire_chunks.append(None)
             index += len(chunk)
         return cls(wire_chunks, source, sizes, for_json)
 

@@ -118,10 +118,11 @@ def _plain(d: wire.WireDatum) -> bool:
     """Text chunks (token ranges already checked), ASCII keys and no spans: nothing the encoder could refuse."""
     if d.model_input_spans is not None or d.loss_fn_input_spans is not None:
         return False
-    if not "".join(d.loss_fn_inputs).isascii():
-        return False
     text = wire.EncodedText
-    return all(type(c) is text for c in d.chunks)
+    for c in d.chunks:
+        if type(c) is not text:
+            return False
+    return "".join(d.loss_fn_inputs).isascii()
 
 
 def check_request(model_id: str, loss_fn: str, loss_fn_config: Mapping[str, float | str] | None) -> None:
