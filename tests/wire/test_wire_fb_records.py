@@ -4,6 +4,8 @@ values copied out of the body at decode time and every check made then, not when
 
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pytest
 
@@ -83,3 +85,30 @@ def test_bad_records_fail_at_decode_time() -> None:
     zero = body.replace(b"\x22\x01\x03", b"\x22\x01\x00")  # trailing_shape [0] holds no element
     with pytest.raises(w.WireError, match="holds none"):
         w.decode_forward_backward_records(zero)
+
+
+def test_encoding_attaches_nothing_to_the_callers_arrays() -> None:
+    # numpy keeps the buffer description an array exports (~56 bytes) until the array dies: the encoder must not
+    # leave one on every tensor of the caller's datums (2 per datum, for as long as the datums live).
+    def batch(n: int) -> list[w.WireDatum]:
+        return [
+            w.WireDatum(
+                chunks=[w.EncodedText(tokens=np.arange(1, 9, dtype=np.int64))],
+                loss_fn_inputs={"target_tokens": _td(np.arange(2, 10)), "weights": _td(np.ones(8, np.float32))},
+            )
+            for _ in range(n)
+        ]
+
+    def encode(data: list[w.WireDatum]) -> None:
+        w.encode_forward_backward_request(w.WireForwardBackwardRequest("m", 1, data, "cross_entropy"))
+
+    encode(batch(4))  # caches of the encoder (key and shape fields) are filled once
+    n = 2048
+    data = batch(n)
+    tracemalloc.start()
+    try:
+        encode(data)
+        retained = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert retained < n * 8, f"{retained} bytes stayed behind after encoding {n} datums"
