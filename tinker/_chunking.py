@@ -13,7 +13,7 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import tinker_wire as wire
 from tinker_wire._lazy import deferred_import
@@ -57,35 +57,72 @@ def estimate_bytes(datum: Datum) -> int:
     return total
 
 
-def split_batch(data: Sequence[Datum], max_len: int, max_bytes: int) -> list[list[Datum]]:
-    """Greedy, order-preserving split into chunks of at most ``max_len`` datums and ``max_bytes`` bytes."""
+# Beyond this many estimated body bytes a batch keeps no wire forms after it is checked (each chunk is
+# converted again in its turn), and chunks this large together may be encoded and in flight at once: a large
+# batch is never held whole as wire forms or as bodies.
+KEEP_WIRE_BYTES = 4_000_000
+IN_FLIGHT_BYTES = 4_000_000
+
+
+def _split(data: Sequence[Datum], max_len: int, max_bytes: int) -> tuple[list[list[Datum]], list[int]]:
     if not data:
         raise ValueError("No data provided: forward/forward_backward need at least one Datum")
     if max_len < 1:
         raise ValueError(f"chunk length limit must be >= 1, got {max_len}")
     chunks: list[list[Datum]] = []
+    sizes: list[int] = []
     current: list[Datum] = []
     current_bytes = 0
     for datum in data:
         size = estimate_bytes(datum)
         if current and (len(current) >= max_len or current_bytes + size > max_bytes):
             chunks.append(current)
+            sizes.append(current_bytes)
             current, current_bytes = [], 0
         current.append(datum)
         current_bytes += size
     chunks.append(current)
-    return chunks
+    sizes.append(current_bytes)
+    return chunks, sizes
+
+
+def split_batch(data: Sequence[Datum], max_len: int, max_bytes: int) -> list[list[Datum]]:
+    """Greedy, order-preserving split into chunks of at most ``max_len`` datums and ``max_bytes`` bytes."""
+    return _split(data, max_len, max_bytes)[0]
 
 
 @dataclass
 class Chunks:
-    """A checked batch in chunks: each chunk's wire form, dropped (``take``) once its body is encoded, and the
-    caller's datums, from which the wire form is rebuilt for a server found to read only JSON."""
+    """A checked batch in chunks, each encoded only in its turn to be sent (see :meth:`body`).
+
+    ``wire_chunks`` holds the wire forms made while checking a batch of at most ``KEEP_WIRE_BYTES``; a larger
+    batch keeps none and converts each chunk again from ``source`` in its turn (converting costs about as much
+    as holding the wire form saves: ~1 KB per 64-token datum). ``sizes`` are the estimated body bytes.
+    """
 
     wire_chunks: list[list[wire.WireDatum] | None]
     source: list[list[Datum]]
+    sizes: list[int]
     for_json: bool = False  # known at once to go as JSON: checked now
     json_checked: bool = False
+
+    @classmethod
+    def prepare(cls, data: Sequence[Datum], max_len: int, max_bytes: int, for_json: bool = False) -> Chunks:
+        """Split and check every datum now (a ``ValueError``/``TypeError`` names it), before any seq_id is
+        reserved: a chunk that failed once others were sent would leave a gap that stalls the model's queue."""
+        source, sizes = _split(data, max_len, max_bytes)
+        keep = sum(sizes) <= KEEP_WIRE_BYTES
+        wire_chunks: list[list[wire.WireDatum] | None] = []
+        index = 0
+        for chunk in source:
+            if keep:
+                wire_chunks.append([_convert.datum_to_wire(d, f"data[{index + k}]") for k, d in enumerate(chunk)])
+            else:  # converted to be checked, and dropped at once
+                for k, d in enumerate(chunk):
+                    _convert.datum_to_wire(d, f"data[{index + k}]")
+                wire_chunks.append(None)
+            index += len(chunk)
+        return cls(wire_chunks, source, sizes, for_json)
 
     def __post_init__(self) -> None:
         if self.for_json:
@@ -93,6 +130,10 @@ class Chunks:
 
     def __len__(self) -> int:
         return len(self.source)
+
+    def window(self) -> int:
+        """How many chunks may be encoded and in flight at once (at least one)."""
+        return max(1, IN_FLIGHT_BYTES // max(max(self.sizes), 1))
 
     def take(self, i: int) -> list[wire.WireDatum]:
         chunk = self.wire_form(i)
@@ -102,6 +143,26 @@ class Chunks:
     def wire_form(self, i: int) -> list[wire.WireDatum]:
         chunk = self.wire_chunks[i]
         return chunk if chunk is not None else [_convert.datum_to_wire(d) for d in self.source[i]]
+
+    def body(self, i: int, model_id: str, seq_id: int, request: tuple[str, Any, bool], compress: bool) -> bytes:
+        """Chunk ``i``'s protobuf body (``request``: loss_fn, config, forward_only), its wire form dropped.
+
+        Cannot fail on a checked batch (:meth:`prepare` and ``check_request``): a retry resends these bytes."""
+        loss_fn, config, forward_only = request
+        body = _convert.forward_backward_wire_request_bytes(
+            model_id, seq_id, self.take(i), loss_fn, config, forward_only
+        )
+        return wire.compress_zstd(body) if compress else body
+
+    def json_body(
+        self, i: int, model_id: str, seq_id: int, request: tuple[str, Any, bool]
+    ) -> tuple[str, dict[str, Any]]:
+        """(operation, JSON body) of chunk ``i`` for a server that reads only JSON."""
+        self.check_json()  # (once) a chunk JSON cannot carry fails the call before any JSON body goes
+        loss_fn, config, forward_only = request
+        return _convert.forward_backward_wire_request_json(
+            model_id, seq_id, self.wire_form(i), loss_fn, config, forward_only
+        )
 
     def check_json(self) -> None:
         """Raise ``ValueError`` naming the datum if a chunk cannot go in a JSON training body (so a call to a
@@ -159,11 +220,16 @@ def merge_metrics(per_chunk: Sequence[dict[str, float]], weights: Sequence[int])
 
 
 def merge_outputs(outputs: Sequence[ForwardBackwardOutput]) -> ForwardBackwardOutput:
-    """Concatenate per-datum outputs in chunk order and merge metrics."""
+    """Concatenate per-datum outputs in chunk order and merge metrics. Outputs still in record form (see
+    ``ForwardBackwardOutput._from_records``) stay so: their per-datum tensors are made on first access."""
     if len(outputs) == 1:
         return outputs[0]
-    return ForwardBackwardOutput(
-        loss_fn_output_type=outputs[0].loss_fn_output_type,
-        loss_fn_outputs=[rec for out in outputs for rec in out.loss_fn_outputs],
-        metrics=merge_metrics([o.metrics for o in outputs], [len(o.loss_fn_outputs) for o in outputs]),
-    )
+    kind = outputs[0].loss_fn_output_type
+    pending = [o._pending_records() for o in outputs]
+    if all(records is not None for records in pending):
+        counts = [sum(r.num_datums for r in records or ()) for records in pending]
+        metrics = merge_metrics([o.metrics for o in outputs], counts)
+        return ForwardBackwardOutput._from_records(kind, [r for records in pending for r in records or ()], metrics)
+    merged = [rec for out in outputs for rec in out.loss_fn_outputs]
+    metrics = merge_metrics([o.metrics for o in outputs], [len(o.loss_fn_outputs) for o in outputs])
+    return ForwardBackwardOutput._from_decoded(kind, merged, metrics)

@@ -27,6 +27,7 @@ else:
 
 __all__ = [
     "datum_to_wire",
+    "forward_backward_output_from_protobuf",
     "forward_backward_output_from_wire",
     "forward_backward_request_bytes",
     "forward_backward_wire_request_bytes",
@@ -100,7 +101,7 @@ def datum_to_wire(datum: Datum, where: str = "") -> wire.WireDatum:
 
 
 def _datum_to_wire(datum: Datum) -> wire.WireDatum:
-    return wire.WireDatum(
+    out = wire.WireDatum(
         chunks=[_chunk_to_wire(c, i) for i, c in enumerate(datum.model_input.chunks)],
         loss_fn_inputs={k: _loss_input_to_wire(k, v) for k, v in datum.loss_fn_inputs.items()},
         model_input_spans=None
@@ -110,6 +111,27 @@ def _datum_to_wire(datum: Datum) -> wire.WireDatum:
         if datum.loss_fn_input_spans is None
         else [_span_to_wire(s) for s in datum.loss_fn_input_spans],
     )
+    if not _plain(out):
+        # Images, dmel, spans and non-ASCII keys carry values (ranges, strings) only the encoder checks in full:
+        # check them now, so that a chunk encoded in its turn to be sent cannot fail (see _chunking.Chunks).
+        wire.encode_forward_backward_request(wire.WireForwardBackwardRequest("", 0, [out], "", {}, False))
+    return out
+
+
+def _plain(d: wire.WireDatum) -> bool:
+    """Text chunks (token ranges already checked), ASCII keys and no spans: nothing the encoder could refuse."""
+    if d.model_input_spans is not None or d.loss_fn_input_spans is not None:
+        return False
+    text = wire.EncodedText
+    for c in d.chunks:
+        if type(c) is not text:
+            return False
+    return "".join(d.loss_fn_inputs).isascii()
+
+
+def check_request(model_id: str, loss_fn: str, loss_fn_config: Mapping[str, float | str] | None) -> None:
+    """Raise ``ValueError`` if the parts of a forward_backward request besides its datums cannot be encoded."""
+    forward_backward_wire_request_bytes(model_id, 0, [], loss_fn, loss_fn_config, False)
 
 
 def forward_backward_request_bytes(
@@ -198,6 +220,12 @@ def forward_backward_wire_request_json(
 def forward_backward_output_from_wire(out: wire.WireForwardBackwardOutput) -> ForwardBackwardOutput:
     # The codec's outputs are TensorData already (its decoders build them): no second coercion pass.
     return ForwardBackwardOutput._from_decoded(out.loss_fn_output_type, out.loss_fn_outputs, dict(out.metrics))
+
+
+def forward_backward_output_from_protobuf(body: bytes) -> ForwardBackwardOutput:
+    """A protobuf ForwardBackwardOutput body, checked now; its per-datum tensors are made on first access."""
+    out = wire.decode_forward_backward_records(body)
+    return ForwardBackwardOutput._from_records(out.loss_fn_output_type, out.records, dict(out.metrics))
 
 
 def _topk(t: wire.WireTopk | None) -> TopkLogprobs | None:

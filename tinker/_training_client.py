@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
 import time
@@ -17,7 +18,7 @@ from tinker_wire._lazy import deferred_import
 
 from . import _validate
 from ._backcompat import BackcompatClientFuture, install_forwarders
-from ._chunking import Chunks, merge_outputs, split_batch
+from ._chunking import Chunks, merge_outputs
 from ._deprecation import deprecated_async, warn_deprecated
 from ._futures import APIFuture, spawn
 from ._holder import ClientHolder
@@ -63,7 +64,7 @@ logger = logging.getLogger("tinker.training")
 def _fbo_spec(request_type: str) -> PollSpec[ForwardBackwardOutput]:
     def parse(resp: httpx.Response) -> ForwardBackwardOutput:
         if wire.PROTOBUF in resp.headers.get("content-type", ""):
-            return _convert.forward_backward_output_from_wire(wire.decode_forward_backward_output(resp.content))
+            return _convert.forward_backward_output_from_protobuf(resp.content)
         return ForwardBackwardOutput.from_json_dict(decode_json(resp))
 
     return PollSpec(request_type=request_type, parse=parse, accept_proto=True)
@@ -163,20 +164,18 @@ class TrainingClient:
     def _prepare_batch(
         self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Any
     ) -> tuple[Chunks, dict[str, float | str] | None]:
-        """Check and convert a batch before any seq_id is reserved; returns the chunks in wire form."""
+        """Check a batch before any seq_id is reserved; returns its chunks (encoded later, each in its turn)."""
         if not isinstance(loss_fn, str) or not loss_fn:
             raise TypeError(f"loss_fn must be a loss name such as 'cross_entropy', got {loss_fn!r}")
         config = _validate.check_loss_fn_config(loss_fn_config)
+        _convert.check_request(self.model_id, loss_fn, config)
         cfg = self.holder.cached_server_config()
-        chunks = split_batch(_as_datums(data), cfg.fwdbwd_max_chunk_len, cfg.fwdbwd_max_chunk_bytes_count)
-        wire_chunks: list[list[wire.WireDatum] | None] = []
-        index = 0
-        for chunk in chunks:
-            wire_chunks.append([_convert.datum_to_wire(d, f"data[{index + k}]") for k, d in enumerate(chunk)])
-            index += len(chunk)
-        annotate(chunks=len(wire_chunks))
+        chunks = Chunks.prepare(
+            _as_datums(data), cfg.fwdbwd_max_chunk_len, cfg.fwdbwd_max_chunk_bytes_count, self.holder.json_bodies
+        )
+        annotate(chunks=len(chunks))
         # A JSON-only server's batch is checked before any seq_id is reserved (one never sent is a gap).
-        return Chunks(wire_chunks, chunks, for_json=self.holder.json_bodies), config
+        return chunks, config
 
     async def _run_chunks(
         self,
@@ -190,32 +189,21 @@ class TrainingClient:
         transport = self.holder.transport
         try:
             cfg = await self.holder.server_config()
-            headers: dict[str, str] = {}
-            bodies: list[bytes] = []
-            if not self.holder.json_bodies:
-                # Every body is encoded before any is sent (an encoding error sends nothing), each chunk's wire
-                # form freed as its body is made and each body once it is accepted: the batch is held about
-                # once, not three times.
-                for i in range(len(chunks)):
-                    body = _convert.forward_backward_wire_request_bytes(
-                        self.model_id, first + i, chunks.take(i), loss_fn, config, forward_only
-                    )
-                    bodies.append(wire.compress_zstd(body) if cfg.proto_compress_fwdbwd else body)
-                if cfg.proto_compress_fwdbwd:
-                    headers["Content-Encoding"] = "zstd"
-
-            def as_json(i: int) -> tuple[str, dict[str, Any]]:
-                chunks.check_json()  # (once) a chunk JSON cannot carry fails the call before any JSON body goes
-                return _convert.forward_backward_wire_request_json(
-                    self.model_id, first + i, chunks.wire_form(i), loss_fn, config, forward_only
-                )
+            compress = cfg.proto_compress_fwdbwd
+            headers = {"Content-Encoding": "zstd"} if compress else {}
+            request = (loss_fn, config, forward_only)
+            window = asyncio.Semaphore(chunks.window())
 
             async def submit(i: int) -> tuple[str, float]:
-                started = time.monotonic()
-                body = bodies[i] if bodies else b""
-                resp = await self.holder.submit_chunk(body, headers, lambda: as_json(i))
-                if bodies:
-                    bodies[i] = b""
+                # Each body is made in its turn and dropped once accepted (a retry resends the same bytes): only
+                # the chunks in the window are ever held encoded.
+                async with window:
+                    body = (
+                        b"" if self.holder.json_bodies else chunks.body(i, self.model_id, first + i, request, compress)
+                    )
+                    started = time.monotonic()
+                    as_json = functools.partial(chunks.json_body, i, self.model_id, first + i, request)
+                    resp = await self.holder.submit_chunk(body, headers, as_json)
                 return str(decode_json(resp)["request_id"]), time.monotonic() - started
 
             await self._gate.wait(first)

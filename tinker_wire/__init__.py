@@ -52,6 +52,8 @@ from typing import TYPE_CHECKING, Any
 # name -> submodule
 _EXPORTS: dict[str, str] = {
     "decode_forward_backward_output": "_pb_forward_backward_output",
+    "decode_forward_backward_records": "_pb_forward_backward_output",
+    "split_output_records": "_pb_forward_backward_output",
     "encode_forward_backward_output": "_pb_forward_backward_output",
     "decode_forward_backward_request": "_pb_forward_backward_request",
     "encode_forward_backward_request": "_pb_forward_backward_request",
@@ -93,7 +95,10 @@ _EXPORTS: dict[str, str] = {
     "WireChunk": "_types",
     "WireDatum": "_types",
     "WireForwardBackwardOutput": "_types",
+    "WireForwardBackwardRecords": "_types",
     "WireForwardBackwardRequest": "_types",
+    "WireOutputField": "_types",
+    "WireOutputRecord": "_types",
     "WirePromptAltTokens": "_types",
     "WireSampleResponse": "_types",
     "WireSampledSequence": "_types",
@@ -123,7 +128,10 @@ __all__ = [
     "WireDatum",
     "WireError",
     "WireForwardBackwardOutput",
+    "WireForwardBackwardRecords",
     "WireForwardBackwardRequest",
+    "WireOutputField",
+    "WireOutputRecord",
     "WirePromptAltTokens",
     "WireSampleResponse",
     "WireSampledSequence",
@@ -131,6 +139,7 @@ __all__ = [
     "WireTopk",
     "compress_zstd",
     "decode_forward_backward_output",
+    "decode_forward_backward_records",
     "decode_forward_backward_request",
     "decode_sample_response",
     "decompress_zstd",
@@ -151,6 +160,7 @@ __all__ = [
     "media_type",
     "sample_response_from_json",
     "sample_response_to_json",
+    "split_output_records",
     "tensor_from_json",
     "topk_from_lists",
     "topk_to_lists",
@@ -185,7 +195,9 @@ if TYPE_CHECKING:
     from ._lean_json import lean_skeleton as lean_skeleton
     from ._lean_json import loads_lean as loads_lean
     from ._pb_forward_backward_output import decode_forward_backward_output as decode_forward_backward_output
+    from ._pb_forward_backward_output import decode_forward_backward_records as decode_forward_backward_records
     from ._pb_forward_backward_output import encode_forward_backward_output as encode_forward_backward_output
+    from ._pb_forward_backward_output import split_output_records as split_output_records
     from ._pb_forward_backward_request import decode_forward_backward_request as decode_forward_backward_request
     from ._pb_forward_backward_request import encode_forward_backward_request as encode_forward_backward_request
     from ._pb_sample_response import decode_sample_response as decode_sample_response
@@ -211,7 +223,10 @@ if TYPE_CHECKING:
     from ._types import WireChunk as WireChunk
     from ._types import WireDatum as WireDatum
     from ._types import WireForwardBackwardOutput as WireForwardBackwardOutput
+    from ._types import WireForwardBackwardRecords as WireForwardBackwardRecords
     from ._types import WireForwardBackwardRequest as WireForwardBackwardRequest
+    from ._types import WireOutputField as WireOutputField
+    from ._types import WireOutputRecord as WireOutputRecord
     from ._types import WirePromptAltTokens as WirePromptAltTokens
     from ._types import WireSampledSequence as WireSampledSequence
     from ._types import WireSampleResponse as WireSampleResponse

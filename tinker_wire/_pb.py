@@ -40,7 +40,9 @@ WIRE_TYPE_NAMES = {
 }
 
 _U64 = (1 << 64) - 1
-_SMALL = [bytes((i,)) if i < 0x80 else bytes(((i & 0x7F) | 0x80, i >> 7)) for i in range(1 << 14)]
+_ONE = [bytes((i,)) for i in range(0x80)]
+# Two-byte varints as they are first met (lengths and ids repeat): a full table would cost ~700 KB at import.
+_TWO: dict[int, bytes] = {}
 
 _pack_double = struct.Struct("<d").pack
 _unpack_double = struct.Struct("<d").unpack_from
@@ -56,8 +58,13 @@ Parts = list[Any]
 
 def varint(n: int) -> bytes:
     """Encode an integer as a base-128 varint (negative values as 64-bit two's complement)."""
-    if 0 <= n < 16384:
-        return _SMALL[n]
+    if 0 <= n < 0x80:
+        return _ONE[n]
+    if 0 < n < 16384:
+        hit = _TWO.get(n)
+        if hit is None:
+            hit = _TWO[n] = bytes(((n & 0x7F) | 0x80, n >> 7))
+        return hit
     if n < 0:
         n &= _U64
     out = bytearray()

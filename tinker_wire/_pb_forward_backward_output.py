@@ -4,7 +4,7 @@ tensors batched into ``ArrayRecord`` messages (one ``BatchedTensor`` per output 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -42,10 +42,15 @@ from ._pb_tensor import (
     unsupported_dtype,
     widen,
 )
-from ._types import WireForwardBackwardOutput
+from ._types import WireForwardBackwardOutput, WireForwardBackwardRecords, WireOutputField, WireOutputRecord
 from .tensor import TensorData
 
-__all__ = ["decode_forward_backward_output", "encode_forward_backward_output"]
+__all__ = [
+    "decode_forward_backward_output",
+    "decode_forward_backward_records",
+    "encode_forward_backward_output",
+    "split_output_records",
+]
 
 # A record without fields cannot prove its datum count from payload size; refuse absurd counts.
 _MAX_EMPTY_DATUMS = 1 << 24
@@ -90,7 +95,8 @@ def _dec_batched(buf: bytes, pos: int, end: int, path: str) -> tuple[int, tuple[
     return code, data_ab, offsets, tuple(trailing)
 
 
-def _split_batched(
+def _check_field(
+    key: str,
     buf: bytes,
     code: int,
     data_ab: tuple[int, int],
@@ -98,49 +104,44 @@ def _split_batched(
     trailing: tuple[int, ...],
     n: int,
     path: str,
-) -> list[TensorData]:
-    np_dt = WIRE_NP[code]
+) -> WireOutputField:
+    """Check a ``BatchedTensor`` against its record's datum count, leaving the cut into tensors for later."""
+    item = WIRE_NP[code].itemsize
     size = data_ab[1] - data_ab[0]
     if offsets.size != n + 1:
         raise WireError(f"{path}.offsets: has {offsets.size} entries, expected num_datums + 1 = {n + 1}")
     off = offsets.astype(np.int64)
     if off[0] < 0 or off[-1] > size or bool(np.any(off[1:] < off[:-1])):
         raise WireError(f"{path}.offsets: byte offsets must be non-decreasing and within data ({size} bytes)")
-    item = np_dt.itemsize
     if bool(np.any(off % item)):
         raise WireError(f"{path}.offsets: byte offsets must be multiples of the {item}-byte element size")
     for d in trailing:
         if d < 0:
             raise WireError(f"{path}.trailing_shape: dimensions must be >= 0, got {list(trailing)}")
-    inner = math.prod(trailing)
     lo, hi = int(off[0]), int(off[-1])
-    flat = widen(pb.packed_view(buf, data_ab[0] + lo, data_ab[0] + hi, np_dt, path, "data"), code)
-    elem = ((off - lo) // item).tolist()
-    label = LABEL[code]
-    from_checked = TensorData._from_checked
-    if not trailing:  # 1-D per datum (logprobs, elementwise losses): the common case, without the shape checks
-        return [from_checked(label, flat[elem[i] : elem[i + 1]], (elem[i + 1] - elem[i],)) for i in range(n)]
-    out: list[TensorData] = []
-    for i in range(n):
-        s, e = elem[i], elem[i + 1]
-        numel = e - s
-        if inner:
-            lead, rem = divmod(numel, inner)
-            if rem:
+    bounds = (off - lo) // item
+    numels = np.diff(bounds)
+    inner = math.prod(trailing)
+    if trailing:
+        bad = numels % inner != 0 if inner else numels != 0
+        if bool(bad.any()):
+            i = int(np.argmax(bad))
+            numel = int(numels[i])
+            if inner:
                 raise WireError(
                     f"{path}: datum {i} has {numel} elements, not a multiple of trailing_shape {list(trailing)}"
                 )
-        elif numel:
             raise WireError(f"{path}: datum {i} has {numel} elements but trailing_shape {list(trailing)} holds none")
-        else:
-            lead = 0
-        shape = (lead, *trailing)
-        values = flat[s:e]  # a view: every datum of the field shares the one copy out of the body
-        out.append(from_checked(label, values.reshape(shape) if trailing else values, shape))
-    return out
+    # The one copy out of the body, made now so the body can go (a caller that keeps records keeps only these).
+    values = widen(pb.packed_view(buf, data_ab[0] + lo, data_ab[0] + hi, WIRE_NP[code], path, "data"), code)
+    shape: tuple[int, ...] | None = None
+    if n and bool((numels == numels[0]).all()):
+        numel = int(numels[0])
+        shape = (numel // inner if inner else 0, *trailing) if trailing else (numel,)
+    return WireOutputField(key, LABEL[code], values, bounds, trailing, shape)
 
 
-def _dec_record(buf: bytes, pos: int, end: int, rpath: str) -> list[dict[str, TensorData]]:
+def _dec_record(buf: bytes, pos: int, end: int, rpath: str) -> WireOutputRecord:
     num = 0
     fields: list[tuple[str, int, tuple[int, int], np.ndarray, tuple[int, ...]]] = []
     for f, wt, a, b in iter_fields(buf, pos, end, rpath, _REC):
@@ -169,12 +170,76 @@ def _dec_record(buf: bytes, pos: int, end: int, rpath: str) -> list[dict[str, Te
         raise WireError(f"{rpath}.num_datums (ArrayRecord field 3): implausible value {num}")
     if num == 0 and fields:
         num = max(fields[0][3].size - 1, 0)
-    datums: list[dict[str, TensorData]] = [{} for _ in range(num)]
-    for k, code, data_ab, offsets, trailing in fields:
-        tensors = _split_batched(buf, code, data_ab, offsets, trailing, num, f"{rpath}.fields[{k!r}]")
-        for i, t in enumerate(tensors):
-            datums[i][k] = t
-    return datums
+    checked = [
+        _check_field(k, buf, code, data_ab, offsets, trailing, num, f"{rpath}.fields[{k!r}]")
+        for k, code, data_ab, offsets, trailing in fields
+    ]
+    return WireOutputRecord(num, checked)
+
+
+def _split_field(f: WireOutputField, n: int) -> list[TensorData]:
+    flat = f.values  # every datum's tensor is a view of it
+    label = f.dtype
+    if f.shape is not None:  # every datum the same shape (the usual case): one reshape, rows cut in C
+        return TensorData._from_checked_rows(label, flat.reshape((n, *f.shape)), f.shape)
+    out: list[TensorData] = []
+    bounds = f.bounds.tolist()
+    trailing = f.trailing
+    inner = math.prod(trailing)
+    from_checked = TensorData._from_checked
+    for i in range(n):
+        s, e = bounds[i], bounds[i + 1]
+        if trailing:
+            shape = ((e - s) // inner if inner else 0, *trailing)
+            out.append(from_checked(label, flat[s:e].reshape(shape), shape))
+        else:
+            out.append(from_checked(label, flat[s:e], (e - s,)))
+    return out
+
+
+def split_output_records(records: Sequence[WireOutputRecord]) -> list[dict[str, TensorData]]:
+    """The per-datum output maps of checked records, in order: each datum's tensors are views of its record's
+    arrays."""
+    outputs: list[dict[str, TensorData]] = []
+    for rec in records:
+        n = rec.num_datums
+        if not rec.fields:
+            outputs.extend({} for _ in range(n))
+        elif len(rec.fields) == 1:
+            key = rec.fields[0].key
+            outputs.extend({key: t} for t in _split_field(rec.fields[0], n))
+        else:
+            keys = [f.key for f in rec.fields]
+            columns = [_split_field(f, n) for f in rec.fields]
+            outputs.extend(dict(zip(keys, row)) for row in zip(*columns))
+    return outputs
+
+
+def decode_forward_backward_records(data: bytes | bytearray | memoryview) -> WireForwardBackwardRecords:
+    """Decode and check a protobuf ``ForwardBackwardOutput`` without cutting it into per-datum tensors.
+
+    Everything :func:`decode_forward_backward_output` refuses is refused here, and each output key's values are
+    copied out of ``data`` once (widened to the public dtype); the cut into per-datum tensors is left to
+    :func:`split_output_records`, so a caller may defer (or skip) it and hold only the values meanwhile.
+    """
+    buf = as_bytes(data)
+    path = "ForwardBackwardOutput"
+    out_type = ""
+    records: list[WireOutputRecord] = []
+    metrics: dict[str, float] = {}
+    for f, wt, a, b in iter_fields(buf, 0, len(buf), path, _FBO):
+        if f == 1:
+            want(wt, LEN, path, _FBO, f)
+            out_type = pb.read_string(buf, a, b, f"{path}.loss_fn_output_type")
+        elif f == 2:
+            want(wt, LEN, path, _FBO, f)
+            records.append(_dec_record(buf, a, b, f"{path}.loss_fn_outputs[{len(records)}]"))
+        elif f == 3:
+            want(wt, LEN, path, _FBO, f)
+            k, v = read_double_map_entry(buf, a, b, f"{path}.metrics")
+            metrics[k] = v
+    out_type = out_type.rsplit(":", 1)[-1] or "ArrayRecord"
+    return WireForwardBackwardRecords(out_type, records, metrics)
 
 
 def decode_forward_backward_output(data: bytes | bytearray | memoryview) -> WireForwardBackwardOutput:
@@ -186,26 +251,8 @@ def decode_forward_backward_output(data: bytes | bytearray | memoryview) -> Wire
     field's count when that is 0. ``loss_fn_output_type`` keeps the part after the last ``':'``
     (``"ArrayRecord"`` when empty).
     """
-    buf = as_bytes(data)
-    path = "ForwardBackwardOutput"
-    out_type = ""
-    outputs: list[dict[str, TensorData]] = []
-    metrics: dict[str, float] = {}
-    n_records = 0
-    for f, wt, a, b in iter_fields(buf, 0, len(buf), path, _FBO):
-        if f == 1:
-            want(wt, LEN, path, _FBO, f)
-            out_type = pb.read_string(buf, a, b, f"{path}.loss_fn_output_type")
-        elif f == 2:
-            want(wt, LEN, path, _FBO, f)
-            outputs.extend(_dec_record(buf, a, b, f"{path}.loss_fn_outputs[{n_records}]"))
-            n_records += 1
-        elif f == 3:
-            want(wt, LEN, path, _FBO, f)
-            k, v = read_double_map_entry(buf, a, b, f"{path}.metrics")
-            metrics[k] = v
-    out_type = out_type.rsplit(":", 1)[-1] or "ArrayRecord"
-    return WireForwardBackwardOutput(out_type, outputs, metrics)
+    out = decode_forward_backward_records(data)
+    return WireForwardBackwardOutput(out.loss_fn_output_type, split_output_records(out.records), out.metrics)
 
 
 def _output_signature(d: Any, i: int) -> tuple[tuple[str, str, tuple[int, ...]], ...]:

@@ -235,6 +235,10 @@ def tensor_body(t: TensorData, path: str, int32_ids: bool) -> tuple[list[Any], i
         code = DTYPE_INT32
     else:
         vals = np.ascontiguousarray(values, dtype=WIRE_NP[code])
+        if vals is t._values:
+            # Joined through a view: numpy keeps the buffer description it exports (~56 bytes) until the array
+            # dies, which for the caller's own array is as long as their datum lives.
+            vals = vals.view()
     nb = vals.nbytes
     if crow is None:
         h = hdr(K1L, nb)  # oneof arm: written even when empty

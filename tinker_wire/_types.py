@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ._errors import WireError
-from .tensor import TensorData
+from .tensor import TensorData, TensorDtype
 
 __all__ = [
     "Dmel",
@@ -29,7 +29,10 @@ __all__ = [
     "WireChunk",
     "WireDatum",
     "WireForwardBackwardOutput",
+    "WireForwardBackwardRecords",
     "WireForwardBackwardRequest",
+    "WireOutputField",
+    "WireOutputRecord",
     "WirePromptAltTokens",
     "WireSampleResponse",
     "WireSampledSequence",
@@ -174,6 +177,40 @@ class WireForwardBackwardOutput:
 
     loss_fn_output_type: str
     loss_fn_outputs: list[dict[str, TensorData]]
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class WireOutputField:
+    """One output key of a decoded ``ArrayRecord``, checked but not yet cut into per-datum tensors.
+
+    ``values`` is the flat array of every datum's values in ``dtype``; datum ``i`` holds elements
+    ``bounds[i]:bounds[i + 1]``, shaped ``[numel / prod(trailing), *trailing]``. ``shape`` is that per-datum
+    shape when every datum has the same one, else ``None``.
+    """
+
+    key: str
+    dtype: TensorDtype
+    values: np.ndarray
+    bounds: np.ndarray
+    trailing: tuple[int, ...]
+    shape: tuple[int, ...] | None
+
+
+@dataclass(frozen=True, eq=False)
+class WireOutputRecord:
+    """A decoded ``ArrayRecord``: ``num_datums`` datums sharing one :class:`WireOutputField` per output key."""
+
+    num_datums: int
+    fields: list[WireOutputField]
+
+
+@dataclass(frozen=True, eq=False)
+class WireForwardBackwardRecords:
+    """A ``ForwardBackwardOutput`` decoded as records (see ``decode_forward_backward_records``)."""
+
+    loss_fn_output_type: str
+    records: list[WireOutputRecord]
     metrics: dict[str, float] = field(default_factory=dict)
 
 

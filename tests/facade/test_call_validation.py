@@ -176,14 +176,14 @@ def test_forward_backward_custom_validates_before_reserving(training, server: Fa
 def test_encoding_failure_after_reservation_still_releases_the_turn(
     training, server: FakeServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Encoding the protobuf body needs the seq_id, so it runs after reservation; if it fails anyway the
-    # turn gate must be released or every later request of the client would wait forever.
-    import tinker._convert as convert
+    # Encoding the protobuf body needs the seq_id, so it runs after reservation (each chunk in its turn); if it
+    # fails anyway the turn gate must be released or every later request of the client would wait forever.
+    import tinker._chunking as chunking
 
     def boom(*args: Any, **kwargs: Any) -> bytes:
         raise wire.WireError("ForwardBackwardRequest: simulated encoding failure")
 
-    monkeypatch.setattr(convert, "forward_backward_wire_request_bytes", boom)
+    monkeypatch.setattr(chunking.Chunks, "body", boom)  # each chunk's body, encoded in its turn
     with pytest.raises(ValueError, match="simulated encoding failure"):
         training.forward_backward([datum()], "cross_entropy").result(timeout=10)
     monkeypatch.undo()

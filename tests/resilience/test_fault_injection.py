@@ -22,6 +22,7 @@ from tinker.testing import FaultProxy
 
 from .conftest import (
     BASE_MODEL,
+    EVAL_BATCH,
     NUM_STEPS,
     SAVE_EVERY,
     close_quietly,
@@ -142,6 +143,46 @@ def test_lost_replies_are_deduplicated_by_the_server(server: Any, proxy: FaultPr
         assert server_model(server, training.model_id).step == 5
     finally:
         close_quietly(service)
+
+
+@pytest.mark.parametrize("action", ["drop", "reset"])
+def test_chunks_encoded_in_their_turn_resend_the_same_bytes(
+    action: str, server: Any, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk's body is made just before it is sent (one at a time here, none kept from the check): a chunk
+    whose first delivery is lost (reply dropped after the server acted, or connection reset before) goes again
+    as the same bytes, and the result is the fault-free one."""
+    import dataclasses
+
+    import tinker._chunking as chunking
+
+    monkeypatch.setattr(chunking, "KEEP_WIRE_BYTES", 0)
+    monkeypatch.setattr(chunking, "IN_FLIGHT_BYTES", 1)
+    data = EVAL_BATCH  # six datums: three chunks of two
+    services = [make_service(server.base_url), make_service(proxy.base_url, fast_retry())]
+    try:
+        outputs = []
+        for service in services:
+            training = service.create_lora_training_client(BASE_MODEL, rank=4, seed=7).result(timeout=60)
+            holder = training.holder
+            holder._server_config = dataclasses.replace(holder.cached_server_config(), fwdbwd_max_chunk_len=2)
+            outputs.append(training.forward(data, "cross_entropy").result(timeout=60))
+        sent: list[bytes] = []
+
+        def first_delivery(method: str, path: str, body: bytes) -> bool:
+            sent.append(body)
+            return sent.count(body) == 1
+
+        proxy.add(action, "/forward_backward", times=None, when=first_delivery)
+        outputs.append(training.forward(data, "cross_entropy").result(timeout=60))
+        assert len(sent) == 6 and len(set(sent)) == 3
+        assert sent[0::2] == sent[1::2]  # every retry is its first delivery's bytes
+        reference = [o["logprobs"].tolist() for o in outputs[0].loss_fn_outputs]
+        for out in outputs[1:]:
+            assert [o["logprobs"].tolist() for o in out.loss_fn_outputs] == reference
+    finally:
+        for service in services:
+            close_quietly(service)
 
 
 def test_server_restart_mid_loop_resumes_from_the_latest_checkpoint(
