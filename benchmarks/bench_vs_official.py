@@ -131,9 +131,12 @@ elif measure == "train_step":
 elif measure == "codec":
     batch = [datum(2048, i) for i in range(256)]
     raw = open(os.path.join(data_dir, "fb_output.pb"), "rb").read()
-    if hasattr(tinker, "_convert"):  # ours
+    try:  # ours (tinker._convert loads on first use, so it is imported, not looked up)
         from tinker import _convert as conv
         import tinker_wire as wire
+    except ImportError:
+        conv = None
+    if conv is not None:
 
         def encode():
             return conv.forward_backward_request_bytes("m", 1, batch, "cross_entropy", None, False)
