@@ -160,7 +160,8 @@ def make_endpoint(
         status = resp.status_code
         t1 = time.time()
         level = logging.WARNING if status >= 500 else logging.DEBUG
-        log.log(level, "%s %s -> %d (%.1f ms)", request.method, request.url.path, status, (t1 - t0) * 1e3)
+        if log.isEnabledFor(level):  # request.url is built anew for each request: only when it is logged
+            log.log(level, "%s %s -> %d (%.1f ms)", request.method, request.url.path, status, (t1 - t0) * 1e3)
         if secured:
             try:
                 service.record_request(op_id, body, params, t0, t1, status)
