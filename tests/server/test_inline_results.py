@@ -161,32 +161,3 @@ def test_held_submits_do_not_keep_their_share_of_the_body_budget():
                 t.join()
         assert still_held == 2
         assert r.status_code == 200, r.text
-
-
-def test_a_tiny_sample_runs_on_the_event_loop_with_the_same_result(server, api, monkeypatch):
-    """A sample of at most two tokens is run where it was submitted (no hand-off to a sampling thread); a larger
-    one, or any sample once the model's tiny samples are slow, goes to a sampling thread. Same seed, same result."""
-    import tinker_local.service.sampling as sampling_module
-
-    sampling = server.service.sampling
-    ran_on: list[str] = []
-    run = sampling._run_sample
-
-    def spy(rec: Any, plan: Any) -> None:
-        ran_on.append(threading.current_thread().name)
-        run(rec, plan)
-
-    monkeypatch.setattr(sampling, "_run_sample", spy)
-    ssid = _sampler(api)
-    tiny = api.post("asample", _body(ssid, 0, max_tokens=1, n=2), headers=WAIT)
-    larger = api.post("asample", _body(ssid, 1, max_tokens=8, n=1), headers=WAIT)
-    monkeypatch.setattr(sampling_module, "_TINY_SECONDS", 0.0)  # as if this model's tiny samples were slow
-    tiny_on_thread = api.post("asample", _body(ssid, 2, max_tokens=1, n=2), headers=WAIT)
-    assert all(r.status_code == 200 and INLINE in r.headers for r in (tiny, larger, tiny_on_thread))
-    on_loop, *on_threads = ran_on
-    assert not on_loop.startswith("tinker-local-sample"), ran_on
-    assert all(name.startswith("tinker-local-sample") for name in on_threads), ran_on
-    tokens = [
-        [list(s.tokens) for s in pb2.SampleResponse.FromString(r.content).sequences] for r in (tiny, tiny_on_thread)
-    ]
-    assert tokens[0] == tokens[1]

@@ -28,9 +28,6 @@ __all__ = ["CLONE_STRIDE", "Sampling"]
 
 log = logging.getLogger("tinker_local")
 
-#: A tiny sample runs on the event loop while this base model's tiny samples take less (see Sampling._tiny).
-_TINY_SECONDS = 0.002
-
 #: seq_ids of a cloned sampler start at clone * CLONE_STRIDE (retrieve_futures reports per clone)
 CLONE_STRIDE = 1_000_000_000
 
@@ -72,7 +69,6 @@ class Sampling:
     def __init__(self, state: ServerState) -> None:
         self.state = state
         self._sampler_cache: dict[tuple[str, str, str, float], Any] = {}
-        self._tiny_seconds: dict[str, float] = {}  # moving average of a base model's tiny samples
         self.pool = ThreadPoolExecutor(
             max_workers=max(1, state.config.sampling_workers), thread_name_prefix="tinker-local-sample"
         )
@@ -269,31 +265,10 @@ class Sampling:
         # A sampling session's request is only validated and queued, cheaper on the event loop than a thread hop;
         # direct sampling of a base model or checkpoint may load weights, so it runs on a worker thread.
         if call.body.get("sampling_session_id") is not None:
-            return self.submit_sample(call, on_loop=True)
+            return self.submit_sample(call)
         return await asyncio.to_thread(self.submit_sample, call)
 
-    def _tiny(self, plan: SamplePlan) -> bool:
-        """A sample small enough to run where it was submitted: at most two generated tokens in all, a short
-        prompt, weights ready, and this base model's earlier tiny samples ran in under ``_TINY_SECONDS``. On a busy
-        server, handing such a sample to a sampling thread (and the GIL back and forth) costs more than the
-        sample itself."""
-        s = plan.sampler
-        return (
-            s.weights is not None
-            and s.ready.is_set()
-            and plan.num_samples * (plan.cfg.max_tokens or 0) <= 2
-            and plan.num_samples * len(plan.prompt) <= 512
-            and self._tiny_seconds.get(s.base_model, 0.0) < _TINY_SECONDS
-        )
-
-    def _run_tiny(self, rec: FutureRec, plan: SamplePlan) -> None:
-        started = time.perf_counter()
-        self._run_sample(rec, plan)
-        took = time.perf_counter() - started
-        base = plan.sampler.base_model
-        self._tiny_seconds[base] = 0.8 * self._tiny_seconds.get(base, took) + 0.2 * took
-
-    def submit_sample(self, call: Call, on_loop: bool = False) -> dict[str, Any]:
+    def submit_sample(self, call: Call) -> dict[str, Any]:
         body = call.body
         ssid = body.get("sampling_session_id")
         seq = optional_int(body.get("seq_id"))
@@ -332,10 +307,7 @@ class Sampling:
             rec.sample_sequence_ids = [f"{rec.request_id}:{i}" for i in range(plan.num_samples)]
             if ssid is not None and seq is not None:
                 plan.sampler.seqs[seq] = (h, rec.request_id)
-        if on_loop and self._tiny(plan):
-            self._run_tiny(rec, plan)
-        else:
-            self.pool.submit(self._run_sample, rec, plan)
+        self.pool.submit(self._run_sample, rec, plan)
         return rec.describe()
 
     def _run_sample(self, rec: FutureRec, plan: SamplePlan) -> None:
