@@ -181,7 +181,7 @@ async def _poll(
             **req["headers"],
             "X-Tinker-Request-Type": spec.request_type,
             "X-Tinker-Request-Iteration": str(iteration),
-            "Accept": f"{PROTOBUF}, application/json" if spec.accept_proto else "application/json",
+            "Accept": ACCEPT_RESULT["Accept"] if spec.accept_proto else "application/json",
         }
         if iteration == 0 and submit_rtt is not None:
             headers["X-Tinker-Create-Promise-Roundtrip-Time"] = f"{submit_rtt:.6f}"
