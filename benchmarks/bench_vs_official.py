@@ -48,10 +48,18 @@ MODEL = "tinker-local/tiny-byte"
 out = {}
 
 
-def server_cpu():
-    with open(f"/proc/{server_pid}/stat") as f:
+def server_cpu(pid=None):  # CPU seconds of the server and of every process under it (its sampling processes)
+    pid = server_pid if pid is None else pid
+    with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                total += sum(server_cpu(int(k)) for k in f.read().split())
+        except FileNotFoundError:
+            pass
+    return total
 
 
 def resolved(x):

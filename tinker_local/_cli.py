@@ -105,6 +105,14 @@ def build_parser(prog: str = "tinker local") -> argparse.ArgumentParser:
         "polled with retrieve_future, as from the hosted service",
     )
     s.add_argument(
+        "--sampling-processes",
+        type=int,
+        default=1,
+        metavar="N",
+        help="engine processes that run sample requests, off the server's GIL (default 1); 0 runs them on threads "
+        "of the server process",
+    )
+    s.add_argument(
         "--audit-log",
         default=None,
         metavar="PATH",
@@ -149,6 +157,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "tinker local") -> int:
                 max_inflight_body_bytes=args.max_inflight_body_bytes,
                 audit_log=args.audit_log,
                 inline_results=args.inline_results,
+                sampling_processes=args.sampling_processes,
             )
             config.model_specs()
             config.check_exposure()

@@ -156,8 +156,12 @@ class ServerConfig:
     inline_results: bool = True
     #: A model's requests wait this long for a missing ``seq_id`` before failing.
     seq_gap_timeout_s: float = 120.0
-    #: Sampling threads (training runs on one thread per model).
+    #: Sampling threads: they run ``stream_sample``, and ``asample`` when ``sampling_processes`` is 0 (training runs
+    #: on one thread per model).
     sampling_workers: int = 2
+    #: Engine processes that run ``asample`` off the server's GIL (``service/sample_process.py``), started with the
+    #: first sampling session; 0 runs it on the sampling threads.
+    sampling_processes: int = 1
     #: Cap of a request body after decompression (413 beyond).
     max_body_bytes: int = 256 << 20
     #: Bound on the body bytes (received plus decompressed) of all requests being read and handled at once;
@@ -186,6 +190,10 @@ class ServerConfig:
             if not isinstance(k, str) or not k.strip() or k != k.strip():
                 raise ValueError("api_keys: every key must be a non-empty string without surrounding whitespace")
         object.__setattr__(self, "api_keys", keys)
+        if isinstance(self.sampling_processes, bool) or not isinstance(self.sampling_processes, int):
+            raise TypeError(f"sampling_processes: expected a whole number, got {self.sampling_processes!r}")
+        if not 0 <= self.sampling_processes <= 64:
+            raise ValueError(f"sampling_processes: expected 0 (sample on threads) to 64, got {self.sampling_processes}")
         if self.wire not in ("protobuf", "json"):
             raise ValueError(f"wire: expected 'protobuf' or 'json', got {self.wire!r}")
 

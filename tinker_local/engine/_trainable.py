@@ -3,6 +3,7 @@ immutable sampler snapshots."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections import deque
@@ -70,6 +71,7 @@ _PLAIN_ATTR = "_tinker_plain_snapshot"
 _NETS_KEPT = 8
 _net_holders: deque[SamplerWeights] = deque()
 _net_lock = threading.Lock()
+_snapshot_ids = itertools.count(1)
 
 
 class SamplerWeights:
@@ -80,7 +82,7 @@ class SamplerWeights:
     shared between threads.  ``lora`` is None for the plain base model.
     """
 
-    __slots__ = ("_net", "adapter", "base", "lora")
+    __slots__ = ("_net", "adapter", "base", "lora", "snapshot_id")
 
     def __init__(self, base: BaseModel, lora: LoraConfig | None, adapter: Mapping[str, np.ndarray]) -> None:
         self.base = base
@@ -89,6 +91,8 @@ class SamplerWeights:
             {k: _readonly_copy(v, base.dtype) for k, v in adapter.items()}
         )
         self._net: _Net | None = None
+        #: unique in this process: names the snapshot to a sampling process that was sent its adapter
+        self.snapshot_id = next(_snapshot_ids)
 
     def net(self) -> _Net:
         """The network with the adapter merged in, built once and kept while this snapshot is among the last

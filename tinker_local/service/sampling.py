@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from .._futures import FutureRec
 from .._state import CheckpointRec, now
 from .calls import Call, EventStream, handles
 from .encryption import refuse_encrypted
+from .sample_process import SampleArgs, SampleOutcome, SampleProcessError, SampleProcesses, collect
 from .sample_results import PromptParts, ResultShape, parse_targets, topk_grid
 from .state import SamplerRec, ServerState, body_hash, optional_int, tokens_from_chunks
 
@@ -48,21 +50,15 @@ class SamplePlan:
     def num_samples(self) -> int:
         return self.result.num_samples
 
+    def args(self) -> SampleArgs:
+        r = self.result
+        return SampleArgs(
+            self.prompt, self.cfg, r.num_samples, r.prompt_logprobs, r.topk_prompt, r.topk_sample, self.targets, r.alt_k
+        )
+
     def stream(self, weights: Any) -> Iterator[eng.StreamEvent]:
         """The engine's event stream for this request (validated when called)."""
-        r = self.result
-        return eng.sample_stream(
-            weights,
-            self.prompt,
-            self.cfg,
-            r.num_samples,
-            r.prompt_logprobs,
-            r.topk_prompt,
-            self.decode,
-            topk_sample_logprobs=r.topk_sample,
-            target_prompt_logprobs=self.targets,
-            prompt_alt_tokens_k=r.alt_k,
-        )
+        return self.args().stream(weights, self.decode)
 
 
 class Sampling:
@@ -72,6 +68,8 @@ class Sampling:
         self.pool = ThreadPoolExecutor(
             max_workers=max(1, state.config.sampling_workers), thread_name_prefix="tinker-local-sample"
         )
+        n = state.config.sampling_processes
+        self.processes = SampleProcesses(n, state.config.model_specs(), os.environ) if n > 0 else None
 
     def _load_sampler_weights(self, ck: CheckpointRec) -> Any:
         key = (ck.run_id, ck.kind, ck.name, ck.created_at)
@@ -126,6 +124,11 @@ class Sampling:
             )
         rec = SamplerRec(sampler_id, sid, name, model_path, now(), weights=weights, body_hash=h)
         rec.ready.set()
+        if self.processes is not None:
+            try:
+                self.processes.start()  # its imports overlap the client's first request
+            except OSError as e:
+                self._no_processes(e)
         with self.state.lock:
             if sampler_id in self.state.samplers:
                 if self.state.samplers[sampler_id].body_hash == h:
@@ -307,34 +310,60 @@ class Sampling:
             rec.sample_sequence_ids = [f"{rec.request_id}:{i}" for i in range(plan.num_samples)]
             if ssid is not None and seq is not None:
                 plan.sampler.seqs[seq] = (h, rec.request_id)
-        self.pool.submit(self._run_sample, rec, plan)
+        self._dispatch(rec, plan)
         return rec.describe()
+
+    def _dispatch(self, rec: FutureRec, plan: SamplePlan) -> None:
+        """Run the sample in a sampling process, or on a sampling thread (no processes configured, or a sampler
+        still being made: waiting for it would block the caller)."""
+        if self.processes is None or not plan.sampler.ready.is_set():
+            self.pool.submit(self._run_sample, rec, plan)
+            return
+        if rec.cancel.is_set() or not self.state.futures.mark_running(rec):
+            return
+        try:
+            self.processes.submit(self._sampler_weights(plan), plan.args(), lambda out: self._finish(rec, plan, out))
+        except (ApiError, SampleProcessError) as e:
+            self._finish(rec, plan, e)
+        except OSError as e:
+            self._no_processes(e)
+            self.pool.submit(self._run_sample, rec, plan)
+
+    def _no_processes(self, error: OSError) -> None:
+        """No process can be started here (no interpreter to run, no descriptors left): sample on threads."""
+        log.warning("cannot start a sampling process (%s); sampling on threads instead", error)
+        self.processes = None
 
     def _run_sample(self, rec: FutureRec, plan: SamplePlan) -> None:
         if rec.cancel.is_set() or not self.state.futures.mark_running(rec):
             return
+        out: SampleOutcome | BaseException | None
         try:
             weights = self._sampler_weights(plan)
-            n = plan.num_samples
-            toks: list[list[int]] = [[] for _ in range(n)]
-            lps: list[list[float]] = [[] for _ in range(n)]
-            tops: list[list[list[tuple[int, float]]]] = [[] for _ in range(n)]
-            reasons = ["length"] * n
-            prompt_ev = None
-            for ev in plan.stream(weights):
-                if rec.cancel.is_set():
-                    self.state.futures.fail(rec, "the sample request was cancelled", "user")
-                    return
-                if isinstance(ev, eng.TokenEvent):
-                    toks[ev.sample_index].append(ev.token)
-                    lps[ev.sample_index].append(ev.logprob)
-                    if ev.topk is not None:
-                        tops[ev.sample_index].append(ev.topk)
-                elif isinstance(ev, eng.DoneEvent):
-                    reasons[ev.sample_index] = ev.stop_reason
-                else:
-                    prompt_ev = ev
-            k = plan.result.topk_sample
+            out = collect(plan.stream(weights), plan.num_samples, rec.cancel.is_set)
+        except Exception as e:  # noqa: BLE001 - _finish reports it (a server error, logged with its traceback)
+            out = e
+        self._finish(rec, plan, out)
+
+    def _finish(self, rec: FutureRec, plan: SamplePlan, out: SampleOutcome | BaseException | None) -> None:
+        """Complete ``rec`` with the outcome (None: cancelled), or fail it with the error, named as the caller
+        should read it."""
+        futures = self.state.futures
+        if out is None or (rec.cancel.is_set() and not isinstance(out, BaseException)):
+            futures.fail(rec, "the sample request was cancelled", "user")
+            return
+        if isinstance(out, eng.EngineInputError):
+            futures.fail(rec, str(out), "user")
+            return
+        if isinstance(out, ApiError):
+            futures.fail(rec, out.detail, out.category or "user")
+            return
+        if isinstance(out, BaseException):
+            log.warning("sample %s failed", rec.request_id, exc_info=out)
+            futures.fail(rec, f"internal error during sampling: {type(out).__name__}: {out}", "server")
+            return
+        k = plan.result.topk_sample
+        try:
             seqs = [
                 wire.WireSampledSequence(
                     r,
@@ -342,24 +371,16 @@ class Sampling:
                     np.asarray(lp, dtype=np.float32),
                     topk_grid(tk, k) if k else None,
                 )
-                for t, lp, r, tk in zip(toks, lps, reasons, tops)
+                for t, lp, r, tk in zip(out.tokens, out.logprobs, out.reasons, out.topk)
             ]
-            result = PromptParts.of(plan.result, prompt_ev).response(seqs)
-        except eng.EngineInputError as e:
-            self.state.futures.fail(rec, str(e), "user")
+            result = PromptParts.of(plan.result, out.prompt).response(seqs)
+        except Exception as e:  # noqa: BLE001 - as above
+            self._finish(rec, plan, e)
             return
-        except ApiError as e:
-            self.state.futures.fail(rec, e.detail, e.category or "user")
-            return
-        except Exception as e:
-            log.warning("sample %s failed", rec.request_id, exc_info=True)
-            self.state.futures.fail(rec, f"internal error during sampling: {type(e).__name__}: {e}", "server")
-            return
-        self.state.store.count_usage("sampling_prefill", len(plan.prompt), plan.session_id, plan.sampler.base_model)
-        self.state.store.count_usage(
-            "sampling_sample", sum(len(t) for t in toks), plan.session_id, plan.sampler.base_model
-        )
-        self.state.futures.complete(rec, result)
+        store = self.state.store
+        store.count_usage("sampling_prefill", len(plan.prompt), plan.session_id, plan.sampler.base_model)
+        store.count_usage("sampling_sample", sum(map(len, out.tokens)), plan.session_id, plan.sampler.base_model)
+        futures.complete(rec, result)
 
     @handles("stream_sample")
     def stream_sample(self, call: Call) -> EventStream:

@@ -1,0 +1,237 @@
+"""``asample`` in engine processes (``sampling_processes``): the same results as the sampling threads, bit for bit,
+for base models and LoRA snapshots; a killed process is replaced and its request run again, once; a stopped or
+killed server leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import local_server_fixture
+from tinker_local import LocalServer
+
+from .conftest import MODEL, make_api, text_tokens
+
+processes = local_server_fixture(name="processes", sampling_processes=1, retrieve_timeout_s=30.0)
+threads = local_server_fixture(name="threads", sampling_processes=0)
+
+
+def _sampling_children(parent: int | None = None) -> set[int]:
+    """Pids of the sampling processes whose parent is ``parent`` (default: this process, the in-process servers')."""
+    parent = os.getpid() if parent is None else parent
+    out = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmd = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == parent and b"sample_process" in cmd:
+            out.add(int(entry.name))
+    return out
+
+
+def _wait_for(pred: Any, timeout: float = 20.0) -> Any:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        got = pred()
+        if got:
+            return got
+        time.sleep(0.01)
+    raise AssertionError("timed out")
+
+
+def _body(ssid: str, seq: int, *, max_tokens: int = 6, n: int = 3, seed: int = 5, **extra: Any) -> dict[str, Any]:
+    return {
+        "sampling_session_id": ssid,
+        "seq_id": seq,
+        "prompt": {"chunks": [{"tokens": text_tokens("Processes agree")}]},
+        "sampling_params": {"max_tokens": max_tokens, "seed": seed, "temperature": 1.0},
+        "num_samples": n,
+        **extra,
+    }
+
+
+def _samplers(api: Any) -> list[str]:
+    """A base-model sampler and a sampler of a trained LoRA snapshot (its adapter goes to the process)."""
+    sid = api.session()
+    base = api.ok("create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 0, "base_model": MODEL})
+    mid = api.model(sid, seed=3)
+    api.result(api.fb(mid, 1, ["the processes agree", "bit for bit"]))
+    api.result(api.optim(mid, 2, lr=0.05))
+    save = api.result(api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": 3, "path": "s0"}))
+    lora = api.ok(
+        "create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 1, "model_path": save["path"]}
+    )
+    return [base["sampling_session_id"], lora["sampling_session_id"]]
+
+
+def _results(server: LocalServer) -> list[Any]:
+    c, api = make_api(server.base_url)
+    with c:
+        out = []
+        for ssid in _samplers(api):
+            plain = api.result(api.ok("asample", _body(ssid, 0)))
+            scored = api.result(
+                api.ok("asample", _body(ssid, 1, prompt_logprobs=True, topk_prompt_logprobs=2, topk_sample_logprobs=2))
+            )
+            out += [plain, scored]
+        return out
+
+
+def test_processes_and_threads_give_bitwise_the_same_samples(processes: LocalServer, threads: LocalServer) -> None:
+    before = _sampling_children()
+    got, want = _results(processes), _results(threads)
+    assert got == want
+    assert all(seq["tokens"] for r in got for seq in r["sequences"])
+    assert got[0] != got[2], "the LoRA snapshot must sample differently from the base model"
+    # the processes server started one child; the threads server none
+    assert len(_sampling_children() - before) <= 1 and _sampling_children()
+
+
+def test_a_killed_process_is_replaced_and_its_request_run_again(processes: LocalServer, caplog: Any) -> None:
+    c, api = make_api(processes.base_url)
+    with c:
+        ssid = _samplers(api)[1]
+        api.result(api.ok("asample", _body(ssid, 0, max_tokens=1)))  # the child is up and holds the adapter
+        (child,) = _sampling_children()
+        long = _body(ssid, 1, max_tokens=1500, n=8)
+        future = api.ok("asample", long)
+        time.sleep(0.05)  # the child is inside the sample
+        os.kill(child, signal.SIGKILL)
+        first = api.result(future)
+        new = _wait_for(lambda: _sampling_children() - {child})
+        assert len(new) == 1
+        # the rerun equals a fresh run of the same request (on the replacement, which got the adapter again)
+        assert first == api.result(api.ok("asample", {**long, "seq_id": 2}))
+    assert any("ended with signal 9; running 1 of its 1 requests again" in r.getMessage() for r in caplog.records)
+
+
+def test_a_request_whose_process_dies_twice_fails_as_a_server_error(processes: LocalServer) -> None:
+    c, api = make_api(processes.base_url)
+    with c:
+        ssid = _samplers(api)[0]
+        api.result(api.ok("asample", _body(ssid, 0, max_tokens=1)))
+        (child,) = _sampling_children()
+        future = api.ok("asample", _body(ssid, 1, max_tokens=1800, n=32))
+        time.sleep(0.05)
+        os.kill(child, signal.SIGKILL)
+        (second,) = _wait_for(lambda: _sampling_children() - {child})
+        os.kill(second, signal.SIGKILL)
+        r = api.retrieve(future["request_id"])
+        assert r.status_code == 200
+        body = r.json()
+        assert body["category"] == "server" and "sampling process" in body["error"], body
+        # the next request runs on a third process
+        assert api.result(api.ok("asample", _body(ssid, 2, max_tokens=1)))["sequences"]
+        assert _sampling_children() - {child, second}
+
+
+def test_many_lora_snapshots_take_turns_on_one_process(processes: LocalServer, threads: LocalServer) -> None:
+    """More snapshots than the process keeps adapters for: evicted adapters are sent again, never confused."""
+
+    def run(server: LocalServer) -> list[Any]:
+        c, api = make_api(server.base_url)
+        with c:
+            sid = api.session()
+            mid = api.model(sid, seed=1)
+            ssids = []
+            for i in range(20):
+                api.result(api.fb(mid, 3 * i + 1, [f"snapshot {i}"]))
+                api.result(api.optim(mid, 3 * i + 2, lr=0.05))
+                path = api.result(
+                    api.ok("save_weights_for_sampler", {"model_id": mid, "seq_id": 3 * i + 3, "path": f"s{i}"})
+                )["path"]
+                ssids.append(
+                    api.ok(
+                        "create_sampling_session",
+                        {"session_id": sid, "sampling_session_seq_id": i, "model_path": path},
+                    )["sampling_session_id"]
+                )
+            order = list(range(20)) + list(range(19, -1, -1)) + list(range(0, 20, 3))
+            return [api.result(api.ok("asample", _body(ssids[i], k, n=1, max_tokens=3))) for k, i in enumerate(order)]
+
+    assert run(processes) == run(threads)
+
+
+def test_stopping_the_server_stops_its_process_and_fails_what_it_was_running() -> None:
+    before = _sampling_children()
+    srv = LocalServer(sampling_processes=1).start()
+    c, api = make_api(srv.base_url)
+    with c:
+        ssid = _samplers(api)[0]
+        api.result(api.ok("asample", _body(ssid, 0, max_tokens=1)))
+        (child,) = _sampling_children() - before
+        api.ok("asample", _body(ssid, 1, max_tokens=1800, n=32))
+        time.sleep(0.05)
+        srv.stop()
+    _wait_for(lambda: child not in _sampling_children())
+
+
+def test_a_server_killed_with_sigkill_leaves_no_sampling_process(tmp_path: Path) -> None:
+    port_file = tmp_path / "url"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tinker_local", "serve", "--port", "0", "--port-file", str(port_file)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = _wait_for(lambda: port_file.exists() and port_file.read_text().strip())
+        c, api = make_api(url)
+        with c:
+            ssid = _samplers(api)[0]
+            api.result(api.ok("asample", _body(ssid, 0, max_tokens=1)))
+        (child,) = _sampling_children(proc.pid)
+        proc.kill()
+        proc.wait()
+        _wait_for(lambda: not Path(f"/proc/{child}").exists() or b"Z" in _state(child))
+    finally:
+        proc.kill()
+
+
+def _state(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except OSError:
+        return b"Z"
+
+
+@pytest.mark.parametrize("count", [0, 2])
+def test_the_process_count_is_a_server_setting(count: int) -> None:
+    before = _sampling_children()
+    with LocalServer(sampling_processes=count) as srv:
+        c, api = make_api(srv.base_url)
+        with c:
+            ssid = _samplers(api)[0]
+            for seq in range(4):
+                api.result(api.ok("asample", _body(ssid, seq, max_tokens=2)))
+        assert len(_sampling_children() - before) == count
+
+
+def test_a_server_that_cannot_start_a_process_samples_on_threads(monkeypatch: Any, caplog: Any) -> None:
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    before = _sampling_children()
+    with LocalServer(sampling_processes=1) as srv:
+        c, api = make_api(srv.base_url)
+        with c:
+            ssid = _samplers(api)[0]
+            assert api.result(api.ok("asample", _body(ssid, 0)))["sequences"]
+    assert _sampling_children() == before
+    assert any("cannot start a sampling process" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(("value", "error"), [(-1, ValueError), (65, ValueError), (True, TypeError), (1.0, TypeError)])
+def test_the_process_count_is_checked(value: Any, error: type[Exception]) -> None:
+    from tinker_local import ServerConfig
+
+    with pytest.raises(error, match="sampling_processes"):
+        ServerConfig(sampling_processes=value)
