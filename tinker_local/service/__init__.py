@@ -74,8 +74,9 @@ class Service:
         for m in models:
             m.worker.close()
         self.sampling.pool.shutdown(wait=True, cancel_futures=True)
-        if self.sampling.processes is not None:
-            self.sampling.processes.close()
+        procs = self.sampling.processes
+        if procs is not None:
+            procs.close()
         for rec in state.futures.all():
             if not rec.terminal:
                 state.futures.fail(rec, "the server stopped before this request finished", "server")

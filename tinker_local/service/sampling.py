@@ -124,11 +124,12 @@ class Sampling:
             )
         rec = SamplerRec(sampler_id, sid, name, model_path, now(), weights=weights, body_hash=h)
         rec.ready.set()
-        if self.processes is not None:
+        procs = self.processes
+        if procs is not None:
             try:
-                self.processes.start()  # its imports overlap the client's first request
+                procs.start()  # its imports overlap the client's first request
             except OSError as e:
-                self._no_processes(e)
+                self._no_processes(procs, e)
         with self.state.lock:
             if sampler_id in self.state.samplers:
                 if self.state.samplers[sampler_id].body_hash == h:
@@ -316,23 +317,25 @@ class Sampling:
     def _dispatch(self, rec: FutureRec, plan: SamplePlan) -> None:
         """Run the sample in a sampling process, or on a sampling thread (no processes configured, or a sampler
         still being made: waiting for it would block the caller)."""
-        if self.processes is None or not plan.sampler.ready.is_set():
+        procs = self.processes
+        if procs is None or not plan.sampler.ready.is_set():
             self.pool.submit(self._run_sample, rec, plan)
             return
         if rec.cancel.is_set() or not self.state.futures.mark_running(rec):
             return
         try:
-            self.processes.submit(self._sampler_weights(plan), plan.args(), lambda out: self._finish(rec, plan, out))
+            procs.submit(self._sampler_weights(plan), plan.args(), lambda out: self._finish(rec, plan, out))
         except (ApiError, SampleProcessError) as e:
             self._finish(rec, plan, e)
         except OSError as e:
-            self._no_processes(e)
+            self._no_processes(procs, e)
             self.pool.submit(self._run_sample, rec, plan)
 
-    def _no_processes(self, error: OSError) -> None:
+    def _no_processes(self, procs: SampleProcesses, error: OSError) -> None:
         """No process can be started here (no interpreter to run, no descriptors left): sample on threads."""
         log.warning("cannot start a sampling process (%s); sampling on threads instead", error)
         self.processes = None
+        procs.close()  # any child it did start
 
     def _run_sample(self, rec: FutureRec, plan: SamplePlan) -> None:
         if rec.cancel.is_set() or not self.state.futures.mark_running(rec):
