@@ -92,6 +92,11 @@ It leaves BLAS alone when ``OPENBLAS_NUM_THREADS`` or ``OMP_NUM_THREADS`` is set
 ``TINKER_ENGINE_BLAS_THREADS=0``; any other value of that variable is the thread count to use.
 ``set_blas_threads(n)`` changes it at run time.
 
+Malloc: on import the engine also keeps 64 MiB of freed memory at the top of each glibc heap (``M_TOP_PAD``,
+process-wide): with glibc's defaults every training step gave its arrays back to the kernel and faulted them in
+again (a third of a small step's time). ``MALLOC_TOP_PAD_`` or ``TINKER_ENGINE_MALLOC_PAD_MIB=0`` leaves malloc
+alone; another value of the latter is the padding in MiB. ``set_malloc_pad(mib)`` changes it at run time.
+
 Threads: one ``TrainableModel`` must be used by one thread at a time; ``SamplerWeights``,
 ``BaseModel`` and ``sample``/``sample_stream`` hold no shared mutable state and may be used
 from many threads at once.
@@ -103,6 +108,7 @@ from ._custom_loss import CustomLoss, CustomLossBatch, compile_custom_loss, prep
 from ._errors import EngineInputError
 from ._losses import LOSS_NAMES, LOSSES, get_loss
 from ._losses import __doc__ as LOSSES_DOC
+from ._malloc import apply_default_malloc_pad, set_malloc_pad
 from ._model import BaseModel, LoraConfig, ModelConfig
 from ._optim import AdamConfig
 from ._prompt_scores import PromptTargets
@@ -136,6 +142,7 @@ from ._trainable import Batch, Datum, ForwardResult, SamplerWeights, TrainableMo
 Sequence = SampledSequence  # the name used in the design brief (not in __all__: would shadow typing.Sequence)
 
 apply_default_blas_threads()
+apply_default_malloc_pad()
 
 __all__ = [
     "BOS_ID",
@@ -182,5 +189,6 @@ __all__ = [
     "sample",
     "sample_stream",
     "set_blas_threads",
+    "set_malloc_pad",
     "synthetic_decode",
 ]
