@@ -2,11 +2,15 @@
 
     python benchmarks/bench_vs_official.py [--repeats 5] [--json results.json] [--only sample,train_step]
     TINKER_BENCH_OFFICIAL_PYTHON=/path/to/venv/bin/python python benchmarks/bench_vs_official.py
+    TINKER_BENCH_OURS_PYTHON=/path/to/other/venv/bin/python ...   # ours installed there: pip install .
 
 Both SDKs talk to the same ``tinker local serve`` process (ours, on loopback). Every measure runs in a fresh
 interpreter per SDK and repeat, and repeats alternate between the SDKs, so machine load hits both alike; the
 official SDK runs from a temporary directory with no path to this checkout, so it never imports our package.
-Without TINKER_BENCH_OFFICIAL_PYTHON only our figures are printed. Targets (ratio ours / official, lower is
+Without TINKER_BENCH_OFFICIAL_PYTHON only our figures are printed. Ours runs from this checkout with the
+current interpreter, or, with TINKER_BENCH_OURS_PYTHON, from a virtualenv where this checkout is installed, as the
+official SDK runs from its own: a development environment imports modules at startup (``.pth`` files of editable
+installs and tools) that a clean one imports inside the import measure, and may pin other versions of pydantic. Targets (ratio ours / official, lower is
 better) are listed in TARGETS and checked in the summary; they are goals, not test assertions.
 """
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import hashlib
 import json
 import os
 import statistics
@@ -221,11 +226,26 @@ def write_fb_output(path: Path) -> None:
     path.write_bytes(wire.encode_forward_backward_output(out))
 
 
+def check_ours_installed(python: str) -> None:
+    """Refuse a TINKER_BENCH_OURS_PYTHON that would measure another build than this checkout's."""
+    probe = (
+        "import hashlib, pathlib, tinker, tinker._convert; root = pathlib.Path(tinker.__file__).parent; "
+        "print(hashlib.sha256(b''.join(p.read_bytes() for p in sorted(root.rglob('*.py')))).hexdigest())"
+    )
+    proc = subprocess.run([python, "-c", probe], capture_output=True, text=True, cwd="/", check=False)
+    mine = hashlib.sha256(b"".join(p.read_bytes() for p in sorted((ROOT / "tinker").rglob("*.py")))).hexdigest()
+    if proc.returncode != 0 or proc.stdout.strip() != mine:
+        raise SystemExit(
+            f"TINKER_BENCH_OURS_PYTHON={python} does not run this checkout's tinker package; install it there: "
+            f"{Path(python).parent}/pip install --force-reinstall --no-deps {ROOT}"
+        )
+
+
 def run_worker(python: str, ours: bool, measure: str, url: str, pid: int, workdir: Path) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TINKER_")}
     env["TINKER_TELEMETRY"] = "0"
     env.pop("PYTHONPATH", None)
-    if ours:
+    if ours and python == sys.executable:
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "generated")])
     proc = subprocess.run(
         [python, str(workdir / "worker.py"), measure, url, str(pid), str(workdir)],
@@ -249,7 +269,10 @@ def main() -> None:
     args = parser.parse_args()
     measures = args.only.split(",") if args.only else MEASURES
     official = os.environ.get("TINKER_BENCH_OFFICIAL_PYTHON")
-    sdks = [("ours", sys.executable)] + ([("official", official)] if official else [])
+    ours = os.environ.get("TINKER_BENCH_OURS_PYTHON") or sys.executable
+    if ours != sys.executable:
+        check_ours_installed(ours)
+    sdks = [("ours", ours)] + ([("official", official)] if official else [])
     results: dict[str, dict[str, list[float]]] = {name: {} for name, _ in sdks}
     with tempfile.TemporaryDirectory(prefix="tinker-bench-") as tmp:
         workdir = Path(tmp)
