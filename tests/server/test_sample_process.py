@@ -235,3 +235,18 @@ def test_the_process_count_is_checked(value: Any, error: type[Exception]) -> Non
 
     with pytest.raises(error, match="sampling_processes"):
         ServerConfig(sampling_processes=value)
+
+
+def test_a_process_that_cannot_be_replaced_leaves_its_sample_to_a_thread(monkeypatch: Any, caplog: Any) -> None:
+    before = _sampling_children()
+    with LocalServer(sampling_processes=1, retrieve_timeout_s=0.2) as srv:
+        c, api = make_api(srv.base_url)
+        with c:
+            ssid = _samplers(api)[0]
+            (child,) = _wait_for(lambda: _sampling_children() - before)
+            monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+            os.kill(child, signal.SIGKILL)
+            _wait_for(lambda: not Path(f"/proc/{child}").exists())  # reaped: the pool knows it is gone
+            # the replacement cannot start: the sample runs on a thread instead of waiting forever
+            assert api.result(api.ok("asample", _body(ssid, 0)))["sequences"]
+    assert any("sampling on threads instead" in r.getMessage() for r in caplog.records)

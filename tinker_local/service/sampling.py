@@ -329,7 +329,7 @@ class Sampling:
             self._finish(rec, plan, e)
         except OSError as e:
             self._no_processes(procs, e)
-            self.pool.submit(self._run_sample, rec, plan)
+            self.pool.submit(self._sample_here, rec, plan)  # already marked running
 
     def _no_processes(self, procs: SampleProcesses, error: OSError) -> None:
         """No process can be started here (no interpreter to run, no descriptors left): sample on threads."""
@@ -340,6 +340,9 @@ class Sampling:
     def _run_sample(self, rec: FutureRec, plan: SamplePlan) -> None:
         if rec.cancel.is_set() or not self.state.futures.mark_running(rec):
             return
+        self._sample_here(rec, plan)
+
+    def _sample_here(self, rec: FutureRec, plan: SamplePlan) -> None:
         out: SampleOutcome | BaseException | None
         try:
             weights = self._sampler_weights(plan)
