@@ -250,3 +250,18 @@ def test_a_process_that_cannot_be_replaced_leaves_its_sample_to_a_thread(monkeyp
             # the replacement cannot start: the sample runs on a thread instead of waiting forever
             assert api.result(api.ok("asample", _body(ssid, 0)))["sequences"]
     assert any("sampling on threads instead" in r.getMessage() for r in caplog.records)
+
+
+def test_the_process_imports_what_the_server_imported_whatever_the_working_directory(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    # a server started from a directory holding another tinker_local (an old checkout, say) or a module named like
+    # a standard one: the process must not import it in place of the server's
+    (tmp_path / "tinker_local").mkdir()
+    (tmp_path / "tinker_local" / "__init__.py").write_text("raise ImportError('not the server tinker_local')\n")
+    monkeypatch.chdir(tmp_path)
+    with LocalServer(sampling_processes=1) as srv:
+        c, api = make_api(srv.base_url)
+        with c:
+            ssid = _samplers(api)[0]
+            assert api.result(api.ok("asample", _body(ssid, 0)))["sequences"]

@@ -195,12 +195,14 @@ class SampleProcesses:
     def _spawn(self) -> _Child:
         mine, theirs = socket.socketpair()
         env = dict(os.environ)
-        # the child imports this package from wherever the parent did (a checkout on sys.path, say)
-        env["PYTHONPATH"] = os.pathsep.join([p for p in sys.path if p] + [env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+        # the child imports this package from wherever the parent did (a checkout on sys.path, say); -P: not from
+        # the working directory first, which may hold another tinker_local or a module named like a standard one
+        path = [p or os.getcwd() for p in sys.path]
+        env["PYTHONPATH"] = os.pathsep.join([*path, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         try:
             with theirs:
                 proc = subprocess.Popen(
-                    [sys.executable, "-c", _CHILD_ENTRY, str(theirs.fileno())],
+                    [sys.executable, "-P", "-c", _CHILD_ENTRY, str(theirs.fileno())],
                     pass_fds=[theirs.fileno()],
                     stdin=subprocess.DEVNULL,
                     env=env,
