@@ -364,6 +364,9 @@ class Sampling:
         if isinstance(out, ApiError):
             futures.fail(rec, out.detail, out.category or "user")
             return
+        if isinstance(out, SampleProcessError):  # a process died or the server stopped: the pool logged which
+            futures.fail(rec, str(out), "server")
+            return
         if isinstance(out, BaseException):
             log.warning("sample %s failed", rec.request_id, exc_info=out)
             futures.fail(rec, f"internal error during sampling: {type(out).__name__}: {out}", "server")
