@@ -267,3 +267,24 @@ def test_the_process_imports_what_the_server_imported_whatever_the_working_direc
         with c:
             ssid = _samplers(api)[0]
             assert api.result(api.ok("asample", _body(ssid, 0)))["sequences"]
+
+
+def test_giving_up_the_processes_for_threads_reruns_what_they_were_running(monkeypatch: Any) -> None:
+    before = _sampling_children()
+    with LocalServer(sampling_processes=2, retrieve_timeout_s=0.5) as srv:
+        c, api = make_api(srv.base_url)
+        with c:
+            ssid = _samplers(api)[0]
+            first, second = sorted(
+                _wait_for(lambda: len(_sampling_children() - before) == 2 and _sampling_children() - before)
+            )
+            os.kill(second, signal.SIGKILL)
+            _wait_for(lambda: not Path(f"/proc/{second}").exists())
+            long = api.ok("asample", _body(ssid, 0, max_tokens=1500, n=8))  # on the first; a second one starts
+            third = max(_wait_for(lambda: _sampling_children() - before - {first}))
+            os.kill(third, signal.SIGKILL)
+            _wait_for(lambda: not Path(f"/proc/{third}").exists())
+            monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+            # no process can be started: the server samples on threads from now on, the long sample included
+            assert api.result(api.ok("asample", _body(ssid, 1, max_tokens=1)))["sequences"]
+            assert api.result(long)["sequences"]

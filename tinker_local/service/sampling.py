@@ -324,12 +324,24 @@ class Sampling:
         if rec.cancel.is_set() or not self.state.futures.mark_running(rec):
             return
         try:
-            procs.submit(self._sampler_weights(plan), plan.args(), lambda out: self._finish(rec, plan, out))
-        except (ApiError, SampleProcessError) as e:
+            procs.submit(self._sampler_weights(plan), plan.args(), lambda out: self._answered(procs, rec, plan, out))
+        except ApiError as e:
             self._finish(rec, plan, e)
+        except SampleProcessError as e:
+            self._answered(procs, rec, plan, e)
         except OSError as e:
             self._no_processes(procs, e)
             self.pool.submit(self._sample_here, rec, plan)  # already marked running
+
+    def _answered(
+        self, procs: SampleProcesses, rec: FutureRec, plan: SamplePlan, out: SampleOutcome | BaseException
+    ) -> None:
+        """Finish a request the pool answered; one it failed because another request gave it up for threads (see
+        _no_processes) runs on a thread instead."""
+        if isinstance(out, SampleProcessError) and self.processes is not procs and not rec.cancel.is_set():
+            self.pool.submit(self._sample_here, rec, plan)
+            return
+        self._finish(rec, plan, out)
 
     def _no_processes(self, procs: SampleProcesses, error: OSError) -> None:
         """No process can be started here (no interpreter to run, no descriptors left): sample on threads."""
