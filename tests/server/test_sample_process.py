@@ -180,24 +180,28 @@ def test_stopping_the_server_stops_its_process_and_fails_what_it_was_running(cap
 
 
 def test_a_server_killed_with_sigkill_leaves_no_sampling_process(tmp_path: Path) -> None:
-    port_file = tmp_path / "url"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tinker_local", "serve", "--port", "0", "--port-file", str(port_file)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    port_file, stderr = tmp_path / "url", tmp_path / "stderr"
+    with stderr.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tinker_local", "serve", "--port", "0", "--port-file", str(port_file)],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
     try:
         url = _wait_for(lambda: port_file.exists() and port_file.read_text().strip())
         c, api = make_api(url)
         with c:
             ssid = _samplers(api)[0]
             api.result(api.ok("asample", _body(ssid, 0, max_tokens=1)))
+            api.ok("asample", _body(ssid, 1, max_tokens=1000, n=8))
+            time.sleep(0.05)  # the child is inside the sample: it finds no one to answer when it ends
         (child,) = _sampling_children(proc.pid)
         proc.kill()
         proc.wait()
         _wait_for(lambda: not Path(f"/proc/{child}").exists() or b"Z" in _state(child))
     finally:
         proc.kill()
+    assert "Traceback" not in stderr.read_text()
 
 
 def _state(pid: int) -> bytes:

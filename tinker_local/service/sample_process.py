@@ -326,7 +326,13 @@ def _error(value: tuple[str, str]) -> BaseException:
 def _child_main(fd: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole process group; the parent decides
     logging.getLogger("tinker_local").setLevel(logging.ERROR)  # the parent already logged the served models
-    conn = Connection(fd)
+    try:
+        _serve(Connection(fd))
+    except (BrokenPipeError, ConnectionResetError):  # the parent is gone (killed): no one is left to answer
+        pass
+
+
+def _serve(conn: Connection) -> None:
     from .served import register_served_models
 
     registry = eng.ModelRegistry()
