@@ -292,3 +292,21 @@ def test_giving_up_the_processes_for_threads_reruns_what_they_were_running(monke
             # no process can be started: the server samples on threads from now on, the long sample included
             assert api.result(api.ok("asample", _body(ssid, 1, max_tokens=1)))["sequences"]
             assert api.result(long)["sequences"]
+
+
+def test_a_relative_tokenizer_path_is_the_servers_whatever_the_working_directory_later(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    from tinker_local import engine as eng
+
+    (tmp_path / "tok.json").write_text(eng.builtin_tokenizer_json())
+    monkeypatch.chdir(tmp_path)
+    with LocalServer(sampling_processes=1, models=["custom/tok:tokenizer=tok.json,layers=1,width=32"]) as srv:
+        monkeypatch.chdir(tmp_path.parent)  # a script that moves on after starting its server
+        c, api = make_api(srv.base_url)
+        with c:
+            sid = api.session()
+            ssid = api.ok(
+                "create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 0, "base_model": "custom/tok"}
+            )["sampling_session_id"]
+            assert api.result(api.ok("asample", _body(ssid, 0)))["sequences"]

@@ -30,13 +30,14 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from typing import Any
 
 import numpy as np
 
 from .. import engine as eng
+from .._config import ModelSpec
 
 __all__ = ["SampleArgs", "SampleOutcome", "SampleProcessError", "SampleProcesses", "collect"]
 
@@ -153,9 +154,14 @@ class _Child:
 class SampleProcesses:
     """A pool of engine child processes for sample requests (started on first use, replaced when they die)."""
 
-    def __init__(self, count: int, model_specs: list[Any], environ: Mapping[str, str]) -> None:
+    def __init__(self, count: int, model_specs: list[ModelSpec], environ: Mapping[str, str]) -> None:
         self._count = count
-        self._init = ("init", model_specs, dict(environ))
+        # a child starts later, maybe in another working directory: a relative tokenizer= is the server's
+        specs = [
+            replace(s, tokenizer=os.path.abspath(s.tokenizer)) if s.tokenizer and s.tokenizer.lower() != "none" else s
+            for s in model_specs
+        ]
+        self._init = ("init", specs, dict(environ))
         self._lock = threading.Lock()
         self._children: list[_Child] = []
         self._next_rid = 0
