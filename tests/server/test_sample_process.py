@@ -310,3 +310,25 @@ def test_a_relative_tokenizer_path_is_the_servers_whatever_the_working_directory
                 "create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 0, "base_model": "custom/tok"}
             )["sampling_session_id"]
             assert api.result(api.ok("asample", _body(ssid, 0)))["sequences"]
+
+
+def test_a_process_that_fails_to_start_is_reported_with_its_exit_code(caplog: Any) -> None:
+    import queue
+
+    import numpy as np
+
+    from tinker_local import engine as eng
+    from tinker_local._config import ModelSpec
+    from tinker_local.service.sample_process import SampleArgs, SampleProcesses
+
+    weights = eng.SamplerWeights.from_base(eng.ModelRegistry().get(MODEL))
+    args = SampleArgs(np.array([1, 2]), eng.SamplingConfig(max_tokens=1), 1, False, 0, 0, None, 0)
+    pool = SampleProcesses(1, [ModelSpec("gone", tokenizer="/nonexistent/tokenizer.json")], os.environ)
+    answers: queue.Queue[Any] = queue.Queue()
+    try:
+        pool.submit(weights, args, answers.put)
+        # its socket closes a moment before it exits: not "signal 9", as if the server (or the OOM killer) killed it
+        assert str(answers.get(timeout=60)) == "the sampling process running this request ended (exit code 1)"
+    finally:
+        pool.close()
+    assert sum("ended with exit code 1" in r.getMessage() for r in caplog.records) == 2

@@ -49,6 +49,8 @@ _CHILD_KEPT = 2 * _PARENT_KEPT
 #: A child sends the results it has whenever its input runs dry, and at least this often while it works through a
 #: backlog (a long sample must not hold back the short ones finished before it).
 _FLUSH_S = 0.005
+#: How long a child whose socket closed gets to exit before it is killed.
+_EXIT_WAIT_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,10 @@ class SampleProcesses:
         child.sock.close()
 
     def _child_died(self, child: _Child) -> None:
+        try:  # its socket closes a moment before it exits: its exit code, not our kill below, says what happened
+            child.proc.wait(timeout=_EXIT_WAIT_S)
+        except subprocess.TimeoutExpired:
+            pass
         with self._lock:
             if child.dead:  # retired by close()
                 return
