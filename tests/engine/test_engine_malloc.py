@@ -48,6 +48,7 @@ def test_the_environment_can_leave_malloc_alone() -> None:
     assert _faults_per_step(TINKER_ENGINE_MALLOC_PAD_MIB="0") > 10 * max(_faults_per_step(), 1.0)
 
 
-def test_a_negative_pad_is_refused() -> None:
-    with pytest.raises(ValueError, match="mib"):
-        set_malloc_pad(-1)
+@pytest.mark.parametrize("mib", [-1, 1025, 4096])
+def test_a_pad_outside_what_mallopt_takes_is_refused(mib: int) -> None:
+    with pytest.raises(ValueError, match="mib: expected 0 to 1024"):
+        set_malloc_pad(mib)

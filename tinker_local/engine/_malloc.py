@@ -10,23 +10,22 @@ for a few MB more resident memory. Set on import (``apply_default_malloc_pad``) 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import sys
 
 _M_TOP_PAD = -2  # mallopt parameter number (malloc.h)
 _DEFAULT_MIB = 64
+_MAX_MIB = 1024
 
 
 def set_malloc_pad(mib: int) -> bool:
     """Keep ``mib`` MiB of freed memory at the top of each glibc heap (process-wide). False where there is no glibc."""
-    if mib < 0:
-        raise ValueError(f"mib: expected >= 0, got {mib}")
+    if not 0 <= mib <= _MAX_MIB:  # mallopt takes a C int of bytes
+        raise ValueError(f"mib: expected 0 to {_MAX_MIB}, got {mib}")
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
+        mallopt = ctypes.CDLL(None).mallopt  # the libc already loaded (no ldconfig run to find it)
     except (OSError, AttributeError):  # musl and other libcs have no mallopt
         return False
     return bool(mallopt(_M_TOP_PAD, mib << 20))
@@ -36,7 +35,7 @@ def apply_default_malloc_pad() -> None:
     """Called on package import: 64 MiB of padding unless the environment says otherwise.
 
     Untouched when ``MALLOC_TOP_PAD_`` is set (glibc reads it itself) or ``TINKER_ENGINE_MALLOC_PAD_MIB`` is ``0``;
-    another integer value there is the padding in MiB.
+    another integer there, up to 1024, is the padding in MiB.
     """
     if os.environ.get("MALLOC_TOP_PAD_"):
         return
@@ -45,5 +44,5 @@ def apply_default_malloc_pad() -> None:
         mib = int(raw)
     except ValueError:
         return
-    if mib > 0:
+    if 0 < mib <= _MAX_MIB:
         set_malloc_pad(mib)
