@@ -328,7 +328,27 @@ def test_a_process_that_fails_to_start_is_reported_with_its_exit_code(caplog: An
     try:
         pool.submit(weights, args, answers.put)
         # its socket closes a moment before it exits: not "signal 9", as if the server (or the OOM killer) killed it
-        assert str(answers.get(timeout=60)) == "the sampling process running this request ended (exit code 1)"
+        # the second child in a row to end before answering: the pool gives processes up (the server then uses threads)
+        assert str(answers.get(timeout=60)) == "sampling processes end before answering (exit code 1)"
+        assert pool.unusable == "sampling processes end before answering (exit code 1)"
     finally:
         pool.close()
     assert sum("ended with exit code 1" in r.getMessage() for r in caplog.records) == 2
+
+
+def test_a_server_whose_processes_die_on_start_samples_on_threads(monkeypatch: Any, caplog: Any) -> None:
+    """An interpreter that cannot run the engine (say, one without numpy): two children in a row end before
+    answering, and the server gives processes up for threads instead of failing every sample twice over."""
+    from tinker_local.service import sample_process
+
+    monkeypatch.setattr(sample_process, "_CHILD_ENTRY", "raise SystemExit(3)")
+    c_before = _sampling_children()
+    with LocalServer(sampling_processes=1) as srv:
+        c, api = make_api(srv.base_url)
+        with c:
+            ssid = _samplers(api)[0]
+            got = [api.result(api.ok("asample", _body(ssid, seq))) for seq in range(3)]
+            assert all(r["sequences"] for r in got)
+    assert _sampling_children() == c_before
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("sampling processes end before answering (exit code 3); sampling on threads" in m for m in messages) == 1

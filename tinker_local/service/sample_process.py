@@ -146,6 +146,7 @@ class _Child:
     held: OrderedDict[int, None] = field(default_factory=OrderedDict)  # snapshot ids the child holds
     wake: threading.Condition = field(default_factory=threading.Condition)
     dead: bool = False
+    answered: bool = False  # sent a result: it started
 
     def take_pending(self) -> list[_Request]:
         with self.wake:
@@ -168,6 +169,9 @@ class SampleProcesses:
         self._children: list[_Child] = []
         self._next_rid = 0
         self._closed = False
+        self._failed_starts = 0  # children in a row that ended before answering anything
+        #: why processes cannot be used here (children die on start, e.g. an interpreter without numpy), or None
+        self.unusable: str | None = None
 
     def start(self) -> None:
         """Start the children now (idempotent), so the first sample does not wait for their imports."""
@@ -177,8 +181,8 @@ class SampleProcesses:
     def submit(self, weights: eng.SamplerWeights, args: SampleArgs, done: Done) -> None:
         """Queue a request; ``done`` is called once, on a pool thread, with its outcome or an exception."""
         with self._lock:
-            if self._closed:
-                raise SampleProcessError("the server is stopping")
+            if self._closed or self.unusable:
+                raise SampleProcessError(self.unusable or "the server is stopping")
             self._next_rid += 1
             self._send(_Request(self._next_rid, weights, args, done))
 
@@ -265,6 +269,7 @@ class SampleProcesses:
                 results = child.rconn.recv()
             except (EOFError, OSError):
                 break
+            child.answered = True
             for rid, ok, value in results:
                 with child.wake:
                     req = child.pending.pop(rid, None)
@@ -288,8 +293,11 @@ class SampleProcesses:
                 child.proc.kill()
                 code = child.proc.wait()
             how = f"signal {-code}" if code < 0 else f"exit code {code}"
+            self._failed_starts = 0 if child.answered else self._failed_starts + 1
+            if self._failed_starts >= 2:  # not one bad request: this interpreter cannot run them (see stderr)
+                self.unusable = f"sampling processes end before answering ({how})"
             reqs = child.take_pending()
-            again = [r for r in reqs if r.tries < 2 and not self._closed]
+            again = [r for r in reqs if r.tries < 2 and not self._closed and not self.unusable]
             log.warning(
                 "a sampling process (pid %d) ended with %s; running %d of its %d requests again on a new one",
                 child.proc.pid,
@@ -304,7 +312,10 @@ class SampleProcesses:
                     sent.append(r)
             except (OSError, SampleProcessError):  # no replacement could be started: what is left fails below
                 log.warning("cannot start a sampling process", exc_info=True)
-        self._fail([r for r in reqs if r not in sent], f"the sampling process running this request ended ({how})")
+        self._fail(
+            [r for r in reqs if r not in sent],
+            self.unusable or f"the sampling process running this request ended ({how})",
+        )
 
     @staticmethod
     def _retire(child: _Child) -> None:

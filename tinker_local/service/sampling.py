@@ -336,17 +336,24 @@ class Sampling:
     def _answered(
         self, procs: SampleProcesses, rec: FutureRec, plan: SamplePlan, out: SampleOutcome | BaseException
     ) -> None:
-        """Finish a request the pool answered; one it failed because another request gave it up for threads (see
-        _no_processes) runs on a thread instead."""
+        """Finish a request the pool answered; one it failed because it was given up for threads (see
+        _no_processes; or its children die on start) runs on a thread instead."""
+        if isinstance(out, SampleProcessError) and procs.unusable and self.processes is procs:
+            self._no_processes(procs, procs.unusable)
         if isinstance(out, SampleProcessError) and self.processes is not procs and not rec.cancel.is_set():
             self.pool.submit(self._sample_here, rec, plan)
             return
         self._finish(rec, plan, out)
 
-    def _no_processes(self, procs: SampleProcesses, error: OSError) -> None:
-        """No process can be started here (no interpreter to run, no descriptors left): sample on threads."""
-        log.warning("cannot start a sampling process (%s); sampling on threads instead", error)
-        self.processes = None
+    def _no_processes(self, procs: SampleProcesses, error: OSError | str) -> None:
+        """No process can run samples here (no interpreter to start, no descriptors left, children that die on
+        start): sample on threads."""
+        with self.state.lock:
+            if self.processes is not procs:  # another thread got here first
+                return
+            self.processes = None
+        why = f"cannot start a sampling process ({error})" if isinstance(error, OSError) else error
+        log.warning("%s; sampling on threads instead", why)
         procs.close()  # any child it did start
 
     def _run_sample(self, rec: FutureRec, plan: SamplePlan) -> None:
