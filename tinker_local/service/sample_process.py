@@ -3,8 +3,8 @@
 In one process the event loop and the sampling threads take turns on the GIL: every numpy call of a tiny model's
 forward pass hands the GIL over and back, which under load doubles the engine's CPU cost per sample and makes the
 loop wait. ``SampleProcesses`` instead runs ``asample`` work in ``ServerConfig.sampling_processes`` child processes
-(``_child_main`` in ``python -c``), each a plain engine with the server's registry of base
-models, fed over a socketpair:
+(``_child_main`` in ``python -P -c``), each a plain engine with the server's registry of base models, fed over a
+socketpair:
 
 - the parent sends batches of pickled messages from one sender thread per child (the event loop never blocks on a
   busy child), and one reader thread per child completes the futures;
@@ -12,7 +12,9 @@ models, fed over a socketpair:
   child keep the same most-recently-used order of snapshots, the child keeping more than the parent believes it has;
 - a child that dies (killed, out of memory) is replaced; each request it was running is run once more on the new
   child and fails as a server error if that one dies too;
-- a child exits when its socket closes, so it never outlives the server, even one killed with ``kill -9``.
+- a child exits when its socket closes, so it never outlives the server, even one killed with ``kill -9``;
+- two children in a row that end before answering mark the pool ``unusable`` (an interpreter that cannot run the
+  engine), and the server samples on threads instead.
 
 ``SampleArgs`` (the engine's arguments) and ``collect`` (events to a ``SampleOutcome``) are shared with the
 in-process path: a sample runs the same code either way and gives bitwise the same result.
