@@ -112,10 +112,11 @@ def test_a_server_started_without_inline_results_always_answers_the_future(no_in
 
 
 def _slow_samples(server: Any, seconds: float) -> None:
-    """Make every sample of ``server`` take ``seconds`` longer (its sampling thread sleeps first)."""
+    """Make every sample of ``server`` finish ``seconds`` later, whether it ran on a sampling thread or in a sampling
+    process (both end in ``_finish``; patching the thread path alone made these tests' samples fast)."""
     sampling = server.service.sampling
-    run = sampling._run_sample
-    sampling._run_sample = lambda rec, plan: (time.sleep(seconds), run(rec, plan))
+    finish = sampling._finish
+    sampling._finish = lambda rec, plan, out: (time.sleep(seconds), finish(rec, plan, out))
 
 
 @pytest.mark.parametrize(
