@@ -10,8 +10,9 @@ official SDK runs from a temporary directory with no path to this checkout, so i
 Without TINKER_BENCH_OFFICIAL_PYTHON only our figures are printed. Ours runs from this checkout with the
 current interpreter, or, with TINKER_BENCH_OURS_PYTHON, from a virtualenv where this checkout is installed, as the
 official SDK runs from its own: a development environment imports modules at startup (``.pth`` files of editable
-installs and tools) that a clean one imports inside the import measure, and may pin other versions of pydantic. Targets (ratio ours / official, lower is
-better) are listed in TARGETS and checked in the summary; they are goals, not test assertions.
+installs and tools) that a clean one imports inside the import measure, and may pin another pydantic. Targets
+(ratio ours / official, lower is better) are listed in TARGETS and checked in the summary; they are goals, not
+test assertions.
 """
 
 from __future__ import annotations
@@ -230,14 +231,19 @@ def write_fb_output(path: Path) -> None:
 def check_ours_installed(python: str) -> None:
     """Refuse a TINKER_BENCH_OURS_PYTHON that would measure another build than this checkout's."""
     probe = (
-        "import hashlib, pathlib, tinker, tinker._convert; root = pathlib.Path(tinker.__file__).parent; "
-        "print(hashlib.sha256(b''.join(p.read_bytes() for p in sorted(root.rglob('*.py')))).hexdigest())"
+        "import hashlib, pathlib, tinker, tinker_api, tinker_wire; h = hashlib.sha256(); "
+        "[h.update(p.read_bytes()) for m in (tinker, tinker_wire, tinker_api) "
+        "for p in sorted(pathlib.Path(m.__file__).parent.rglob('*.py'))]; print(h.hexdigest())"
     )
     proc = subprocess.run([python, "-c", probe], capture_output=True, text=True, cwd="/", check=False)
-    mine = hashlib.sha256(b"".join(p.read_bytes() for p in sorted((ROOT / "tinker").rglob("*.py")))).hexdigest()
+    h = hashlib.sha256()
+    for package in (ROOT / "tinker", ROOT / "tinker_wire", ROOT / "generated" / "tinker_api"):
+        for path in sorted(package.rglob("*.py")):
+            h.update(path.read_bytes())
+    mine = h.hexdigest()
     if proc.returncode != 0 or proc.stdout.strip() != mine:
         raise SystemExit(
-            f"TINKER_BENCH_OURS_PYTHON={python} does not run this checkout's tinker package; install it there: "
+            f"TINKER_BENCH_OURS_PYTHON={python} does not run this checkout's tinker, tinker_wire and tinker_api; install them there: "
             f"{Path(python).parent}/pip install --force-reinstall --no-deps {ROOT}"
         )
 
