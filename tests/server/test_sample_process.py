@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,35 @@ def test_a_request_whose_process_dies_twice_fails_as_a_server_error(processes: L
         # the next request runs on a third process
         assert api.result(api.ok("asample", _body(ssid, 2, max_tokens=1)))["sequences"]
         assert _sampling_children() - {child, second}
+
+
+def test_a_request_sent_while_a_dead_process_exits_keeps_its_rerun(processes: LocalServer, monkeypatch: Any) -> None:
+    pool = processes.service.sampling.processes
+    c, api = make_api(processes.base_url)
+    with c:
+        ssid = _samplers(api)[0]
+        api.result(api.ok("asample", _body(ssid, 0, max_tokens=1)))
+        (child,) = _sampling_children()
+        (dying,) = pool._children
+        exiting, go = threading.Event(), threading.Event()
+        wait = dying.proc.wait
+
+        def slow_exit(timeout: float | None = None) -> int:  # a process whose socket closed but which exits late
+            exiting.set()
+            go.wait(20)
+            return wait(timeout)
+
+        monkeypatch.setattr(dying.proc, "wait", slow_exit)
+        try:
+            os.kill(child, signal.SIGKILL)
+            assert exiting.wait(20)
+            # sent while the pool waits for the dead process to exit: it goes to a new process, not the dead one
+            future = api.ok("asample", _body(ssid, 1, max_tokens=1))
+            (second,) = _wait_for(lambda: _sampling_children() - {child})
+            os.kill(second, signal.SIGKILL)  # the process it ran on dies: it still has its one rerun
+        finally:
+            go.set()
+        assert api.result(future)["sequences"]
 
 
 def test_many_lora_snapshots_take_turns_on_one_process(processes: LocalServer, threads: LocalServer) -> None:
@@ -332,6 +362,8 @@ def test_a_process_that_fails_to_start_is_reported_with_its_exit_code(caplog: An
         # an interpreter that cannot run the engine (say, one without numpy): two children in a row end before
         # answering, and the server stops failing every sample twice over
         ("child", "sampling processes end before answering (exit code 3)"),
+        # no thread left to watch a started child: it is stopped, not left running unwatched
+        ("thread", "cannot start a sampling process (cannot start a thread for a sampling process"),
     ],
 )
 def test_a_server_that_cannot_use_processes_samples_on_threads(
@@ -341,8 +373,10 @@ def test_a_server_that_cannot_use_processes_samples_on_threads(
 
     if broken == "executable":
         monkeypatch.setattr(sys, "executable", "/nonexistent/python")
-    else:
+    elif broken == "child":
         monkeypatch.setattr(sample_process, "_CHILD_ENTRY", "raise SystemExit(3)")
+    else:
+        _no_reader_threads(monkeypatch)
     before = _sampling_children()
     with LocalServer(sampling_processes=1) as srv:
         c, api = make_api(srv.base_url)
@@ -353,3 +387,34 @@ def test_a_server_that_cannot_use_processes_samples_on_threads(
     assert _sampling_children() == before
     messages = [r.getMessage() for r in caplog.records]
     assert sum(warning in m and "sampling on threads instead" in m for m in messages) == 1
+
+
+def _no_reader_threads(monkeypatch: Any) -> None:
+    """Make the start of a sampling process's reader thread fail as when no thread is left (its sender starts)."""
+    start = threading.Thread.start
+
+    def failing(self: threading.Thread) -> None:
+        if self.name == "tinker-local-sample-recv":
+            raise RuntimeError("can't start new thread")
+        start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", failing)
+
+
+def test_a_process_whose_threads_cannot_start_is_stopped_and_leaves_nothing_open(monkeypatch: Any) -> None:
+    from tinker_local._config import ServerConfig
+    from tinker_local.service.sample_process import SampleProcesses
+
+    _no_reader_threads(monkeypatch)
+    pool = SampleProcesses(1, ServerConfig().model_specs(), os.environ)
+    before, fds = _sampling_children(), len(os.listdir("/proc/self/fd"))
+    threads_before = set(threading.enumerate())  # other servers' pools have sender threads too
+    try:
+        for _ in range(3):
+            with pytest.raises(OSError, match="cannot start a thread for a sampling process: can't start new thread"):
+                pool.start()
+        assert _sampling_children() == before
+        _wait_for(lambda: set(threading.enumerate()) <= threads_before)  # the sender that started has ended
+        assert len(os.listdir("/proc/self/fd")) == fds
+    finally:
+        pool.close()

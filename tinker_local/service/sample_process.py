@@ -53,6 +53,7 @@ _CHILD_KEPT = 2 * _PARENT_KEPT
 _FLUSH_S = 0.005
 #: How long a child whose socket closed gets to exit before it is killed.
 _EXIT_WAIT_S = 1.0
+_STOPPED = "the server stopped before this request finished"
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,7 @@ class SampleProcesses:
         for c in children:  # nothing in a child is worth waiting for: what it runs fails below anyway
             c.proc.kill()
             c.proc.wait()
-            self._fail(c.take_pending(), "the server stopped before this request finished")
+            self._fail(c.take_pending(), _STOPPED)
 
     # -- parent side (callers hold self._lock) -------------------------------------------------------
     def _fill(self) -> None:
@@ -226,8 +227,20 @@ class SampleProcesses:
             raise
         child = _Child(proc, mine, Connection(os.dup(mine.fileno())), Connection(os.dup(mine.fileno())))
         child.outbox.append(self._init)
-        threading.Thread(target=self._sender, args=(child,), name="tinker-local-sample-send", daemon=True).start()
-        threading.Thread(target=self._reader, args=(child,), name="tinker-local-sample-recv", daemon=True).start()
+        sender = threading.Thread(target=self._sender, args=(child,), name="tinker-local-sample-send", daemon=True)
+        reader = threading.Thread(target=self._reader, args=(child,), name="tinker-local-sample-recv", daemon=True)
+        try:
+            sender.start()
+            reader.start()
+        except RuntimeError as e:  # no thread left to start: the child would run unwatched, never to be replaced
+            self._retire(child)  # a sender that did start ends and closes its descriptor
+            proc.kill()
+            proc.wait()
+            if not sender.is_alive():
+                child.wconn.close()
+            child.rconn.close()
+            child.sock.close()
+            raise OSError(f"cannot start a thread for a sampling process: {e}") from e
         return child
 
     def _send(self, req: _Request) -> None:
@@ -282,42 +295,51 @@ class SampleProcesses:
         child.sock.close()
 
     def _child_died(self, child: _Child) -> None:
+        with self._lock:  # no new request goes to it while it is given time to exit
+            if child.dead:  # retired by close()
+                return
+            self._retire(child)
         try:  # its socket closes a moment before it exits: its exit code, not our kill below, says what happened
             child.proc.wait(timeout=_EXIT_WAIT_S)
         except subprocess.TimeoutExpired:
             pass
+        sent: list[_Request] = []
         with self._lock:
-            if child.dead:  # retired by close()
-                return
-            self._retire(child)
             code = child.proc.poll()
             if code is None:
                 child.proc.kill()
                 code = child.proc.wait()
+            reqs = child.take_pending()  # none if close() got to it first
             how = f"signal {-code}" if code < 0 else f"exit code {code}"
-            self._failed_starts = 0 if child.answered else self._failed_starts + 1
-            if self._failed_starts >= 2:  # not one bad request: this interpreter cannot run them (see stderr)
-                self.unusable = f"sampling processes end before answering ({how})"
-            reqs = child.take_pending()
-            again = [r for r in reqs if r.tries < 2 and not self._closed and not self.unusable]
-            log.warning(
-                "a sampling process (pid %d) ended with %s; running %d of its %d requests again on a new one",
-                child.proc.pid,
-                how,
-                len(again),
-                len(reqs),
-            )
-            sent = []
-            try:
-                for r in again:
-                    self._send(r)
-                    sent.append(r)
-            except (OSError, SampleProcessError):  # no replacement could be started: what is left fails below
-                log.warning("cannot start a sampling process", exc_info=True)
-        self._fail(
-            [r for r in reqs if r not in sent],
-            self.unusable or f"the sampling process running this request ended ({how})",
+            if self._closed:
+                why = _STOPPED
+            else:
+                self._failed_starts = 0 if child.answered else self._failed_starts + 1
+                if self._failed_starts >= 2:  # not one bad request: this interpreter cannot run them (see stderr)
+                    self.unusable = f"sampling processes end before answering ({how})"
+                why = self.unusable or f"the sampling process running this request ended ({how})"
+                sent = self._run_again(child, how, reqs)
+        self._fail([r for r in reqs if r not in sent], why)
+
+    def _run_again(self, child: _Child, how: str, reqs: list[_Request]) -> list[_Request]:
+        """Send the requests of a dead child that have a try left to a new one; return those sent (all, unless no
+        new child could start)."""
+        sent: list[_Request] = []
+        again = [r for r in reqs if r.tries < 2 and not self.unusable]
+        log.warning(
+            "a sampling process (pid %d) ended with %s; running %d of its %d requests again on a new one",
+            child.proc.pid,
+            how,
+            len(again),
+            len(reqs),
         )
+        try:
+            for r in again:
+                self._send(r)
+                sent.append(r)
+        except (OSError, SampleProcessError):  # no replacement could be started: what is left fails
+            log.warning("cannot start a sampling process", exc_info=True)
+        return sent
 
     @staticmethod
     def _retire(child: _Child) -> None:
