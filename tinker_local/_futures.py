@@ -115,7 +115,7 @@ class FutureStore:
     def was_issued(self, rid: str) -> bool:
         """True for an id this server handed out whose record has since expired."""
         nonce, _, num = rid.partition("-")
-        if nonce != self._nonce or not num.isdigit():
+        if nonce != self._nonce or not (num.isascii() and num.isdigit()):  # "²" is a digit int() refuses
             return False
         with self._lock:
             if rid in self._recs:  # still held, but another owner's: "not found" rather than "expired"
