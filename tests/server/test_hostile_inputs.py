@@ -3,6 +3,13 @@ files that were damaged on disk."""
 
 from __future__ import annotations
 
+import json
+import struct
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
 import pytest
 
 from .conftest import Api
@@ -15,3 +22,59 @@ def test_future_ids_with_non_ascii_digits_are_not_found(api: Api, op: str) -> No
     for bad in (f"{nonce}-²", f"{nonce}-٣", f"{nonce}-1²"):  # str.isdigit() accepts these, int() not all of them
         r = api.post(op, {"request_id": bad})
         assert r.status_code == 404, (bad, r.status_code, r.text)
+
+
+def _header_only(header: Any) -> bytes:
+    """A safetensors file with this (JSON) header and no data."""
+    h = json.dumps(header).encode()
+    return struct.pack("<Q", len(h)) + h
+
+
+def _edit_config(**fields: Any) -> Callable[[Path], None]:
+    def edit(d: Path) -> None:
+        p = d / "adapter_config.json"
+        p.write_text(json.dumps(json.loads(p.read_text()) | fields))
+
+    return edit
+
+
+def _write(name: str, data: bytes) -> Callable[[Path], None]:
+    def write(d: Path) -> None:
+        (d / name).write_bytes(data)
+
+    return write
+
+
+DAMAGE = {
+    "r_not_a_number": _edit_config(r="x"),
+    "r_zero": _edit_config(r=0),
+    "tinker_local_a_list": _edit_config(tinker_local=[1]),
+    "model_config_a_list": _edit_config(tinker_local={"model_config": [1]}),
+    "vocab_size_not_a_number": _edit_config(tinker_local={"vocab_size": "x"}),
+    "target_modules_a_number": _edit_config(target_modules=5, tinker_local={}),
+    "base_model_a_list": _edit_config(base_model_name_or_path=["x"]),
+    "weights_header_a_number": _write("adapter_model.safetensors", _header_only(5)),
+    "weights_header_a_string": _write("adapter_model.safetensors", _header_only("x")),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_checkpoint_damaged_on_disk_is_refused_as_unreadable(server: Any, api: Api, damage: str) -> None:
+    sid = api.session()
+    mid = api.model(sid)
+    path = api.result(api.ok("save_weights", {"model_id": mid, "path": damage}))["path"]
+    run, kind, name = path[len("tinker://") :].split("/")
+    DAMAGE[damage](server.service.state.store.checkpoint_dir(run, kind, name))
+
+    def refused(r: httpx.Response) -> None:
+        assert r.status_code < 500, r.text
+        if r.status_code == 200 and "request_id" in r.json():
+            out = api.retrieve(r.json()["request_id"]).json()
+            assert out.get("category") == "user" and "internal" not in out["error"], out
+
+    refused(api.post("load_weights", {"model_id": mid, "path": path, "optimizer": False}))
+    refused(api.post("load_weights", {"session_id": sid, "model_seq_id": 1, "path": path, "optimizer": False}))
+    refused(api.post("weights_info", {"tinker_path": path}))
+    refused(api.post("create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 0, "model_path": path}))
+    refused(api.post("copy_weights", {"source_path": path, "session_id": sid, "model_seq_id": 2}))
+    api.result(api.fb(mid, None, ["the model still trains"]))

@@ -80,8 +80,12 @@ def read_safetensors(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]
     try:
         (hlen,) = struct.unpack("<Q", raw[:8])
         header = json.loads(raw[8 : 8 + hlen].decode("utf-8"))
+        if not isinstance(header, dict):
+            raise TypeError("the header is not a JSON object")
         base = 8 + hlen
         meta = header.pop("__metadata__", {}) or {}
+        if not isinstance(meta, dict):
+            raise TypeError("__metadata__ is not a JSON object")
         out: dict[str, np.ndarray] = {}
         for name, info in header.items():
             dt = _DTYPES[info["dtype"]]
@@ -186,8 +190,20 @@ def read_adapter_config(path: str | os.PathLike) -> dict[str, Any]:
             cfg = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise EngineInputError(f"path: cannot read {p}: {e}") from None
-    if not isinstance(cfg, dict) or "base_model_name_or_path" not in cfg or "r" not in cfg:
+    if not isinstance(cfg, dict) or not isinstance(cfg.get("base_model_name_or_path"), str) or "r" not in cfg:
         raise EngineInputError(f"path: {p} is not a LoRA adapter config")
+    # a damaged file must fail here, as unreadable, not later as a crash of whatever reads these fields
+    tl = cfg.get("tinker_local") or {}
+    shape = tl.get("model_config") or {} if isinstance(tl, dict) else {}
+    try:
+        if not isinstance(tl, dict) or not isinstance(shape, dict):
+            raise TypeError("tinker_local and its model_config must be JSON objects")
+        int(tl.get("vocab_size", 0))
+        for key in ("n_layers", "d_model", "n_heads", "d_ff"):
+            int(shape.get(key, 0))
+        lora_from_config(cfg).validate()
+    except (TypeError, ValueError, EngineInputError) as e:
+        raise EngineInputError(f"path: {p} is not a valid LoRA adapter config ({e})") from None
     return cfg
 
 
