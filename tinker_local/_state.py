@@ -29,6 +29,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -347,8 +348,25 @@ class StateStore:
             slot["tokens"] += int(tokens)
 
     # -- teardown ---------------------------------------------------------------------------------
-    def remove_checkpoint_files(self, rec: CheckpointRec) -> None:
-        shutil.rmtree(self.checkpoint_dir(rec.run_id, rec.kind, rec.name), ignore_errors=True)
+    def set_aside_checkpoint_files(self, rec: CheckpointRec) -> Path | None:
+        """Move a forgotten checkpoint's directory to a crash-leftover name; returns where (None: it is gone).
+
+        Call it under ``lock`` together with removing the record: a save of the same name can start only
+        after the move, so deleting the moved files never deletes that save's checkpoint. A crash before the
+        deletion leaves a leftover that the next start removes.
+        """
+        final = self.checkpoint_dir(rec.run_id, rec.kind, rec.name)
+        aside = final.parent / f".{final.name}.old-{uuid.uuid4().hex}"
+        try:
+            os.rename(final, aside)
+        except FileNotFoundError:
+            return None
+        return aside
+
+    def remove_checkpoint_files(self, aside: Path | None) -> None:
+        """Delete a directory ``set_aside_checkpoint_files`` moved aside."""
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
 
     def close(self) -> None:
         if self.temporary:

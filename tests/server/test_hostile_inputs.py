@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import struct
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import Api
+from .conftest import Api, make_api
 
 
 @pytest.mark.parametrize("op", ["retrieve_future", "cancel_future"])
@@ -78,3 +79,39 @@ def test_a_checkpoint_damaged_on_disk_is_refused_as_unreadable(server: Any, api:
     refused(api.post("create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 0, "model_path": path}))
     refused(api.post("copy_weights", {"source_path": path, "session_id": sid, "model_seq_id": 2}))
     api.result(api.fb(mid, None, ["the model still trains"]))
+
+
+def test_a_save_right_after_a_delete_of_the_same_name_keeps_its_files(
+    server: Any, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mid = api.model()
+    path = api.result(api.ok("save_weights", {"model_id": mid, "path": "reused"}))["path"]
+    run, kind, name = path[len("tinker://") :].split("/")
+    store = server.service.state.store
+    deleting, saved = threading.Event(), threading.Event()
+    save_index = store.save_checkpoint_index
+
+    def slow_index(run_id: str) -> None:  # the delete pauses between forgetting the name and finishing up
+        if not deleting.is_set():  # the first call after arming is the delete's
+            deleting.set()
+            saved.wait(30)
+        save_index(run_id)
+
+    monkeypatch.setattr(store, "save_checkpoint_index", slow_index)
+    codes: list[int] = []
+    t = threading.Thread(
+        target=lambda: codes.append(api.c.delete(f"/api/v1/training_runs/{run}/checkpoints/{kind}/{name}").status_code),
+    )
+    c2, api2 = make_api(server.base_url)  # the save runs on its own client while the delete is held
+    with c2:
+        t.start()
+        assert deleting.wait(30)
+        api2.result(api2.fb(mid, None, ["new weights"]))
+        assert api2.result(api2.ok("save_weights", {"model_id": mid, "path": "reused"}))["path"] == path
+        saved.set()
+        t.join(30)
+        assert codes == [200]
+        api2.result(api2.ok("load_weights", {"model_id": mid, "path": path, "optimizer": True}))
+        assert [
+            c["tinker_path"] for c in api2.c.get(f"/api/v1/training_runs/{run}/checkpoints").json()["checkpoints"]
+        ] == [path]

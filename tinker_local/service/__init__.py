@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from .._config import ServerConfig
@@ -97,14 +98,14 @@ class Service:
         state.futures.sweep()
         self.sampling.prune()
         t = now()
-        expired: list[CheckpointRec] = []
+        expired: list[tuple[CheckpointRec, Path | None]] = []
         with state.lock:
             for key, rec in list(state.store.checkpoints.items()):
                 if rec.status == "ready" and rec.expired(t):
-                    expired.append(rec)
                     del state.store.checkpoints[key]
-        for rec in expired:
-            state.store.remove_checkpoint_files(rec)
+                    expired.append((rec, state.store.set_aside_checkpoint_files(rec)))
+        for rec, aside in expired:
+            state.store.remove_checkpoint_files(aside)
             state.store.save_checkpoint_index(rec.run_id)
             state.store.audit("checkpoint_expire", model_id=rec.run_id, tinker_path=rec.tinker_path)
 
