@@ -57,14 +57,17 @@ class Models:
         lm = LiveModel(
             run=run, base=base, lora=lora, worker=ModelWorker(run.run_id, self.state.config.seq_gap_timeout_s)
         )
+        self.state.store.save_run(run)  # first: a failed write (a full disk) registers nothing
+        s = self.state.store.sessions.get(run.session_id) if run.session_id is not None else None
+        if s is not None and run.run_id not in s.training_run_ids:
+            s.training_run_ids.append(run.run_id)
+            try:
+                self.state.store.save_session(s)
+            except BaseException:
+                s.training_run_ids.remove(run.run_id)  # else the client's retry would meet a 409 "already exists"
+                raise
         self.state.models[run.run_id] = lm
         self.state.store.runs[run.run_id] = run
-        self.state.store.save_run(run)
-        if run.session_id is not None:
-            s = self.state.store.sessions.get(run.session_id)
-            if s is not None and run.run_id not in s.training_run_ids:
-                s.training_run_ids.append(run.run_id)
-                self.state.store.save_session(s)
         return lm
 
     def creation_dedupe(self, run_id: str, h: str, what: str) -> dict[str, Any] | None:

@@ -34,8 +34,8 @@ class Sessions:
             display_name=body.get("display_name"),
         )
         with self.state.lock:
+            self.state.store.save_session(rec)  # first: a failed write (a full disk) leaves no session behind
             self.state.store.sessions[sid] = rec
-            self.state.store.save_session(rec)
         return {"session_id": sid, "type": "create_session"}
 
     @handles("session_heartbeat")
