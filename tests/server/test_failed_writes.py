@@ -44,3 +44,25 @@ def test_create_session_that_failed_to_persist_is_not_listed(
     _full_disk_once(monkeypatch, server.service.state.store, "save_session")
     assert api.post("create_session", {"tags": [], "sdk_version": "0.38.0"}).status_code == 500
     assert set(api.c.get("/api/v1/sessions").json()["sessions"]) == before
+
+
+def test_delete_frees_the_space_before_it_writes_the_index(
+    server: Any, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mid = api.model()
+    path = api.result(api.ok("save_weights", {"model_id": mid, "path": "big"}))["path"]
+    run, kind, name = path[len("tinker://") :].split("/")
+    store = server.service.state.store
+    ck_dir = store.checkpoint_dir(run, kind, name)
+    real = store.save_checkpoint_index
+
+    def index_needs_space(run_id: str) -> None:  # the disk stays full until the checkpoint's files are gone
+        if ck_dir.parent.exists() and any(ck_dir.parent.iterdir()):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(run_id)
+
+    monkeypatch.setattr(store, "save_checkpoint_index", index_needs_space)
+    r = api.c.delete(f"/api/v1/training_runs/{run}/checkpoints/{kind}/{name}")
+    assert r.status_code == 200, r.text
+    assert not any(ck_dir.parent.iterdir())
+    assert api.c.get(f"/api/v1/training_runs/{run}/checkpoints").json()["checkpoints"] == []

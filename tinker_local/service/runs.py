@@ -105,8 +105,8 @@ class Runs:
         with self.state.lock:
             self.state.store.checkpoints.pop((run_id, kind, name), None)
             aside = self.state.store.set_aside_checkpoint_files(rec)
+        self.state.store.remove_checkpoint_files(aside)  # before the index write: on a full disk it frees the space
         self.state.store.save_checkpoint_index(run_id)
-        self.state.store.remove_checkpoint_files(aside)
         self.state.store.audit("checkpoint_delete", model_id=run_id, tinker_path=rec.tinker_path)
         return {}
 
