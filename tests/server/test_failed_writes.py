@@ -66,3 +66,15 @@ def test_delete_frees_the_space_before_it_writes_the_index(
     assert r.status_code == 200, r.text
     assert not any(ck_dir.parent.iterdir())
     assert api.c.get(f"/api/v1/training_runs/{run}/checkpoints").json()["checkpoints"] == []
+
+
+def test_publish_retried_after_a_failed_write_publishes(server: Any, api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    mid = api.model()
+    path = api.result(api.ok("save_weights", {"model_id": mid, "path": "to-publish"}))["path"]
+    run, kind, name = path[len("tinker://") :].split("/")
+    url = f"/api/v1/training_runs/{run}/checkpoints/{kind}/{name}/publish"
+    _full_disk_once(monkeypatch, server.service.state.store, "save_checkpoint_index")
+    assert api.c.post(url).status_code == 500
+    assert not api.c.get(f"/api/v1/training_runs/{run}/checkpoints").json()["checkpoints"][0]["public"]
+    assert api.c.post(url).status_code == 200, "the retry publishes (not a 409 'already public')"
+    assert api.c.get(f"/api/v1/training_runs/{run}/checkpoints").json()["checkpoints"][0]["public"]

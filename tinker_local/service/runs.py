@@ -124,7 +124,12 @@ class Runs:
             if rec.public == public:
                 raise conflict(f"checkpoint_id: {rec.tinker_path} is already {'public' if public else 'private'}")
             rec.public = public
-        self.state.store.save_checkpoint_index(run_id)
+        try:
+            self.state.store.save_checkpoint_index(run_id)
+        except BaseException:
+            with self.state.lock:  # not saved (a full disk): not done, so that the retry is not a 409
+                rec.public = not public
+            raise
         self.state.store.audit(
             "checkpoint_publish" if public else "checkpoint_unpublish",
             model_id=run_id,
