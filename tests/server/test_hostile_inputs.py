@@ -115,3 +115,20 @@ def test_a_save_right_after_a_delete_of_the_same_name_keeps_its_files(
         assert [
             c["tinker_path"] for c in api2.c.get(f"/api/v1/training_runs/{run}/checkpoints").json()["checkpoints"]
         ] == [path]
+
+
+def test_session_traces_are_bounded_in_all(server: Any, api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tinker_local.service import state as state_module
+
+    monkeypatch.setattr(state_module, "SPANS_PER_SESSION", 40, raising=False)
+    monkeypatch.setattr(state_module, "SPANS_TOTAL", 50, raising=False)
+    state = server.service.state
+    sids = [api.session() for _ in range(3)]
+    for sid in sids:
+        for _ in range(10):
+            api.post("session_heartbeat", {"session_id": sid})  # each request is a trace event of its session
+    for _ in range(60):
+        api.post("session_heartbeat", {"session_id": sids[-1]})
+    assert sum(len(v) for v in state.spans.values()) <= 50
+    assert sids[0] not in state.spans and len(state.spans[sids[-1]]) == 40  # the oldest session's trace went first
+    assert api.c.post(f"/api/v1/sessions/{sids[0]}/trace_export").status_code < 500

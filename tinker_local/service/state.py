@@ -29,6 +29,11 @@ from .served import register_served_models
 
 __all__ = ["LiveModel", "SamplerRec", "ServerState", "body_hash", "metadata_strings", "optional_int"]
 
+#: Trace events kept per session, and in all (~400 bytes each): sessions come and go for as long as the server runs,
+#: so past the total the oldest sessions' traces are dropped.
+SPANS_PER_SESSION = 100_000
+SPANS_TOTAL = 400_000
+
 
 def body_hash(op: str, data: bytes | Any) -> str:
     """Identity of a request body, for idempotent resubmission (same seq_id + same hash = same request)."""
@@ -111,7 +116,8 @@ class ServerState:
         self.futures = FutureStore(config.future_ttl_s, config.undelivered_future_ttl_s)
         self.models: dict[str, LiveModel] = {}
         self.samplers: dict[str, SamplerRec] = {}
-        self.spans: dict[str, list[dict[str, Any]]] = {}  # session id -> trace events
+        self.spans: dict[str, list[dict[str, Any]]] = {}  # session id -> trace events, oldest session first
+        self._span_count = 0
         self.stream_threads: set[threading.Thread] = set()
         self.started_at = now()
 
@@ -236,13 +242,17 @@ class ServerState:
 
     # ---------------------------------------------------------------- tracing
     def span(self, session_id: str | None, name: str, start: float, end: float, lane: str, **args: Any) -> None:
-        """One event of a session's trace (``export_session_trace``); bounded per session."""
+        """One event of a session's trace (``export_session_trace``); bounded per session and in all."""
         if session_id is None:
             return
         with self.lock:
             spans = self.spans.setdefault(session_id, [])
-            if len(spans) < 100_000:
-                spans.append({"name": name, "start": start, "end": end, "lane": lane, "args": args})
+            if len(spans) >= SPANS_PER_SESSION:
+                return
+            spans.append({"name": name, "start": start, "end": end, "lane": lane, "args": args})
+            self._span_count += 1
+            while self._span_count > SPANS_TOTAL:
+                self._span_count -= len(self.spans.pop(next(iter(self.spans))))
 
     def session_of(self, body: Any, params: dict[str, Any]) -> str | None:
         """The session a request belongs to, for tracing (best effort)."""
