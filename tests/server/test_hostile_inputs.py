@@ -4,8 +4,11 @@ files that were damaged on disk."""
 from __future__ import annotations
 
 import json
+import logging
+import socket
 import struct
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -132,3 +135,20 @@ def test_session_traces_are_bounded_in_all(server: Any, api: Api, monkeypatch: p
     assert sum(len(v) for v in state.spans.values()) <= 50
     assert sids[0] not in state.spans and len(state.spans[sids[-1]]) == 40  # the oldest session's trace went first
     assert api.c.post(f"/api/v1/sessions/{sids[0]}/trace_export").status_code < 500
+
+
+def test_a_client_hanging_up_mid_body_is_not_a_server_error(server: Any, caplog: pytest.LogCaptureFixture) -> None:
+    host, port = server.base_url.split("//")[1].rstrip("/").rsplit(":", 1)
+    head = (
+        b"POST /api/v1/create_session HTTP/1.1\r\nHost: x\r\nX-API-Key: k\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    )
+    with caplog.at_level(logging.DEBUG, logger="tinker_local"):
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(head + b'{"tags": [')  # then hang up
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any("create_session" in r.getMessage() for r in caplog.records):
+            time.sleep(0.05)
+    logged = [r for r in caplog.records if "create_session" in r.getMessage()]
+    assert logged, "the request was never finished"
+    assert all(r.levelno < logging.WARNING and r.exc_info is None for r in logged), [r.getMessage() for r in logged]

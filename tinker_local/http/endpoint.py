@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import RedirectResponse, Response
 
 from .._errors import ApiError
@@ -148,6 +148,8 @@ def make_endpoint(
             if e.status in (413, 503):  # the rest of the body is unread: close instead of draining it
                 headers["Connection"] = "close"
             resp = json_response(e.body(), status, headers=headers)
+        except ClientDisconnect:  # hung up before the body was complete: no one to answer, and no server error
+            resp = json_response({"detail": "the client disconnected before sending the whole body"}, 499)
         except Exception as e:  # a bug: answer 500 JSON, log the traceback
             log.warning(
                 "%s %s failed (request id %s)", request.method, request.url.path, scope.request_id, exc_info=True
