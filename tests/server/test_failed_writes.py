@@ -78,3 +78,18 @@ def test_publish_retried_after_a_failed_write_publishes(server: Any, api: Api, m
     assert not api.c.get(f"/api/v1/training_runs/{run}/checkpoints").json()["checkpoints"][0]["public"]
     assert api.c.post(url).status_code == 200, "the retry publishes (not a 409 'already public')"
     assert api.c.get(f"/api/v1/training_runs/{run}/checkpoints").json()["checkpoints"][0]["public"]
+
+
+def test_copy_weights_retried_after_a_full_disk_copies(server: Any, api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tinker_local.service import runs
+
+    sid = api.session()
+    mid = api.model(sid)
+    src = api.result(api.ok("save_weights", {"model_id": mid, "path": "to-copy"}))["path"]
+    body = {"source_path": src, "session_id": sid, "model_seq_id": 7}
+    _full_disk_once(monkeypatch, runs, "write_dir_atomically")
+    assert api.post("copy_weights", body).status_code == 500
+    assert f"{sid}:train:7" not in api.c.get("/api/v1/training_runs").text  # no run without its checkpoint
+    out = api.ok("copy_weights", body)  # the retry once space is free
+    assert out["tinker_path"] == f"tinker://{sid}:train:7/weights/to-copy"
+    assert api.c.get(f"/api/v1/training_runs/{sid}:train:7/checkpoints").json()["checkpoints"]

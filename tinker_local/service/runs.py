@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import shutil
 from typing import Any
 
 from .._errors import ApiError, bad_request, conflict
-from .._state import CheckpointRec, RunRec, dir_size, iso, now
+from .._state import CheckpointRec, RunRec, SessionRec, dir_size, iso, now
 from .._tenancy import visible
 from ..engine._atomic import reading, write_dir_atomically
 from .calls import Call, handles
@@ -209,22 +210,24 @@ class Runs:
                 | ({"project_id": body["destination_project_id"]} if body.get("destination_project_id") else {}),
             )
             self.state.store.runs[run_id] = run
-            self.state.store.save_run(run)
             if session is not None:
                 session.training_run_ids.append(run_id)
-                self.state.store.save_session(session)
             self.state.store.checkpoints[(run_id, ck.kind, ck.name)] = CheckpointRec(
                 run_id, ck.kind, ck.name, t, status="pending"
             )
         dst = self.state.store.checkpoint_dir(run_id, ck.kind, ck.name)
         src = self.state.checkpoint_dir(ck)
         try:
+            self.state.store.save_run(run)
+            if session is not None:
+                with self.state.lock:
+                    self.state.store.save_session(session)
             with reading(src):  # an overwrite of the source waits, so the copy is one consistent save
                 write_dir_atomically(
                     dst, lambda tmp: shutil.copytree(src, tmp, dirs_exist_ok=True), size_hint=dir_size(src)
                 )
         except OSError as e:
-            self.checkpoints.release_pending(run_id, ck.kind, ck.name)
+            self._forget_copy(run, session, ck)
             raise ApiError(500, f"copy failed: {e}", category="server") from None
         ttl = optional_int(body.get("ttl_seconds"))
         new = self.checkpoints.finish_checkpoint(run_id, ck.kind, ck.name, ttl, ck.user_metadata, "checkpoint_copy")
@@ -233,6 +236,19 @@ class Runs:
             with self.state.lock:
                 self.copies[idem_key] = out
         return dict(out)
+
+    def _forget_copy(self, run: RunRec, session: SessionRec | None, ck: CheckpointRec) -> None:
+        """Undo a copy that failed (a full disk): no run without its checkpoint, and the client's retry of the
+        same request is not refused as "already exists"."""
+        # a new run's directory holds only what this copy wrote; removed while the run id is still taken
+        shutil.rmtree(self.state.store.run_dir(run.run_id), ignore_errors=True)
+        with self.state.lock:
+            self.state.store.runs.pop(run.run_id, None)
+            if session is not None and run.run_id in session.training_run_ids:
+                session.training_run_ids.remove(run.run_id)
+                with contextlib.suppress(OSError):
+                    self.state.store.save_session(session)
+            self.checkpoints.release_pending(run.run_id, ck.kind, ck.name)
 
 
 def checkpoint_address(call: Call) -> tuple[str, str, str]:
