@@ -80,16 +80,33 @@ def test_publish_retried_after_a_failed_write_publishes(server: Any, api: Api, m
     assert api.c.get(f"/api/v1/training_runs/{run}/checkpoints").json()["checkpoints"][0]["public"]
 
 
-def test_copy_weights_retried_after_a_full_disk_copies(server: Any, api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("failing", ["copy", "index"])
+def test_copy_weights_retried_after_a_full_disk_copies(
+    server: Any, api: Api, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
     from tinker_local.service import runs
 
     sid = api.session()
     mid = api.model(sid)
     src = api.result(api.ok("save_weights", {"model_id": mid, "path": "to-copy"}))["path"]
     body = {"source_path": src, "session_id": sid, "model_seq_id": 7}
-    _full_disk_once(monkeypatch, runs, "write_dir_atomically")
+    if failing == "copy":
+        _full_disk_once(monkeypatch, runs, "write_dir_atomically")
+    else:
+        _full_disk_once(monkeypatch, server.service.state.store, "save_checkpoint_index")
     assert api.post("copy_weights", body).status_code == 500
     assert f"{sid}:train:7" not in api.c.get("/api/v1/training_runs").text  # no run without its checkpoint
     out = api.ok("copy_weights", body)  # the retry once space is free
     assert out["tinker_path"] == f"tinker://{sid}:train:7/weights/to-copy"
     assert api.c.get(f"/api/v1/training_runs/{sid}:train:7/checkpoints").json()["checkpoints"]
+
+
+def test_save_whose_index_write_failed_can_be_retried(server: Any, api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    mid = api.model()
+    body = {"model_id": mid, "path": "index-full"}
+    _full_disk_once(monkeypatch, server.service.state.store, "save_checkpoint_index")
+    failed = api.retrieve(api.ok("save_weights", body)["request_id"]).json()
+    assert "No space left" in failed["error"]
+    assert api.c.get(f"/api/v1/training_runs/{mid}/checkpoints").json()["checkpoints"] == []
+    path = api.result(api.ok("save_weights", body))["path"]  # the retry saves (no 409 "already exists")
+    api.result(api.ok("load_weights", {"model_id": mid, "path": path, "optimizer": True}))

@@ -81,13 +81,24 @@ class Checkpoints:
             user_metadata=meta,
             status="ready",
         )
+        key = (run_id, kind, name)
         with self.state.lock:
-            self.state.store.checkpoints[(run_id, kind, name)] = rec
+            fresh = getattr(self.state.store.checkpoints.get(key), "status", None) == "pending"
+            self.state.store.checkpoints[key] = rec
             run = self.state.store.runs.get(run_id)
+        try:
             if run is not None:
-                self.state.touch(run)
-                self.state.store.save_run(run)
-        self.state.store.save_checkpoint_index(run_id)
+                with self.state.lock:
+                    self.state.touch(run)
+                    self.state.store.save_run(run)
+            self.state.store.save_checkpoint_index(run_id)
+        except OSError:
+            if fresh:  # not indexed (a full disk): gone after a restart, so not saved now either, and free to retry
+                with self.state.lock:
+                    self.state.store.checkpoints.pop(key, None)
+                    aside = self.state.store.set_aside_checkpoint_files(rec)
+                self.state.store.remove_checkpoint_files(aside)
+            raise
         self.state.store.audit(event, model_id=run_id, tinker_path=rec.tinker_path, size_bytes=rec.size_bytes)
         self.state.store.count_usage("checkpoint", 1, run.session_id if run else None, run.base_model if run else None)
         return rec

@@ -226,11 +226,11 @@ class Runs:
                 write_dir_atomically(
                     dst, lambda tmp: shutil.copytree(src, tmp, dirs_exist_ok=True), size_hint=dir_size(src)
                 )
+            ttl = optional_int(body.get("ttl_seconds"))
+            new = self.checkpoints.finish_checkpoint(run_id, ck.kind, ck.name, ttl, ck.user_metadata, "checkpoint_copy")
         except OSError as e:
             self._forget_copy(run, session, ck)
             raise ApiError(500, f"copy failed: {e}", category="server") from None
-        ttl = optional_int(body.get("ttl_seconds"))
-        new = self.checkpoints.finish_checkpoint(run_id, ck.kind, ck.name, ttl, ck.user_metadata, "checkpoint_copy")
         out = {"tinker_path": new.tinker_path}
         if idem_key:
             with self.state.lock:
