@@ -1,5 +1,5 @@
-"""Hostile or damaged inputs the server must answer as client errors, never as 500s: odd future ids and checkpoint
-files that were damaged on disk."""
+"""Hostile or damaged inputs: odd future ids, checkpoint files damaged on disk, a delete racing a save of the same
+name, clients hanging up mid-body, sparse tensors declaring huge shapes, and the memory that session traces keep."""
 
 from __future__ import annotations
 
@@ -14,9 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 
-from .conftest import Api, make_api
+import tinker_wire as tw
+from tinker_local import LocalServer
+
+from .conftest import PROTOBUF, Api, make_api
 
 
 @pytest.mark.parametrize("op", ["retrieve_future", "cancel_future"])
@@ -152,3 +156,50 @@ def test_a_client_hanging_up_mid_body_is_not_a_server_error(server: Any, caplog:
     logged = [r for r in caplog.records if "create_session" in r.getMessage()]
     assert logged, "the request was never finished"
     assert all(r.levelno < logging.WARNING and r.exc_info is None for r in logged), [r.getMessage() for r in logged]
+
+
+def _csr_datum(k: int) -> dict[str, Any]:
+    """A datum whose sparse [3, k] targets and weights list one cell (a few bytes that are 3*k cells once dense)."""
+
+    def csr(data: list[Any], dtype: str) -> dict[str, Any]:
+        return {
+            "data": data,
+            "dtype": dtype,
+            "shape": [3, k],
+            "sparse_crow_indices": [0, 1, 1, 1],
+            "sparse_col_indices": [0],
+        }
+
+    return {
+        "model_input": {"chunks": [{"tokens": [1, 2, 3]}]},
+        "loss_fn_inputs": {"target_tokens": csr([5], "int64"), "weights": csr([1.0], "float32")},
+    }
+
+
+def test_a_sparse_tensor_may_not_expand_past_the_body_limit() -> None:
+    with LocalServer(max_body_bytes=2**20, retrieve_timeout_s=5.0) as srv:
+        c, api = make_api(srv.base_url)
+        with c:
+            mid = api.model()
+            api.result(
+                api.ok(
+                    "forward", {"model_id": mid, "forward_input": {"data": [_csr_datum(4)], "loss_fn": "cross_entropy"}}
+                )
+            )
+            for op, key in (("forward", "forward_input"), ("forward_backward", "forward_backward_input")):
+                body = {"model_id": mid, key: {"data": [_csr_datum(2**17)], "loss_fn": "cross_entropy"}}
+                r = api.post(op, body)  # 3 MiB of int64 targets once dense, from a 400-byte body
+                assert r.status_code == 413, (op, r.status_code, r.text)
+                assert "loss_fn_inputs.target_tokens" in r.json()["detail"]
+            d = _csr_datum(2**17)
+            datum = tw.WireDatum(
+                chunks=[tw.EncodedText(np.asarray([1, 2, 3], dtype=np.int64))],
+                loss_fn_inputs={k: tw.TensorData.from_json_dict(v) for k, v in d["loss_fn_inputs"].items()},
+            )
+            req = tw.WireForwardBackwardRequest(mid, 0, [datum], "cross_entropy", {}, False)
+            r = c.post(
+                "/api/v1/forward_backward",
+                content=tw.encode_forward_backward_request(req),
+                headers={"Content-Type": PROTOBUF},
+            )
+            assert r.status_code == 413, r.text

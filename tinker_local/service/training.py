@@ -3,6 +3,7 @@ losses (``create_custom_loss``, then ``loss_fn="custom"`` with ``loss_fn_config=
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ import numpy as np
 import tinker_wire as wire
 
 from .. import engine as eng
-from .._errors import bad_request, conflict
+from .._errors import ApiError, bad_request, conflict
 from .calls import Call, handles
 from .model_queue import ModelQueue
 from .state import LiveModel, ServerState, body_hash, optional_int, tokens_from_chunks
@@ -28,7 +29,28 @@ class StoredLoss:
     body_hash: str
 
 
-def datums_from_json(fbi: dict[str, Any], key: str) -> list[eng.Datum]:
+class DenseBudget:
+    """Bytes that a request's sparse tensors may take once dense: a few bytes of CSR can declare any shape, so
+    they get what a dense body could have held (``max_body_bytes``), not whatever the shape says."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.left = limit
+
+    def dense(self, t: wire.TensorData, where: str) -> np.ndarray:
+        if t.is_sparse:
+            need = math.prod(t.shape or ()) * np.dtype(t.dtype).itemsize
+            self.left -= need
+            if self.left < 0:
+                raise ApiError(
+                    413,
+                    f"{where}: the sparse tensor of shape {t.shape} is {need} bytes once dense, past the server's "
+                    f"limit of {self.limit} bytes per request (--max-body-bytes); send a smaller shape or batch",
+                )
+        return t.to_numpy()
+
+
+def datums_from_json(fbi: dict[str, Any], key: str, budget: DenseBudget) -> list[eng.Datum]:
     datums = []
     for i, d in enumerate(fbi["data"]):
         where = f"{key}.data[{i}]"
@@ -36,20 +58,21 @@ def datums_from_json(fbi: dict[str, Any], key: str) -> list[eng.Datum]:
         inputs = {}
         for k, v in (d.get("loss_fn_inputs") or {}).items():
             try:
-                inputs[k] = wire.tensor_from_json(v, f"{where}.loss_fn_inputs.{k}").to_numpy()
+                t = wire.tensor_from_json(v, f"{where}.loss_fn_inputs.{k}")
             except wire.WireError as e:
                 raise bad_request(str(e)) from None
+            inputs[k] = budget.dense(t, f"{where}.loss_fn_inputs.{k}")
         datums.append(eng.Datum(tokens, inputs))
     return datums
 
 
-def datums_from_protobuf(req: wire.WireForwardBackwardRequest) -> list[eng.Datum]:
+def datums_from_protobuf(req: wire.WireForwardBackwardRequest, budget: DenseBudget) -> list[eng.Datum]:
     datums = []
     for i, d in enumerate(req.data):
         where = f"data[{i}]"
         tokens = tokens_from_chunks(d.chunks, f"{where}.model_input")
         # the decoder checked every tensor's layout already
-        inputs = {k: t.to_numpy() for k, t in d.loss_fn_inputs.items()}
+        inputs = {k: budget.dense(t, f"{where}.loss_fn_inputs.{k}") for k, t in d.loss_fn_inputs.items()}
         datums.append(eng.Datum(tokens, inputs))
     return datums
 
@@ -61,10 +84,13 @@ class Training:
         #: loss_id -> loss; in memory, like the live models that use them (ids are session-scoped)
         self.losses: dict[str, StoredLoss] = {}
 
+    def _budget(self) -> DenseBudget:
+        return DenseBudget(self.state.config.max_body_bytes)
+
     @handles("forward")
     def forward(self, call: Call) -> dict[str, Any]:
         body = call.body
-        datums = datums_from_json(body["forward_input"], "forward_input")
+        datums = datums_from_json(body["forward_input"], "forward_input", self._budget())
         fwd = body["forward_input"]
         return self._submit(
             "forward",
@@ -89,7 +115,7 @@ class Training:
                 "forward" if body.forward_only else "forward_backward",
                 body.model_id,
                 body.seq_id or None,
-                datums_from_protobuf(body),
+                datums_from_protobuf(body, self._budget()),
                 body.loss_fn,
                 dict(body.loss_fn_config),
                 body_hash("forward_backward", call.raw),
@@ -100,7 +126,7 @@ class Training:
             "forward_backward",
             body["model_id"],
             optional_int(body.get("seq_id")),
-            datums_from_json(fbi, "forward_backward_input"),
+            datums_from_json(fbi, "forward_backward_input", self._budget()),
             fbi["loss_fn"],
             dict(fbi.get("loss_fn_config") or {}),
             body_hash("forward_backward", body),
