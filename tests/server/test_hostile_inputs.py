@@ -20,7 +20,7 @@ import pytest
 import tinker_wire as tw
 from tinker_local import LocalServer
 
-from .conftest import PROTOBUF, Api, make_api
+from .conftest import MODEL, PROTOBUF, Api, make_api
 
 
 @pytest.mark.parametrize("op", ["retrieve_future", "cancel_future"])
@@ -127,8 +127,8 @@ def test_a_save_right_after_a_delete_of_the_same_name_keeps_its_files(
 def test_session_traces_are_bounded_in_all(server: Any, api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     from tinker_local.service import state as state_module
 
-    monkeypatch.setattr(state_module, "SPANS_PER_SESSION", 40, raising=False)
-    monkeypatch.setattr(state_module, "SPANS_TOTAL", 50, raising=False)
+    monkeypatch.setattr(state_module, "SPANS_PER_SESSION", 40)
+    monkeypatch.setattr(state_module, "SPANS_TOTAL", 50)
     state = server.service.state
     sids = [api.session() for _ in range(3)]
     for sid in sids:
@@ -203,3 +203,29 @@ def test_a_sparse_tensor_may_not_expand_past_the_body_limit() -> None:
                 headers={"Content-Type": PROTOBUF},
             )
             assert r.status_code == 413, r.text
+
+
+def test_models_and_sampling_sessions_remember_a_bounded_number_of_seq_ids(
+    server: Any, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tinker_local.service import state as state_module
+
+    monkeypatch.setattr(state_module, "SEQS_KEPT", 4)
+    sid = api.session()
+    mid = api.model(sid)
+    futures = [api.fb(mid, seq, ["a long-lived model"], forward_only=True) for seq in range(1, 11)]
+    api.result(futures[-1])
+    assert sorted(server.service.state.models[mid].seqs) == [7, 8, 9, 10]
+    # a recent seq_id resent is still the same request; one forgotten long ago is refused, not run twice
+    again = api.fb(mid, 10, ["a long-lived model"], forward_only=True)
+    assert again["request_id"] == futures[-1]["request_id"]
+    old = api.post("forward", {"model_id": mid, "seq_id": 1, "forward_input": {"data": [], "loss_fn": "cross_entropy"}})
+    assert old.status_code == 400 and "too long ago to be recognised" in old.text, old.text
+
+    ssid = api.ok("create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 0, "base_model": MODEL})[
+        "sampling_session_id"
+    ]
+    body = {"prompt": {"chunks": [{"tokens": [1, 2]}]}, "sampling_params": {"max_tokens": 1}, "num_samples": 1}
+    for seq in range(10):
+        api.result(api.ok("asample", {**body, "sampling_session_id": ssid, "seq_id": seq}))
+    assert sorted(server.service.state.samplers[ssid].seqs) == [6, 7, 8, 9]

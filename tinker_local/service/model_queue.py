@@ -12,7 +12,7 @@ from .._errors import ApiError, bad_request, conflict
 from .._futures import FAILED, FutureRec
 from .._workers import Task
 from ..engine._atomic import CheckpointStorageError
-from .state import LiveModel, ServerState
+from .state import LiveModel, ServerState, remember_seq
 
 __all__ = ["ORDERED_OPS", "ModelQueue", "WorkTimer"]
 
@@ -82,7 +82,7 @@ class ModelQueue:
             if on_fail is not None:
                 self._fail_hooks[rec.request_id] = on_fail
             if seq is not None:
-                lm.seqs[seq] = (h, rec.request_id)
+                remember_seq(lm.seqs, seq, (h, rec.request_id))
             state.touch(lm.run)
 
         started = self.timer(op, model_id)
@@ -139,7 +139,7 @@ class ModelQueue:
         if lm.worker.seq_status(seq) == "past":
             raise bad_request(
                 f"seq_id: seq_id {seq} of model {model_id!r} is behind the model's next expected seq_id "
-                f"{lm.worker.next_seq} (it was skipped after a gap timeout)"
+                f"{lm.worker.next_seq} (it was skipped after a gap timeout, or ran too long ago to be recognised)"
             )
         return None
 
@@ -193,7 +193,7 @@ class ModelQueue:
                 return
             if lm.worker.seq_status(seq_id) != "future":
                 return
-            lm.seqs[seq_id] = (h, error)
+            remember_seq(lm.seqs, seq_id, (h, error))
 
         def noop(_msg: str = "") -> None:
             return None

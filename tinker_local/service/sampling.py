@@ -24,7 +24,7 @@ from .calls import Call, EventStream, handles
 from .encryption import refuse_encrypted
 from .sample_process import SampleArgs, SampleOutcome, SampleProcessError, SampleProcesses, collect
 from .sample_results import PromptParts, ResultShape, parse_targets, topk_grid
-from .state import SamplerRec, ServerState, body_hash, optional_int, tokens_from_chunks
+from .state import SamplerRec, ServerState, body_hash, optional_int, remember_seq, tokens_from_chunks
 
 __all__ = ["CLONE_STRIDE", "Sampling"]
 
@@ -310,7 +310,7 @@ class Sampling:
             )
             rec.sample_sequence_ids = [f"{rec.request_id}:{i}" for i in range(plan.num_samples)]
             if ssid is not None and seq is not None:
-                plan.sampler.seqs[seq] = (h, rec.request_id)
+                remember_seq(plan.sampler.seqs, seq, (h, rec.request_id))
         self._dispatch(rec, plan)
         return rec.describe()
 

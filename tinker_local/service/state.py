@@ -27,12 +27,30 @@ from .._tenancy import CURRENT_OWNER, KeyRing, visible
 from .._workers import ModelWorker
 from .served import register_served_models
 
-__all__ = ["LiveModel", "SamplerRec", "ServerState", "body_hash", "metadata_strings", "optional_int"]
+__all__ = [
+    "LiveModel",
+    "SamplerRec",
+    "ServerState",
+    "body_hash",
+    "metadata_strings",
+    "optional_int",
+    "remember_seq",
+]
 
 #: Trace events kept per session, and in all (~400 bytes each): sessions come and go for as long as the server runs,
 #: so past the total the oldest sessions' traces are dropped.
 SPANS_PER_SESSION = 100_000
 SPANS_TOTAL = 400_000
+#: seq_ids a model or sampling session remembers for idempotent resubmission (~250 bytes each): a client resends
+#: within minutes, and a model that lives for a million requests must not keep them all.
+SEQS_KEPT = 65_536
+
+
+def remember_seq(seqs: dict[int, Any], seq: int, entry: Any) -> None:
+    """Record ``seq``'s request in ``seqs``, forgetting the oldest past ``SEQS_KEPT`` (caller holds the lock)."""
+    seqs[seq] = entry
+    if len(seqs) > SEQS_KEPT:
+        del seqs[next(iter(seqs))]
 
 
 def body_hash(op: str, data: bytes | Any) -> str:
