@@ -72,7 +72,7 @@ class Credential:
     """The current key of a client (shared by its transports) and, for a command or provider, how to renew it."""
 
     def __init__(self, value: str, source: str, fetch: Provider | None = None) -> None:
-        self._value = _Secret(value)
+        self._value = _Secret(_header_safe(value, source))
         self.source = source  # said in errors: "TINKER_API_KEY", "TINKER_CREDENTIAL_CMD", ...
         self._fetch = fetch
         self.refresh_every = _refresh_interval() if fetch is not None else None
@@ -115,6 +115,11 @@ class Credential:
         except Exception as exc:  # noqa: BLE001 - the old key stays; the request fails as it would have
             logger.warning("Could not renew the credential from %s (%s): %s", self.source, reason, _safe(exc))
             return
+        try:
+            fresh = _header_safe(fresh, self.source)
+        except TinkerError as exc:
+            logger.warning("Could not renew the credential from %s (%s): %s", self.source, reason, exc)
+            return
         changed = fresh != self._value
         self._value = _Secret(fresh)
         self._fetched_at = time.monotonic()
@@ -130,6 +135,20 @@ def _checked(value: object, source: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise TinkerError(f"{source} gave no credential; it must return a non-empty string")
     return value.strip()
+
+
+def _header_safe(value: str, source: str) -> str:
+    """``value`` if it can be sent as a header value (printable ASCII). Otherwise the HTTP stack refuses it with an
+    error quoting the whole key, and as a connection error it would be retried: fail now, naming only the source
+    (a key read from a file with Windows line endings keeps its carriage return)."""
+    for i, ch in enumerate(value):
+        if not (" " <= ch <= "~" or ch == "\t"):
+            raise TinkerError(
+                f"The credential from {source} cannot be sent in an HTTP header: character {i + 1} is "
+                f"{'a control character (line break?)' if ch.isascii() else 'not ASCII'}. Check it for a stray "
+                "newline or carriage return."
+            )
+    return value
 
 
 def _safe(exc: BaseException) -> str:

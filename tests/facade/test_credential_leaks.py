@@ -1,0 +1,57 @@
+"""Credentials in odd shapes and odd places: a key that cannot be a header value, a password in the base URL.
+Neither may show up in an exception (its text, its chain, its traceback) or a repr."""
+
+from __future__ import annotations
+
+import json
+import time
+import traceback
+from pathlib import Path
+
+import pytest
+
+import tinker
+from tinker._config import ClientSettings
+
+SECRET = "tml-leak-SECRET-4k2j9"
+
+
+def _everything(exc: BaseException) -> str:
+    """The exception as a person or a log handler sees it: the formatted traceback with its whole chain."""
+    return "".join(traceback.format_exception(exc)) + repr(exc)
+
+
+@pytest.mark.parametrize("bad", ["\r", "\n", "\nX-Injected: 1", "\x00", "\u00e9"])
+@pytest.mark.parametrize("source", ["argument", "env", "file"])
+def test_a_key_that_is_no_header_value_fails_at_once_without_quoting_it(
+    bad: str, source: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A key read from a file with Windows line endings keeps its "\r"; the HTTP stack then refused it with an
+    # error quoting the whole key, and the SDK retried that "connection error" for its whole retry budget.
+    key = SECRET + bad + "tail"
+    kwargs: dict[str, str] = {}
+    if source == "argument":
+        kwargs["api_key"] = key
+    elif source == "env":
+        if bad == "\x00":
+            pytest.skip("an environment variable cannot hold a NUL")
+        monkeypatch.setenv("TINKER_API_KEY", key)
+    else:
+        monkeypatch.setenv("HOME", str(tmp_path))
+        (tmp_path / ".tinker").mkdir()
+        (tmp_path / ".tinker" / "credentials.json").write_text(
+            json.dumps({"default": "k", "keys": {"k": {"key": key}}})
+        )
+    started = time.monotonic()
+    with pytest.raises(tinker.TinkerError) as info:
+        tinker.RestClient(base_url="http://127.0.0.1:9", **kwargs).list_sessions().result(timeout=10)
+    assert time.monotonic() - started < 5
+    assert "header" in str(info.value)
+    assert SECRET not in _everything(info.value)
+
+
+def test_a_provider_key_that_is_no_header_value_is_refused() -> None:
+    with pytest.raises(tinker.TinkerError) as info:
+        ClientSettings.resolve(base_url="http://127.0.0.1:9", api_key=lambda: SECRET + "\nX-Injected: 1")
+    assert "credential provider" in str(info.value)
+    assert SECRET not in _everything(info.value)
