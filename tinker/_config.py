@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import platform
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ else:
     httpx = deferred_import("httpx", globals())
     json = deferred_import("json", globals())
 
-__all__ = ["DEFAULT_BASE_URL", "SECRET_HEADERS", "ClientSettings", "redact_headers"]
+__all__ = ["DEFAULT_BASE_URL", "SECRET_HEADERS", "ClientSettings", "redact_headers", "redact_urls"]
 
 DEFAULT_BASE_URL = "https://tinker.thinkingmachines.dev/services/tinker-prod"
 SECRET_HEADERS = frozenset(
@@ -36,6 +37,15 @@ SECRET_HEADERS = frozenset(
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """A copy of ``headers`` safe to log: credential values replaced by ``<redacted>``."""
     return {k: ("<redacted>" if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
+
+
+# The user:password@ of any URL in a text (a base URL may carry them; reqwest quotes the whole URL in errors).
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]+@")
+
+
+def redact_urls(text: str) -> str:
+    """``text`` with the credentials of the URLs in it (``scheme://user:password@``) replaced by ``<redacted>``."""
+    return _USERINFO.sub(r"\1<redacted>@", text)
 
 
 def _stored_api_key() -> str | None:
@@ -198,6 +208,11 @@ class ClientSettings:
     def request_headers(self) -> dict[str, str]:
         """Headers sent with every request (the current credential included; never log these unredacted)."""
         return {**_platform_headers(), **self.default_headers, "X-API-Key": self.credential.value}
+
+    def __repr__(self) -> str:  # dataclass fields shown, the base URL without its password
+        shown = ("project_id", "tags", "telemetry_enabled", "cassette", "http_backend")
+        rest = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
+        return f"ClientSettings(base_url={redact_urls(self.base_url)!r}, timeout={self.timeout!r}, {rest})"
 
     @property
     def python(self) -> str:

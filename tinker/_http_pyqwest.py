@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Mapping
 import httpx
 import pyqwest
 
-from ._config import STREAM_EXTENSION
+from ._config import STREAM_EXTENSION, redact_urls
 from ._loop import close_at_exit
 
 __all__ = ["PyqwestTransport"]
@@ -41,7 +41,7 @@ def _operation_timeout(timeout: Mapping[str, float | None] | None) -> float | No
 
 def _as_httpx_error(exc: BaseException, request: httpx.Request) -> httpx.TransportError:
     """pyqwest's (and the deadline's) exceptions as the httpx exceptions the retry loop classifies."""
-    message = str(exc) or type(exc).__name__
+    message = redact_urls(str(exc)) or type(exc).__name__
     if isinstance(exc, pyqwest.ConnectTimeout):
         return httpx.ConnectTimeout(message, request=request)
     if isinstance(exc, ConnectionError):
@@ -88,7 +88,7 @@ class _Body(httpx.AsyncByteStream):
         except _ERRORS as exc:
             if isinstance(exc, TimeoutError):
                 _abandon()
-            raise _as_httpx_error(exc, self._request) from exc
+            raise _as_httpx_error(exc, self._request) from None
 
     async def aclose(self) -> None:
         await self._response.aclose()
@@ -164,9 +164,9 @@ class PyqwestTransport(httpx.AsyncBaseTransport):
             _abandon()
             if isinstance(exc, asyncio.CancelledError):
                 raise
-            raise _as_httpx_error(exc, request) from exc
+            raise _as_httpx_error(exc, request) from None  # its text, redacted, is kept
         except _ERRORS as exc:
-            raise _as_httpx_error(exc, request) from exc
+            raise _as_httpx_error(exc, request) from None  # its text, redacted, is kept
         _responded()
         if stream:
             return httpx.Response(

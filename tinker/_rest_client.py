@@ -47,7 +47,7 @@ from tinker_api.models import (
 )
 
 from . import types
-from ._config import ClientSettings
+from ._config import ClientSettings, redact_urls
 from ._deprecation import deprecated_async, warn_deprecated
 from ._exceptions import APIConnectionError, APIStatusError, ExperimentalWarning
 from ._futures import APIFuture, spawn
@@ -92,7 +92,7 @@ class _RestBase:
         self.holder = _holder or shared_rest_holder(ClientSettings.resolve(base_url=base_url, api_key=api_key))
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} base_url={self.holder.settings.base_url!r}>"
+        return f"<{type(self).__name__} base_url={redact_urls(self.holder.settings.base_url)!r}>"
 
     def _get(self, endpoint: Any, parse: Callable[[Any], T] | None = None, **kwargs: Any) -> APIFuture[T]:
         """Call a generated endpoint; its 2xx body is parsed by the endpoint's own ``parse_response``."""

@@ -34,6 +34,7 @@ from tinker_wire._lazy import deferred_import
 
 from . import _instrument
 from ._breaker import CircuitBreakerConfig, CircuitOpenError
+from ._config import redact_urls
 from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, BillingError, TinkerError
 
 if TYPE_CHECKING:
@@ -278,7 +279,7 @@ def to_api_error(exc: httpx.HTTPError, request: httpx.Request | None) -> APIConn
     server = f"{req.url.scheme}://{req.url.netloc.decode('ascii', 'replace')}"
     return APIConnectionError(
         message=(
-            f"Connection error talking to {server} ({req.method} {req.url.path}): {type(exc).__name__}: {exc}. "
+            f"Connection error talking to {server} ({req.method} {req.url.path}): {type(exc).__name__}: {redact_urls(str(exc))}. "
             "Check that the server is running and reachable (TINKER_BASE_URL / base_url)."
         ),
         request=req,

@@ -12,7 +12,7 @@ from tinker_api import models
 
 from tinker_wire._lazy import deferred_import
 
-from ._config import ClientSettings
+from ._config import ClientSettings, redact_urls
 from ._deprecation import deprecated_async, warn_deprecated
 from ._exceptions import APIStatusError, RequestFailedError
 from ._futures import APIFuture, AwaitableConcurrentFuture, spawn
@@ -123,7 +123,9 @@ class ServiceClient:
         self._custom_loss_seq = itertools.count()
 
     def __repr__(self) -> str:
-        return f"<ServiceClient base_url={self._settings.base_url!r} session_id={self.holder.session_id!r}>"
+        return (
+            f"<ServiceClient base_url={redact_urls(self._settings.base_url)!r} session_id={self.holder.session_id!r}>"
+        )
 
     # ------------------------------------------------------------------ lifecycle
 

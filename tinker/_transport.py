@@ -27,7 +27,7 @@ from tinker_wire._lazy import deferred_import
 
 from . import _instrument
 from ._breaker import BreakerRegistry
-from ._config import STREAM_EXTENSION, ClientSettings, http_backend_from_env, redact_headers
+from ._config import STREAM_EXTENSION, ClientSettings, http_backend_from_env, redact_headers, redact_urls
 from ._exceptions import APIStatusError, APITimeoutError, status_error_for
 from ._hints import status_message
 from ._observability import configure_from_env
@@ -155,7 +155,7 @@ class Transport:
         configure_from_env()  # TINKER_OTEL, TINKER_METRICS, TINKER_AUDIT_LOG: read when a client is made
         self.settings = settings
         self.policy = policy or RetryPolicy()
-        self.breakers = BreakerRegistry(self.policy.config.circuit_breaker, settings.base_url)
+        self.breakers = BreakerRegistry(self.policy.config.circuit_breaker, redact_urls(settings.base_url))
         if settings.cassette is not None:  # TINKER_RECORD / TINKER_REPLAY: the test toolkit's one seam
             from .testing._cassette import cassette_transport
 
@@ -268,7 +268,7 @@ class Transport:
         breaker = self.breakers.for_path(request.url.path)
         if not breaker.allow():
             probe.failed("circuit_open")
-            raise breaker.open_error(request, self.settings.base_url)
+            raise breaker.open_error(request, self.breakers.base_url)
         if stream:
             request.extensions[STREAM_EXTENSION] = True
         self.in_flight += 1
@@ -442,6 +442,4 @@ class Transport:
         )
 
     def __repr__(self) -> str:
-        return (
-            f"<Transport base_url={self.settings.base_url!r} headers={redact_headers(self.settings.default_headers)}>"
-        )
+        return f"<Transport base_url={redact_urls(self.settings.base_url)!r} headers={redact_headers(self.settings.default_headers)}>"

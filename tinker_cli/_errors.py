@@ -21,7 +21,9 @@ class CliError(Exception):
 
 
 def _server() -> str:
-    return os.environ.get("TINKER_BASE_URL") or "the default Tinker service"
+    from tinker._config import redact_urls  # a password in the URL stays off the terminal
+
+    return redact_urls(os.environ.get("TINKER_BASE_URL") or "the default Tinker service")
 
 
 def translate(exc: BaseException) -> CliError:

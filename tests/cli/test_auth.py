@@ -51,6 +51,17 @@ def test_unreachable_server_fails_fast(cli: CLI) -> None:
     _no_secret(result, KEY)
 
 
+def test_a_password_in_the_url_or_a_broken_key_is_never_printed(cli: CLI, keyed: LocalServer) -> None:
+    password = "pw-cli-SECRET-51"
+    result = cli("run", "list", url=f"http://gateway:{password}@127.0.0.1:9", key=KEY)
+    assert result.code == 1 and "Cannot reach the Tinker server at http://<redacted>@127.0.0.1:9" in result.err
+    _no_secret(result, password, KEY)
+    start = time.monotonic()
+    broken = cli("run", "list", url=keyed.base_url, key=KEY + "\r")  # a key file with Windows line endings
+    assert broken.code == 1 and "TINKER_API_KEY" in broken.err and time.monotonic() - start < 10
+    _no_secret(broken, KEY)
+
+
 def test_status(cli: CLI, keyed: LocalServer) -> None:
     ok = cli("auth", "status", url=keyed.base_url)
     assert ok.code == 0 and ok.out == "Credentials available: yes\nTinker accessible: yes\n"

@@ -55,3 +55,46 @@ def test_a_provider_key_that_is_no_header_value_is_refused() -> None:
         ClientSettings.resolve(base_url="http://127.0.0.1:9", api_key=lambda: SECRET + "\nX-Injected: 1")
     assert "credential provider" in str(info.value)
     assert SECRET not in _everything(info.value)
+
+
+PASSWORD = "pw-SECRET-8d1x"
+
+
+@pytest.mark.parametrize("backend", ["pyqwest", "httpx"])
+def test_a_password_in_the_base_url_stays_out_of_errors_and_reprs(
+    backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # reqwest quotes the whole URL, user:password@ included, in its connection errors.
+    monkeypatch.setenv("TINKER_HTTP_BACKEND", backend)
+    url = f"http://gateway:{PASSWORD}@127.0.0.1:9"
+    retry = tinker.RetryConfig(max_attempts=1)
+    service = tinker.ServiceClient(base_url=url, api_key=SECRET, retry_config=retry)
+    try:
+        with pytest.raises(tinker.APIConnectionError) as info:
+            service.get_server_capabilities()
+        exc = info.value
+        shown = [repr(service), repr(service.holder.transport), repr(service._settings), _everything(exc)]
+        shown.append(repr(tinker.RestClient(base_url=url, api_key=SECRET)))
+        for text in shown:
+            assert PASSWORD not in text.replace(f"base_url={url!r}", ""), text  # (the test's own source line)
+        assert "<redacted>@127.0.0.1:9" in repr(service)
+    finally:
+        service.close().result(timeout=30)
+
+
+def test_the_circuit_open_error_and_alert_do_not_show_the_password() -> None:
+    alerts: list[dict[str, object]] = []
+    unsubscribe = tinker.on("circuit_open", alerts.append)
+    retry = tinker.RetryConfig(max_attempts=1, circuit_breaker=tinker.CircuitBreakerConfig(failure_threshold=1))
+    url = f"http://gateway:{PASSWORD}@127.0.0.1:9"
+    service = tinker.ServiceClient(base_url=url, api_key=SECRET, retry_config=retry)
+    try:
+        for _ in range(2):
+            with pytest.raises(tinker.APIConnectionError) as info:
+                service.get_server_capabilities()
+        assert "Circuit open" in str(info.value)
+        assert PASSWORD not in str(info.value) and PASSWORD not in repr(alerts), (info.value, alerts)
+        assert alerts
+    finally:
+        unsubscribe()
+        service.close().result(timeout=30)

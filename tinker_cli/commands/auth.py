@@ -66,6 +66,8 @@ def login() -> None:
     """Store an API key as the default credential (~/.tinker/credentials.json), after checking it works."""
     from urllib.parse import urlencode
 
+    from tinker._config import redact_urls
+
     from .. import _credentials
     from .._clients import rest_client
 
@@ -76,7 +78,7 @@ def login() -> None:
     if server.rstrip("/") == HOSTED_URL:
         click.echo(f"Create an API key at {CONSOLE_KEYS_URL}?{urlencode({'new_key': 'true', 'key_name': _key_name()})}")
     else:
-        click.echo(f"Paste an API key for {server}.")
+        click.echo(f"Paste an API key for {redact_urls(server)}.")
     # Hidden on a terminal; from a pipe (echo "$KEY" | tinker auth login) read as is: nothing echoes it there.
     key = click.prompt("API key", hide_input=sys.stdin.isatty(), err=True).strip()
     if not key:
@@ -87,7 +89,7 @@ def login() -> None:
         rest_client(api_key=key).list_training_runs(limit=1).result()
     except tinker.AuthenticationError:
         raise CliError(
-            "The server refused this API key", f"Check it was copied whole, and that it is for {server}."
+            "The server refused this API key", f"Check it was copied whole, and that it is for {redact_urls(server)}."
         ) from None
     key_id = f"cli-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
     stored["keys"][key_id] = {"type": "manual", "key": key, "name": _key_name()}
