@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import shutil
 import tarfile
 import zlib
@@ -182,6 +183,17 @@ def _download_files(obj: CliContext, tinker_path: str, kind: str, target: Path, 
     return size
 
 
+def _link_outside(root: Path) -> str | None:
+    """The first symlink under ``root`` (relative name) that resolves outside it, if any."""
+    base = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root):  # symlinks to directories are listed, not entered
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(base):
+                return str(path.relative_to(root))
+    return None
+
+
 def _extract(archive: Path, target: Path) -> None:
     """Unpack ``archive`` into ``target`` (its single top-level directory becomes ``target``)."""
     staging = target.with_name(f".{target.name}.extracting")
@@ -194,8 +206,18 @@ def _extract(archive: Path, target: Path) -> None:
         _remove(staging)
         raise CliError(f"Cannot extract {archive}: {exc}", "Delete it (or pass --force) and download again.") from None
     entries = list(staging.iterdir())
-    root = entries[0] if len(entries) == 1 and entries[0].is_dir() else staging
+    root = entries[0] if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink() else staging
     root.rename(target)
+    # The filter kept links inside staging, but root moved up: a link to ".." (or through it) now points beside
+    # the target. Checked where the links now are, since what a name outside resolves to depends on it.
+    escaping = _link_outside(target)
+    if escaping is not None:
+        _remove(target)
+        _remove(staging)
+        raise CliError(
+            f"Cannot extract {archive}: the link {escaping} points outside the checkpoint",
+            "Nothing was extracted; the archive is kept.",
+        )
     _remove(staging)
 
 
