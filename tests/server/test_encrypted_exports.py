@@ -168,3 +168,20 @@ def test_cookbook_weights_download_of_a_training_state(server, trained, tmp_path
     assert json.loads((out / "adapter_config.json").read_text())["base_model_name_or_path"] == MODEL
     exports = [c for c in server.service.state.store.checkpoints.values() if c.kind == "external_weights"]
     assert not [c for c in exports if c.name == "download"]  # the temporary export was deleted
+
+
+def test_an_identity_passed_as_a_recipient_is_never_echoed(api):
+    # The age identity (the secret key) pasted where its public key belongs: the error says so without quoting it,
+    # so it reaches no client log, exception or telemetry.
+    mid = api.model()
+    identity = str(pyrage.x25519.Identity.generate())
+    for keys in (
+        [identity],
+        [identity.lower()],
+        [f"  {identity}\n"],
+        [str(pyrage.x25519.Identity.generate().to_public()), identity],
+    ):
+        r = api.post("save_weights_external", {"model_id": mid, "path": "z", "age_encryption_recipients": keys})
+        assert r.status_code in (400, 422), r.text
+        assert identity[16:].lower() not in r.text.lower(), r.text
+        assert "secret" in r.json()["detail"] or r.status_code == 422, r.text

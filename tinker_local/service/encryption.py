@@ -43,6 +43,11 @@ def parse_recipients(values: Any) -> list[Any]:
     out = []
     for i, key in enumerate(values):
         key = key.strip()
+        if any(secret in key.upper() for secret in ("SECRET-KEY", "PRIVATE KEY")):  # never echoed back
+            raise bad_request(
+                f"{_FIELD}[{i}]: this is a secret key (an age identity or a private key), not a recipient: pass "
+                "its public key instead (`age-keygen -y` prints it)"
+            )
         shown = key if len(key) <= 80 else key[:77] + "..."
         if key.startswith("age1"):
             kind, parse = "an age X25519 public key", pyrage.x25519.Recipient.from_str
