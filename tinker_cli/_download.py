@@ -9,6 +9,7 @@ spliced. This is the one place the CLI speaks HTTP itself: the SDK's REST client
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import urllib.parse
@@ -38,6 +39,19 @@ class _Retry(Exception):
 def _host(url: str) -> str:
     # Signed links are bearer capabilities: errors name the host, never the token in the path.
     return urllib.parse.urlsplit(url).netloc or "the server"
+
+
+class _LinksByHost(logging.Filter):
+    """httpx names every request's URL in its log (on with TINKER_LOG=info/debug): show the host only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        import httpx  # imported already: the filter is on only while fetch_file runs
+
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                f"{_host(str(a))}/<signed link>" if isinstance(a, httpx.URL) else a for a in record.args
+            )
+        return True
 
 
 class _Part:
@@ -144,6 +158,8 @@ def fetch_file(
         progress.update(task, completed=done, total=total)
 
     last = ""
+    hide_links = _LinksByHost()
+    logging.getLogger("httpx").addFilter(hide_links)
     try:
         with httpx.Client(timeout=httpx.Timeout(60.0, connect=10.0), follow_redirects=True) as client:
             for attempt in range(attempts):
@@ -172,6 +188,8 @@ def fetch_file(
             f"Cannot write {exc.filename or dest}: {exc.strerror or exc}",
             "Choose a writable directory (--output) with enough free space.",
         ) from None
+    finally:
+        logging.getLogger("httpx").removeFilter(hide_links)
     raise CliError(
         f"Download of {label} interrupted after {attempts} attempts ({last})",
         f"{part.size()} bytes are kept in {part.path}; run the same command again to resume.",

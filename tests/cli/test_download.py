@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -180,3 +181,17 @@ def test_memory_stays_flat_on_a_large_file(tmp_path: Path) -> None:
             tracemalloc.stop()
     assert (tmp_path / "out.bin").stat().st_size == 48 << 20
     assert peak < 8 << 20, f"peak {peak / 2**20:.1f} MiB for a 48 MiB download"
+
+
+def test_the_signed_link_stays_out_of_the_http_log(
+    payload: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # TINKER_LOG=info/debug turns on httpx's log, which names every request's URL: a signed link is a bearer
+    # capability, so only its host may show.
+    token = "SIGNED-link-token-8f2k"
+    faults = Faults(payload)
+    with fault_server(faults) as url, caplog.at_level(logging.DEBUG):
+        _fetch(f"{url}/local/files/{token}?sig={token}", tmp_path / "out.bin")
+    assert any(r.name == "httpx" for r in caplog.records)  # the log was on
+    logged = "\n".join(f"{r.name} {r.getMessage()}" for r in caplog.records)
+    assert token not in logged, logged
