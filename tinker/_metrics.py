@@ -114,7 +114,8 @@ class Metrics(_instrument.Sink):
         status = str(attempt.status) if attempt.status is not None else (attempt.error or "unknown")
         self.requests.labels(op, status).inc()
         self.request_seconds.labels(op).observe(attempt.seconds)
-        self.bytes_sent.labels(op).inc(attempt.sent)
+        if attempt.error != "circuit_open":  # refused before the network: nothing was sent
+            self.bytes_sent.labels(op).inc(attempt.sent)
         self.bytes_received.labels(op).inc(attempt.received)
 
     def retry(self, op: str, cause: str) -> None:

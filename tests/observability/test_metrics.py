@@ -111,3 +111,18 @@ def test_metrics_need_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "prometheus_client", None)  # as if not installed
     with pytest.raises(ImportError, match=r"tinker-oss\[prometheus\]"):
         tinker.enable_metrics()
+
+
+def test_a_request_the_open_circuit_refused_sent_no_bytes(registry: CollectorRegistry) -> None:
+    # The breaker fails the attempt before the network: nothing left the process, whatever the body's size.
+    config = tinker.RetryConfig(
+        max_attempts=1, circuit_breaker=tinker.CircuitBreakerConfig(failure_threshold=1, recovery_timeout=600)
+    )
+    sent = []
+    with tinker.ServiceClient(base_url="http://127.0.0.1:9", api_key=API_KEY, retry_config=config) as service:
+        for _ in range(3):
+            with pytest.raises(tinker.APIConnectionError):
+                service.create_lora_training_client(base_model=WIDE_MODEL, rank=4).result()
+            sent.append(value(registry, "tinker_bytes_sent_total", operation="get_client_config"))
+    assert value(registry, "tinker_requests_total", operation="get_client_config", status="circuit_open") == 2
+    assert sent[0] > 0 and sent == [sent[0]] * 3, sent  # only the attempt that reached the network counts
