@@ -132,7 +132,7 @@ class ServerConfig:
     #: Accepted API keys. Empty: any non-empty key is accepted and every key sees every resource, which is
     #: only allowed on a loopback host (see ``check_exposure``). Given: other keys get 401, and each key sees
     #: only its own sessions, runs, models, samplers, futures and checkpoints (plus published checkpoints).
-    api_keys: tuple[str, ...] = ()
+    api_keys: tuple[str, ...] = dataclasses.field(default=(), repr=False)
     #: Base URL put into the signed download links the server hands out (behind a proxy or a wildcard bind);
     #: default: the address each connection arrived at.
     public_url: str | None = None

@@ -166,3 +166,10 @@ def test_signed_links_ignore_a_spoofed_host_header(server, alice: Api):
     assert loc.startswith(server.base_url + "/local/files/"), loc
     assert "evil" not in loc
     assert httpx.get(loc, timeout=30).status_code == 200
+
+
+def test_the_config_repr_does_not_show_the_keys():
+    # A config turns up in reprs: test failure diffs, debuggers, a logged object.
+    config = ServerConfig(api_keys=("tml-server-SECRET-1", "tml-server-SECRET-2"))
+    assert "SECRET" not in repr(config) and "SECRET" not in str(config)
+    assert config.api_keys == ("tml-server-SECRET-1", "tml-server-SECRET-2")
