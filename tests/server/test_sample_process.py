@@ -205,8 +205,10 @@ def test_stopping_the_server_stops_its_process_and_fails_what_it_was_running(cap
         time.sleep(0.05)
         srv.stop()
     _wait_for(lambda: child not in _sampling_children())
-    # a stop is no sampling failure worth a warning per request (a busy server has hundreds queued)
-    assert not [r for r in caplog.records if r.levelname == "WARNING"], caplog.text
+    # a stop is no sampling failure worth a warning per request (a busy server has hundreds queued); the server's
+    # warnings only: a client session an earlier test left behind may warn of its missed heartbeats meanwhile
+    server_warnings = [r for r in caplog.records if r.levelname == "WARNING" and r.name.startswith("tinker_local")]
+    assert not server_warnings, caplog.text
 
 
 def test_a_server_killed_with_sigkill_leaves_no_sampling_process(tmp_path: Path) -> None:
