@@ -166,8 +166,14 @@ class ClientSettings:
     ) -> ClientSettings:
         """Combine explicit arguments with ``TINKER_*`` environment variables (arguments win)."""
         url = base_url or os.environ.get("TINKER_BASE_URL") or DEFAULT_BASE_URL
+        source = "base_url" if base_url else "TINKER_BASE_URL"
         if not url.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must start with http:// or https://, got {url!r}")
+            raise ValueError(f"{source} must start with http:// or https://, got {redact_urls(url)!r}")
+        if "?" in url or "#" in url:  # request paths would be appended after it; not echoed: it may hold a key
+            raise ValueError(
+                f"{source} must not carry a query string or fragment ('?' or '#'): give the server's address only, "
+                "such as http://localhost:8000 or https://host/prefix, and the API key as api_key or TINKER_API_KEY"
+            )
         headers: dict[str, str] = {}
         cf_id, cf_secret = (
             os.environ.get("CLOUDFLARE_ACCESS_CLIENT_ID"),

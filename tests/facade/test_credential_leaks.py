@@ -98,3 +98,24 @@ def test_the_circuit_open_error_and_alert_do_not_show_the_password() -> None:
     finally:
         unsubscribe()
         service.close().result(timeout=30)
+
+
+@pytest.mark.parametrize("where", ["argument", "env"])
+@pytest.mark.parametrize("url", ["http://localhost:8000/?api_key=tml-SECRET", "https://host/prefix#tml-SECRET"])
+def test_a_base_url_with_a_query_or_fragment_is_refused_without_echoing_it(
+    monkeypatch: pytest.MonkeyPatch, where: str, url: str
+) -> None:
+    # request paths would be appended after the query (".../?api_key=...api/v1/..."), and it may hold a key
+    monkeypatch.setenv("TINKER_API_KEY", "tml-fine")
+    if where == "env":
+        monkeypatch.setenv("TINKER_BASE_URL", url)
+    with pytest.raises(ValueError, match="query string or fragment") as info:
+        tinker.ServiceClient(base_url=url if where == "argument" else None)
+    assert "SECRET" not in str(info.value)
+    assert str(info.value).startswith("base_url" if where == "argument" else "TINKER_BASE_URL")
+
+
+def test_a_base_url_of_another_scheme_is_refused_without_its_password() -> None:
+    with pytest.raises(ValueError, match="must start with http") as info:
+        tinker.ServiceClient(base_url="ftp://user:tml-SECRET@host", api_key="tml-fine")
+    assert "SECRET" not in str(info.value) and "ftp://<redacted>@host" in str(info.value)
