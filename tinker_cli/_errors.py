@@ -60,8 +60,9 @@ def translate(exc: BaseException) -> CliError:
         return CliError(f"API error (HTTP {exc.status_code})", said)
     if isinstance(exc, tinker.TinkerError):
         text = str(exc)
-        if "credential" in text.lower():
-            return CliError("No Tinker credential", f"{text}\n{CREDENTIAL_HINT}")
+        if "credential" in text.lower():  # none found, or one that cannot be used (a command that failed, a stray CR)
+            heading = "No Tinker credential" if text.startswith("No ") else "Unusable Tinker credential"
+            return CliError(heading, f"{text}\n{CREDENTIAL_HINT}")
         return CliError(text)
     if isinstance(exc, ValueError):
         return CliError(f"Invalid argument: {exc}")

@@ -59,6 +59,7 @@ def test_a_password_in_the_url_or_a_broken_key_is_never_printed(cli: CLI, keyed:
     start = time.monotonic()
     broken = cli("run", "list", url=keyed.base_url, key=KEY + "\r")  # a key file with Windows line endings
     assert broken.code == 1 and "TINKER_API_KEY" in broken.err and time.monotonic() - start < 10
+    assert broken.err.startswith("Error: Unusable Tinker credential")  # it is there, but cannot be sent
     _no_secret(broken, KEY)
 
 
