@@ -7,6 +7,7 @@ import io
 import shutil
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -54,3 +55,27 @@ def test_plain_files_answer_ranges(seeded: Seeded) -> None:
     full = httpx.get(url).content
     part = httpx.get(url, headers={"Range": "bytes=10-19"})
     assert part.status_code == 206 and part.content == full[10:20]
+
+
+def test_a_checkpoint_deleted_while_its_archive_is_prepared_is_not_found(seeded: Seeded, monkeypatch: Any) -> None:
+    from tinker_local.http import files
+
+    url = _archive_url(seeded, seeded.weights[0])
+    shutil.rmtree(Path(str(seeded.server.config.state_dir)) / "exports" / "archives", ignore_errors=True)
+    real = files._content_id
+    moved: list[tuple[Path, Path]] = []
+
+    def deleted_meanwhile(path: Path) -> str:  # the delete lands between the link check and the build
+        aside = path.with_name(f".{path.name}.old-{'0' * 32}")
+        path.rename(aside)
+        moved.append((aside, path))
+        return real(path)
+
+    monkeypatch.setattr(files, "_content_id", deleted_meanwhile)
+    try:
+        r = httpx.get(url)
+    finally:
+        for aside, path in moved:  # other tests use this checkpoint
+            aside.rename(path)
+    assert moved and r.status_code == 404, r.status_code
+    assert r.json()["detail"] == "download: the file no longer exists"

@@ -88,7 +88,10 @@ def download_endpoint(files: Files) -> Callable[[Request], Awaitable[Response]]:
         except ApiError as e:
             return json_response(e.body(), e.status)
         if mode == "tar":
-            archive, etag = await run_in_threadpool(_archive, files, path)
+            try:
+                archive, etag = await run_in_threadpool(_archive, files, path)
+            except FileNotFoundError:  # deleted (or expired) since the link was checked
+                return json_response({"detail": "download: the file no longer exists"}, 404)
             # FileResponse answers Range and If-Range itself; our ETag names the content, not the cache file.
             return FileResponse(archive, media_type="application/gzip", filename=fname, headers={"etag": etag})
         if not path.is_file():
