@@ -152,7 +152,8 @@ class SamplingClient:
         """A string naming this client's sampler, for other processes (no pickling needed).
 
         :meth:`from_sampler_handle` turns it into a new client for the same sampler, any number of
-        times. It holds the server URL and sampler, never the credential.
+        times. It holds the server URL (as given: a ``user:password@`` in it too) and the sampler, never the
+        API key.
         """
         state = {
             "v": 1,
