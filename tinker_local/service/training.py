@@ -3,7 +3,9 @@ losses (``create_custom_loss``, then ``loss_fn="custom"`` with ``loss_fn_config=
 
 from __future__ import annotations
 
+import asyncio
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +29,17 @@ class StoredLoss:
     session_id: str
     loss: eng.CustomLoss
     body_hash: str
+
+
+#: Training requests up to this size are checked and queued on the event loop: cheaper than a hop to a thread and
+#: back, which while a model computes waits for the GIL twice (bigger ones convert data for longer: on a thread).
+ON_LOOP_BYTES = 64 * 1024
+
+
+async def _on_loop_if_small(handler: Callable[[Call], dict[str, Any]], call: Call) -> dict[str, Any]:
+    if len(call.raw) < ON_LOOP_BYTES:
+        return handler(call)
+    return await asyncio.to_thread(handler, call)
 
 
 class DenseBudget:
@@ -88,7 +101,18 @@ class Training:
         return DenseBudget(self.state.config.max_body_bytes)
 
     @handles("forward")
-    def forward(self, call: Call) -> dict[str, Any]:
+    async def forward(self, call: Call) -> dict[str, Any]:
+        return await _on_loop_if_small(self._forward, call)
+
+    @handles("forward_backward")
+    async def forward_backward(self, call: Call) -> dict[str, Any]:
+        return await _on_loop_if_small(self._forward_backward, call)
+
+    @handles("optim_step")
+    async def optim_step(self, call: Call) -> dict[str, Any]:
+        return await _on_loop_if_small(self._optim_step, call)
+
+    def _forward(self, call: Call) -> dict[str, Any]:
         body = call.body
         datums = datums_from_json(body["forward_input"], "forward_input", self._budget())
         fwd = body["forward_input"]
@@ -103,8 +127,7 @@ class Training:
             "forward_input",
         )
 
-    @handles("forward_backward")
-    def forward_backward(self, call: Call) -> dict[str, Any]:
+    def _forward_backward(self, call: Call) -> dict[str, Any]:
         body = call.body
         if isinstance(body, wire.WireForwardBackwardRequest):
             if not body.model_id:
@@ -232,8 +255,7 @@ class Training:
         self.state.futures.complete(rec, {"loss_id": loss_id, "type": "create_custom_loss"})
         return rec.describe()
 
-    @handles("optim_step")
-    def optim_step(self, call: Call) -> dict[str, Any]:
+    def _optim_step(self, call: Call) -> dict[str, Any]:
         body = call.body
         adam = body.get("adam_params")
         other = body.get("optimizer_params")
