@@ -88,9 +88,12 @@ def test_a_500_on_the_first_protobuf_body_switches_to_json_once(server, caplog, 
 
     monkeypatch.setattr(Transport, "_send_guarded", counting)
     service = make_service(server.base_url, api_key=KEY)
-    training = service.create_lora_training_client(base_model="tinker-local/tiny-byte", rank=4).result()
-    for _ in range(3):
-        training.forward_backward([text_datum("abc")], "cross_entropy").result()
+    try:
+        training = service.create_lora_training_client(base_model="tinker-local/tiny-byte", rank=4).result()
+        for _ in range(3):
+            training.forward_backward([text_datum("abc")], "cross_entropy").result()
+    finally:
+        service.close()
     assert sent == ["application/x-protobuf", "application/json", "application/json", "application/json"]
     warned = [r for r in caplog.records if "JSON training bodies" in r.getMessage()]
     assert len(warned) == 1 and "HTTP 500" in warned[0].getMessage() and warned[0].levelno == logging.WARNING
@@ -99,8 +102,11 @@ def test_a_500_on_the_first_protobuf_body_switches_to_json_once(server, caplog, 
 def test_a_protobuf_server_keeps_protobuf(protobuf_server, caplog):
     caplog.set_level(logging.INFO, logger="tinker")
     service = make_service(protobuf_server.base_url, api_key=KEY)
-    training = service.create_lora_training_client(base_model="tinker-local/tiny-byte", rank=4).result()
-    training.forward_backward([text_datum("abc")], "cross_entropy").result()
+    try:
+        training = service.create_lora_training_client(base_model="tinker-local/tiny-byte", rank=4).result()
+        training.forward_backward([text_datum("abc")], "cross_entropy").result()
+    finally:
+        service.close()
     assert protobuf_server.base_url.rstrip("/") in _holder._PROTOBUF_OK
     assert not _holder._JSON_ONLY and not any("JSON training bodies" in r.getMessage() for r in caplog.records)
     assert isinstance(tinker.__version__, str)

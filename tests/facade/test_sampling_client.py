@@ -83,8 +83,11 @@ def test_a_malformed_inline_future_header_is_an_error_naming_it(sampling, server
 
 def test_a_short_client_timeout_asks_for_a_shorter_hold(server: FakeServer) -> None:
     service = make_service(server, timeout=4.0)
-    client = service.create_sampling_client(base_model="Qwen/Qwen3-8B").result(timeout=10)
-    client.sample(PROMPT, 1, PARAMS).result(timeout=10)
+    try:
+        client = service.create_sampling_client(base_model="Qwen/Qwen3-8B").result(timeout=10)
+        client.sample(PROMPT, 1, PARAMS).result(timeout=10)
+    finally:
+        service.close()
     assert server.op_calls("asample")[-1].header("x-tinker-result-wait") == "2.0"
 
 
