@@ -171,8 +171,11 @@ def test_sdk_get_tokenizer_uses_the_served_tokenizer(served):
     import tinker
 
     service = tinker.ServiceClient(base_url=served.base_url, api_key="tml-local")
-    training = service.create_lora_training_client(base_model="acme/tok", rank=2).result()
-    tok = training.get_tokenizer()
+    try:
+        training = service.create_lora_training_client(base_model="acme/tok", rank=2).result()
+        tok = training.get_tokenizer()
+    finally:
+        service.close().result()
     assert tok.encode("hello world", add_special_tokens=False) == [3, 4]
     assert tok.decode([3, 5]) == "hello <|im_end|>"
 
