@@ -8,7 +8,7 @@ import platform
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -215,10 +215,13 @@ class ClientSettings:
         """Headers sent with every request (the current credential included; never log these unredacted)."""
         return {**_platform_headers(), **self.default_headers, "X-API-Key": self.credential.value}
 
-    def __repr__(self) -> str:  # dataclass fields shown, the base URL without its password
-        shown = ("project_id", "tags", "telemetry_enabled", "cassette", "http_backend")
-        rest = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
-        return f"ClientSettings(base_url={redact_urls(self.base_url)!r}, timeout={self.timeout!r}, {rest})"
+    def __repr__(self) -> str:  # the dataclass repr, with the base URL's password redacted
+        shown = (
+            f"{f.name}={redact_urls(self.base_url) if f.name == 'base_url' else getattr(self, f.name)!r}"
+            for f in fields(self)
+            if f.repr
+        )
+        return f"ClientSettings({', '.join(shown)})"
 
     @property
     def python(self) -> str:

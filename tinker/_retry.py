@@ -279,7 +279,8 @@ def to_api_error(exc: httpx.HTTPError, request: httpx.Request | None) -> APIConn
     server = f"{req.url.scheme}://{req.url.netloc.decode('ascii', 'replace')}"
     return APIConnectionError(
         message=(
-            f"Connection error talking to {server} ({req.method} {req.url.path}): {type(exc).__name__}: {redact_urls(str(exc))}. "
+            f"Connection error talking to {server} ({req.method} {req.url.path}): "
+            f"{type(exc).__name__}: {redact_urls(str(exc))}. "
             "Check that the server is running and reachable (TINKER_BASE_URL / base_url)."
         ),
         request=req,
