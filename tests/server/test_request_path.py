@@ -11,6 +11,7 @@ import pytest
 from tests.helpers import local_server_fixture
 from tinker_local.http import endpoint
 from tinker_local.service import training as training_module
+from tinker_local.service.calls import SMALL_BODY_BYTES
 
 from .conftest import ce_datum
 
@@ -51,7 +52,7 @@ def test_big_bodies_are_decoded_on_a_worker_thread(api, monkeypatch: pytest.Monk
     big = [ce_datum("x" * 1000) for _ in range(40)]
     api.ok("forward_backward", _fb_body(mid, 2, big))
     (small_size, loop_thread), (big_size, worker_thread) = [t for t in threads if t[0] > 100][-2:]
-    assert small_size < endpoint.DECODE_ON_THREAD_BYTES <= big_size
+    assert small_size < SMALL_BODY_BYTES <= big_size
     assert worker_thread != loop_thread
 
 
@@ -73,7 +74,7 @@ def test_small_training_requests_are_queued_on_the_event_loop_big_ones_on_a_thre
         real = getattr(training, name)
 
         def spy(call, real=real, name=name):  # type: ignore[no-untyped-def]
-            seen.append((f"{name} {len(call.raw) >= training_module.ON_LOOP_BYTES}", _on_event_loop()))
+            seen.append((f"{name} {len(call.raw) >= SMALL_BODY_BYTES}", _on_event_loop()))
             return real(call)
 
         monkeypatch.setattr(training, name, spy)

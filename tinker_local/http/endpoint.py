@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from .._errors import ApiError
 from .._tenancy import CURRENT_OWNER
 from ..service import ORDERED_OPS, Service, body_hash
-from ..service.calls import Call, EventStream, Payload, Pending, Redirect
+from ..service.calls import SMALL_BODY_BYTES, Call, EventStream, Payload, Pending, Redirect
 from ..service.futures import RESULT_WAIT
 from .bodies import accepts_protobuf, decode_body, json_response
 from .contract import Operation
@@ -29,10 +29,6 @@ __all__ = ["make_endpoint"]
 log = logging.getLogger("tinker_local")
 
 Endpoint = Callable[[Request], Awaitable[Response]]
-
-#: Bodies at least this large are decoded on a worker thread: decoding a few MB takes milliseconds to a second,
-#: which would stall every other request on the event loop; smaller ones are cheaper than the thread hop.
-DECODE_ON_THREAD_BYTES = 64 * 1024
 
 
 def base_url(request: Request, public_url: str | None) -> str:
@@ -107,7 +103,7 @@ def make_endpoint(
                     held,
                 )
                 ctype = request.headers.get("content-type")
-                if len(raw) >= DECODE_ON_THREAD_BYTES:  # keep long-polls and streams served meanwhile
+                if len(raw) >= SMALL_BODY_BYTES:  # keep long-polls and streams served meanwhile
                     body = await run_in_threadpool(decode_body, op, raw, ctype, decoded)
                 else:
                     body = decode_body(op, raw, ctype, decoded)

@@ -10,7 +10,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-__all__ = ["Call", "EventStream", "Payload", "Pending", "Redirect", "handlers_of", "handles"]
+__all__ = ["SMALL_BODY_BYTES", "Call", "EventStream", "Payload", "Pending", "Redirect", "handlers_of", "handles"]
+
+#: Requests with a smaller body are decoded, and training requests checked and queued, on the event loop: cheaper
+#: than a hop to a worker thread and back (which, while a model computes, waits for the GIL twice). Bigger bodies
+#: take milliseconds to a second to convert, which would stall every other request: those go to a thread.
+SMALL_BODY_BYTES = 64 * 1024
 
 F = TypeVar("F", bound=Callable[..., Any])
 

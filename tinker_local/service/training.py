@@ -15,7 +15,7 @@ import tinker_wire as wire
 
 from .. import engine as eng
 from .._errors import ApiError, bad_request, conflict
-from .calls import Call, handles
+from .calls import SMALL_BODY_BYTES, Call, handles
 from .model_queue import ModelQueue
 from .state import LiveModel, ServerState, body_hash, optional_int, tokens_from_chunks
 
@@ -31,13 +31,8 @@ class StoredLoss:
     body_hash: str
 
 
-#: Training requests up to this size are checked and queued on the event loop: cheaper than a hop to a thread and
-#: back, which while a model computes waits for the GIL twice (bigger ones convert data for longer: on a thread).
-ON_LOOP_BYTES = 64 * 1024
-
-
 async def _on_loop_if_small(handler: Callable[[Call], dict[str, Any]], call: Call) -> dict[str, Any]:
-    if len(call.raw) < ON_LOOP_BYTES:
+    if len(call.raw) < SMALL_BODY_BYTES:
         return handler(call)
     return await asyncio.to_thread(handler, call)
 
