@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tinker_api import models
-from tinker_api.models import GetInfoResponse  # in public annotations: typing.get_type_hints resolves it
 
 import tinker_wire as wire
 from tinker_wire._lazy import deferred_import
@@ -94,7 +93,13 @@ class TrainingClient:
     """
 
     def __init__(
-        self, holder: ClientHolder, model_seq_id: int, model_id: str, *, info: GetInfoResponse, first_seq_id: int = 1
+        self,
+        holder: ClientHolder,
+        model_seq_id: int,
+        model_id: str,
+        *,
+        info: models.GetInfoResponse,
+        first_seq_id: int = 1,
     ) -> None:
         self.holder = holder
         self.model_seq_id = model_seq_id
@@ -485,7 +490,7 @@ class TrainingClient:
 
     # ------------------------------------------------------------------ info
 
-    def get_info(self) -> GetInfoResponse:
+    def get_info(self) -> models.GetInfoResponse:
         """Model information, cached when the client was created."""
         return self._info
 
@@ -560,7 +565,7 @@ class TrainingClient:
         return self.save_weights_external(name, ttl_seconds, age_encryption_recipients)
 
     @deprecated_async("get_info")
-    async def get_info_async(self) -> GetInfoResponse:
+    async def get_info_async(self) -> models.GetInfoResponse:
         return self._info
 
     @deprecated_async("create_sampling_client")

@@ -75,3 +75,5 @@ def test_public_annotations_still_resolve() -> None:
         tinker.ServiceClient.create_lora_training_client,
     ):
         assert typing.get_type_hints(fn), fn
+    # Written as ``models.GetInfoResponse`` so that touching TrainingClient does not build the optimizer models.
+    assert typing.get_type_hints(tinker.TrainingClient.get_info)["return"] is tinker.GetInfoResponse

@@ -21,7 +21,8 @@ from typing import Annotated, Any, ClassVar, Self
 from urllib.parse import quote
 
 import pydantic
-from pydantic import BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import ConfigDict, GetCoreSchemaHandler
+from pydantic_core import core_schema
 
 __all__ = [
     "Base64Bytes",
@@ -101,11 +102,25 @@ def encode_base64(value: bytes) -> str:
     return base64.b64encode(value).decode("ascii")
 
 
-Base64Bytes = Annotated[
-    bytes,
-    BeforeValidator(decode_base64),
-    PlainSerializer(encode_base64, return_type=str, when_used="json"),
-]
+class _StandardBase64:
+    """Annotation marker of :data:`Base64Bytes`. Written as a core schema rather than with ``BeforeValidator`` and
+    ``PlainSerializer``: the first touch of ``tinker.ModelInput`` then does not import pydantic's
+    ``functional_serializers`` (~3 ms of dataclass creation)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            decode_base64,
+            handler(source),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                encode_base64, return_schema=core_schema.str_schema(), when_used="json"
+            ),
+        )
+
+
+Base64Bytes = Annotated[bytes, _StandardBase64]
 """``bytes`` that travel as standard base64 text in JSON (a ``str`` input is decoded as base64)."""
 
 
