@@ -55,6 +55,10 @@ def test_first_touch_loads_neither_numpy_nor_httpx_nor_the_endpoints() -> None:
         roots = ("numpy", "httpx", "asyncio", "ssl")
         heavy = [m for m in sys.modules if m.split(".")[0] in roots or m.startswith("tinker_api.api.")]
         assert not heavy, heavy
+        # Nor what the first touch once paid for without using it (docs/performance.md): the optimizer models
+        # behind TrainingClient.get_info's annotation, pydantic's functional_serializers behind Base64Bytes.
+        unused = [m for m in ("tinker_api.models.optimizer", "pydantic.functional_serializers") if m in sys.modules]
+        assert not unused, unused
         print("ok")
     """)
     assert out.returncode == 0, out.stderr
