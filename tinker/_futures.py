@@ -3,7 +3,8 @@
 ``APIFuture`` is the public abstract type (``result``, ``result_async``, ``await``, ``future``,
 ``coroutine``). Our own futures are :class:`_TaskFuture`: a ``concurrent.futures.Future`` that is also an
 ``APIFuture`` and is completed by a task on the SDK loop, so ``concurrent.futures.wait``/``as_completed``,
-``.result()`` and ``await`` all work on the same object, and cancelling it cancels the work.
+``.result()`` and ``await`` all work on the same object, and cancelling it cancels the work (a training call's
+request is still sent in its turn: see ``TrainingClient._send_in_turn``).
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ class APIFuture(ABC, Generic[T]):
 
     ``result()`` blocks the calling thread; ``await future`` (or ``await future.result_async()``) waits
     from async code. A timeout in ``result()`` leaves the work running; a timeout or cancellation of
-    ``result_async()`` cancels it.
+    ``result_async()`` cancels it. A ``TrainingClient`` call still sends its request in its turn (the server runs
+    a model's requests in order and would wait for a missing one); only the waiting for its result stops.
     """
 
     @abstractmethod

@@ -103,7 +103,16 @@ def linear_surrogate(
                 loss_fn_input_spans=d.loss_fn_input_spans,
             )
         )
-    return linear, float(loss.detach()), {k: float(v) for k, v in (metrics or {}).items()}
+    return linear, float(loss.detach()), {k: _metric(k, v) for k, v in (metrics or {}).items()}
+
+
+def _metric(key: str, value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"custom loss metric {key!r} must be a number or a one-element tensor, got {type(value).__name__}: {exc}"
+        ) from None
 
 
 def custom_loss_output(

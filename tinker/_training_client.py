@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import importlib.util
 import logging
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tinker_api import models
 
 import tinker_wire as wire
 from tinker_wire._lazy import deferred_import
 
-from . import _validate
+from . import _loop, _validate
 from ._backcompat import BackcompatClientFuture, install_forwarders
 from ._chunking import Chunks, merge_outputs
 from ._deprecation import deprecated_async, warn_deprecated
@@ -49,6 +50,8 @@ else:
     httpx = deferred_import("httpx", globals())
     _convert = deferred_import("tinker._convert", globals())
 asyncio = deferred_import("asyncio", globals())  # typed Any, no type-only imports: only gathered and passed on
+
+T = TypeVar("T")
 _optim_step = deferred_import("tinker_api.api.training.optim_step", globals())
 _load_weights = deferred_import("tinker_api.api.weights.load_weights", globals())
 _save_weights = deferred_import("tinker_api.api.weights.save_weights", globals())
@@ -71,6 +74,15 @@ def _fbo_spec(request_type: str) -> PollSpec[ForwardBackwardOutput]:
 
 def _json_spec(request_type: str, parse: Callable[[Any], Any]) -> PollSpec[Any]:
     return PollSpec(request_type=request_type, parse=lambda resp: parse(decode_json(resp)))
+
+
+def _settle(future: concurrent.futures.Future[T], value: T) -> bool:
+    """Set ``future``'s result unless it has one (from another thread, first one wins)."""
+    try:
+        future.set_result(value)
+    except concurrent.futures.InvalidStateError:
+        return False
+    return True
 
 
 def _as_datums(data: Sequence[Datum | Mapping[str, Any]]) -> list[Datum]:
@@ -107,7 +119,6 @@ class TrainingClient:
         self._info = info
         self._ids = SeqCounter(first_seq_id)
         self._gate = TurnGate(first_seq_id)
-        self._poisoned: BaseException | None = None
         self._queue_log = QueueStateLogger(f"Training of {model_id}")
 
     def __repr__(self) -> str:
@@ -116,26 +127,46 @@ class TrainingClient:
     # ------------------------------------------------------------------ plumbing
 
     def _check_usable(self) -> None:
-        if self._poisoned is not None:
-            raise RuntimeError(
-                f"TrainingClient {self.model_id} is unusable: an earlier forward_backward_custom failed "
-                f"({self._poisoned!r}); its reserved requests were never sent"
-            ) from self._poisoned
+        if self.holder.closed:
+            raise RuntimeError(f"TrainingClient {self.model_id}: its ServiceClient is closed")
 
-    async def _submit(self, endpoint: Any, seq_id: int, **kwargs: Any) -> tuple[str, float]:
+    @staticmethod
+    def _send_in_turn(submission: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Start an ordered submission on the SDK loop, apart from the caller's future.
+
+        Its seq_ids were taken at call time, and the server runs a model's requests in seq_id order: an id never
+        sent would hold every later request of this model until the server's gap timeout fails them. So a call
+        that is cancelled (or times out in ``result_async``) still sends its request in its turn; only the
+        waiting for its result stops.
+        """
+        return _loop.run_coroutine(submission)
+
+    @staticmethod
+    async def _sent(sending: concurrent.futures.Future[T]) -> T:
+        # Shielded: cancelling the caller must not cancel the submission (see _send_in_turn).
+        result: T = await asyncio.shield(asyncio.wrap_future(sending))
+        return result
+
+    async def _send(self, endpoint: Any, seq_id: int, **kwargs: Any) -> tuple[str, float]:
         """Submit one ordered request in its turn; returns (request_id, submit round trip)."""
         try:
             await self._gate.wait(seq_id)
             started = time.monotonic()
             resp = await self.holder.transport.call(endpoint, **kwargs)
         finally:
-            # Released even when cancelled or failed, so later requests of this client are never wedged.
+            # Released even when the submission failed, so later requests of this client are never wedged.
             await self._gate.release(seq_id, 1)
         return str(decode_json(resp)["request_id"]), time.monotonic() - started
 
-    async def _ordered(self, endpoint: Any, seq_id: int, spec: PollSpec[Any], **kwargs: Any) -> Any:
-        request_id, rtt = await self._submit(endpoint, seq_id, **kwargs)
-        return await poll_future(self.holder.transport, request_id, spec, observer=self._queue_log, submit_rtt=rtt)
+    def _ordered(self, endpoint: Any, seq_id: int, spec: PollSpec[Any], **kwargs: Any) -> Coroutine[Any, Any, Any]:
+        """Start the ordered submission now; returns the coroutine that waits for its result."""
+        sending = self._send_in_turn(self._send(endpoint, seq_id, **kwargs))
+
+        async def result() -> Any:
+            request_id, rtt = await self._sent(sending)
+            return await poll_future(self.holder.transport, request_id, spec, observer=self._queue_log, submit_rtt=rtt)
+
+        return result()
 
     # ------------------------------------------------------------------ forward / backward
 
@@ -164,7 +195,8 @@ class TrainingClient:
         self._check_usable()
         chunks, config = self._prepare_batch(data, loss_fn, loss_fn_config)
         first = self._ids.reserve(len(chunks))
-        return spawn(self._run_chunks(chunks, first, loss_fn, config, forward_only))
+        sending = self._send_in_turn(self._submit_chunks(chunks, first, (loss_fn, config, forward_only)))
+        return spawn(self._chunk_results(sending, forward_only))
 
     def _prepare_batch(
         self, data: Sequence[Datum], loss_fn: str, loss_fn_config: Any
@@ -182,21 +214,14 @@ class TrainingClient:
         # A JSON-only server's batch is checked before any seq_id is reserved (one never sent is a gap).
         return chunks, config
 
-    async def _run_chunks(
-        self,
-        chunks: Chunks,
-        first: int,
-        loss_fn: str,
-        config: dict[str, float | str] | None,
-        forward_only: bool,
-    ) -> ForwardBackwardOutput:
-        spec = _fbo_spec("Forward" if forward_only else "ForwardBackward")
-        transport = self.holder.transport
+    async def _submit_chunks(
+        self, chunks: Chunks, first: int, request: tuple[str, dict[str, float | str] | None, bool]
+    ) -> list[tuple[str, float]]:
+        """Submit a batch's chunks in their turn (ids ``first``...); returns their (request_id, round trip)."""
         try:
             cfg = await self.holder.server_config()
             compress = cfg.proto_compress_fwdbwd
             headers = {"Content-Encoding": "zstd"} if compress else {}
-            request = (loss_fn, config, forward_only)
             window = asyncio.Semaphore(chunks.window())
 
             async def submit(i: int) -> tuple[str, float]:
@@ -215,16 +240,30 @@ class TrainingClient:
             if cfg.parallel_fwdbwd_chunks and len(chunks) > 1:
                 # The server starts a batch when its lowest seq_id arrives: send that one last.
                 rest = await asyncio.gather(*(submit(i) for i in range(1, len(chunks))))
-                submitted = [await submit(0), *rest]
-            else:
-                submitted = [await submit(i) for i in range(len(chunks))]
+                return [await submit(0), *rest]
+            return [await submit(i) for i in range(len(chunks))]
         finally:
-            # Released even when encoding, submission or the wait failed or was cancelled.
+            # Released even when encoding, submission or the wait failed.
             await self._gate.release(first, len(chunks))
+
+    async def _chunk_results(
+        self, sending: concurrent.futures.Future[list[tuple[str, float]]], forward_only: bool
+    ) -> ForwardBackwardOutput:
+        spec = _fbo_spec("Forward" if forward_only else "ForwardBackward")
+        submitted = await self._sent(sending)
         outputs = await asyncio.gather(
-            *(poll_future(transport, rid, spec, observer=self._queue_log, submit_rtt=rtt) for rid, rtt in submitted)
+            *(
+                poll_future(self.holder.transport, rid, spec, observer=self._queue_log, submit_rtt=rtt)
+                for rid, rtt in submitted
+            )
         )
         return merge_outputs(outputs)
+
+    async def _submit_when_known(
+        self, content: concurrent.futures.Future[tuple[Chunks, bool]], first: int
+    ) -> list[tuple[str, float]]:
+        chunks, forward_only = await asyncio.wrap_future(content)
+        return await self._submit_chunks(chunks, first, ("cross_entropy", None, forward_only))
 
     @observed()
     def forward_backward_custom(
@@ -237,8 +276,9 @@ class TrainingClient:
         and returns ``(loss, metrics)``. It runs here: only ``target_tokens``, ``weights`` and provenance
         spans reach the server, and the gradient goes back as cross-entropy weights ``-dloss/dlogprobs``,
         which reproduces it exactly. In the result, ``loss:sum`` is the custom loss and
-        ``surrogate_loss:sum`` the server's cross-entropy. If the loss fails, this client refuses later
-        requests (their order on the server would have a gap).
+        ``surrogate_loss:sum`` the server's cross-entropy. If the loss fails, or the call is cancelled
+        before the backward pass is sent, a forward-only pass goes in its place: no gradient is applied,
+        and the client stays usable.
 
         ``loss_fn`` may also be a :class:`LossHandle` from ``ServiceClient.create_custom_loss`` of this
         session: one the server stores (``loss_id`` set) runs there in a single ``forward_backward`` with
@@ -267,27 +307,31 @@ class TrainingClient:
         forward_data = forward_batch(datums)
         forward_chunks, _ = self._prepare_batch(forward_data, "cross_entropy", None)
         n = len(forward_chunks)
-        # Reserve forward and backward ids now so later calls cannot slip in between.
+        # Forward and backward ids are taken now, so that later calls cannot slip in between. What the backward
+        # ids carry is known once the loss has run; if it does not run to the end (it fails, or the call is
+        # cancelled), they carry forward-only passes of the same batch: no gradient, and no id missing.
         first = self._ids.reserve(2 * n)
-        forward_future = spawn(self._run_chunks(forward_chunks, first, "cross_entropy", None, True))
+        forward_sending = self._send_in_turn(self._submit_chunks(forward_chunks, first, ("cross_entropy", None, True)))
+        forward_future = spawn(self._chunk_results(forward_sending, True))
+        backward: concurrent.futures.Future[tuple[Chunks, bool]] = concurrent.futures.Future()
+        backward_sending = self._send_in_turn(self._submit_when_known(backward, first + n))
 
         async def run() -> ForwardBackwardOutput:
-            try:
-                fwd = await forward_future.result_async()
-                linear_data, loss_value, user_metrics = linear_surrogate(datums, forward_data, fwd, loss_fn)
-                backward_chunks, _ = self._prepare_batch(linear_data, "cross_entropy", None)
-                if len(backward_chunks) != n:  # same inputs and shapes as the forward pass: cannot differ
-                    raise RuntimeError(
-                        f"forward_backward_custom: {len(backward_chunks)} backward chunks for {n} forward chunks"
-                    )
-            except BaseException as exc:
-                self._poisoned = exc
-                await self._gate.release(first + n, n)
-                raise
-            out = await self._run_chunks(backward_chunks, first + n, "cross_entropy", None, False)
+            fwd = await forward_future.result_async()
+            linear_data, loss_value, user_metrics = linear_surrogate(datums, forward_data, fwd, loss_fn)
+            backward_chunks, _ = self._prepare_batch(linear_data, "cross_entropy", None)
+            if len(backward_chunks) != n:  # same inputs and shapes as the forward pass: cannot differ
+                raise RuntimeError(
+                    f"forward_backward_custom: {len(backward_chunks)} backward chunks for {n} forward chunks"
+                )
+            if not _settle(backward, (backward_chunks, False)):  # cancelled meanwhile: forward-only passes went
+                raise asyncio.CancelledError
+            out = await self._chunk_results(backward_sending, False)
             return custom_loss_output(out, loss_value, user_metrics)
 
-        return spawn(run())
+        result = spawn(run())
+        result.add_done_callback(lambda _: _settle(backward, (forward_chunks, True)))
+        return result
 
     # ------------------------------------------------------------------ optimizer
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import threading
 from typing import Any
 
 import numpy as np
@@ -93,15 +95,40 @@ def test_custom_loss_must_return_a_scalar_tensor(training) -> None:
         training.forward_backward_custom([datum()], lambda data, lps: (1.0, {})).result(timeout=10)
 
 
-def test_failing_custom_loss_poisons_the_client(training, server: FakeServer) -> None:
+def _forward_only_in_the_backward_slot_and_usable_after(training, server: FakeServer) -> None:
+    # The backward pass's seq_id (taken with the forward's) carries a forward-only pass: no gradient, no gap.
+    training.optim_step(tinker.AdamParams()).result(timeout=10)  # sent in its turn: after seq_id 2
+    assert server.op_calls("optim_step")[0].body["seq_id"] == 3
+    fwd, filler = decoded_fb(server)
+    assert (fwd.seq_id, filler.seq_id) == (1, 2)
+    assert fwd.forward_only and filler.forward_only
+    assert filler.data == fwd.data
+
+
+def test_a_failing_custom_loss_applies_no_gradient_and_leaves_the_client_usable(training, server: FakeServer) -> None:
     def broken(data, logprobs):
         raise ZeroDivisionError("user bug")
 
     with pytest.raises(ZeroDivisionError):
         training.forward_backward_custom([datum()], broken).result(timeout=10)
-    assert len(decoded_fb(server)) == 1  # the forward pass only
-    with pytest.raises(RuntimeError, match="unusable"):
-        training.optim_step(tinker.AdamParams())
+    _forward_only_in_the_backward_slot_and_usable_after(training, server)
+
+
+def test_a_custom_loss_cancelled_before_its_backward_pass_leaves_no_gap(training, server: FakeServer) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def slow(data, logprobs):
+        started.set()
+        release.wait(10)
+        return sum(lp.sum() for lp in logprobs), {}
+
+    fut = training.forward_backward_custom([datum()], slow)
+    assert started.wait(10)
+    assert fut.cancel()
+    release.set()
+    with pytest.raises(concurrent.futures.CancelledError):
+        fut.result(timeout=10)
+    _forward_only_in_the_backward_slot_and_usable_after(training, server)
 
 
 def test_loss_type_input_is_deprecated(training) -> None:
@@ -165,15 +192,13 @@ def test_a_non_finite_gradient_is_refused_before_the_backward_pass(training, ser
 
     with pytest.raises(ValueError, match="datum 0 is not finite"):
         training.forward_backward_custom([datum(), datum()], blows_up).result(timeout=10)
-    assert len(decoded_fb(server)) == 1  # the forward pass only: nothing reached the gradients
-    with pytest.raises(RuntimeError, match="unusable"):
-        training.optim_step(tinker.AdamParams())
+    _forward_only_in_the_backward_slot_and_usable_after(training, server)  # nothing reached the gradients
 
 
 def test_a_loss_that_ignores_some_logprobs_is_refused(training, server: FakeServer) -> None:
     with pytest.raises(ValueError, match="does not depend on the logprobs of datum 1"):
         training.forward_backward_custom([datum(), datum()], lambda d, lps: (lps[0].sum(), {})).result(timeout=10)
-    assert len(decoded_fb(server)) == 1
+    _forward_only_in_the_backward_slot_and_usable_after(training, server)
 
 
 def test_a_constant_loss_is_refused(training) -> None:
@@ -198,4 +223,15 @@ def test_forward_outputs_that_do_not_match_the_data_are_refused(training, server
     server.script("/api/v1/forward_backward", forward)
     with pytest.raises(ValueError, match="outputs for 2 datums|shape"):
         training.forward_backward_custom([datum(), datum(3)], quadratic_loss).result(timeout=10)
-    assert len(decoded_fb(server)) == 1
+    _forward_only_in_the_backward_slot_and_usable_after(training, server)
+
+
+def test_a_metric_that_is_not_a_number_is_named(training, server: FakeServer) -> None:
+    import torch
+
+    def vector_metric(data, logprobs):
+        return sum(lp.sum() for lp in logprobs), {"tokens": torch.tensor([1.0, 2.0])}
+
+    with pytest.raises(ValueError, match="custom loss metric 'tokens' must be a number or a one-element tensor"):
+        training.forward_backward_custom([datum(), datum()], vector_metric).result(timeout=10)
+    _forward_only_in_the_backward_slot_and_usable_after(training, server)
