@@ -232,6 +232,8 @@ class SamplingClient:
         prompt_alt_tokens_k: int,
         prompt_logprobs_last_n: int | None,
     ) -> SampleRequest:
+        if self.holder.closed:
+            raise RuntimeError("SamplingClient: its ServiceClient is closed")
         if not isinstance(prompt, ModelInput):
             raise TypeError(f"prompt must be a tinker.ModelInput, got {type(prompt).__name__}")
         if not isinstance(sampling_params, SamplingParams):
@@ -239,6 +241,8 @@ class SamplingClient:
         if prompt_logprobs_last_n is not None:
             if not include_prompt_logprobs:
                 raise ValueError("prompt_logprobs_last_n needs include_prompt_logprobs=True")
+            if isinstance(prompt_logprobs_last_n, bool) or not isinstance(prompt_logprobs_last_n, int):
+                raise TypeError(f"prompt_logprobs_last_n must be an int, got {prompt_logprobs_last_n!r}")
             if not 1 <= prompt_logprobs_last_n <= prompt.length - 1:
                 raise ValueError(
                     f"prompt_logprobs_last_n must be in [1, {prompt.length - 1}] for this prompt, "

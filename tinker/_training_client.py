@@ -126,9 +126,10 @@ class TrainingClient:
 
     # ------------------------------------------------------------------ plumbing
 
-    def _check_usable(self) -> None:
+    def _check_usable(self, pending: bool = False) -> None:
         if self.holder.closed:
-            raise RuntimeError(f"TrainingClient {self.model_id}: its ServiceClient is closed")
+            when = " while this call waited for its turn" if pending else ""
+            raise RuntimeError(f"TrainingClient {self.model_id}: its ServiceClient was closed{when}")
 
     @staticmethod
     def _send_in_turn(submission: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
@@ -151,6 +152,7 @@ class TrainingClient:
         """Submit one ordered request in its turn; returns (request_id, submit round trip)."""
         try:
             await self._gate.wait(seq_id)
+            self._check_usable(pending=True)
             started = time.monotonic()
             resp = await self.holder.transport.call(endpoint, **kwargs)
         finally:
@@ -237,6 +239,7 @@ class TrainingClient:
                 return str(decode_json(resp)["request_id"]), time.monotonic() - started
 
             await self._gate.wait(first)
+            self._check_usable(pending=True)
             if cfg.parallel_fwdbwd_chunks and len(chunks) > 1:
                 # The server starts a batch when its lowest seq_id arrives: send that one last.
                 rest = await asyncio.gather(*(submit(i) for i in range(1, len(chunks))))

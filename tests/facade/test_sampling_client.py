@@ -241,6 +241,8 @@ def test_paused_queue_state_is_reported(sampling, server: FakeServer, caplog) ->
         ((PROMPT, 1, PARAMS), {"prompt_logprobs_last_n": 2}, ValueError),
         ((PROMPT, 1, PARAMS), {"include_prompt_logprobs": True, "prompt_logprobs_last_n": 0}, ValueError),
         ((PROMPT, 1, PARAMS), {"include_prompt_logprobs": True, "prompt_logprobs_last_n": 4}, ValueError),
+        ((PROMPT, 1, PARAMS), {"include_prompt_logprobs": True, "prompt_logprobs_last_n": "1"}, TypeError),
+        ((PROMPT, 1, PARAMS), {"include_prompt_logprobs": True, "prompt_logprobs_last_n": True}, TypeError),
         ((PROMPT, 1, PARAMS), {"target_prompt_logprobs": tinker.TensorData([1.0, 2.0], dtype="float32")}, ValueError),
     ],
 )

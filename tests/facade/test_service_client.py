@@ -256,6 +256,47 @@ def test_close_finishes_the_session(server: FakeServer) -> None:
         svc.create_sampling_client(base_model=BASE_MODEL)
 
 
+def test_training_and_sampling_calls_after_close_are_refused_without_a_request(server: FakeServer) -> None:
+    svc = make_service(server)
+    training = svc.create_lora_training_client(BASE_MODEL).result(timeout=10)
+    sampling = svc.create_sampling_client(base_model=BASE_MODEL).result(timeout=10)
+    svc.close().result(timeout=10)
+    sent = len(server.calls())
+    with pytest.raises(RuntimeError, match="its ServiceClient was closed"):
+        training.forward_backward([datum()], "cross_entropy")
+    with pytest.raises(RuntimeError, match="its ServiceClient was closed"):
+        training.optim_step(tinker.AdamParams())
+    with pytest.raises(RuntimeError, match="its ServiceClient is closed"):
+        sampling.sample(tinker.ModelInput.from_ints([1, 2]), 1, tinker.SamplingParams(max_tokens=1))
+    assert len(server.calls()) == sent
+
+
+def test_a_call_waiting_for_its_turn_when_the_client_closes_is_not_sent(server: FakeServer) -> None:
+    import threading
+
+    gate = threading.Event()
+
+    async def held(rec):
+        for _ in range(1000):  # at most ~5 s
+            if gate.is_set():
+                break
+            await asyncio.sleep(0.005)
+
+    server.script("/api/v1/optim_step", held)
+    svc = make_service(server)
+    training = svc.create_lora_training_client(BASE_MODEL).result(timeout=10)
+    first = training.optim_step(tinker.AdamParams())  # its submission is held by the server
+    time.sleep(0.05)
+    second = training.forward_backward([datum()], "cross_entropy")  # waits for its turn
+    closing = svc.close()
+    gate.set()
+    closing.result(timeout=10)
+    first.exception(timeout=10)  # its session is finished under it: how it ends is the server's answer
+    with pytest.raises(RuntimeError, match="was closed while this call waited for its turn"):
+        second.result(timeout=10)
+    assert server.op_calls("forward_backward") == []
+
+
 def test_close_with_status_and_detail(server: FakeServer) -> None:
     svc = make_service(server)
     svc.create_sampling_client(base_model=BASE_MODEL).result(timeout=10)
