@@ -70,6 +70,8 @@ def check_loss_fn_config(config: Any) -> dict[str, float | str] | None:
             raise TypeError(f"loss_fn_config[{key!r}] must be a number or a string, got {type(value).__name__}")
         # float() as the wire encoder does: int, bool and numpy scalars reach the wire unchanged.
         out[key] = value if isinstance(value, str) else float(value)
+        if not isinstance(value, str) and not math.isfinite(out[key]):  # JSON has no NaN; servers refuse them
+            raise ValueError(f"loss_fn_config[{key!r}] must be a finite number, got {value!r}")
     return out or None
 
 

@@ -151,6 +151,12 @@ def test_forward_backward_refuses_unencodable_chunks_at_call_time(training, serv
         ({1: 0.5}, TypeError, "loss_fn_config keys"),
         ({"clip": None}, TypeError, r"loss_fn_config\['clip'\]"),
         ("clip=0.2", TypeError, "loss_fn_config must be"),
+        ({"clip_low_threshold": float("nan")}, ValueError, r"loss_fn_config\['clip_low_threshold'\] must be a finite"),
+        (
+            {"clip_high_threshold": float("-inf")},
+            ValueError,
+            r"loss_fn_config\['clip_high_threshold'\] must be a finite",
+        ),
     ],
 )
 def test_forward_backward_refuses_bad_loss_fn_config(training, server, config, exc, match) -> None:
