@@ -122,3 +122,13 @@ def test_dmel_length() -> None:
     assert DmelChunk(dmel=bytes([3, 2, 12, 80])).length == 12
     with pytest.raises(ValueError):
         _ = DmelChunk(dmel=bytes([3, 0])).length
+
+
+def test_append_int_validates_the_token_as_from_ints_does() -> None:
+    # As in the official SDK, the token goes through the chunk's validation: a fractional float is refused, never
+    # truncated to another token id.
+    mi = ModelInput.from_ints([1])
+    with pytest.raises(pydantic.ValidationError, match="fractional part"):
+        mi.append_int(5.7)  # type: ignore[arg-type]
+    assert mi.append_int(np.int64(7)).to_ints() == [1, 7]
+    assert mi.append_int(5).to_ints() == [1, 5]

@@ -58,4 +58,4 @@ class ModelInputMixin(ModelBase):
 
     def append_int(self, token: int) -> Self:
         """A new input with a one-token text chunk holding ``token`` added at the end."""
-        return self.append(EncodedTextChunk(tokens=[int(token)]))
+        return self.append(EncodedTextChunk(tokens=[token]))
