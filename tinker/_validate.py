@@ -68,10 +68,14 @@ def check_loss_fn_config(config: Any) -> dict[str, float | str] | None:
             raise TypeError(f"loss_fn_config keys must be strings, got {key!r}")
         if not isinstance(value, (str, numbers.Real)):  # bool included: the wire sends it as 1.0 / 0.0
             raise TypeError(f"loss_fn_config[{key!r}] must be a number or a string, got {type(value).__name__}")
+        if isinstance(value, str):
+            out[key] = value
+            continue
         # float() as the wire encoder does: int, bool and numpy scalars reach the wire unchanged.
-        out[key] = value if isinstance(value, str) else float(value)
-        if not isinstance(value, str) and not math.isfinite(out[key]):  # JSON has no NaN; servers refuse them
+        number = float(value)
+        if not math.isfinite(number):  # JSON has no NaN or Infinity, and servers refuse them
             raise ValueError(f"loss_fn_config[{key!r}] must be a finite number, got {value!r}")
+        out[key] = number
     return out or None
 
 
