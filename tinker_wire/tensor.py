@@ -111,6 +111,13 @@ def _check_float32_range(source: Any, arr: np.ndarray) -> None:
         )
 
 
+def _snapshot(array: np.ndarray, dtype: TensorDtype) -> np.ndarray:
+    """``array`` copied when the constructor would keep it as is (already in ``dtype``): ``from_numpy`` and
+    ``from_torch`` take the values as they are now, as the official SDK's (which makes lists) do. Later writes to
+    the caller's buffer, common when RL loops refill one, must not change a tensor already handed over."""
+    return array.copy() if array.dtype == numpy_dtype(dtype) else array
+
+
 def _has_exact_ints(values: Any) -> bool:
     return isinstance(values, list) and any(isinstance(v, int) and abs(v) > 2**53 for v in values)
 
@@ -128,6 +135,8 @@ def checked_int64(arr: np.ndarray, what: str, expected: str = "integer values") 
     """``arr`` as int64; a float array must hold only integral values (casting would silently truncate).
 
     ``what`` prefixes the error (e.g. ``loss_fn_inputs['target_tokens']``)."""
+    if arr.dtype.kind == "u" and arr.size and int(arr.max()) >= 2**63:  # astype would wrap it to a negative id
+        raise ValueError(f"{what}: value {int(arr.max())} is outside int64's range")
     if arr.dtype.kind != "f":
         return arr.astype(np.int64, copy=False)
     flat = arr.reshape(-1)
@@ -244,7 +253,7 @@ class TensorData:
     ``data`` may be a (nested) list, a numpy array or a torch tensor; it is cast to ``dtype``. Floats cast
     to ``int64`` must be integral (``2.0`` becomes ``2``; ``2.5``, NaN or infinity raise ``ValueError``
     instead of being truncated). A writable numpy array already in that dtype is kept without copying (so
-    the tensor shares its memory); a read-only one is copied. For a dense tensor ``shape`` reshapes the values (``None`` keeps a 1-D
+    the tensor shares its memory; ``from_numpy`` and ``from_torch`` copy it); a read-only one is copied. For a dense tensor ``shape`` reshapes the values (``None`` keeps a 1-D
     input flat, as decoded from responses without a shape); for a CSR tensor ``data`` holds only the
     listed values and ``shape`` is required.
 
@@ -401,7 +410,8 @@ class TensorData:
         Any other kind (unsigned, bool, complex, object) raises ``ValueError``.
         """
         array = np.asarray(array)
-        return cls(data=array, dtype=_dtype_for_kind(array), shape=array.shape)
+        dtype = _dtype_for_kind(array)
+        return cls(data=_snapshot(array, dtype), dtype=dtype, shape=array.shape)
 
     @classmethod
     def from_numpy_sparse(cls, array: np.ndarray, pad_value: int | np.integer[Any] = 0) -> TensorData:
@@ -410,12 +420,12 @@ class TensorData:
         array = np.asarray(array)
         dtype = _dtype_for_kind(array)
         if array.ndim != 2:
-            return cls(data=array, dtype=dtype, shape=array.shape)
+            return cls(data=_snapshot(array, dtype), dtype=dtype, shape=array.shape)
         rows, cols = array.shape
         mask = array != pad
         nnz = int(np.count_nonzero(mask))
         if (rows + 1) + 2 * nnz >= rows * cols:
-            return cls(data=array, dtype=dtype, shape=array.shape)
+            return cls(data=_snapshot(array, dtype), dtype=dtype, shape=array.shape)
         crow = np.zeros(rows + 1, dtype=np.int64)
         np.cumsum(np.count_nonzero(mask, axis=1), out=crow[1:])
         return cls(

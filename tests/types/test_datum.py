@@ -169,3 +169,42 @@ def test_forward_backward_input_and_output_json() -> None:
     assert isinstance(out.loss_fn_outputs[0]["logprobs"], TensorData)
     assert ForwardBackwardOutput.from_json_dict(out.to_json_dict()) == out
     assert ForwardBackwardOutput("x", []).metrics == {}
+
+
+# ---------------------------------------------------------------------------------------------- values as given
+
+
+def _inputs(**loss_fn_inputs: object) -> dict:
+    mi = ModelInput.from_ints([1, 2])
+    return Datum(model_input=mi, loss_fn_inputs=loss_fn_inputs).loss_fn_inputs  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "inputs, match",
+    [
+        ({"advantages": [1e300, 1.0]}, r"loss_fn_inputs\['advantages'\]: value 1e\+300 is outside float32's range"),
+        ({"advantages": np.array([1.0, -1e39])}, r"loss_fn_inputs\['advantages'\]: value -1e\+39 is outside float32"),
+        ({"weights": [None, 1.0]}, r"loss_fn_inputs\['weights'\] holds None"),
+        ({"target_tokens": np.array([2**64 - 1, 1], np.uint64)}, r"value 18446744073709551615 is outside int64"),
+        ({"target_tokens": [2**64 + 5, 1]}, r"loss_fn_inputs\['target_tokens'\] cannot be converted to int64"),
+    ],
+)
+def test_values_a_cast_would_change_are_refused_naming_the_key(inputs: dict, match: str) -> None:
+    # Each was once turned silently into inf, NaN or a wrapped (negative) token id.
+    with pytest.raises(ValueError, match=match):
+        _inputs(**inputs)
+
+
+def test_a_datum_keeps_the_values_its_arrays_had_when_it_was_made() -> None:
+    # RL loops often refill one buffer per batch: the datum (and the request made from it later) must not change.
+    targets = np.array([2, 3], dtype=np.int64)
+    weights = np.ones(2, dtype=np.float32)
+    inputs = _inputs(target_tokens=targets, weights=weights)
+    targets[:] = 0
+    weights[:] = 0.0
+    assert inputs["target_tokens"].tolist() == [2, 3]
+    assert inputs["weights"].tolist() == [1.0, 1.0]
+    values = np.arange(3, dtype=np.float32)
+    snapshot = TensorData.from_numpy(values)
+    values[:] = -1.0
+    assert snapshot.tolist() == [0.0, 1.0, 2.0]

@@ -114,13 +114,14 @@ def test_constructor_forms() -> None:
     assert TensorData(data=np.zeros(3, dtype=np.float64), dtype="float32").to_numpy().dtype == np.float32
 
 
-def test_writable_array_is_shared_read_only_is_copied() -> None:
+def test_the_constructor_shares_a_writable_array_and_from_numpy_copies() -> None:
     arr = np.arange(4, dtype=np.int64)
-    assert np.shares_memory(TensorData.from_numpy(arr).to_numpy(), arr)
+    assert np.shares_memory(TensorData(data=arr, dtype="int64").to_numpy(), arr)
+    assert not np.shares_memory(TensorData.from_numpy(arr).to_numpy(), arr)  # as the official SDK: a snapshot
     frozen = np.arange(4, dtype=np.int64)
     frozen.setflags(write=False)
-    kept = TensorData.from_numpy(frozen).to_numpy()
-    assert not np.shares_memory(kept, frozen) and kept.flags.writeable
+    for kept in (TensorData(data=frozen, dtype="int64").to_numpy(), TensorData.from_numpy(frozen).to_numpy()):
+        assert not np.shares_memory(kept, frozen) and kept.flags.writeable
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.bool_, np.complex64])

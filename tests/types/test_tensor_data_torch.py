@@ -67,3 +67,16 @@ def test_torch_sparse_layout_and_1d_fall_back() -> None:
     assert not TensorData.from_torch_sparse(torch.zeros(10)).is_sparse
     with pytest.raises(ValueError):
         TensorData.from_torch(torch.zeros(3, dtype=torch.bool))
+
+
+def test_from_torch_and_datums_keep_the_values_of_the_moment() -> None:
+    from tinker.types import Datum, ModelInput
+
+    advantages = torch.ones(2)
+    datum = Datum(
+        model_input=ModelInput.from_ints([1, 2]), loss_fn_inputs={"target_tokens": [2, 3], "advantages": advantages}
+    )
+    tensor = TensorData.from_torch(advantages)
+    advantages.zero_()  # the tensor shares its memory with its numpy view
+    assert datum.loss_fn_inputs["advantages"].tolist() == [1.0, 1.0]
+    assert tensor.tolist() == [1.0, 1.0]

@@ -160,7 +160,7 @@ def test_decoded_outputs_share_one_copy_per_field() -> None:
 
 def test_encoding_writes_the_tensor_arrays_themselves() -> None:
     values = np.arange(6, dtype=np.float32).reshape(2, 3)
-    parts, _ = tensor_body(w.TensorData.from_numpy(values), "T", False)
+    parts, _ = tensor_body(w.TensorData(data=values, dtype="float32"), "T", False)  # the constructor keeps `values`
     assert any(isinstance(p, np.ndarray) and np.shares_memory(p, values) for p in parts)
 
 

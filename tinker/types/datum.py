@@ -50,12 +50,19 @@ _SPARSE_TORCH_KEYS = frozenset({"target_tokens", "weights"})
 
 
 def _cast_for_key(key: str, arr: np.ndarray, dtype: TensorDtype) -> np.ndarray:
-    """Cast to the key's dtype; floats given for an integer key must be integral (never truncated)."""
+    """Cast to the key's dtype; floats given for an integer key must be integral (never truncated), and a
+    finite value beyond float32's range is refused (never turned into an infinity)."""
+    where = f"loss_fn_inputs[{key!r}]"
     if dtype == "int64":
-        return checked_int64(
-            arr, f"loss_fn_inputs[{key!r}]", "integer token ids" if key == "target_tokens" else "integer values"
-        )
-    return arr.astype(numpy_dtype(dtype), copy=False)
+        return checked_int64(arr, where, "integer token ids" if key == "target_tokens" else "integer values")
+    with np.errstate(over="ignore"):  # reported below, naming the value
+        out = arr.astype(numpy_dtype(dtype), copy=False)
+    if out is not arr and out.size:
+        overflow = np.isinf(out) & ~np.isinf(arr)
+        if overflow.any():
+            value = arr.reshape(-1)[int(np.argmax(overflow.reshape(-1)))]
+            raise ValueError(f"{where}: value {float(value)!r} is outside float32's range (|x| <= 3.4e38)")
+    return out
 
 
 def _convert_input(key: str, value: Any) -> TensorData:
@@ -86,9 +93,11 @@ def _convert_input(key: str, value: Any) -> TensorData:
         np_dtype = numpy_dtype(dtype)
         if arr.dtype.kind in "biuf":
             return TensorData(data=_cast_for_key(key, arr, dtype), dtype=dtype, shape=arr.shape)
+        if arr.dtype == object and any(v is None for v in arr.reshape(-1)):  # numpy would make it NaN
+            raise ValueError(f"loss_fn_inputs[{key!r}] holds None; every value must be a number")
         try:
             flat = np.asarray(value, dtype=np_dtype).reshape(-1)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: an int outside int64
             raise ValueError(f"loss_fn_inputs[{key!r}] cannot be converted to {dtype}: {exc}") from None
         return TensorData(data=flat, dtype=dtype, shape=flat.shape)
     if isinstance(value, Mapping):
