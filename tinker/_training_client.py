@@ -86,6 +86,9 @@ def _settle(future: concurrent.futures.Future[T], value: T) -> bool:
 
 
 def _as_datums(data: Sequence[Datum | Mapping[str, Any]]) -> list[Datum]:
+    if isinstance(data, (Datum, Mapping, str, bytes)) or not hasattr(data, "__iter__"):
+        hint = " (wrap a single datum in a list: [datum])" if isinstance(data, (Datum, Mapping)) else ""
+        raise TypeError(f"data must be a list of tinker.Datum, got {type(data).__name__}{hint}")
     out = []
     for i, d in enumerate(data):
         if isinstance(d, Datum):

@@ -387,3 +387,18 @@ def test_a_body_the_contract_refuses_takes_no_seq_id(training, server: FakeServe
     _assert_nothing_sent_and_no_id_used(training, server)
     training.optim_step(ADAM).result(timeout=10)
     assert server.op_calls("optim_step")[0].body["seq_id"] == 1
+
+
+@pytest.mark.parametrize(
+    "data, match",
+    [
+        (None, "data must be a list of tinker.Datum, got NoneType"),
+        ("abc", "data must be a list of tinker.Datum, got str"),
+        (datum(), r"got Datum \(wrap a single datum in a list: \[datum\]\)"),
+    ],
+)
+def test_data_that_is_not_a_list_of_datums_is_named(training, server, data, match) -> None:
+    for call in (training.forward, training.forward_backward):
+        with pytest.raises(TypeError, match=match):
+            call(data, "cross_entropy")
+    _assert_nothing_sent_and_no_id_used(training, server)
