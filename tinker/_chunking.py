@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,7 @@ else:
     np = deferred_import("numpy", globals())
     _convert = deferred_import("tinker._convert", globals())
 
-__all__ = ["Chunks", "estimate_bytes", "merge_metrics", "merge_outputs", "split_batch"]
+__all__ = ["Chunks", "as_datums", "estimate_bytes", "merge_metrics", "merge_outputs", "split_batch"]
 
 logger = logging.getLogger("tinker.training")
 
@@ -84,6 +84,22 @@ def _split(data: Sequence[Datum], max_len: int, max_bytes: int) -> tuple[list[li
     chunks.append(current)
     sizes.append(current_bytes)
     return chunks, sizes
+
+
+def as_datums(data: Sequence[Datum | Mapping[str, Any]]) -> list[Datum]:
+    """``data`` as a list of :class:`Datum` (dicts are built into one); anything else is a ``TypeError``."""
+    if isinstance(data, (Datum, Mapping, str, bytes)) or not hasattr(data, "__iter__"):
+        hint = " (wrap a single datum in a list: [datum])" if isinstance(data, (Datum, Mapping)) else ""
+        raise TypeError(f"data must be a list of tinker.Datum, got {type(data).__name__}{hint}")
+    out = []
+    for i, d in enumerate(data):
+        if isinstance(d, Datum):
+            out.append(d)
+        elif isinstance(d, Mapping):
+            out.append(Datum(**d))
+        else:
+            raise TypeError(f"data[{i}] must be a tinker.Datum, got {type(d).__name__}")
+    return out
 
 
 def split_batch(data: Sequence[Datum], max_len: int, max_bytes: int) -> list[list[Datum]]:

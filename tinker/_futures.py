@@ -4,7 +4,7 @@
 ``coroutine``). Our own futures are :class:`_TaskFuture`: a ``concurrent.futures.Future`` that is also an
 ``APIFuture`` and is completed by a task on the SDK loop, so ``concurrent.futures.wait``/``as_completed``,
 ``.result()`` and ``await`` all work on the same object, and cancelling it cancels the work (a training call's
-request is still sent in its turn: see ``TrainingClient._send_in_turn``).
+request is still sent in its turn: see ``tinker._ordering``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ else:
 T = TypeVar("T")
 U = TypeVar("U")
 
-__all__ = ["APIFuture", "AwaitableConcurrentFuture", "chain", "spawn"]
+__all__ = ["APIFuture", "AwaitableConcurrentFuture", "chain", "settle_once", "spawn"]
 
 
 def _check_not_on_sdk_loop() -> None:
@@ -159,3 +159,12 @@ def chain(inner: APIFuture[T], transform: Callable[[T], U]) -> _TaskFuture[U]:
         return transform(await _await_concurrent(inner.future(), None))
 
     return spawn(_run())
+
+
+def settle_once(future: concurrent.futures.Future[T], value: T) -> bool:
+    """Set ``future``'s result unless it has one (from another thread, first one wins)."""
+    try:
+        future.set_result(value)
+    except concurrent.futures.InvalidStateError:
+        return False
+    return True

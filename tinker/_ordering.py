@@ -2,22 +2,31 @@
 
 The server executes a model's requests by ``seq_id``; reserving ids when the user calls (not when the
 coroutine runs) makes request order equal call order across threads, and the turn gate makes the HTTP
-submissions follow the same order so the server never waits long on a gap.
+submissions follow the same order so the server never waits long on a gap. Each submission runs in a task of
+its own, started at call time (:meth:`OrderedSubmissions.start`): an id that was reserved but never sent would
+hold every later request of the model until the server's gap timeout fails them, so cancelling a call stops
+only the waiting for its result (:func:`submitted`), never its submission.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from tinker_wire._lazy import deferred_import
+
+from . import _loop
 
 if TYPE_CHECKING:
     import asyncio
 else:
     asyncio = deferred_import("asyncio", globals())
 
-__all__ = ["SeqCounter", "TurnGate"]
+__all__ = ["OrderedSubmissions", "SeqCounter", "TurnGate", "submitted"]
+
+T = TypeVar("T")
 
 
 class SeqCounter:
@@ -65,3 +74,35 @@ class TurnGate:
                 self._released.discard(self._next)
                 self._next += 1
             cond.notify_all()
+
+
+class OrderedSubmissions:
+    """One model's ordered requests: :meth:`reserve` ids at call time, :meth:`start` each submission at once."""
+
+    def __init__(self, start: int) -> None:
+        self._ids = SeqCounter(start)
+        self._gate = TurnGate(start)
+
+    def reserve(self, n: int = 1) -> int:
+        """Reserve ``n`` consecutive ids; returns the first."""
+        return self._ids.reserve(n)
+
+    def start(self, first: int, count: int, submit: Callable[[], Awaitable[T]]) -> concurrent.futures.Future[T]:
+        """Run ``submit()`` on the SDK loop once every id below ``first`` is released, in a task started now and
+        apart from the caller's future; ids ``first`` .. ``first + count - 1`` are released after it whatever
+        happens (a failed submission leaves its gap to the server, which reports it)."""
+
+        async def in_turn() -> T:
+            try:
+                await self._gate.wait(first)
+                return await submit()
+            finally:
+                await self._gate.release(first, count)
+
+        return _loop.run_coroutine(in_turn())
+
+
+async def submitted(sending: concurrent.futures.Future[T]) -> T:
+    """The outcome of a submission from :meth:`OrderedSubmissions.start`; cancelling the waiter leaves it running."""
+    result: T = await asyncio.shield(asyncio.wrap_future(sending))
+    return result

@@ -9,21 +9,21 @@ import logging
 import time
 import warnings
 from collections.abc import Callable, Coroutine, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from tinker_api import models
 
 import tinker_wire as wire
 from tinker_wire._lazy import deferred_import
 
-from . import _loop, _validate
+from . import _validate
 from ._backcompat import BackcompatClientFuture, install_forwarders
-from ._chunking import Chunks, merge_outputs
+from ._chunking import Chunks, as_datums, merge_outputs
 from ._deprecation import deprecated_async, warn_deprecated
-from ._futures import APIFuture, spawn
+from ._futures import APIFuture, settle_once, spawn
 from ._holder import ClientHolder
 from ._instrument import annotate, observed
-from ._ordering import SeqCounter, TurnGate
+from ._ordering import OrderedSubmissions, submitted
 from ._polling import PollSpec, QueueStateLogger, poll_future
 from ._surrogate import CustomLossFnV1, custom_loss_output, forward_batch, linear_surrogate
 from ._telemetry import Telemetry
@@ -51,7 +51,6 @@ else:
     _convert = deferred_import("tinker._convert", globals())
 asyncio = deferred_import("asyncio", globals())  # typed Any, no type-only imports: only gathered and passed on
 
-T = TypeVar("T")
 _optim_step = deferred_import("tinker_api.api.training.optim_step", globals())
 _load_weights = deferred_import("tinker_api.api.weights.load_weights", globals())
 _save_weights = deferred_import("tinker_api.api.weights.save_weights", globals())
@@ -76,30 +75,6 @@ def _json_spec(request_type: str, parse: Callable[[Any], Any]) -> PollSpec[Any]:
     return PollSpec(request_type=request_type, parse=lambda resp: parse(decode_json(resp)))
 
 
-def _settle(future: concurrent.futures.Future[T], value: T) -> bool:
-    """Set ``future``'s result unless it has one (from another thread, first one wins)."""
-    try:
-        future.set_result(value)
-    except concurrent.futures.InvalidStateError:
-        return False
-    return True
-
-
-def _as_datums(data: Sequence[Datum | Mapping[str, Any]]) -> list[Datum]:
-    if isinstance(data, (Datum, Mapping, str, bytes)) or not hasattr(data, "__iter__"):
-        hint = " (wrap a single datum in a list: [datum])" if isinstance(data, (Datum, Mapping)) else ""
-        raise TypeError(f"data must be a list of tinker.Datum, got {type(data).__name__}{hint}")
-    out = []
-    for i, d in enumerate(data):
-        if isinstance(d, Datum):
-            out.append(d)
-        elif isinstance(d, Mapping):
-            out.append(Datum(**d))
-        else:
-            raise TypeError(f"data[{i}] must be a tinker.Datum, got {type(d).__name__}")
-    return out
-
-
 class TrainingClient:
     """Trains one LoRA model. Create it with ``ServiceClient.create_lora_training_client``.
 
@@ -120,8 +95,7 @@ class TrainingClient:
         self.model_seq_id = model_seq_id
         self.model_id = model_id
         self._info = info
-        self._ids = SeqCounter(first_seq_id)
-        self._gate = TurnGate(first_seq_id)
+        self._order = OrderedSubmissions(first_seq_id)
         self._queue_log = QueueStateLogger(f"Training of {model_id}")
 
     def __repr__(self) -> str:
@@ -134,41 +108,19 @@ class TrainingClient:
             when = " while this call waited for its turn" if pending else ""
             raise RuntimeError(f"TrainingClient {self.model_id}: its ServiceClient was closed{when}")
 
-    @staticmethod
-    def _send_in_turn(submission: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
-        """Start an ordered submission on the SDK loop, apart from the caller's future.
+    def _ordered(self, endpoint: Any, seq_id: int, spec: PollSpec[Any], **kwargs: Any) -> Coroutine[Any, Any, Any]:
+        """Start the request's submission in its turn now; returns the coroutine that waits for its result."""
 
-        Its seq_ids were taken at call time, and the server runs a model's requests in seq_id order: an id never
-        sent would hold every later request of this model until the server's gap timeout fails them. So a call
-        that is cancelled (or times out in ``result_async``) still sends its request in its turn; only the
-        waiting for its result stops.
-        """
-        return _loop.run_coroutine(submission)
-
-    @staticmethod
-    async def _sent(sending: concurrent.futures.Future[T]) -> T:
-        # Shielded: cancelling the caller must not cancel the submission (see _send_in_turn).
-        result: T = await asyncio.shield(asyncio.wrap_future(sending))
-        return result
-
-    async def _send(self, endpoint: Any, seq_id: int, **kwargs: Any) -> tuple[str, float]:
-        """Submit one ordered request in its turn; returns (request_id, submit round trip)."""
-        try:
-            await self._gate.wait(seq_id)
+        async def submit() -> tuple[str, float]:
             self._check_usable(pending=True)
             started = time.monotonic()
             resp = await self.holder.transport.call(endpoint, **kwargs)
-        finally:
-            # Released even when the submission failed, so later requests of this client are never wedged.
-            await self._gate.release(seq_id, 1)
-        return str(decode_json(resp)["request_id"]), time.monotonic() - started
+            return str(decode_json(resp)["request_id"]), time.monotonic() - started
 
-    def _ordered(self, endpoint: Any, seq_id: int, spec: PollSpec[Any], **kwargs: Any) -> Coroutine[Any, Any, Any]:
-        """Start the ordered submission now; returns the coroutine that waits for its result."""
-        sending = self._send_in_turn(self._send(endpoint, seq_id, **kwargs))
+        sending = self._order.start(seq_id, 1, submit)
 
         async def result() -> Any:
-            request_id, rtt = await self._sent(sending)
+            request_id, rtt = await submitted(sending)
             return await poll_future(self.holder.transport, request_id, spec, observer=self._queue_log, submit_rtt=rtt)
 
         return result()
@@ -199,8 +151,9 @@ class TrainingClient:
     ) -> APIFuture[ForwardBackwardOutput]:
         self._check_usable()
         chunks, config = self._prepare_batch(data, loss_fn, loss_fn_config)
-        first = self._ids.reserve(len(chunks))
-        sending = self._send_in_turn(self._submit_chunks(chunks, first, (loss_fn, config, forward_only)))
+        first = self._order.reserve(len(chunks))
+        request = (loss_fn, config, forward_only)
+        sending = self._order.start(first, len(chunks), lambda: self._send_chunks(chunks, first, request))
         return spawn(self._chunk_results(sending, forward_only))
 
     def _prepare_batch(
@@ -213,63 +166,55 @@ class TrainingClient:
         _convert.check_request(self.model_id, loss_fn, config)
         cfg = self.holder.cached_server_config()
         chunks = Chunks.prepare(
-            _as_datums(data), cfg.fwdbwd_max_chunk_len, cfg.fwdbwd_max_chunk_bytes_count, self.holder.json_bodies
+            as_datums(data), cfg.fwdbwd_max_chunk_len, cfg.fwdbwd_max_chunk_bytes_count, self.holder.json_bodies
         )
         annotate(chunks=len(chunks))
         # A JSON-only server's batch is checked before any seq_id is reserved (one never sent is a gap).
         return chunks, config
 
-    async def _submit_chunks(
+    async def _send_chunks(
         self, chunks: Chunks, first: int, request: tuple[str, dict[str, float | str] | None, bool]
     ) -> list[tuple[str, float]]:
-        """Submit a batch's chunks in their turn (ids ``first``...); returns their (request_id, round trip)."""
-        try:
-            cfg = await self.holder.server_config()
-            compress = cfg.proto_compress_fwdbwd
-            headers = {"Content-Encoding": "zstd"} if compress else {}
-            window = asyncio.Semaphore(chunks.window())
+        """Submit a batch's chunks (ids ``first``...), in their turn; returns their (request_id, round trip)."""
+        self._check_usable(pending=True)
+        cfg = await self.holder.server_config()
+        compress = cfg.proto_compress_fwdbwd
+        headers = {"Content-Encoding": "zstd"} if compress else {}
+        window = asyncio.Semaphore(chunks.window())
 
-            async def submit(i: int) -> tuple[str, float]:
-                # Each body is made in its turn and dropped once accepted (a retry resends the same bytes): only
-                # the chunks in the window are ever held encoded.
-                async with window:
-                    body = (
-                        b"" if self.holder.json_bodies else chunks.body(i, self.model_id, first + i, request, compress)
-                    )
-                    started = time.monotonic()
-                    as_json = functools.partial(chunks.json_body, i, self.model_id, first + i, request)
-                    resp = await self.holder.submit_chunk(body, headers, as_json)
-                return str(decode_json(resp)["request_id"]), time.monotonic() - started
+        async def submit(i: int) -> tuple[str, float]:
+            # Each body is made in its turn and dropped once accepted (a retry resends the same bytes): only
+            # the chunks in the window are ever held encoded.
+            async with window:
+                body = b"" if self.holder.json_bodies else chunks.body(i, self.model_id, first + i, request, compress)
+                started = time.monotonic()
+                as_json = functools.partial(chunks.json_body, i, self.model_id, first + i, request)
+                resp = await self.holder.submit_chunk(body, headers, as_json)
+            return str(decode_json(resp)["request_id"]), time.monotonic() - started
 
-            await self._gate.wait(first)
-            self._check_usable(pending=True)
-            if cfg.parallel_fwdbwd_chunks and len(chunks) > 1:
-                # The server starts a batch when its lowest seq_id arrives: send that one last.
-                rest = await asyncio.gather(*(submit(i) for i in range(1, len(chunks))))
-                return [await submit(0), *rest]
-            return [await submit(i) for i in range(len(chunks))]
-        finally:
-            # Released even when encoding, submission or the wait failed.
-            await self._gate.release(first, len(chunks))
+        if cfg.parallel_fwdbwd_chunks and len(chunks) > 1:
+            # The server starts a batch when its lowest seq_id arrives: send that one last.
+            rest = await asyncio.gather(*(submit(i) for i in range(1, len(chunks))))
+            return [await submit(0), *rest]
+        return [await submit(i) for i in range(len(chunks))]
 
     async def _chunk_results(
         self, sending: concurrent.futures.Future[list[tuple[str, float]]], forward_only: bool
     ) -> ForwardBackwardOutput:
         spec = _fbo_spec("Forward" if forward_only else "ForwardBackward")
-        submitted = await self._sent(sending)
         outputs = await asyncio.gather(
             *(
                 poll_future(self.holder.transport, rid, spec, observer=self._queue_log, submit_rtt=rtt)
-                for rid, rtt in submitted
+                for rid, rtt in await submitted(sending)
             )
         )
         return merge_outputs(outputs)
 
-    async def _submit_when_known(
+    async def _send_when_known(
         self, content: concurrent.futures.Future[tuple[Chunks, bool]], first: int
     ) -> list[tuple[str, float]]:
         chunks, forward_only = await asyncio.wrap_future(content)
-        return await self._submit_chunks(chunks, first, ("cross_entropy", None, forward_only))
+        return await self._send_chunks(chunks, first, ("cross_entropy", None, forward_only))
 
     @observed()
     def forward_backward_custom(
@@ -301,7 +246,7 @@ class TrainingClient:
             )
             if loss_type_input != "logprobs":
                 raise ValueError(f"loss_type_input must be 'logprobs', got {loss_type_input!r}")
-        datums = _as_datums(data)
+        datums = as_datums(data)
         if isinstance(loss_fn, LossHandle):
             loss_fn.check_usable(self.holder.session_id, datums)
             if loss_fn.loss_id is not None:
@@ -316,11 +261,12 @@ class TrainingClient:
         # Forward and backward ids are taken now, so that later calls cannot slip in between. What the backward
         # ids carry is known once the loss has run; if it does not run to the end (it fails, or the call is
         # cancelled), they carry forward-only passes of the same batch: no gradient, and no id missing.
-        first = self._ids.reserve(2 * n)
-        forward_sending = self._send_in_turn(self._submit_chunks(forward_chunks, first, ("cross_entropy", None, True)))
+        first = self._order.reserve(2 * n)
+        forward_request = ("cross_entropy", None, True)
+        forward_sending = self._order.start(first, n, lambda: self._send_chunks(forward_chunks, first, forward_request))
         forward_future = spawn(self._chunk_results(forward_sending, True))
         backward: concurrent.futures.Future[tuple[Chunks, bool]] = concurrent.futures.Future()
-        backward_sending = self._send_in_turn(self._submit_when_known(backward, first + n))
+        backward_sending = self._order.start(first + n, n, lambda: self._send_when_known(backward, first + n))
 
         async def run() -> ForwardBackwardOutput:
             fwd = await forward_future.result_async()
@@ -330,13 +276,13 @@ class TrainingClient:
                 raise RuntimeError(
                     f"forward_backward_custom: {len(backward_chunks)} backward chunks for {n} forward chunks"
                 )
-            if not _settle(backward, (backward_chunks, False)):  # cancelled meanwhile: forward-only passes went
+            if not settle_once(backward, (backward_chunks, False)):  # cancelled meanwhile: forward-only passes went
                 raise asyncio.CancelledError
             out = await self._chunk_results(backward_sending, False)
             return custom_loss_output(out, loss_value, user_metrics)
 
         result = spawn(run())
-        result.add_done_callback(lambda _: _settle(backward, (forward_chunks, True)))
+        result.add_done_callback(lambda _: settle_once(backward, (forward_chunks, True)))
         return result
 
     # ------------------------------------------------------------------ optimizer
@@ -363,7 +309,7 @@ class TrainingClient:
         # NaN/Infinity, and the JSON dump would turn them into null).
         _validate.check_finite_fields(params.model_dump(), key)
         request = OptimStepRequest(optim_params=params, model_id=self.model_id)  # params: validated
-        seq = self._ids.reserve()
+        seq = self._order.reserve()
         req = request.model_copy(update={"seq_id": seq})
         spec = _json_spec("OptimStep", lambda b: models.OptimStepResponse.model_validate(b))
         return spawn(self._ordered(_optim_step, seq, spec, body=req))
@@ -391,7 +337,7 @@ class TrainingClient:
         if metadata is not None:
             body["user_metadata"] = metadata
         request = models.SaveWeightsRequest.model_validate(body)  # refused here, before a seq_id is taken
-        seq = self._ids.reserve()
+        seq = self._order.reserve()
         spec = _json_spec("SaveWeights", lambda b: SaveWeightsResponse.model_validate(b))
         return spawn(self._ordered(_save_weights, seq, spec, body=request.model_copy(update={"seq_id": seq})))
 
@@ -404,7 +350,7 @@ class TrainingClient:
         if weights_access_token:
             body["weights_access_token"] = weights_access_token
         request = models.LoadWeightsRequest.model_validate(body)  # refused here, before a seq_id is taken
-        seq = self._ids.reserve()
+        seq = self._order.reserve()
         spec = _json_spec("LoadWeights", lambda b: LoadWeightsResponse.model_validate(b))
         return spawn(self._ordered(_load_weights, seq, spec, body=request.model_copy(update={"seq_id": seq})))
 
@@ -433,7 +379,7 @@ class TrainingClient:
 
         self._check_usable()
         request = SaveWeightsForSamplerRequest.model_validate({"model_id": self.model_id, **body})  # before the id
-        seq = self._ids.reserve()
+        seq = self._order.reserve()
         spec = _json_spec("SaveWeightsForSampler", lambda b: SaveWeightsForSamplerResponseInternal.model_validate(b))
         return spawn(
             self._ordered(_save_weights_for_sampler, seq, spec, body=request.model_copy(update={"seq_id": seq}))
@@ -474,7 +420,7 @@ class TrainingClient:
         if recipients:
             body["age_encryption_recipients"] = recipients
         request = models.SaveWeightsExternalRequest.model_validate(body)  # refused here, before a seq_id is taken
-        seq = self._ids.reserve()
+        seq = self._order.reserve()
 
         def parse(b: Any) -> SaveWeightsExternalResponse:
             if not b.get("path"):
