@@ -355,6 +355,21 @@ def datum(n_tokens: int = 4, start: int = 1, weights: Any = None) -> tinker.Datu
     return tinker.Datum(model_input=tinker.ModelInput.from_ints(toks), loss_fn_inputs=inputs)
 
 
+def hold(server: FakeServer, path: str, seconds: float = 5.0) -> threading.Event:
+    """Make ``server`` hold each submission to ``path`` until the returned event is set (at most ``seconds``),
+    then give its default reply: the client's later requests wait for their turn meanwhile."""
+    released = threading.Event()
+
+    async def held(rec: Any) -> None:
+        for _ in range(int(seconds / 0.005)):
+            if released.is_set():
+                break
+            await asyncio.sleep(0.005)
+
+    server.script(path, held)
+    return released
+
+
 def decoded_fb(server: FakeServer) -> list[wire.WireForwardBackwardRequest]:
     return [r.body for r in server.op_calls("forward_backward")]
 

@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from fake_tinker import FakeServer, bare, datum
+from fake_tinker import FakeServer, bare, datum, hold
 
 import tinker
 from tinker._futures import AwaitableConcurrentFuture, chain
@@ -88,16 +88,7 @@ def test_cancel_settles_the_future(training, server: FakeServer) -> None:
 
 
 def test_cancelled_waiting_call_does_not_wedge_the_client(training, server: FakeServer) -> None:
-    gate = threading.Event()
-
-    async def slow(rec):
-        for _ in range(400):  # at most ~2 s
-            if gate.is_set():
-                break
-            await asyncio.sleep(0.005)
-        # fall through to the default reply
-
-    server.script("/api/v1/optim_step", slow)
+    gate = hold(server, "/api/v1/optim_step", seconds=2.0)
     first = training.optim_step(ADAM)  # seq 1: its submission is held by the server
     time.sleep(0.02)
     second = training.optim_step(ADAM)  # seq 2: waits for its turn

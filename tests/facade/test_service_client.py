@@ -8,7 +8,7 @@ import time
 import warnings
 
 import pytest
-from fake_tinker import API_KEY, BASE_MODEL, FakeServer, datum, make_service, status
+from fake_tinker import API_KEY, BASE_MODEL, FakeServer, datum, hold, make_service, status
 
 import tinker
 
@@ -272,17 +272,7 @@ def test_training_and_sampling_calls_after_close_are_refused_without_a_request(s
 
 
 def test_a_call_waiting_for_its_turn_when_the_client_closes_is_not_sent(server: FakeServer) -> None:
-    import threading
-
-    gate = threading.Event()
-
-    async def held(rec):
-        for _ in range(1000):  # at most ~5 s
-            if gate.is_set():
-                break
-            await asyncio.sleep(0.005)
-
-    server.script("/api/v1/optim_step", held)
+    gate = hold(server, "/api/v1/optim_step")
     svc = make_service(server)
     training = svc.create_lora_training_client(BASE_MODEL).result(timeout=10)
     first = training.optim_step(tinker.AdamParams())  # its submission is held by the server
