@@ -10,6 +10,7 @@ request is still sent in its turn: see ``tinker._ordering``).
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -124,7 +125,15 @@ class _TaskFuture(concurrent.futures.Future[T], APIFuture[T]):
     def cancel(self) -> bool:
         if self._task is not None:
             self._task.cancel()
-        return concurrent.futures.Future.cancel(self)
+        if self.done():
+            return self.cancelled()
+        if not concurrent.futures.Future.cancel(self):
+            return False
+        # No executor runs this future, so tell its waiters here: concurrent.futures.wait and as_completed count a
+        # cancelled future as done only once notified.
+        with contextlib.suppress(RuntimeError):  # another thread cancelling it at the same time notified first
+            self.set_running_or_notify_cancel()
+        return True
 
     def __repr__(self) -> str:
         return f"<APIFuture {_state(self)}>"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import concurrent.futures
 import threading
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tinker_wire._lazy import deferred_import
 
@@ -104,5 +104,16 @@ class OrderedSubmissions:
 
 async def submitted(sending: concurrent.futures.Future[T]) -> T:
     """The outcome of a submission from :meth:`OrderedSubmissions.start`; cancelling the waiter leaves it running."""
-    result: T = await asyncio.shield(asyncio.wrap_future(sending))
+    outcome = asyncio.wrap_future(sending)
+    try:
+        result: T = await asyncio.shield(outcome)
+    except asyncio.CancelledError:
+        # Nobody waits for it any more: a failure is nobody's error (asyncio would log it as never retrieved).
+        outcome.add_done_callback(_retrieve)
+        raise
     return result
+
+
+def _retrieve(outcome: asyncio.Future[Any]) -> None:
+    if not outcome.cancelled():
+        outcome.exception()

@@ -102,3 +102,39 @@ def test_cancelled_waiting_call_does_not_wedge_the_client(training, server: Fake
         third.result(timeout=1)
     finally:
         third.cancel()
+
+
+def test_a_cancelled_future_counts_as_done_for_wait_and_as_completed(training, server: FakeServer) -> None:
+    server.script_polls(*[bare(408)] * 100_000)
+    fut = training.optim_step(ADAM)
+    assert fut.cancel()
+    assert fut.cancel()  # again: still cancelled, no error
+    done, pending = concurrent.futures.wait([fut], timeout=5)
+    assert done == {fut} and not pending
+    assert list(concurrent.futures.as_completed([fut], timeout=5)) == [fut]
+
+
+def test_a_failed_submission_nobody_waits_for_any_more_is_not_reported() -> None:
+    # The submission of a cancelled training call still runs (tinker._ordering); if it then fails, asyncio must
+    # not log "Future exception was never retrieved" for the waiter that went away.
+    import gc
+
+    from tinker._ordering import submitted
+
+    reported: list[str] = []
+
+    async def main() -> None:
+        asyncio.get_running_loop().set_exception_handler(lambda loop, ctx: reported.append(ctx["message"]))
+        sending: concurrent.futures.Future[int] = concurrent.futures.Future()
+        waiter = asyncio.ensure_future(submitted(sending))
+        await asyncio.sleep(0)
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        sending.set_exception(RuntimeError("the submission failed"))
+        await asyncio.sleep(0.05)  # the failure reaches the waiter's wrapped future
+        del waiter, sending
+        gc.collect()
+
+    asyncio.run(main())
+    assert reported == []
