@@ -116,6 +116,7 @@ class ClientHolder:
         self._model_seq = itertools.count()
         self._sampler_seq = itertools.count()
         self._closed = False
+        self._closing = False  # set at once by begin_close(); finish() runs later on the SDK loop
         self.telemetry: Telemetry | None = None
         self.last_capabilities: GetServerCapabilitiesResponse | None = None  # last good capabilities answer
 
@@ -349,9 +350,13 @@ class ClientHolder:
                 logger.info("Could not finish session %s: %s", self.session_id, exc)
         await self.transport.aclose()
 
+    def begin_close(self) -> None:
+        """Refuse the clients' new calls from now on; :meth:`finish` (on the SDK loop) does the rest."""
+        self._closing = True
+
     @property
     def closed(self) -> bool:
-        return self._closed
+        return self._closed or self._closing
 
 
 _shared: dict[tuple[str, str, tuple[str, str] | None], ClientHolder] = {}

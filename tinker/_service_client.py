@@ -148,6 +148,7 @@ class ServiceClient:
         if status not in ("success", "errored", "interrupted"):
             raise ValueError(f"status must be 'success', 'errored' or 'interrupted', got {status!r}")
         self._closed = True
+        self.holder.begin_close()  # at once: a call made after close() returns is refused, not queued
 
         async def finish() -> None:
             await self.holder.finish(status, detail)

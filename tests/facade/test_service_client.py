@@ -271,6 +271,18 @@ def test_training_and_sampling_calls_after_close_are_refused_without_a_request(s
     assert len(server.calls()) == sent
 
 
+def test_a_call_made_right_after_close_returns_is_refused_at_once(server: FakeServer) -> None:
+    # close() finishes the session later, on the SDK loop; the clients must refuse new calls from the moment it
+    # returns, not only once that is done.
+    for _ in range(5):
+        svc = make_service(server)
+        training = svc.create_lora_training_client(BASE_MODEL).result(timeout=10)
+        closing = svc.close()
+        with pytest.raises(RuntimeError, match="its ServiceClient was closed$"):
+            training.optim_step(tinker.AdamParams())
+        closing.result(timeout=10)
+
+
 def test_a_call_waiting_for_its_turn_when_the_client_closes_is_not_sent(server: FakeServer) -> None:
     gate = hold(server, "/api/v1/optim_step")
     svc = make_service(server)
