@@ -253,9 +253,9 @@ class TensorData:
     ``data`` may be a (nested) list, a numpy array or a torch tensor; it is cast to ``dtype``. Floats cast
     to ``int64`` must be integral (``2.0`` becomes ``2``; ``2.5``, NaN or infinity raise ``ValueError``
     instead of being truncated). A writable numpy array already in that dtype is kept without copying (so
-    the tensor shares its memory; ``from_numpy`` and ``from_torch`` copy it); a read-only one is copied. For a dense tensor ``shape`` reshapes the values (``None`` keeps a 1-D
-    input flat, as decoded from responses without a shape); for a CSR tensor ``data`` holds only the
-    listed values and ``shape`` is required.
+    the tensor shares its memory; ``from_numpy`` and ``from_torch`` copy it); a read-only one is copied. For
+    a dense tensor ``shape`` reshapes the values (``None`` keeps a 1-D input flat, as decoded from responses
+    without a shape); for a CSR tensor ``data`` holds only the listed values and ``shape`` is required.
 
     ``.data`` is the flat list of values (only the listed values for CSR), ``.shape`` a list of ints or
     ``None``. Two ``TensorData`` compare equal when they hold the same dtype, shape and values;
