@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import tinker_wire as wire
@@ -107,20 +106,31 @@ def split_batch(data: Sequence[Datum], max_len: int, max_bytes: int) -> list[lis
     return _split(data, max_len, max_bytes)[0]
 
 
-@dataclass
 class Chunks:
     """A checked batch in chunks, each encoded only in its turn to be sent (see :meth:`body`).
 
     ``wire_chunks`` holds the wire forms made while checking a batch of at most ``KEEP_WIRE_BYTES``; a larger
     batch keeps none and converts each chunk again from ``source`` in its turn (converting costs about as much
     as holding the wire form saves: ~1 KB per 64-token datum). ``sizes`` are the estimated body bytes.
+
+    A plain class: nothing compares or prints it, and a dataclass costs more to create than this whole module.
     """
 
-    wire_chunks: list[list[wire.WireDatum] | None]
-    source: list[list[Datum]]
-    sizes: list[int]
-    for_json: bool = False  # known at once to go as JSON: checked now
-    json_checked: bool = False
+    __slots__ = ("json_checked", "sizes", "source", "wire_chunks")
+
+    def __init__(
+        self,
+        wire_chunks: list[list[wire.WireDatum] | None],
+        source: list[list[Datum]],
+        sizes: list[int],
+        for_json: bool = False,  # known at once to go as JSON: checked now
+    ) -> None:
+        self.wire_chunks = wire_chunks
+        self.source = source
+        self.sizes = sizes
+        self.json_checked = False
+        if for_json:
+            self.check_json()
 
     @classmethod
     def prepare(cls, data: Sequence[Datum], max_len: int, max_bytes: int, for_json: bool = False) -> Chunks:
@@ -139,10 +149,6 @@ class Chunks:
                 wire_chunks.append(None)
             index += len(chunk)
         return cls(wire_chunks, source, sizes, for_json)
-
-    def __post_init__(self) -> None:
-        if self.for_json:
-            self.check_json()
 
     def __len__(self) -> int:
         return len(self.source)

@@ -40,12 +40,13 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 # The user:password@ of any URL in a text (a base URL may carry them; reqwest quotes the whole URL in errors).
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]+@")
+# A pattern, not a compiled regex: ``re`` compiles it on the first text with an "@" in it, which most runs never see.
+_USERINFO = r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]+@"
 
 
 def redact_urls(text: str) -> str:
     """``text`` with the credentials of the URLs in it (``scheme://user:password@``) replaced by ``<redacted>``."""
-    return _USERINFO.sub(r"\1<redacted>@", text)
+    return re.sub(_USERINFO, r"\1<redacted>@", text) if "@" in text else text
 
 
 def _stored_api_key() -> str | None:
@@ -126,7 +127,7 @@ def poll_timeout() -> httpx.Timeout:
     return httpx.Timeout(45.0, connect=5.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # its own __repr__ below redacts the base URL
 class ClientSettings:
     """Where and how to reach the server. Build it with :meth:`resolve`."""
 

@@ -24,13 +24,14 @@ _MODEL_OPS = frozenset(
         "unload_model",
     }
 )
-# "data[0].loss_fn_inputs.weights: ..." -> the field the server names first.
-_FIELD = re.compile(r"^\s*([A-Za-z_][\w.\[\]-]*)\s*:")
+# "data[0].loss_fn_inputs.weights: ..." -> the field the server names first. A pattern: compiled by ``re`` on the
+# first refused request, not when the clients are imported.
+_FIELD = r"^\s*([A-Za-z_][\w.\[\]-]*)\s*:"
 
 
 def _advice(status: int, op: str, detail: str, key_source: str | None) -> str:
     if status in (400, 422):
-        field = _FIELD.match(detail)
+        field = re.match(_FIELD, detail)
         where = f"the field `{field.group(1)}`" if field else "the request's arguments"
         return f"The server refused the input: fix {where} as the detail says; retrying will not help."
     if status == 401:

@@ -24,6 +24,8 @@ __all__ = [
 ]
 
 
+# The two span kinds below differ only in ``json_type``: they inherit this dataclass's fields and methods rather
+# than being dataclasses of their own (each @dataclass costs about as much to create as a whole small module).
 @dataclass(frozen=True, kw_only=True)
 class _SpanBase:
     sequence_id: str
@@ -55,14 +57,12 @@ class _SpanBase:
         }
 
 
-@dataclass(frozen=True, kw_only=True)
 class PromptProvenanceSpan(_SpanBase):
     """A run of positions copied from the **prompt** of the request that produced ``sequence_id``."""
 
     json_type: ClassVar[str] = "prompt_tokens"
 
 
-@dataclass(frozen=True, kw_only=True)
 class SampledProvenanceSpan(_SpanBase):
     """A run of positions copied from the **sampled tokens** of the sequence ``sequence_id``."""
 
