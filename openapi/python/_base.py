@@ -12,8 +12,8 @@ Both share the wire helpers :meth:`to_json_dict` / :meth:`from_json_dict`. The w
 requires and allows to be null keeps its ``null``.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` (as in the generated modules): evaluating string annotations is the
+# larger part of creating these base classes on first touch.
 import base64
 import binascii
 from collections.abc import Callable, Mapping

@@ -1,7 +1,5 @@
 """Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
 
-from __future__ import annotations
-
 from typing import Any, ClassVar, Literal, TypeAlias
 
 from pydantic import Field
@@ -22,7 +20,7 @@ class CustomLossNode(StrictBase):
 
     _required_on_wire: ClassVar[frozenset[str]] = frozenset(["name", "op", "target"])
 
-    op: CustomLossNodeOp
+    op: "CustomLossNodeOp"
     name: str
     target: str
     args: list[Any] = Field(default=[], validate_default=True)

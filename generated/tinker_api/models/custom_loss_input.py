@@ -1,7 +1,5 @@
 """Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
 
-from __future__ import annotations
-
 from typing import ClassVar, Literal, TypeAlias
 
 from pydantic import Field
@@ -21,7 +19,7 @@ class CustomLossInput(CustomLossInputMixin, StrictBase):
     _required_on_wire: ClassVar[frozenset[str]] = frozenset(["name", "rank"])
 
     name: str = Field(pattern="^[a-z_][a-z0-9_]{0,63}$")
-    rank: CustomLossInputRank
+    rank: "CustomLossInputRank"
 
 
 CustomLossInputRank: TypeAlias = Literal[0, 1, 2]

@@ -1,7 +1,5 @@
 """Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
 
-from __future__ import annotations
-
 from typing import Any, ClassVar, Literal
 
 from ._base import StrictBase

@@ -1,7 +1,5 @@
 """Generated from openapi/tinker.yaml by codegen.sh; do not edit."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import Discriminator, Tag
@@ -96,7 +94,7 @@ class SessionFailed(BaseModel):
 
     type: Literal["failed"] = "failed"
     category: Literal["user", "internal"]
-    reason: SessionFailedReason
+    reason: "SessionFailedReason"
     message: str
 
 
