@@ -14,15 +14,13 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from tinker_api.models import DmelChunk, EncodedTextChunk, ImageAssetPointerChunk, ImageChunk
+
 import tinker_wire as wire
 from tinker_wire._lazy import deferred_import
 
 from .types.datum import Datum
-from .types.dmel_chunk import DmelChunk
-from .types.encoded_text_chunk import EncodedTextChunk
 from .types.forward_backward_output import ForwardBackwardOutput
-from .types.image_asset_pointer_chunk import ImageAssetPointerChunk
-from .types.image_chunk import ImageChunk
 
 if TYPE_CHECKING:
     import numpy as np

@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from tinker_api.models import DmelChunk, EncodedTextChunk, ImageAssetPointerChunk, ImageChunk
+
 import tinker_wire as wire
 from tinker_wire._lazy import deferred_import
 from tinker_wire.tensor import TensorData, checked_int64
 
 from .types.datum import KEY_TO_DTYPE, Datum
-from .types.dmel_chunk import DmelChunk
-from .types.encoded_text_chunk import EncodedTextChunk
 from .types.forward_backward_output import ForwardBackwardOutput
-from .types.image_asset_pointer_chunk import ImageAssetPointerChunk
-from .types.image_chunk import ImageChunk
 from .types.provenance_spans import PromptProvenanceSpan, SampledProvenanceSpan
 from .types.sample_response import PromptAltTokens, SampleResponse
 from .types.sampled_sequence import SampledSequence

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from .types.request_error_category import RequestErrorCategory
+from tinker_api.models import RequestErrorCategory
 
 if TYPE_CHECKING:
     import httpx

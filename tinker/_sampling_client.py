@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tinker_api import models
+from tinker_api.models import ModelInput, SamplingParams
 
 import tinker_wire as wire
 from tinker_wire._lazy import deferred_import
@@ -26,8 +27,6 @@ from ._polling import ACCEPT_RESULT, FutureExpiredError, PollSpec, inline_future
 from ._retry import RETRYABLE_STATUSES, RetryConfig, RetryPolicy, parse_retry_after
 from ._telemetry import Telemetry
 from ._transport import decode_json
-from .types.model_input import ModelInput
-from .types.sampling_params import SamplingParams
 
 if TYPE_CHECKING:
     import asyncio

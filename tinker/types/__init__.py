@@ -58,13 +58,16 @@ __all__ = _public_names()
 
 
 def __getattr__(name: str) -> Any:
+    value: Any = None
     module_name = _HAND_WRITTEN.get(name)
-    if module_name is None and name[:1].isupper():
-        from tinker_api.models import _MODULES
-
-        module_name = _MODULES.get(name)
     if module_name is not None:
         value = getattr(importlib.import_module(f".{module_name}", __name__), name)
+    elif name[:1].isupper():
+        import tinker_api.models
+
+        if name in tinker_api.models._MODULES:  # straight from the generated package: no re-export module to load
+            value = getattr(tinker_api.models, name)
+    if value is not None:
         globals()[name] = value
         return value
     if not name.startswith("_"):

@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Union
 
+from tinker_api.models import ModelInput
+
 from tinker_wire._lazy import deferred_import
 from tinker_wire.tensor import TensorData, checked_int64, is_torch_tensor, numpy_dtype, torch_to_numpy
 
-from .model_input import ModelInput
 from .provenance_spans import (
     PromptProvenanceSpan,
     ProvenanceSpan,
