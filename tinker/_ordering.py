@@ -47,33 +47,34 @@ class SeqCounter:
 class TurnGate:
     """Lets the holder of id ``k`` proceed only after every id below ``k`` has been released.
 
-    Lives on the SDK loop. A failed submission still releases its ids (so later requests are not stuck);
-    the server then reports the gap.
+    Lives on the SDK loop (so it needs no lock). A failed submission still releases its ids (so later requests
+    are not stuck); the server then reports the gap. Each waiter is woken once, when its turn comes: with one
+    condition shared by every waiter, each release woke all of them, and 1,000 queued calls cost ~1.3 s of
+    loop time.
     """
 
     def __init__(self, start: int = 0) -> None:
         self._next = start
         self._released: set[int] = set()
-        self._cond: asyncio.Condition | None = None
-
-    def _condition(self) -> asyncio.Condition:
-        if self._cond is None:
-            self._cond = asyncio.Condition()
-        return self._cond
+        self._waiters: dict[int, asyncio.Future[None]] = {}  # by the first id of the waiting submission
 
     async def wait(self, first: int) -> None:
-        cond = self._condition()
-        async with cond:
-            await cond.wait_for(lambda: self._next >= first)
+        if self._next >= first:
+            return
+        waiter = self._waiters[first] = asyncio.get_running_loop().create_future()
+        try:
+            await waiter
+        finally:
+            del self._waiters[first]
 
-    async def release(self, first: int, count: int) -> None:
-        cond = self._condition()
-        async with cond:
-            self._released.update(range(first, first + count))
-            while self._next in self._released:
-                self._released.discard(self._next)
-                self._next += 1
-            cond.notify_all()
+    def release(self, first: int, count: int) -> None:
+        self._released.update(range(first, first + count))
+        while self._next in self._released:
+            self._released.discard(self._next)
+            self._next += 1
+            waiter = self._waiters.get(self._next)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
 
 
 class OrderedSubmissions:
@@ -97,7 +98,7 @@ class OrderedSubmissions:
                 await self._gate.wait(first)
                 return await submit()
             finally:
-                await self._gate.release(first, count)
+                self._gate.release(first, count)
 
         return _loop.run_coroutine(in_turn())
 
