@@ -152,7 +152,6 @@ def test_chunks_encoded_in_their_turn_resend_the_same_bytes(
     """Each chunk's body is made just before it is sent (one at a time here, none kept from the check): a chunk
     whose first delivery is lost (reply dropped after the server acted, or connection reset before) goes again
     as the same bytes, and the result is the fault-free one."""
-    import dataclasses
 
     import tinker._chunking as chunking
 
@@ -165,7 +164,7 @@ def test_chunks_encoded_in_their_turn_resend_the_same_bytes(
         for service in services:
             training = service.create_lora_training_client(BASE_MODEL, rank=4, seed=7).result(timeout=60)
             holder = training.holder
-            holder._server_config = dataclasses.replace(holder.cached_server_config(), fwdbwd_max_chunk_len=2)
+            holder._server_config = holder.cached_server_config()._replace(fwdbwd_max_chunk_len=2)
             outputs.append(training.forward(data, "cross_entropy").result(timeout=60))
         sent: list[bytes] = []
 
