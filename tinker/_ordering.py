@@ -48,9 +48,8 @@ class TurnGate:
     """Lets the holder of id ``k`` proceed only after every id below ``k`` has been released.
 
     Lives on the SDK loop (so it needs no lock). A failed submission still releases its ids (so later requests
-    are not stuck); the server then reports the gap. Each waiter is woken once, when its turn comes: with one
-    condition shared by every waiter, each release woke all of them, and 1,000 queued calls cost ~1.3 s of
-    loop time.
+    are not stuck); the server then reports the gap. Each waiter is woken once, when its turn comes (one
+    condition shared by every waiter woke all of them on each release: N queued submissions resumed ~N*N/2 times).
     """
 
     def __init__(self, start: int = 0) -> None:
