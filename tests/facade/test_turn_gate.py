@@ -20,7 +20,7 @@ async def _run_in_turn(gate: TurnGate, first: int, count: int, log: list[int]) -
 
 def test_submissions_run_in_id_order_whatever_order_they_start_in() -> None:
     async def main() -> list[int]:
-        gate, log = TurnGate(10), []
+        gate, log = TurnGate(10), list[int]()
         # (first, count): ids 10..19 in blocks of 1, 3, 1, 2, 3, started in a scrambled order.
         blocks = [(10, 1), (11, 3), (14, 1), (15, 2), (17, 3)]
         order = [3, 0, 4, 2, 1]
@@ -74,13 +74,14 @@ def test_each_waiter_resumes_once_not_once_per_release() -> None:
             resumed += 1
 
     async def main() -> list[int]:
-        gate, log = TurnGate(0), []
+        gate, log = TurnGate(0), list[int]()
         tasks = [asyncio.ensure_future(_run_in_turn(gate, i, 1, log)) for i in reversed(range(n))]
+        previous = sys.getprofile()
         sys.setprofile(profile)
         try:
             await asyncio.gather(*tasks)
         finally:
-            sys.setprofile(None)
+            sys.setprofile(previous)
         return log
 
     assert asyncio.run(main()) == list(range(n))
