@@ -59,6 +59,23 @@ def find_non_finite(obj: Any, path: str = "$") -> str | None:
     return None
 
 
+def _find_wide_int(obj: Any, path: str = "$") -> tuple[str, int] | None:
+    """The first int inside ``obj`` beyond what orjson writes (-2**63 .. 2**64 - 1), with its path; for error messages
+    only (:func:`find_non_finite` stays the lean one, as it runs on every sampling call)."""
+    if isinstance(obj, int):
+        return None if -(2**63) <= obj < 2**64 else (path, obj)
+    if isinstance(obj, np.ndarray) and obj.dtype.kind == "O":
+        obj = obj.tolist()
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        obj = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    children = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, (list, tuple)) else ()
+    for key, value in children:
+        hit = _find_wide_int(value, f"{path}.{key}" if isinstance(obj, dict) else f"{path}[{key}]")
+        if hit:
+            return hit
+    return None
+
+
 def dumps(obj: Any) -> bytes:
     """Serialise ``obj`` to compact UTF-8 JSON bytes.
 
@@ -70,6 +87,12 @@ def dumps(obj: Any) -> bytes:
     try:
         out = orjson.dumps(obj, default=_default, option=_OPTIONS)
     except orjson.JSONEncodeError as e:
+        wide = _find_wide_int(obj) if "64-bit" in str(e) else None
+        if wide is not None:
+            raise WireError(
+                f"{wide[0]} is {wide[1]}, beyond the 64-bit integers JSON carries here: token ids, seeds and other "
+                "integers must lie in -2**63 .. 2**64 - 1"
+            ) from None
         raise WireError(f"cannot serialise to JSON: {e}") from None
     # orjson writes non-finite floats as null; only look for them when a null was written.
     if b"null" in out:

@@ -330,6 +330,27 @@ def test_sample_refuses_non_finite_sampling_params(sampling, server: FakeServer,
     assert server.op_calls("asample") == [] and server.op_calls("stream_sample") == []
 
 
+def test_sample_names_a_seed_or_token_beyond_64_bits(sampling, server: FakeServer) -> None:
+    # JSON (orjson) carries 64-bit integers; a wider one used to fail as "Integer exceeds 64-bit range", unnamed.
+    wide = 2**70
+    calls = [
+        (
+            tinker.ModelInput.from_ints([1, 2]),
+            tinker.SamplingParams(max_tokens=3, seed=wide),
+            r"\$\.sampling_params\.seed",
+        ),
+        (
+            tinker.ModelInput.from_ints([1, wide]),
+            tinker.SamplingParams(max_tokens=3),
+            r"\$\.prompt\.chunks\[0\]\.tokens\[1\]",
+        ),
+    ]
+    for prompt, params, where in calls:
+        with pytest.raises(ValueError, match=rf"{where} is {wide}, beyond the 64-bit integers"):
+            sampling.sample(prompt, 1, params).result(timeout=10)
+    assert server.op_calls("asample") == []
+
+
 # ------------------------------------------------------------------ the JSON encoder never writes NaN as null
 
 

@@ -53,6 +53,25 @@ def test_dumps_rejects_nan_and_infinity(obj: object, where: str) -> None:
         w.dumps(obj)
 
 
+@pytest.mark.parametrize(
+    ("obj", "where", "value"),
+    [
+        ({"sampling_params": {"seed": 2**70}}, "$.sampling_params.seed", 2**70),
+        ({"tokens": [1, 2**64]}, "$.tokens[1]", 2**64),
+        ({"x": [{"y": -(2**63) - 1}]}, "$.x[0].y", -(2**63) - 1),
+        ({"o": np.array([3, 2**65], dtype=object)}, "$.o[1]", 2**65),
+    ],
+)
+def test_dumps_names_an_integer_beyond_64_bits(obj: object, where: str, value: int) -> None:
+    with pytest.raises(w.WireError) as caught:
+        w.dumps(obj)
+    assert str(caught.value).startswith(f"{where} is {value}, beyond the 64-bit integers")
+
+
+def test_dumps_carries_the_64_bit_extremes() -> None:
+    assert w.loads(w.dumps([2**64 - 1, -(2**63)])) == [2**64 - 1, -(2**63)]
+
+
 def test_dumps_null_text_is_not_a_false_alarm() -> None:
     assert w.loads(w.dumps({"null": "nullable", "v": None})) == {"null": "nullable", "v": None}
 
