@@ -98,17 +98,16 @@ _INT64_BOUND = float(2**63)
 _INTEGRAL_FLOATS_NOTE = "integral floats such as 2.0 are accepted; round explicitly (e.g. np.rint) if that is intended"
 
 
-def _check_float32_range(source: Any, arr: np.ndarray) -> None:
-    """A finite value too large for float32 would silently become infinite: refuse it, naming the value."""
+def float32_overflow(source: Any, arr: np.ndarray) -> tuple[int, float] | None:
+    """The first finite value of ``source`` that became infinite in ``arr``, its float32 cast (flat index, value),
+    or ``None``: a value too large for float32 must be refused, never sent as an infinity."""
     with np.errstate(over="ignore"):
         wide = np.asarray(source, dtype=np.float64).reshape(-1)
     overflow = np.isinf(arr.reshape(-1)) & np.isfinite(wide)
-    if overflow.any():
-        index = int(np.argmax(overflow))
-        raise ValueError(
-            f"TensorData(dtype='float32'): value {float(wide[index])!r} at index {index} is outside float32's range "
-            f"(|x| <= {float(np.finfo(np.float32).max)!r})"
-        )
+    if not overflow.any():
+        return None
+    index = int(np.argmax(overflow))
+    return index, float(wide[index])
 
 
 def _snapshot(array: np.ndarray, dtype: TensorDtype) -> np.ndarray:
@@ -317,7 +316,12 @@ class TensorData:
             except (ValueError, OverflowError) as exc:  # OverflowError: an int outside int64
                 raise ValueError(f"cannot build an {resolved} TensorData from the given data: {exc}") from None
         if resolved == "float32" and arr.size and np.isinf(arr).any():
-            _check_float32_range(data, arr)
+            overflow = float32_overflow(data, arr)
+            if overflow is not None:
+                raise ValueError(
+                    f"TensorData(dtype='float32'): value {overflow[1]!r} at index {overflow[0]} is outside float32's "
+                    f"range (|x| <= {float(np.finfo(np.float32).max)!r})"
+                )
 
         shape_t = None if shape is None else tuple(int(d) for d in shape)
         crow = None if sparse_crow_indices is None else _index_array(sparse_crow_indices, "sparse_crow_indices")

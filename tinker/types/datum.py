@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any, Union
 from tinker_api.models import ModelInput
 
 from tinker_wire._lazy import deferred_import
-from tinker_wire.tensor import TensorData, checked_int64, is_torch_tensor, numpy_dtype, torch_to_numpy
+from tinker_wire.tensor import (
+    TensorData,
+    checked_int64,
+    float32_overflow,
+    is_torch_tensor,
+    numpy_dtype,
+    torch_to_numpy,
+)
 
 from .provenance_spans import (
     PromptProvenanceSpan,
@@ -58,11 +65,9 @@ def _cast_for_key(key: str, arr: np.ndarray, dtype: TensorDtype) -> np.ndarray:
         return checked_int64(arr, where, "integer token ids" if key == "target_tokens" else "integer values")
     with np.errstate(over="ignore"):  # reported below, naming the value
         out = arr.astype(numpy_dtype(dtype), copy=False)
-    if out is not arr and out.size:
-        overflow = np.isinf(out) & ~np.isinf(arr)
-        if overflow.any():
-            value = arr.reshape(-1)[int(np.argmax(overflow.reshape(-1)))]
-            raise ValueError(f"{where}: value {float(value)!r} is outside float32's range (|x| <= 3.4e38)")
+    overflow = float32_overflow(arr, out) if out is not arr and np.isinf(out).any() else None
+    if overflow is not None:
+        raise ValueError(f"{where}: value {overflow[1]!r} is outside float32's range (|x| <= 3.4e38)")
     return out
 
 
